@@ -1,0 +1,206 @@
+#include "servermain.h"
+
+#include "config.h"
+#include "server.h"
+
+#ifdef ACDESK_WITH_GUI
+#include "guimain.h"
+#endif
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QLoggingCategory>
+#include <QSocketNotifier>
+#include <QStandardPaths>
+
+#include <csignal>
+#include <memory>
+#include <cstdio>
+#include <unistd.h>
+
+namespace acdesk {
+
+namespace {
+
+int s_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    // Only async-signal-safe work here; the event loop does the rest.
+    [[maybe_unused]] const ssize_t n = ::write(s_signalPipe[1], &byte, 1);
+}
+
+void quitOnSignals(QCoreApplication &app)
+{
+    if (::pipe(s_signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(s_signalPipe[0], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [] {
+        char byte = 0;
+        [[maybe_unused]] const ssize_t n = ::read(s_signalPipe[0], &byte, 1);
+        QCoreApplication::quit();
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+}
+
+} // namespace
+
+int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
+{
+    const bool demo = mode == QLatin1String("demo");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        demo ? QCoreApplication::translate("main",
+                                           "Acdesk demo: a server with simulated calls and "
+                                           "agents, plus an agent and a wallboard window.")
+             : QCoreApplication::translate("main", "Acdesk ACD server (WebSocket API v1)."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(mode, QCoreApplication::translate("main", "mode"));
+    const QCommandLineOption config(QStringLiteral("config"),
+                                    QCoreApplication::translate("main", "JSON config file."),
+                                    QStringLiteral("FILE"));
+    const QCommandLineOption data(
+        QStringLiteral("data"),
+        QCoreApplication::translate("main", "Data directory (database). Default: %1")
+            .arg(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)),
+        QStringLiteral("DIR"));
+    const QCommandLineOption listen(
+        QStringLiteral("listen"),
+        QCoreApplication::translate("main", "Address and port, e.g. 0.0.0.0:8080."),
+        QStringLiteral("HOST:PORT"));
+    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"),
+                                     QCoreApplication::translate("main", "TLS certificate (PEM)."),
+                                     QStringLiteral("FILE"));
+    const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
+                                    QCoreApplication::translate("main", "TLS private key (PEM)."),
+                                    QStringLiteral("FILE"));
+    const QCommandLineOption headlessOpt(
+        QStringLiteral("headless"), QCoreApplication::translate("main", "Run without windows."));
+    const QCommandLineOption simulate(
+        QStringLiteral("simulate"),
+        QCoreApplication::translate("main", "Simulated calls per hour (Poisson arrivals)."),
+        QStringLiteral("RATE"));
+    const QCommandLineOption simAgents(
+        QStringLiteral("sim-agents"),
+        QCoreApplication::translate("main", "Number of simulated agents."), QStringLiteral("N"));
+    const QCommandLineOption simPatience(
+        QStringLiteral("sim-patience"),
+        QCoreApplication::translate("main", "Mean caller patience in seconds (default 90)."),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption simTalk(
+        QStringLiteral("sim-talk"),
+        QCoreApplication::translate("main", "Mean talk time in seconds (default 120)."),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption simSeed(
+        QStringLiteral("sim-seed"),
+        QCoreApplication::translate("main", "Seed of the simulator (repeatable runs)."),
+        QStringLiteral("N"));
+    const QCommandLineOption log(
+        QStringLiteral("log"),
+        QCoreApplication::translate("main",
+                                    "Logging rules, e.g. \"acdesk.*.debug=true\" (see "
+                                    "QLoggingCategory)."),
+        QStringLiteral("RULES"));
+    parser.addOptions({config, data, listen, tlsCert, tlsKey, headlessOpt, simulate, simAgents,
+                       simPatience, simTalk, simSeed, log});
+    parser.process(app);
+    if (parser.isSet(log))
+        QLoggingCategory::setFilterRules(parser.value(log).replace(QLatin1Char(';'), QLatin1Char('\n')));
+
+    server::Config cfg;
+    if (parser.isSet(config)) {
+        const server::ConfigResult r = server::loadConfigFile(parser.value(config));
+        if (!r.config) {
+            std::fprintf(stderr, "%s\n", qPrintable(r.error));
+            return 2;
+        }
+        cfg = *r.config;
+    } else {
+        cfg = server::demoConfig();
+    }
+
+    server::ServerOptions options;
+    options.dataDir = parser.value(data);
+    options.listen = parser.value(listen);
+    options.tlsCert = parser.value(tlsCert);
+    options.tlsKey = parser.value(tlsKey);
+    if (options.tlsCert.isEmpty() != options.tlsKey.isEmpty()) {
+        std::fprintf(stderr, "acdesk: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
+    bool ok = true;
+    auto number = [&](const QCommandLineOption &o, double fallback) {
+        if (!parser.isSet(o))
+            return fallback;
+        bool good = false;
+        const double v = parser.value(o).toDouble(&good);
+        if (!good || v < 0) {
+            std::fprintf(stderr, "acdesk: --%s needs a non-negative number\n",
+                         qPrintable(o.names().constFirst()));
+            ok = false;
+        }
+        return v;
+    };
+    options.simulateCallsPerHour = number(simulate, demo ? 240 : 0);
+    options.simAgents = int(number(simAgents, demo ? 5 : 0));
+    options.simPatienceSeconds = qMax(1.0, number(simPatience, 90));
+    options.simTalkSeconds = qMax(1.0, number(simTalk, demo ? 60 : 120));
+    options.simSeed = quint32(number(simSeed, 0));
+    if (!ok)
+        return 2;
+    if (demo) {
+        if (options.dataDir.isEmpty())
+            options.dataDir =
+                QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                    .filePath(QStringLiteral("demo"));
+        if (options.listen.isEmpty())
+            options.listen = QStringLiteral("127.0.0.1:8080");
+    }
+
+    quitOnSignals(app);
+    auto srv = std::make_unique<server::Server>(cfg, options);
+    QString error;
+    if (!srv->start(&error) && demo && !parser.isSet(listen)) {
+        // Port 8080 taken: a demo should still start, on any free port.
+        options.listen = QStringLiteral("127.0.0.1:0");
+        srv = std::make_unique<server::Server>(cfg, options);
+        error.clear();
+        srv->start(&error);
+    }
+    if (!error.isEmpty()) {
+        std::fprintf(stderr, "acdesk: %s\n", qPrintable(error));
+        return 1;
+    }
+    const QString url = srv->baseUrl();
+    std::printf("acdesk server listening on %s\n", qPrintable(url.section(QLatin1String("://"), 1)));
+    if (demo) {
+        const QString http = QString(url).replace(QLatin1String("ws"), QLatin1String("http"));
+        std::printf("\nBrowser wallboard: %s/wallboard?user=tv1&secret=demotv1\n"
+                    "Agent client:      acdesk agent (server %s/ws)\n\nDemo logins:\n%s",
+                    qPrintable(http), qPrintable(url), qPrintable(server::demoLoginsText()));
+    }
+    std::fflush(stdout);
+#ifdef ACDESK_WITH_GUI
+    std::unique_ptr<QObject> windows;
+    if (!headless)
+        windows = gui::openServerWindows(srv.get(), demo);
+#else
+    Q_UNUSED(headless)
+#endif
+    const int rc = app.exec();
+#ifdef ACDESK_WITH_GUI
+    windows.reset();
+#endif
+    srv->shutdown();
+    return rc;
+}
+
+} // namespace acdesk

@@ -1,0 +1,10 @@
+#pragma once
+
+#include <QString>
+
+class QCoreApplication;
+
+namespace acdesk {
+/** @brief Runs `acdesk server` or `acdesk demo`; @p headless: no windows. */
+int runServerMode(QCoreApplication &app, const QString &mode, bool headless);
+} // namespace acdesk

@@ -1,0 +1,401 @@
+#pragma once
+
+// Server → client messages: hello, the replies ok/error, and the events (which carry
+// `seq`). Each struct has toJson() ("type" and, for events with seq != 0, "seq"
+// included) and fromJson(); decodeServerMessage() turns a frame into any of them.
+
+#include "envelope.h"
+#include "values.h"
+
+#include <QByteArray>
+
+namespace acdesk::proto {
+
+/** @brief hello {protocol, server, time, auth} (sent on open, carries no seq). */
+struct Hello
+{
+    static constexpr const char *Type = "hello";
+    int protocol = ProtocolVersion;
+    QString server;
+    qint64 time = 0;
+    QStringList auth{QStringLiteral("password"), QStringLiteral("token")};
+    /** @brief Encodes the message, "type" included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the message; bad_request naming the field on failure. */
+    static std::variant<Hello, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const Hello &o) const;
+    bool operator!=(const Hello &o) const { return !(*this == o); }
+};
+
+/** @brief ok {re, ...result fields}. */
+struct OkReply
+{
+    static constexpr const char *Type = "ok";
+    QJsonValue re =
+        QJsonValue(QJsonValue::Undefined); ///< The request's id (omitted when Undefined).
+    QJsonObject fields;                    ///< Result fields beside `re` (never "type" or "re").
+    /** @brief Encodes the reply, "type" included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the reply; every field but type/re goes to `fields`. */
+    static std::variant<OkReply, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const OkReply &o) const { return re == o.re && fields == o.fields; }
+    bool operator!=(const OkReply &o) const { return !(*this == o); }
+};
+
+/** @brief Result fields of the ok reply to login and resume: {token, role, user, name}. */
+struct LoginResult
+{
+    QString token;
+    Role role = Role::Agent;
+    QString user;
+    QString name;
+    /** @brief The result fields, to put into OkReply::fields. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the result fields of an ok reply. */
+    static std::variant<LoginResult, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const LoginResult &o) const;
+    bool operator!=(const LoginResult &o) const { return !(*this == o); }
+};
+
+/** @brief error {re?, code, message}. */
+struct ErrorReply
+{
+    static constexpr const char *Type = "error";
+    QJsonValue re = QJsonValue(QJsonValue::Undefined); ///< Omitted when Undefined.
+    ErrorCode code = ErrorCode::Internal;
+    QString message;
+    /** @brief The reply to a decoding failure (re = the id when one was read). */
+    static ErrorReply from(const DecodeError &e) { return ErrorReply{e.id, e.code, e.message}; }
+    /** @brief Encodes the reply, "type" included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the reply; bad_request naming the field on failure. */
+    static std::variant<ErrorReply, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const ErrorReply &o) const
+    {
+        return re == o.re && code == o.code && message == o.message;
+    }
+    bool operator!=(const ErrorReply &o) const { return !(*this == o); }
+};
+
+/**
+ * @brief snapshot, one struct for every role: agent form (agent, calls, queues, reasons,
+ * dispositions), supervisor/wallboard form (queues, agents, reasons, dispositions), gateway form
+ * (calls). Parts that are nullopt are omitted.
+ */
+struct SnapshotEvent
+{
+    static constexpr const char *Type = "snapshot";
+    quint64 seq = 0;
+    std::optional<AgentInfo> agent;
+    std::optional<QList<Call>> calls;
+    std::optional<QList<QueueStats>> queues;
+    std::optional<QList<AgentInfo>> agents;
+    std::optional<QList<Reason>> reasons;
+    std::optional<QList<Disposition>> dispositions;
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<SnapshotEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const SnapshotEvent &o) const;
+    bool operator!=(const SnapshotEvent &o) const { return !(*this == o); }
+};
+
+/** @brief agent.state {agent, state, reason (null outside not_ready), since, pending?}. */
+struct AgentStateEvent
+{
+    static constexpr const char *Type = "agent.state";
+    quint64 seq = 0;
+    QString agent;
+    AgentState state = AgentState::LoggedOut;
+    QString reason; ///< Empty encodes as null.
+    qint64 since = 0;
+    std::optional<PendingState> pending; ///< Omitted when nullopt.
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<AgentStateEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const AgentStateEvent &o) const;
+    bool operator!=(const AgentStateEvent &o) const { return !(*this == o); }
+};
+
+/** @brief call.offer {call, timeoutMs}. */
+struct CallOfferEvent
+{
+    static constexpr const char *Type = "call.offer";
+    quint64 seq = 0;
+    Call call;
+    qint64 timeoutMs = 0;
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<CallOfferEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const CallOfferEvent &o) const
+    {
+        return seq == o.seq && call == o.call && timeoutMs == o.timeoutMs;
+    }
+    bool operator!=(const CallOfferEvent &o) const { return !(*this == o); }
+};
+
+/** @brief call.update {call}. */
+struct CallUpdateEvent
+{
+    static constexpr const char *Type = "call.update";
+    quint64 seq = 0;
+    Call call;
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<CallUpdateEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const CallUpdateEvent &o) const { return seq == o.seq && call == o.call; }
+    bool operator!=(const CallUpdateEvent &o) const { return !(*this == o); }
+};
+
+/** @brief call.ended {call (the call object), cause}. */
+struct CallEndedEvent
+{
+    static constexpr const char *Type = "call.ended";
+    quint64 seq = 0;
+    Call call;
+    EndCause cause = EndCause::CallerHangup;
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<CallEndedEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const CallEndedEvent &o) const
+    {
+        return seq == o.seq && call == o.call && cause == o.cause;
+    }
+    bool operator!=(const CallEndedEvent &o) const { return !(*this == o); }
+};
+
+/** @brief stats {time, queues, agents}. */
+struct StatsEvent
+{
+    static constexpr const char *Type = "stats";
+    quint64 seq = 0;
+    qint64 time = 0;
+    QList<QueueStats> queues;
+    QList<AgentInfo> agents;
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<StatsEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const StatsEvent &o) const;
+    bool operator!=(const StatsEvent &o) const { return !(*this == o); }
+};
+
+/** @brief message {text, severity, from?, time} (a supervisor's broadcast). */
+struct MessageEvent
+{
+    static constexpr const char *Type = "message";
+    quint64 seq = 0;
+    QString text;
+    Severity severity = Severity::Info;
+    QString from; ///< Sender's id; omitted when empty.
+    qint64 time = 0;
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<MessageEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const MessageEvent &o) const;
+    bool operator!=(const MessageEvent &o) const { return !(*this == o); }
+};
+
+/** @brief An event with no fields but type and seq (session.replaced). */
+template<typename Tag>
+struct BareEvent
+{
+    static constexpr const char *Type = Tag::Type;
+    quint64 seq = 0;
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event. */
+    static std::variant<BareEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const BareEvent &o) const { return seq == o.seq; }
+    bool operator!=(const BareEvent &o) const { return !(*this == o); }
+};
+
+/** @brief A gateway event carrying only `call` (gw.cancel, gw.drop, gw.hold, ...). */
+template<typename Tag>
+struct GwCallEvent
+{
+    static constexpr const char *Type = Tag::Type;
+    quint64 seq = 0;
+    QString call;
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<GwCallEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const GwCallEvent &o) const { return seq == o.seq && call == o.call; }
+    bool operator!=(const GwCallEvent &o) const { return !(*this == o); }
+};
+
+/** @brief A gateway event carrying call, agent and station (gw.ring, gw.bridge). */
+template<typename Tag>
+struct GwStationEvent
+{
+    static constexpr const char *Type = Tag::Type;
+    quint64 seq = 0;
+    QString call;
+    QString agent;
+    QString station;
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<GwStationEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const GwStationEvent &o) const
+    {
+        return seq == o.seq && call == o.call && agent == o.agent && station == o.station;
+    }
+    bool operator!=(const GwStationEvent &o) const { return !(*this == o); }
+};
+
+/** @brief gw.transfer {call, number}. */
+struct GwTransferEvent
+{
+    static constexpr const char *Type = "gw.transfer";
+    quint64 seq = 0;
+    QString call;
+    QString number;
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<GwTransferEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const GwTransferEvent &o) const
+    {
+        return seq == o.seq && call == o.call && number == o.number;
+    }
+    bool operator!=(const GwTransferEvent &o) const { return !(*this == o); }
+};
+
+/** @brief gw.dial {call, agent, station, number}. */
+struct GwDialEvent
+{
+    static constexpr const char *Type = "gw.dial";
+    quint64 seq = 0;
+    QString call;
+    QString agent;
+    QString station;
+    QString number;
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<GwDialEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const GwDialEvent &o) const;
+    bool operator!=(const GwDialEvent &o) const { return !(*this == o); }
+};
+
+/** @brief gw.dtmf {call, digits}. */
+struct GwDtmfEvent
+{
+    static constexpr const char *Type = "gw.dtmf";
+    quint64 seq = 0;
+    QString call;
+    QString digits;
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<GwDtmfEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const GwDtmfEvent &o) const
+    {
+        return seq == o.seq && call == o.call && digits == o.digits;
+    }
+    bool operator!=(const GwDtmfEvent &o) const { return !(*this == o); }
+};
+
+namespace tags {
+struct SessionReplaced
+{
+    static constexpr const char *Type = "session.replaced";
+};
+struct GwRing
+{
+    static constexpr const char *Type = "gw.ring";
+};
+struct GwBridge
+{
+    static constexpr const char *Type = "gw.bridge";
+};
+struct GwCancel
+{
+    static constexpr const char *Type = "gw.cancel";
+};
+struct GwDrop
+{
+    static constexpr const char *Type = "gw.drop";
+};
+struct GwHold
+{
+    static constexpr const char *Type = "gw.hold";
+};
+struct GwResume
+{
+    static constexpr const char *Type = "gw.resume";
+};
+struct GwMute
+{
+    static constexpr const char *Type = "gw.mute";
+};
+struct GwUnmute
+{
+    static constexpr const char *Type = "gw.unmute";
+};
+} // namespace tags
+
+/** @brief session.replaced (the connection is about to be closed with 4000). */
+using SessionReplacedEvent = BareEvent<tags::SessionReplaced>;
+/** @brief gw.ring {call, agent, station}. */
+using GwRingEvent = GwStationEvent<tags::GwRing>;
+/** @brief gw.bridge {call, agent, station}. */
+using GwBridgeEvent = GwStationEvent<tags::GwBridge>;
+/** @brief gw.cancel {call}. */
+using GwCancelEvent = GwCallEvent<tags::GwCancel>;
+/** @brief gw.drop {call}. */
+using GwDropEvent = GwCallEvent<tags::GwDrop>;
+/** @brief gw.hold {call}. */
+using GwHoldEvent = GwCallEvent<tags::GwHold>;
+/** @brief gw.resume {call}. */
+using GwResumeEvent = GwCallEvent<tags::GwResume>;
+/** @brief gw.mute {call}. */
+using GwMuteEvent = GwCallEvent<tags::GwMute>;
+/** @brief gw.unmute {call}. */
+using GwUnmuteEvent = GwCallEvent<tags::GwUnmute>;
+
+/** @brief Any server → client message. */
+using ServerMessage =
+    std::variant<Hello, OkReply, ErrorReply, SnapshotEvent, AgentStateEvent, CallOfferEvent,
+                 CallUpdateEvent, CallEndedEvent, StatsEvent, MessageEvent, SessionReplacedEvent,
+                 GwRingEvent, GwCancelEvent, GwBridgeEvent, GwDropEvent, GwHoldEvent, GwResumeEvent,
+                 GwMuteEvent, GwUnmuteEvent, GwTransferEvent, GwDialEvent, GwDtmfEvent>;
+
+/** @brief Every server message type, in contract order. */
+QStringList serverMessageTypes();
+/**
+ * @brief Decodes a server frame for a client: bad_request (not JSON, not an object, no string
+ * type, a field wrong; `seq` when present must be a positive integer), unknown_type.
+ */
+std::variant<ServerMessage, DecodeError> decodeServerMessage(QByteArrayView utf8);
+/** @brief Same on an already parsed object. */
+std::variant<ServerMessage, DecodeError> decodeServerMessage(const QJsonObject &object);
+/** @brief The `type` of a server message. */
+QString messageType(const ServerMessage &message);
+/** @brief Encodes a server message ("type", and "seq" when the event's seq != 0). */
+QJsonObject toJson(const ServerMessage &message);
+/** @brief Encodes a server message as one compact frame. */
+QByteArray encodeServerMessage(const ServerMessage &message);
+
+/** @brief Fan-out fast path: serializes an event without "seq" once, compactly. */
+QByteArray encodeEventBody(const QJsonObject &withoutSeq);
+/**
+ * @brief Splices "seq":N right after the opening brace of a compact object from
+ * encodeEventBody(), so one serialization serves every connection. Returns body unchanged
+ * when it does not start with '{'.
+ */
+QByteArray withSeq(const QByteArray &body, quint64 seq);
+/** @brief encodeEventBody + withSeq in one (events sent to a single connection). */
+QByteArray encodeEvent(const QJsonObject &withoutSeq, quint64 seq);
+
+/** @brief Printable form (compact JSON) for QCOMPARE and logging. */
+QDebug operator<<(QDebug dbg, const ServerMessage &message);
+
+} // namespace acdesk::proto

@@ -1,0 +1,555 @@
+#include "config.h"
+
+#include "auth.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTimeZone>
+
+namespace acdesk::server {
+
+namespace {
+
+// Walks the JSON with the path of every value, so each mistake can be reported as
+// "FILE: $.queues[0].strategy: reason". The first mistake wins.
+class Reader
+{
+public:
+    QString error;
+
+    bool failed() const { return !error.isEmpty(); }
+    void fail(const QString &path, const QString &reason)
+    {
+        if (error.isEmpty())
+            error = path + QStringLiteral(": ") + reason;
+    }
+
+    // Unknown keys are refused: a misspelt "wrapupSeconds" would otherwise be ignored
+    // silently and the default used, which is the kind of mistake nobody finds.
+    void onlyKeys(const QJsonObject &o, const QString &path, const QStringList &allowed)
+    {
+        for (auto it = o.begin(); it != o.end(); ++it)
+            if (!allowed.contains(it.key()))
+                fail(path + QLatin1Char('.') + it.key(), QStringLiteral("unknown key"));
+    }
+
+    QJsonObject object(const QJsonValue &v, const QString &path)
+    {
+        if (!v.isObject())
+            fail(path, QStringLiteral("must be an object"));
+        return v.toObject();
+    }
+
+    QJsonArray array(const QJsonObject &o, const QString &key, const QString &path)
+    {
+        const QJsonValue v = o.value(key);
+        if (v.isUndefined() || v.isNull())
+            return {};
+        if (!v.isArray())
+            fail(path + QLatin1Char('.') + key, QStringLiteral("must be an array"));
+        return v.toArray();
+    }
+
+    QString string(const QJsonObject &o, const QString &key, const QString &path, bool required,
+                   const QString &fallback = {})
+    {
+        const QJsonValue v = o.value(key);
+        const QString p = path + QLatin1Char('.') + key;
+        if (v.isUndefined() || (v.isNull() && !required)) {
+            if (required)
+                fail(p, QStringLiteral("is required"));
+            return fallback;
+        }
+        if (!v.isString()) {
+            fail(p, QStringLiteral("must be a string"));
+            return fallback;
+        }
+        if (required && v.toString().isEmpty())
+            fail(p, QStringLiteral("must not be empty"));
+        return v.toString();
+    }
+
+    QString identifier(const QJsonObject &o, const QString &key, const QString &path)
+    {
+        static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_.@+-]{1,64}$"));
+        const QString s = string(o, key, path, true);
+        if (!failed() && !re.match(s).hasMatch())
+            fail(path + QLatin1Char('.') + key,
+                 QStringLiteral("\"%1\" is not a valid id (1-64 letters, digits, _ . @ + -)")
+                     .arg(s));
+        return s;
+    }
+
+    double number(const QJsonObject &o, const QString &key, const QString &path, double fallback,
+                  double min, double max, bool integer = true)
+    {
+        const QJsonValue v = o.value(key);
+        const QString p = path + QLatin1Char('.') + key;
+        if (v.isUndefined())
+            return fallback;
+        if (!v.isDouble()) {
+            fail(p, QStringLiteral("must be a number"));
+            return fallback;
+        }
+        const double d = v.toDouble();
+        if (integer && d != double(qint64(d))) {
+            fail(p, QStringLiteral("must be a whole number"));
+            return fallback;
+        }
+        if (d < min || d > max) {
+            fail(p, QStringLiteral("must be between %1 and %2").arg(min).arg(max));
+            return fallback;
+        }
+        return d;
+    }
+
+    QHash<QString, int> skills(const QJsonObject &o, const QString &key, const QString &path)
+    {
+        QHash<QString, int> out;
+        const QJsonValue v = o.value(key);
+        if (v.isUndefined() || v.isNull())
+            return out;
+        const QString p = path + QLatin1Char('.') + key;
+        const QJsonObject s = object(v, p);
+        for (auto it = s.begin(); it != s.end(); ++it)
+            out.insert(it.key(), int(number(s, it.key(), p, 0, 0, 1000)));
+        return out;
+    }
+};
+
+QString at(const QString &path, qsizetype i)
+{
+    return path + QLatin1Char('[') + QString::number(i) + QLatin1Char(']');
+}
+
+void readAccount(Reader &r, const QJsonObject &o, const QString &path, const QString &secretKey,
+                 Account *a)
+{
+    a->id = r.identifier(o, QStringLiteral("id"), path);
+    a->name = r.string(o, QStringLiteral("name"), path, false, a->id);
+    if (a->name.isEmpty())
+        a->name = a->id;
+    a->secret = r.string(o, secretKey, path, false);
+    a->secretHash = r.string(o, QStringLiteral("passwordHash"), path, false);
+    if (r.failed())
+        return;
+    if (a->secret.isEmpty() && a->secretHash.isEmpty())
+        r.fail(path + QLatin1Char('.') + secretKey,
+               QStringLiteral("is required (or give \"passwordHash\")"));
+    else if (!a->secretHash.isEmpty() && !password::isHash(a->secretHash))
+        r.fail(path + QStringLiteral(".passwordHash"),
+               QStringLiteral("is not a pbkdf2-sha256$ITERATIONS$SALT$HASH string"));
+}
+
+QList<Label> readLabels(Reader &r, const QJsonObject &root, const QString &key)
+{
+    QList<Label> out;
+    QSet<QString> seen;
+    const QJsonArray a = r.array(root, key, QStringLiteral("$"));
+    for (qsizetype i = 0; i < a.size() && !r.failed(); ++i) {
+        const QString p = at(QStringLiteral("$.") + key, i);
+        const QJsonObject o = r.object(a[i], p);
+        r.onlyKeys(o, p, {QStringLiteral("code"), QStringLiteral("label")});
+        Label l;
+        l.code = r.identifier(o, QStringLiteral("code"), p);
+        l.label = r.string(o, QStringLiteral("label"), p, false, l.code);
+        if (seen.contains(l.code))
+            r.fail(p + QStringLiteral(".code"), QStringLiteral("duplicate code \"%1\"").arg(l.code));
+        seen.insert(l.code);
+        out.append(l);
+    }
+    return out;
+}
+
+void readThresholds(Reader &r, const QJsonObject &q, const QString &path,
+                    engine::QueueConfig *queue)
+{
+    const QJsonValue v = q.value(QStringLiteral("thresholds"));
+    if (v.isUndefined() || v.isNull())
+        return;
+    const QString p = path + QStringLiteral(".thresholds");
+    const QJsonObject t = r.object(v, p);
+    r.onlyKeys(t, p,
+               {QStringLiteral("waiting"), QStringLiteral("longestWaitSeconds"),
+                QStringLiteral("serviceLevel")});
+    auto pair = [&](const QString &key, double *amber, double *red, double max, bool integer) {
+        const QJsonValue pv = t.value(key);
+        if (pv.isUndefined())
+            return;
+        const QString pp = p + QLatin1Char('.') + key;
+        const QJsonObject o = r.object(pv, pp);
+        r.onlyKeys(o, pp, {QStringLiteral("amber"), QStringLiteral("red")});
+        *amber = r.number(o, QStringLiteral("amber"), pp, *amber, 0, max, integer);
+        *red = r.number(o, QStringLiteral("red"), pp, *red, 0, max, integer);
+    };
+    engine::Thresholds &th = queue->thresholds;
+    double waitingAmber = th.waitingAmber, waitingRed = th.waitingRed;
+    double waitAmber = th.longestWaitAmberS, waitRed = th.longestWaitRedS;
+    pair(QStringLiteral("waiting"), &waitingAmber, &waitingRed, 1e6, true);
+    pair(QStringLiteral("longestWaitSeconds"), &waitAmber, &waitRed, 1e6, true);
+    th.waitingAmber = int(waitingAmber);
+    th.waitingRed = int(waitingRed);
+    th.longestWaitAmberS = int(waitAmber);
+    th.longestWaitRedS = int(waitRed);
+    pair(QStringLiteral("serviceLevel"), &th.slAmber, &th.slRed, 1, false);
+}
+
+void readQueues(Reader &r, const QJsonObject &root, Config *c)
+{
+    const QJsonArray queues = r.array(root, QStringLiteral("queues"), QStringLiteral("$"));
+    QSet<QString> ids;
+    for (qsizetype i = 0; i < queues.size() && !r.failed(); ++i) {
+        const QString p = at(QStringLiteral("$.queues"), i);
+        const QJsonObject o = r.object(queues[i], p);
+        r.onlyKeys(o, p,
+                   {QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("strategy"),
+                    QStringLiteral("slSeconds"), QStringLiteral("shortAbandonSeconds"),
+                    QStringLiteral("wrapUpSeconds"), QStringLiteral("offerTimeoutSeconds"),
+                    QStringLiteral("maxWaitSeconds"), QStringLiteral("overflowTo"),
+                    QStringLiteral("requiredSkills"), QStringLiteral("thresholds"),
+                    QStringLiteral("escalation"), QStringLiteral("joinEmpty"),
+                    QStringLiteral("rejectSetsNotReady")});
+        engine::QueueConfig q;
+        q.id = r.identifier(o, QStringLiteral("id"), p);
+        q.name = r.string(o, QStringLiteral("name"), p, false, q.id);
+        const QString strategy =
+            r.string(o, QStringLiteral("strategy"), p, false, QStringLiteral("longest_idle"));
+        if (const auto s = engine::strategyFromName(strategy))
+            q.strategy = *s;
+        else
+            r.fail(p + QStringLiteral(".strategy"),
+                   QStringLiteral("unknown strategy \"%1\"").arg(strategy));
+        const double day = 86400;
+        q.slSeconds = int(r.number(o, QStringLiteral("slSeconds"), p, q.slSeconds, 0, day));
+        q.shortAbandonSeconds = int(r.number(o, QStringLiteral("shortAbandonSeconds"), p,
+                                             q.shortAbandonSeconds, 0, day));
+        q.wrapUpSeconds =
+            int(r.number(o, QStringLiteral("wrapUpSeconds"), p, q.wrapUpSeconds, 0, day));
+        q.offerTimeoutSeconds = int(r.number(o, QStringLiteral("offerTimeoutSeconds"), p,
+                                             q.offerTimeoutSeconds, 1, day));
+        q.maxWaitSeconds =
+            int(r.number(o, QStringLiteral("maxWaitSeconds"), p, q.maxWaitSeconds, 0, day));
+        q.overflowTo = r.string(o, QStringLiteral("overflowTo"), p, false);
+        q.requiredSkills = r.skills(o, QStringLiteral("requiredSkills"), p);
+        q.rejectSetsNotReady = o.value(QStringLiteral("rejectSetsNotReady")).toBool(true);
+        const QString joinEmpty =
+            r.string(o, QStringLiteral("joinEmpty"), p, false,
+                     engine::joinEmptyName(q.joinEmpty));
+        if (const auto j = engine::joinEmptyFromName(joinEmpty))
+            q.joinEmpty = *j;
+        else
+            r.fail(p + QStringLiteral(".joinEmpty"),
+                   QStringLiteral("unknown policy \"%1\"").arg(joinEmpty));
+        const QJsonArray esc = r.array(o, QStringLiteral("escalation"), p);
+        for (qsizetype e = 0; e < esc.size() && !r.failed(); ++e) {
+            const QString ep = at(p + QStringLiteral(".escalation"), e);
+            const QJsonObject eo = r.object(esc[e], ep);
+            r.onlyKeys(eo, ep, {QStringLiteral("afterSeconds"), QStringLiteral("maxPenalty")});
+            engine::EscalationRule rule;
+            rule.afterSeconds = int(r.number(eo, QStringLiteral("afterSeconds"), ep, 0, 0, day));
+            rule.maxPenalty = int(r.number(eo, QStringLiteral("maxPenalty"), ep, 0, 0, 1000));
+            q.escalation.push_back(rule);
+        }
+        readThresholds(r, o, p, &q);
+        if (!r.failed() && ids.contains(q.id))
+            r.fail(p + QStringLiteral(".id"), QStringLiteral("duplicate queue \"%1\"").arg(q.id));
+        ids.insert(q.id);
+        c->engine.queues.append(q);
+    }
+    // Overflow targets must exist and must not loop, or a caller would circle forever.
+    for (qsizetype i = 0; i < c->engine.queues.size() && !r.failed(); ++i) {
+        const engine::QueueConfig &q = c->engine.queues[i];
+        if (q.overflowTo.isEmpty())
+            continue;
+        const QString p = at(QStringLiteral("$.queues"), i) + QStringLiteral(".overflowTo");
+        if (!ids.contains(q.overflowTo)) {
+            r.fail(p, QStringLiteral("unknown queue \"%1\"").arg(q.overflowTo));
+            break;
+        }
+        QStringList chain{q.id};
+        QString next = q.overflowTo;
+        while (!next.isEmpty()) {
+            if (chain.contains(next)) {
+                r.fail(p, QStringLiteral("overflow loop %1").arg((chain << next).join(u" -> ")));
+                break;
+            }
+            chain << next;
+            QString after;
+            for (const engine::QueueConfig &other : c->engine.queues)
+                if (other.id == next)
+                    after = other.overflowTo;
+            next = after;
+        }
+    }
+}
+
+void readAgents(Reader &r, const QJsonObject &root, Config *c)
+{
+    QSet<QString> queueIds;
+    for (const engine::QueueConfig &q : c->engine.queues)
+        queueIds.insert(q.id);
+    QSet<QString> ids;
+    const QJsonArray agents = r.array(root, QStringLiteral("agents"), QStringLiteral("$"));
+    for (qsizetype i = 0; i < agents.size() && !r.failed(); ++i) {
+        const QString p = at(QStringLiteral("$.agents"), i);
+        const QJsonObject o = r.object(agents[i], p);
+        r.onlyKeys(o, p,
+                   {QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("password"),
+                    QStringLiteral("passwordHash"), QStringLiteral("queues"),
+                    QStringLiteral("skills"), QStringLiteral("penalty")});
+        Account account;
+        readAccount(r, o, p, QStringLiteral("password"), &account);
+        engine::AgentConfig a;
+        a.id = account.id;
+        a.name = account.name;
+        a.skills = r.skills(o, QStringLiteral("skills"), p);
+        a.penalty = int(r.number(o, QStringLiteral("penalty"), p, 0, 0, 1000));
+        const QJsonArray qs = r.array(o, QStringLiteral("queues"), p);
+        for (qsizetype k = 0; k < qs.size() && !r.failed(); ++k) {
+            const QString qp = at(p + QStringLiteral(".queues"), k);
+            engine::QueueMembership m;
+            if (qs[k].isString()) {
+                m.queue = qs[k].toString();
+            } else if (qs[k].isObject()) {
+                // {"queue": "sales", "penalty": 2}: a per-queue tier, like mod_callcenter's.
+                const QJsonObject mo = qs[k].toObject();
+                r.onlyKeys(mo, qp, {QStringLiteral("queue"), QStringLiteral("penalty")});
+                m.queue = r.string(mo, QStringLiteral("queue"), qp, true);
+                m.penalty = int(r.number(mo, QStringLiteral("penalty"), qp, -1, 0, 1000));
+            } else {
+                r.fail(qp, QStringLiteral("must be a queue id or {\"queue\", \"penalty\"}"));
+                break;
+            }
+            if (!r.failed() && !queueIds.contains(m.queue))
+                r.fail(qp, QStringLiteral("unknown queue \"%1\"").arg(m.queue));
+            a.queues.append(m);
+        }
+        if (!r.failed() && ids.contains(a.id))
+            r.fail(p + QStringLiteral(".id"), QStringLiteral("duplicate agent \"%1\"").arg(a.id));
+        ids.insert(a.id);
+        c->agents.append(account);
+        c->engine.agents.append(a);
+    }
+}
+
+QList<Account> readAccounts(Reader &r, const QJsonObject &root, const QString &key,
+                            const QString &secretKey)
+{
+    QList<Account> out;
+    QSet<QString> ids;
+    const QJsonArray list = r.array(root, key, QStringLiteral("$"));
+    for (qsizetype i = 0; i < list.size() && !r.failed(); ++i) {
+        const QString p = at(QStringLiteral("$.") + key, i);
+        const QJsonObject o = r.object(list[i], p);
+        r.onlyKeys(o, p,
+                   {QStringLiteral("id"), QStringLiteral("name"), secretKey,
+                    QStringLiteral("passwordHash")});
+        Account a;
+        readAccount(r, o, p, secretKey, &a);
+        if (!r.failed() && ids.contains(a.id))
+            r.fail(p + QStringLiteral(".id"), QStringLiteral("duplicate id \"%1\"").arg(a.id));
+        ids.insert(a.id);
+        out.append(a);
+    }
+    return out;
+}
+
+void readServer(Reader &r, const QJsonObject &root, Config *c)
+{
+    const QJsonValue v = root.value(QStringLiteral("server"));
+    if (v.isUndefined() || v.isNull())
+        return;
+    const QString p = QStringLiteral("$.server");
+    const QJsonObject s = r.object(v, p);
+    r.onlyKeys(s, p,
+               {QStringLiteral("listen"), QStringLiteral("tls"), QStringLiteral("limits"),
+                QStringLiteral("allowedOrigins"), QStringLiteral("retentionDays")});
+    c->listen = r.string(s, QStringLiteral("listen"), p, false, c->listen);
+    QString host;
+    quint16 port = 0;
+    if (!r.failed() && !parseListen(c->listen, &host, &port))
+        r.fail(p + QStringLiteral(".listen"),
+               QStringLiteral("\"%1\" is not HOST:PORT").arg(c->listen));
+    const QJsonValue tlsValue = s.value(QStringLiteral("tls"));
+    if (!tlsValue.isUndefined() && !tlsValue.isNull()) {
+        const QString tp = p + QStringLiteral(".tls");
+        const QJsonObject tls = r.object(tlsValue, tp);
+        r.onlyKeys(tls, tp, {QStringLiteral("cert"), QStringLiteral("key")});
+        c->tlsCert = r.string(tls, QStringLiteral("cert"), tp, true);
+        c->tlsKey = r.string(tls, QStringLiteral("key"), tp, true);
+    }
+    const QJsonArray origins = r.array(s, QStringLiteral("allowedOrigins"), p);
+    for (qsizetype i = 0; i < origins.size(); ++i) {
+        if (!origins[i].isString())
+            r.fail(at(p + QStringLiteral(".allowedOrigins"), i), QStringLiteral("must be a string"));
+        c->allowedOrigins.append(origins[i].toString());
+    }
+    c->retentionDays =
+        int(r.number(s, QStringLiteral("retentionDays"), p, c->retentionDays, 1, 36500));
+    const QJsonValue lv = s.value(QStringLiteral("limits"));
+    if (lv.isUndefined() || lv.isNull())
+        return;
+    const QString lp = p + QStringLiteral(".limits");
+    const QJsonObject l = r.object(lv, lp);
+    r.onlyKeys(l, lp,
+               {QStringLiteral("maxMessageBytes"), QStringLiteral("loginTimeoutSeconds"),
+                QStringLiteral("graceSeconds"), QStringLiteral("pingSeconds"),
+                QStringLiteral("requestsPerSecond"), QStringLiteral("requestBurst"),
+                QStringLiteral("tokenIdleHours"), QStringLiteral("maxConnections")});
+    Limits &lim = c->limits;
+    lim.maxMessageBytes = qint64(
+        r.number(l, QStringLiteral("maxMessageBytes"), lp, double(lim.maxMessageBytes), 1024,
+                 16 * 1024 * 1024));
+    lim.loginTimeoutSeconds = int(r.number(l, QStringLiteral("loginTimeoutSeconds"), lp,
+                                           lim.loginTimeoutSeconds, 1, 3600));
+    lim.graceSeconds =
+        int(r.number(l, QStringLiteral("graceSeconds"), lp, lim.graceSeconds, 0, 86400));
+    lim.pingSeconds =
+        int(r.number(l, QStringLiteral("pingSeconds"), lp, lim.pingSeconds, 1, 3600));
+    lim.requestsPerSecond = r.number(l, QStringLiteral("requestsPerSecond"), lp,
+                                     lim.requestsPerSecond, 1, 100000, false);
+    lim.requestBurst =
+        int(r.number(l, QStringLiteral("requestBurst"), lp, lim.requestBurst, 1, 1000000));
+    lim.tokenIdleHours =
+        int(r.number(l, QStringLiteral("tokenIdleHours"), lp, lim.tokenIdleHours, 1, 24 * 365));
+    lim.maxConnections =
+        int(r.number(l, QStringLiteral("maxConnections"), lp, lim.maxConnections, 1, 1000000));
+}
+
+} // namespace
+
+bool parseListen(const QString &text, QString *host, quint16 *port)
+{
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return false;
+    QString h = text.left(colon);
+    if (h.startsWith(QLatin1Char('[')) && h.endsWith(QLatin1Char(']')))
+        h = h.mid(1, h.size() - 2);
+    bool ok = false;
+    const uint p = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || p > 65535 || h.isEmpty())
+        return false;
+    *host = h;
+    *port = quint16(p);
+    return true;
+}
+
+ConfigResult parseConfig(const QByteArray &json, const QString &fileName)
+{
+    ConfigResult result;
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        // Point at the line, which is what an editor shows.
+        const int line = int(json.left(parseError.offset).count('\n')) + 1;
+        result.error = QStringLiteral("%1: $: invalid JSON at line %2: %3")
+                           .arg(fileName)
+                           .arg(line)
+                           .arg(parseError.errorString());
+        return result;
+    }
+    Reader r;
+    if (!doc.isObject()) {
+        result.error = fileName + QStringLiteral(": $: must be an object");
+        return result;
+    }
+    const QJsonObject root = doc.object();
+    r.onlyKeys(root, QStringLiteral("$"),
+               {QStringLiteral("timeZone"), QStringLiteral("queues"), QStringLiteral("agents"),
+                QStringLiteral("supervisors"), QStringLiteral("wallboards"),
+                QStringLiteral("gateways"), QStringLiteral("hotlines"), QStringLiteral("reasons"),
+                QStringLiteral("dispositions"), QStringLiteral("server")});
+    Config c;
+    c.sourceFile = fileName;
+    c.engine.timeZone = r.string(root, QStringLiteral("timeZone"), QStringLiteral("$"), false,
+                                 c.engine.timeZone);
+    if (!r.failed() && !QTimeZone(c.engine.timeZone.toUtf8()).isValid())
+        r.fail(QStringLiteral("$.timeZone"),
+               QStringLiteral("unknown time zone \"%1\"").arg(c.engine.timeZone));
+    readQueues(r, root, &c);
+    readAgents(r, root, &c);
+    c.supervisors =
+        readAccounts(r, root, QStringLiteral("supervisors"), QStringLiteral("password"));
+    c.wallboards = readAccounts(r, root, QStringLiteral("wallboards"), QStringLiteral("secret"));
+    c.gateways = readAccounts(r, root, QStringLiteral("gateways"), QStringLiteral("secret"));
+    c.reasons = readLabels(r, root, QStringLiteral("reasons"));
+    c.dispositions = readLabels(r, root, QStringLiteral("dispositions"));
+    for (const Label &l : qAsConst(c.reasons))
+        c.engine.reasons.append(l.code);
+
+    QSet<QString> queueIds;
+    for (const engine::QueueConfig &q : qAsConst(c.engine.queues))
+        queueIds.insert(q.id);
+    QSet<QString> numbers;
+    const QJsonArray hotlines = r.array(root, QStringLiteral("hotlines"), QStringLiteral("$"));
+    for (qsizetype i = 0; i < hotlines.size() && !r.failed(); ++i) {
+        const QString p = at(QStringLiteral("$.hotlines"), i);
+        const QJsonObject o = r.object(hotlines[i], p);
+        r.onlyKeys(o, p,
+                   {QStringLiteral("number"), QStringLiteral("name"), QStringLiteral("queue"),
+                    QStringLiteral("priority")});
+        engine::HotlineConfig h;
+        h.number = r.string(o, QStringLiteral("number"), p, true);
+        h.name = r.string(o, QStringLiteral("name"), p, false, h.number);
+        h.queue = r.string(o, QStringLiteral("queue"), p, true);
+        if (o.contains(QStringLiteral("priority")))
+            h.priority = int(r.number(o, QStringLiteral("priority"), p, 0, -1000, 1000));
+        if (!r.failed() && !queueIds.contains(h.queue))
+            r.fail(p + QStringLiteral(".queue"), QStringLiteral("unknown queue \"%1\"").arg(h.queue));
+        if (!r.failed() && numbers.contains(h.number))
+            r.fail(p + QStringLiteral(".number"),
+                   QStringLiteral("duplicate number \"%1\"").arg(h.number));
+        numbers.insert(h.number);
+        c.engine.hotlines.append(h);
+    }
+    readServer(r, root, &c);
+    c.engine.graceSeconds = c.limits.graceSeconds;
+    if (r.failed()) {
+        result.error = fileName + QStringLiteral(": ") + r.error;
+        return result;
+    }
+    result.config = std::move(c);
+    return result;
+}
+
+ConfigResult loadConfigFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        ConfigResult result;
+        result.error = QStringLiteral("%1: $: cannot read: %2").arg(path, f.errorString());
+        return result;
+    }
+    return parseConfig(f.readAll(), path);
+}
+
+Config demoConfig()
+{
+    QFile f(QStringLiteral(":/acdesk/demo-config.json"));
+    f.open(QIODevice::ReadOnly);
+    ConfigResult r = parseConfig(f.readAll(), QStringLiteral("demo-config.json"));
+    Q_ASSERT(r.config);
+    Config c = *r.config;
+    c.sourceFile.clear();
+    return c;
+}
+
+QString demoLoginsText()
+{
+    const Config c = demoConfig();
+    QString out;
+    for (const Account &a : c.agents)
+        out += QStringLiteral("  agent      %1 / %2 (%3)\n").arg(a.id, a.secret, a.name);
+    for (const Account &a : c.supervisors)
+        out += QStringLiteral("  supervisor %1 / %2\n").arg(a.id, a.secret);
+    for (const Account &a : c.wallboards)
+        out += QStringLiteral("  wallboard  %1 / %2\n").arg(a.id, a.secret);
+    return out;
+}
+
+} // namespace acdesk::server

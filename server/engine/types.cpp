@@ -1,0 +1,176 @@
+#include "types.h"
+
+#include "clock.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+#include <array>
+
+namespace acdesk::engine {
+
+Clock::~Clock() = default;
+
+qint64 SystemClock::nowMs() const
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+namespace {
+
+template<typename E, std::size_t N>
+QString nameOf(const std::array<const char *, N> &names, E value)
+{
+    const auto i = static_cast<std::size_t>(value);
+    return i < N ? QString::fromLatin1(names[i]) : QString();
+}
+
+template<typename E, std::size_t N>
+std::optional<E> valueOf(const std::array<const char *, N> &names, const QString &name)
+{
+    for (std::size_t i = 0; i < N; ++i) {
+        if (name == QLatin1String(names[i]))
+            return static_cast<E>(i);
+    }
+    return std::nullopt;
+}
+
+constexpr std::array<const char *, 8> kStrategies = {
+    "longest_idle", "round_robin", "ring_all", "fewest_calls",
+    "least_talk_time", "skills", "linear", "random"};
+constexpr std::array<const char *, 6> kAgentStates = {"logged_out", "not_ready", "ready",
+                                                      "ringing", "on_call", "wrap_up"};
+constexpr std::array<const char *, 5> kCallStates = {"queued", "offered", "connected", "held",
+                                                     "ended"};
+constexpr std::array<const char *, 9> kCauses = {
+    "", "agent_hangup", "caller_hangup", "transferred", "rejected",
+    "no_answer", "withdrawn", "agent_lost", "overflow"};
+constexpr std::array<const char *, 3> kJoinEmpty = {"join", "overflow", "refuse"};
+constexpr std::array<const char *, 5> kErrors = {"", "bad_request", "not_found", "invalid_state",
+                                                 "conflict"};
+constexpr std::array<const char *, 3> kLegKinds = {"queue", "direct", "outbound"};
+constexpr std::array<const char *, 11> kTelephony = {"ring", "cancel", "bridge", "drop",
+                                                     "hold", "resume", "mute", "unmute",
+                                                     "transfer", "dial", "dtmf"};
+
+} // namespace
+
+QString strategyName(Strategy s)
+{
+    return nameOf(kStrategies, s);
+}
+std::optional<Strategy> strategyFromName(const QString &name)
+{
+    return valueOf<Strategy>(kStrategies, name);
+}
+QString agentStateName(AgentState s)
+{
+    return nameOf(kAgentStates, s);
+}
+std::optional<AgentState> agentStateFromName(const QString &name)
+{
+    return valueOf<AgentState>(kAgentStates, name);
+}
+QString callStateName(CallState s)
+{
+    return nameOf(kCallStates, s);
+}
+QString directionName(Direction d)
+{
+    return d == Direction::Inbound ? QStringLiteral("inbound") : QStringLiteral("outbound");
+}
+QString endCauseName(EndCause c)
+{
+    return nameOf(kCauses, c);
+}
+std::optional<EndCause> endCauseFromName(const QString &name)
+{
+    return valueOf<EndCause>(kCauses, name);
+}
+QString joinEmptyName(JoinEmpty j)
+{
+    return nameOf(kJoinEmpty, j);
+}
+std::optional<JoinEmpty> joinEmptyFromName(const QString &name)
+{
+    return valueOf<JoinEmpty>(kJoinEmpty, name);
+}
+QString errorKindName(ErrorKind e)
+{
+    return nameOf(kErrors, e);
+}
+QString legKindName(LegKind k)
+{
+    return nameOf(kLegKinds, k);
+}
+std::optional<LegKind> legKindFromName(const QString &name)
+{
+    return valueOf<LegKind>(kLegKinds, name);
+}
+QString telephonyKindName(TelephonyKind k)
+{
+    return nameOf(kTelephony, k);
+}
+
+void QueueDay::add(const QueueDay &o)
+{
+    offered += o.offered;
+    answered += o.answered;
+    abandoned += o.abandoned;
+    shortAbandoned += o.shortAbandoned;
+    answeredInSl += o.answeredInSl;
+    overflowed += o.overflowed;
+    transferredOut += o.transferredOut;
+    handled += o.handled;
+    waitAnsweredSumMs += o.waitAnsweredSumMs;
+    handleSumMs += o.handleSumMs;
+    longestWaitMs = std::max(longestWaitMs, o.longestWaitMs);
+}
+
+void QueueDay::subtract(const QueueDay &o)
+{
+    offered -= o.offered;
+    answered -= o.answered;
+    abandoned -= o.abandoned;
+    shortAbandoned -= o.shortAbandoned;
+    answeredInSl -= o.answeredInSl;
+    overflowed -= o.overflowed;
+    transferredOut -= o.transferredOut;
+    handled -= o.handled;
+    waitAnsweredSumMs -= o.waitAnsweredSumMs;
+    handleSumMs -= o.handleSumMs;
+}
+
+QueueDay legContribution(const CallRecord &leg, int slSeconds, int shortAbandonSeconds)
+{
+    QueueDay d;
+    if (leg.kind != LegKind::Queue)
+        return d; // direct transfers and outbound calls are no queue traffic
+    d.offered = 1;
+    d.longestWaitMs = leg.waitMs;
+    if (leg.answeredAtMs > 0) {
+        d.answered = 1;
+        d.waitAnsweredSumMs = leg.waitMs;
+        // "within N seconds" is inclusive
+        if (leg.waitMs <= qint64(slSeconds) * 1000)
+            d.answeredInSl = 1;
+        if (leg.cause == EndCause::Transferred)
+            d.transferredOut = 1;
+        // A leg is handled once its work is over (wrap-up finished); a blind transfer
+        // counts as handled in the first queue (contract section 5).
+        if (leg.complete) {
+            d.handled = 1;
+            d.handleSumMs = leg.talkMs + leg.holdMs + leg.wrapUpMs;
+        }
+    } else if (leg.cause == EndCause::CallerHangup) {
+        if (leg.waitMs <= qint64(shortAbandonSeconds) * 1000)
+            d.shortAbandoned = 1;
+        else
+            d.abandoned = 1;
+    } else if (leg.cause == EndCause::Overflow) {
+        d.overflowed = 1;
+    }
+    return d;
+}
+
+} // namespace acdesk::engine

@@ -1,0 +1,662 @@
+#include "server.h"
+
+#include "auth.h"
+#include "connection.h"
+#include "convert.h"
+#include "engine/engine.h"
+#include "listener.h"
+#include "protocol/protocol.h"
+#include "simulator.h"
+#include "storage.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QStandardPaths>
+#include <QThreadPool>
+#include <QUrlQuery>
+#include <QWebSocket>
+
+Q_LOGGING_CATEGORY(lcServer, "acdesk.server")
+
+namespace acdesk::server {
+
+using proto::ErrorCode;
+
+struct Server::Throttle
+{
+    LoginThrottle users;
+    LoginThrottle addresses;
+};
+
+namespace {
+
+constexpr auto CloseReplaced = QWebSocketProtocol::CloseCode(4000);
+constexpr qint64 KeyedReplyTtlMs = 5 * 60 * 1000;
+
+QString code(ErrorCode c)
+{
+    return proto::errorCodeName(c);
+}
+
+ErrorCode fromEngine(engine::ErrorKind k)
+{
+    switch (k) {
+    case engine::ErrorKind::BadRequest:
+        return ErrorCode::BadRequest;
+    case engine::ErrorKind::NotFound:
+        return ErrorCode::NotFound;
+    case engine::ErrorKind::InvalidState:
+        return ErrorCode::InvalidState;
+    case engine::ErrorKind::Conflict:
+        return ErrorCode::Conflict;
+    case engine::ErrorKind::None:
+        break;
+    }
+    return ErrorCode::Internal;
+}
+
+template <typename T>
+const T *requestAs(const std::variant<proto::Request, proto::DecodeError> &decoded)
+{
+    if (const auto *r = std::get_if<proto::Request>(&decoded))
+        return std::get_if<T>(r);
+    return nullptr;
+}
+
+} // namespace
+
+Server::Server(Config config, ServerOptions options, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_options(std::move(options))
+    , m_clock(std::make_unique<engine::SystemClock>())
+    , m_throttle(std::make_unique<Throttle>())
+{
+    m_engineTimer.setSingleShot(true);
+    m_engineTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_engineTimer, &QTimer::timeout, this, &Server::pump);
+    m_statsCoalesce.setSingleShot(true);
+    m_statsCoalesce.setInterval(250);
+    connect(&m_statsCoalesce, &QTimer::timeout, this, [this] { flushStats(false); });
+    m_statsPeriodic.setInterval(5000);
+    connect(&m_statsPeriodic, &QTimer::timeout, this, [this] { flushStats(true); });
+    m_pingTimer.setInterval(m_config.limits.pingSeconds * 1000);
+    connect(&m_pingTimer, &QTimer::timeout, this, &Server::pingTick);
+    m_housekeeping.setInterval(60 * 60 * 1000);
+    connect(&m_housekeeping, &QTimer::timeout, this, &Server::housekeeping);
+}
+
+Server::~Server()
+{
+    shutdown();
+}
+
+engine::Engine &Server::engine()
+{
+    return *m_engine;
+}
+
+quint16 Server::port() const
+{
+    return m_listener ? m_listener->port() : 0;
+}
+
+QString Server::baseUrl() const
+{
+    QString host = m_host;
+    if (host == QLatin1String("0.0.0.0") || host.isEmpty())
+        host = QStringLiteral("127.0.0.1");
+    else if (host.contains(QLatin1Char(':')))
+        host = QLatin1Char('[') + host + QLatin1Char(']');
+    return QStringLiteral("%1://%2:%3")
+        .arg(m_listener && m_listener->isTls() ? QStringLiteral("wss") : QStringLiteral("ws"),
+             host)
+        .arg(port());
+}
+
+bool Server::start(QString *error)
+{
+    m_uptime.start();
+    QString dataDir = m_options.dataDir;
+    if (dataDir.isEmpty())
+        dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    m_storage = std::make_unique<Storage>();
+    if (!m_storage->open(dataDir, error))
+        return false;
+
+    // Plain passwords from the file are hashed into the database; a hash that still
+    // matches is kept, so the file can stay as it is across restarts.
+    auto loadAccounts = [this](const QString &role, const QList<Account> &accounts) {
+        for (const Account &a : accounts) {
+            QString hash = a.secretHash;
+            if (hash.isEmpty()) {
+                hash = m_storage->credential(role, a.id);
+                if (hash.isEmpty() || !password::verify(a.secret, hash))
+                    hash = password::hash(a.secret);
+            }
+            m_storage->saveCredential(role, a.id, hash);
+            m_credentials.insert(role + QLatin1Char('/') + a.id, hash);
+            m_names.insert(role + QLatin1Char('/') + a.id, a.name);
+        }
+    };
+    m_storage->begin();
+    loadAccounts(QStringLiteral("agent"), m_config.agents);
+    loadAccounts(QStringLiteral("supervisor"), m_config.supervisors);
+    loadAccounts(QStringLiteral("wallboard"), m_config.wallboards);
+    loadAccounts(QStringLiteral("gateway"), m_config.gateways);
+    m_storage->commit();
+
+    QStringList simAgents;
+    if (m_options.simAgents > 0)
+        simAgents = Simulator::addAgents(&m_config, m_options.simAgents);
+    m_engine = std::make_unique<engine::Engine>(m_config.engine, m_clock.get());
+    restoreToday();
+
+    QString host;
+    quint16 listenPort = 8080;
+    const QString listen = m_options.listen.isEmpty() ? m_config.listen : m_options.listen;
+    if (!parseListen(listen, &host, &listenPort)) {
+        *error = QStringLiteral("--listen: \"%1\" is not HOST:PORT").arg(listen);
+        return false;
+    }
+    m_host = host;
+    Listener::Options lo;
+    lo.host = host;
+    lo.port = listenPort;
+    lo.tlsCertFile = m_options.tlsCert.isEmpty() ? m_config.tlsCert : m_options.tlsCert;
+    lo.tlsKeyFile = m_options.tlsKey.isEmpty() ? m_config.tlsKey : m_options.tlsKey;
+    lo.maxMessageBytes = m_config.limits.maxMessageBytes;
+    lo.handshakeTimeoutMs = m_config.limits.loginTimeoutSeconds * 1000;
+    lo.allowedOrigins = m_config.allowedOrigins;
+    lo.maxConnections = m_config.limits.maxConnections;
+    m_listener = new Listener(this);
+    m_listener->setHttpHandler([this](const QByteArray &target) { return http(target); });
+    connect(m_listener, &Listener::newConnection, this, &Server::onNewConnection);
+    if (!m_listener->listen(lo, error))
+        return false;
+
+    m_pingTimer.start();
+    m_statsPeriodic.start();
+    m_housekeeping.start();
+    m_lastPingTickMs = m_clock->nowMs();
+    housekeeping();
+    if (m_options.simulateCallsPerHour > 0 || !simAgents.isEmpty()) {
+        m_simulator = std::make_unique<Simulator>(this, simAgents, m_options.simSeed);
+        m_simulator->start();
+    }
+    pump();
+    return true;
+}
+
+void Server::restoreToday()
+{
+    const qint64 dayStart = m_engine->dayStartMs();
+    m_engine->restoreDay(m_storage->legs(dayStart, dayStart + 2LL * 24 * 3600 * 1000));
+    m_restoredDayStart = dayStart;
+}
+
+void Server::shutdown()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    m_simulator.reset();
+    m_engineTimer.stop();
+    m_pingTimer.stop();
+    m_statsCoalesce.stop();
+    m_statsPeriodic.stop();
+    if (m_listener)
+        m_listener->close();
+    const QList<Connection *> all = m_connections.values();
+    for (Connection *c : all) {
+        c->closing = true;
+        if (!c->tokenDigest.isEmpty())
+            m_storage->touchToken(c->tokenDigest, m_clock->nowMs());
+        c->socket->close(QWebSocketProtocol::CloseCodeGoingAway,
+                         QStringLiteral("server shutting down"));
+    }
+    if (m_engine)
+        dispatchEngineEvents();
+    if (m_storage)
+        m_storage->commit();
+}
+
+void Server::housekeeping()
+{
+    const qint64 now = m_clock->nowMs();
+    const qint64 idleMs = qint64(m_config.limits.tokenIdleHours) * 3600 * 1000;
+    for (Connection *c : qAsConst(m_connections))
+        if (!c->tokenDigest.isEmpty())
+            m_storage->touchToken(c->tokenDigest, now);
+    m_storage->purgeTokens(now - idleMs);
+    m_storage->purgeBefore(now - qint64(m_config.retentionDays) * 24 * 3600 * 1000);
+    for (auto it = m_keyedReplies.begin(); it != m_keyedReplies.end();) {
+        for (auto k = it->begin(); k != it->end();)
+            k = k->expiresAtMs < now ? it->erase(k) : std::next(k);
+        it = it->isEmpty() ? m_keyedReplies.erase(it) : std::next(it);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// connections
+
+void Server::onNewConnection(QWebSocket *socket)
+{
+    if (m_stopping) {
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
+    auto *c = new Connection;
+    c->socket = socket;
+    c->serial = ++m_connectionSerial;
+    c->address = socket->peerAddress().toString();
+    c->tokens = m_config.limits.requestBurst;
+    c->refilledAtMs = m_clock->nowMs();
+    c->connectedAtMs = c->refilledAtMs;
+    m_connections.insert(c);
+    m_bySerial.insert(c->serial, c);
+
+    c->loginTimer = new QTimer(socket);
+    c->loginTimer->setSingleShot(true);
+    connect(c->loginTimer, &QTimer::timeout, this, [this, c] {
+        if (!c->authenticated)
+            closeConnection(c, QWebSocketProtocol::CloseCodePolicyViolated,
+                            QStringLiteral("login timeout"));
+    });
+    c->loginTimer->start(m_config.limits.loginTimeoutSeconds * 1000);
+
+    connect(socket, &QWebSocket::textMessageReceived, this,
+            [this, c](const QString &text) { onTextMessage(c, text); });
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [this, c](const QByteArray &) {
+        closeConnection(c, QWebSocketProtocol::CloseCodeDatatypeNotSupported,
+                        QStringLiteral("binary frames are not supported"));
+    });
+    connect(socket, &QWebSocket::pong, this, [c](quint64, const QByteArray &) {
+        c->unansweredPings = 0;
+    });
+    connect(socket, &QWebSocket::disconnected, this, [this, c] { onDisconnected(c); });
+
+    proto::Hello hello;
+    hello.server = QStringLiteral("acdesk/" ACDESK_VERSION);
+    hello.time = m_clock->nowMs();
+    sendRaw(c, QJsonDocument(hello.toJson()).toJson(QJsonDocument::Compact));
+}
+
+void Server::closeConnection(Connection *c, QWebSocketProtocol::CloseCode code,
+                             const QString &reason)
+{
+    if (c->closing)
+        return;
+    c->closing = true;
+    c->socket->close(code, reason);
+}
+
+void Server::onDisconnected(Connection *c)
+{
+    m_connections.remove(c);
+    m_bySerial.remove(c->serial);
+    if (c->authenticated) {
+        detach(c);
+        if (!c->tokenDigest.isEmpty() && !m_stopping)
+            m_storage->touchToken(c->tokenDigest, m_clock->nowMs());
+    }
+    c->socket->deleteLater();
+    delete c;
+    if (!m_stopping)
+        pump();
+}
+
+// Forgets which user a connection speaks for; an agent left without a connection
+// enters its grace period.
+void Server::detach(Connection *c)
+{
+    if (c->role == QLatin1String("agent") && m_agentConnection.value(c->user) == c) {
+        m_agentConnection.remove(c->user);
+        if (!m_stopping)
+            m_engine->agentDisconnected(c->user);
+    }
+    c->authenticated = false;
+    c->statsSubscribed = false;
+}
+
+void Server::pingTick()
+{
+    const qint64 now = m_clock->nowMs();
+    // How late the timer fired is the event loop's lag: what a busy server makes everyone wait.
+    m_loopLagMs = qMax<qint64>(0, now - m_lastPingTickMs - m_pingTimer.interval());
+    m_lastPingTickMs = now;
+    const QList<Connection *> all = m_connections.values();
+    for (Connection *c : all) {
+        if (c->closing)
+            continue;
+        if (c->unansweredPings >= 2) {
+            qCInfo(lcServer) << "closing" << c->address << c->user << "after two missed pongs";
+            c->closing = true;
+            c->socket->abort(); // the peer is gone; a close handshake would wait on it
+            continue;
+        }
+        ++c->unansweredPings;
+        c->socket->ping();
+    }
+}
+
+bool Server::takeRateToken(Connection *c)
+{
+    const qint64 now = m_clock->nowMs();
+    const Limits &l = m_config.limits;
+    c->tokens = qMin<double>(l.requestBurst,
+                             c->tokens + double(now - c->refilledAtMs) * l.requestsPerSecond / 1000.0);
+    c->refilledAtMs = now;
+    if (c->tokens >= 1) {
+        c->tokens -= 1;
+        c->overLimitSinceMs = -1;
+        return true;
+    }
+    if (c->overLimitSinceMs < 0)
+        c->overLimitSinceMs = now;
+    if (now - c->overLimitSinceMs >= qint64(l.rateLimitCloseSeconds) * 1000)
+        closeConnection(c, QWebSocketProtocol::CloseCodePolicyViolated,
+                        QStringLiteral("request rate limit exceeded"));
+    return false;
+}
+
+void Server::onTextMessage(Connection *c, const QString &text)
+{
+    if (c->closing)
+        return;
+    ++m_messagesIn;
+    const QByteArray utf8 = text.toUtf8();
+    if (c->loginPending) {
+        // Keep the order of replies: whatever follows a login waits for its outcome.
+        c->heldMessages.append(utf8);
+        return;
+    }
+    processRequest(c, utf8);
+}
+
+void Server::processRequest(Connection *c, const QByteArray &utf8)
+{
+    auto decoded = proto::decodeEnvelope(utf8);
+    if (const auto *err = std::get_if<proto::DecodeError>(&decoded)) {
+        if (takeRateToken(c))
+            replyError(c, err->id, code(err->code), err->message);
+        return;
+    }
+    const proto::Envelope &env = std::get<proto::Envelope>(decoded);
+    if (!takeRateToken(c)) {
+        replyError(c, env.id, code(ErrorCode::RateLimited),
+                   QStringLiteral("more than %1 requests per second")
+                       .arg(m_config.limits.requestsPerSecond));
+        return;
+    }
+    dispatch(c, env);
+}
+
+void Server::dispatch(Connection *c, const proto::Envelope &env)
+{
+    // The contract's check order: envelope, authenticated, known type, role, parameters.
+    if (!c->authenticated && proto::requiresAuthentication(env.type)) {
+        replyError(c, env.id, code(ErrorCode::NotAuthenticated), QStringLiteral("log in first"));
+        return;
+    }
+    if (!proto::isKnownRequestType(env.type)) {
+        replyError(c, env.id, code(ErrorCode::UnknownType),
+                   QStringLiteral("unknown request type \"%1\"").arg(env.type));
+        return;
+    }
+    if (c->authenticated) {
+        const auto role = proto::fromString<proto::Role>(c->role);
+        if (!role || !proto::roleMayUse(*role, env.type)) {
+            const bool again = env.type == QLatin1String("login")
+                || env.type == QLatin1String("resume");
+            replyError(c, env.id, code(again ? ErrorCode::InvalidState : ErrorCode::Forbidden),
+                       again ? QStringLiteral("already logged in; log out first")
+                             : QStringLiteral("role %1 may not use %2").arg(c->role, env.type));
+            return;
+        }
+    }
+    auto decoded = proto::decodeRequest(env);
+    if (const auto *err = std::get_if<proto::DecodeError>(&decoded)) {
+        replyError(c, env.id, code(err->code), err->message);
+        return;
+    }
+    if (env.type == QLatin1String("login")) {
+        handleLogin(c, env, *requestAs<proto::LoginRequest>(decoded));
+        return;
+    }
+    if (env.type == QLatin1String("resume")) {
+        handleResume(c, env, requestAs<proto::ResumeRequest>(decoded)->token);
+        return;
+    }
+
+    // Idempotency: a keyed request seen before in this session is answered from memory.
+    const bool keyed = !env.key.isEmpty() && proto::isMutatingRequestType(env.type)
+        && !c->tokenDigest.isEmpty();
+    if (keyed) {
+        const auto session = m_keyedReplies.constFind(c->tokenDigest);
+        if (session != m_keyedReplies.cend()) {
+            const auto stored = session->constFind(env.key);
+            if (stored != session->cend() && stored->expiresAtMs >= m_clock->nowMs()) {
+                QJsonObject again = stored->reply;
+                if (env.hasId())
+                    again.insert(QStringLiteral("re"), env.id);
+                if (env.hasId() || again.value(QStringLiteral("type")) == QLatin1String("error"))
+                    sendRaw(c, QJsonDocument(again).toJson(QJsonDocument::Compact));
+                return;
+            }
+        }
+        m_capture = {c->tokenDigest, env.key, true};
+    }
+    const auto &request = std::get<proto::Request>(decoded);
+    if (env.type == QLatin1String("logout"))
+        handleLogout(c, env);
+    else if (env.type.startsWith(QLatin1String("agent.")) || env.type.startsWith(QLatin1String("call.")))
+        handleAgentCommand(c, env, request);
+    else if (env.type.startsWith(QLatin1String("stats.")))
+        handleStats(c, env, request);
+    else if (env.type.startsWith(QLatin1String("supervisor.")) || env.type == QLatin1String("broadcast"))
+        handleSupervisor(c, env, request);
+    else if (env.type.startsWith(QLatin1String("gw.")))
+        handleGateway(c, env, request);
+    m_capture.active = false;
+    pump();
+}
+
+// ---------------------------------------------------------------------------------------
+// login, resume, logout
+
+void Server::handleLogin(Connection *c, const proto::Envelope &env, const proto::LoginRequest &req)
+{
+    const QString role = proto::toString(req.role);
+    const qint64 now = m_clock->nowMs();
+    const QString userKey = role + QLatin1Char('/') + req.user;
+    const qint64 wait = qMax(m_throttle->users.retryAfterMs(userKey, now),
+                             m_throttle->addresses.retryAfterMs(c->address, now));
+    if (wait > 0) {
+        replyError(c, env.id, code(ErrorCode::RateLimited),
+                   QStringLiteral("too many failed logins; try again in %1 s")
+                       .arg((wait + 999) / 1000));
+        return;
+    }
+    // An unknown user costs the same as a wrong password, so timing does not tell
+    // which user ids exist.
+    static const QString dummyHash = password::hash(QStringLiteral("dummy"));
+    const QString hash = m_credentials.value(userKey, dummyHash);
+    const bool known = m_credentials.contains(userKey);
+    const QString secret = req.secret;
+    const quint64 serial = c->serial;
+    c->loginPending = true;
+    QPointer<Server> self(this);
+    const proto::Envelope envCopy = env;
+    const QString station = req.station;
+    QThreadPool::globalInstance()->start([=] {
+        const bool ok = password::verify(secret, hash) && known;
+        QMetaObject::invokeMethod(
+            self, [=] {
+                if (!self)
+                    return;
+                Connection *conn = m_bySerial.value(serial);
+                if (!conn)
+                    return;
+                conn->loginPending = false;
+                const qint64 t = m_clock->nowMs();
+                if (!ok) {
+                    m_throttle->users.failed(userKey, t);
+                    m_throttle->addresses.failed(conn->address, t);
+                    replyError(conn, envCopy.id, code(ErrorCode::AuthFailed),
+                               QStringLiteral("wrong user or secret"));
+                } else {
+                    m_throttle->users.succeeded(userKey);
+                    m_throttle->addresses.succeeded(conn->address);
+                    const QString token = token::generate();
+                    m_storage->saveToken(token::digest(token), {role, req.user, t});
+                    attach(conn, envCopy, role, req.user, station, token);
+                }
+                pump();
+                releaseHeld(conn);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void Server::releaseHeld(Connection *c)
+{
+    const quint64 serial = c->serial;
+    while (!c->loginPending && !c->heldMessages.isEmpty()) {
+        processRequest(c, c->heldMessages.takeFirst());
+        if (!m_bySerial.contains(serial))
+            return;
+    }
+}
+
+void Server::handleResume(Connection *c, const proto::Envelope &env, const QString &tokenText)
+{
+    const QByteArray digest = token::digest(tokenText);
+    const std::optional<StoredToken> stored = m_storage->token(digest);
+    const qint64 now = m_clock->nowMs();
+    bool inUse = false;
+    for (const Connection *other : qAsConst(m_connections))
+        inUse = inUse || (other->authenticated && other->tokenDigest == digest);
+    const qint64 idleMs = qint64(m_config.limits.tokenIdleHours) * 3600 * 1000;
+    if (!stored || (!inUse && stored->lastUsedMs + idleMs < now)
+        || !m_credentials.contains(stored->role + QLatin1Char('/') + stored->user)) {
+        replyError(c, env.id, code(ErrorCode::AuthFailed),
+                   QStringLiteral("unknown or expired token; log in again"));
+        return;
+    }
+    m_storage->touchToken(digest, now);
+    attach(c, env, stored->role, stored->user, QString(), tokenText);
+}
+
+void Server::attach(Connection *c, const proto::Envelope &env, const QString &role,
+                    const QString &user, const QString &station, const QString &tokenText)
+{
+    if (role == QLatin1String("agent")) {
+        if (Connection *old = m_agentConnection.value(user); old && old != c) {
+            // Only agents are exclusive: the newest connection takes the agent over.
+            m_agentConnection.remove(user);
+            sendEvent(old, proto::SessionReplacedEvent{}.toJson());
+            old->authenticated = false;
+            closeConnection(old, CloseReplaced, QStringLiteral("session replaced"));
+        }
+        const engine::AgentInfo info = m_engine->agent(user);
+        if (info.state == engine::AgentState::LoggedOut || !station.isEmpty())
+            m_engine->login(user, station);
+        if (!info.connected && info.state != engine::AgentState::LoggedOut)
+            m_engine->agentReconnected(user);
+        m_agentConnection.insert(user, c);
+    }
+    c->authenticated = true;
+    c->role = role;
+    c->user = user;
+    c->name = m_names.value(role + QLatin1Char('/') + user, user);
+    c->tokenDigest = token::digest(tokenText);
+    c->seq = 0;
+    c->statsSubscribed = false;
+    c->loginTimer->stop();
+    proto::LoginResult result{tokenText, *proto::fromString<proto::Role>(role), user, c->name};
+    reply(c, env, result.toJson());
+    // Deliver what attaching did (e.g. a state change) before the snapshot would be stale.
+    dispatchEngineEvents(c);
+    sendSnapshot(c);
+}
+
+void Server::handleLogout(Connection *c, const proto::Envelope &env)
+{
+    if (c->role == QLatin1String("agent")) {
+        const engine::Result r = m_engine->logout(c->user);
+        if (!r.ok()) {
+            replyError(c, env.id, code(fromEngine(r.code)), r.message);
+            return;
+        }
+        m_agentConnection.remove(c->user);
+    }
+    m_storage->deleteToken(c->tokenDigest);
+    m_keyedReplies.remove(c->tokenDigest);
+    reply(c, env);
+    c->authenticated = false;
+    c->statsSubscribed = false;
+    c->tokenDigest.clear();
+    c->role.clear();
+    c->user.clear();
+    c->loginTimer->start(m_config.limits.loginTimeoutSeconds * 1000);
+}
+
+// ---------------------------------------------------------------------------------------
+// sending
+
+void Server::sendRaw(Connection *c, const QByteArray &utf8)
+{
+    if (c->closing)
+        return;
+    ++m_messagesOut;
+    m_bytesOut += quint64(utf8.size());
+    c->socket->sendTextMessage(QString::fromUtf8(utf8));
+}
+
+void Server::reply(Connection *c, const proto::Envelope &env, QJsonObject fields)
+{
+    proto::OkReply ok{QJsonValue(QJsonValue::Undefined), std::move(fields)};
+    QJsonObject json = ok.toJson();
+    if (m_capture.active)
+        m_keyedReplies[m_capture.digest].insert(
+            m_capture.key, {json, m_clock->nowMs() + KeyedReplyTtlMs});
+    if (!env.hasId())
+        return; // no id, no ok (contract section 2)
+    json.insert(QStringLiteral("re"), env.id);
+    sendRaw(c, QJsonDocument(json).toJson(QJsonDocument::Compact));
+}
+
+void Server::replyError(Connection *c, const QJsonValue &id, const QString &errorCode,
+                        const QString &message)
+{
+    ++m_errorsSent;
+    QJsonObject json{{QStringLiteral("type"), QStringLiteral("error")},
+                     {QStringLiteral("code"), errorCode},
+                     {QStringLiteral("message"), message}};
+    if (m_capture.active)
+        m_keyedReplies[m_capture.digest].insert(
+            m_capture.key, {json, m_clock->nowMs() + KeyedReplyTtlMs});
+    if (!id.isUndefined())
+        json.insert(QStringLiteral("re"), id);
+    sendRaw(c, QJsonDocument(json).toJson(QJsonDocument::Compact));
+}
+
+void Server::sendEvent(Connection *c, const QJsonObject &event)
+{
+    sendEventBody(c, proto::encodeEventBody(event));
+}
+
+void Server::sendEventBody(Connection *c, const QByteArray &bodyWithoutSeq)
+{
+    if (c->closing)
+        return;
+    sendRaw(c, proto::withSeq(bodyWithoutSeq, ++c->seq));
+}
+
+} // namespace acdesk::server

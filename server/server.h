@@ -1,0 +1,185 @@
+#pragma once
+
+#include "config.h"
+#include "storage.h"
+
+#include "protocol/requests.h"
+
+#include <QWebSocketProtocol>
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <memory>
+#include <variant>
+
+class QWebSocket;
+
+namespace acdesk::engine {
+class Engine;
+class Clock;
+} // namespace acdesk::engine
+
+namespace acdesk::server {
+
+class Listener;
+class Simulator;
+struct HttpResponse;
+struct Connection;
+
+/** @brief Command-line settings that win over the config file. */
+struct ServerOptions
+{
+    QString dataDir;     // empty: the user's data directory
+    QString listen;      // empty: the config's, else 0.0.0.0:8080
+    QString tlsCert;     // empty: the config's
+    QString tlsKey;
+    double simulateCallsPerHour = 0;
+    int simAgents = 0;
+    double simPatienceSeconds = 90; // mean caller patience (exponential)
+    double simTalkSeconds = 120;    // mean talk time (log-normal)
+    quint32 simSeed = 0;            // 0: random
+};
+
+/**
+ * @brief The ACD server: the engine behind the WebSocket API of protocol.md.
+ *
+ * Owns the engine, the listener, the storage and every connection. All work happens
+ * on the thread of the event loop, except password hashing, which runs on the thread
+ * pool so that a burst of logins cannot stall calls.
+ */
+class Server : public QObject
+{
+    Q_OBJECT
+public:
+    Server(Config config, ServerOptions options, QObject *parent = nullptr);
+    ~Server() override;
+
+    /** @brief Opens storage, restores today, listens. False with @p error on failure. */
+    bool start(QString *error);
+    /** @brief Flushes storage and closes every connection (SIGTERM path). */
+    void shutdown();
+    /** @brief The port actually listened on. */
+    quint16 port() const;
+    /** @brief "ws://HOST:PORT" or "wss://HOST:PORT" as clients should use it. */
+    QString baseUrl() const;
+    /** @brief The engine, for the simulator and in-process tests. */
+    engine::Engine &engine();
+    /** @brief The configuration in force. */
+    const Config &config() const { return m_config; }
+
+    /** @brief Runs engine time forward and dispatches what happened (timers, commands). */
+    void pump();
+
+Q_SIGNALS:
+    /** @brief Emitted after every dispatched batch of engine events (for tests and GUI). */
+    void engineStepped();
+
+private:
+    friend class Simulator;
+    // transport and sessions (server.cpp)
+    void onNewConnection(QWebSocket *socket);
+    void onTextMessage(Connection *c, const QString &text);
+    void processRequest(Connection *c, const QByteArray &utf8);
+    void dispatch(Connection *c, const proto::Envelope &env);
+    void handleLogin(Connection *c, const proto::Envelope &env, const proto::LoginRequest &req);
+    void handleResume(Connection *c, const proto::Envelope &env, const QString &token);
+    void attach(Connection *c, const proto::Envelope &env, const QString &role,
+                const QString &user, const QString &station, const QString &token);
+    void releaseHeld(Connection *c);
+    void handleLogout(Connection *c, const proto::Envelope &env);
+    void onDisconnected(Connection *c);
+    void detach(Connection *c);
+    void closeConnection(Connection *c, QWebSocketProtocol::CloseCode code, const QString &reason);
+    void pingTick();
+    void housekeeping();
+    void restoreToday();
+    bool takeRateToken(Connection *c);
+
+    // replies and events
+    void sendRaw(Connection *c, const QByteArray &utf8);
+    void reply(Connection *c, const proto::Envelope &env, QJsonObject fields = {});
+    void replyError(Connection *c, const QJsonValue &id, const QString &code,
+                    const QString &message);
+    void answer(Connection *c, const proto::Envelope &env, const engine::Result &r,
+                QJsonObject fields = {});
+    void sendEvent(Connection *c, const QJsonObject &event);
+    void sendEventBody(Connection *c, const QByteArray &bodyWithoutSeq);
+    void sendSnapshot(Connection *c);
+
+    // engine glue (server_engine.cpp)
+    void dispatchEngineEvents(Connection *skip = nullptr);
+    void armEngineTimer();
+    void markStatsDirty(const QString &queue);
+    void flushStats(bool periodic);
+    QJsonObject statsEvent(const QStringList &queues) const;
+    QStringList visibleQueues(const Connection *c) const;
+    Connection *gatewayFor(const QString &origin) const;
+    void sendTelephony(const engine::Telephony &t);
+    bool ownedCall(Connection *c, const proto::Envelope &env, const QString &callId);
+    void handleAgentCommand(Connection *c, const proto::Envelope &env,
+                            const proto::Request &request);
+    void handleSupervisor(Connection *c, const proto::Envelope &env,
+                          const proto::Request &request);
+    void handleGateway(Connection *c, const proto::Envelope &env, const proto::Request &request);
+    void handleStats(Connection *c, const proto::Envelope &env, const proto::Request &request);
+
+    HttpResponse http(const QByteArray &target);
+    QByteArray metricsText() const;
+
+    Config m_config;
+    ServerOptions m_options;
+    std::unique_ptr<engine::Clock> m_clock;
+    std::unique_ptr<engine::Engine> m_engine;
+    std::unique_ptr<Storage> m_storage;
+    std::unique_ptr<Simulator> m_simulator;
+    Listener *m_listener = nullptr;
+    QString m_host;
+    QTimer m_engineTimer;
+    QTimer m_pingTimer;
+    QTimer m_statsCoalesce;
+    QTimer m_statsPeriodic;
+    QTimer m_housekeeping;
+    QElapsedTimer m_uptime;
+    qint64 m_restoredDayStart = 0;
+
+    QSet<Connection *> m_connections;
+    QHash<quint64, Connection *> m_bySerial; // survives a connection only while it lives
+    quint64 m_connectionSerial = 0;
+    QHash<QString, Connection *> m_agentConnection; // agent id -> the one holding it
+    QHash<QString, QString> m_credentials;           // "role/user" -> hash
+    QHash<QString, QString> m_names;                 // "role/user" -> display name
+    QHash<QString, StateLogEntry> m_lastLogged;
+    QSet<QString> m_dirtyQueues;
+    struct KeyedReply
+    {
+        QJsonObject reply; // without "re"
+        qint64 expiresAtMs = 0;
+    };
+    QHash<QByteArray, QHash<QString, KeyedReply>> m_keyedReplies; // token digest -> key -> reply
+    struct Capture
+    {
+        QByteArray digest;
+        QString key;
+        bool active = false;
+    } m_capture;
+    struct Throttle;
+    std::unique_ptr<Throttle> m_throttle;
+
+    // counters for /metrics
+    quint64 m_messagesIn = 0;
+    quint64 m_messagesOut = 0;
+    quint64 m_bytesOut = 0;
+    quint64 m_routed = 0;
+    quint64 m_errorsSent = 0;
+    quint64 m_watchdogRepairs = 0;
+    qint64 m_loopLagMs = 0;
+    qint64 m_lastPingTickMs = 0;
+    bool m_stopping = false;
+};
+
+} // namespace acdesk::server

@@ -1,0 +1,393 @@
+#include "storage.h"
+
+#include <QDir>
+#include <QLoggingCategory>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+Q_LOGGING_CATEGORY(lcStorage, "acdesk.server.storage")
+
+namespace acdesk::server {
+
+namespace {
+
+int s_connectionCounter = 0;
+
+// Each entry migrates the schema from version i to i + 1. Never edit a released step:
+// add a new one, so every database ever written can be brought forward.
+const char *const Migrations[] = {
+    R"(CREATE TABLE call_legs (
+         call_id TEXT NOT NULL, leg INTEGER NOT NULL, kind TEXT NOT NULL, queue TEXT,
+         direction TEXT NOT NULL, caller_number TEXT, caller_name TEXT, hotline TEXT,
+         origin TEXT, priority INTEGER NOT NULL DEFAULT 0, agent TEXT,
+         arrived_at INTEGER NOT NULL, leg_start INTEGER NOT NULL, offered_at INTEGER,
+         answered_at INTEGER, ended_at INTEGER, wrap_up_ended_at INTEGER,
+         wait_ms INTEGER NOT NULL DEFAULT 0, talk_ms INTEGER NOT NULL DEFAULT 0,
+         hold_ms INTEGER NOT NULL DEFAULT 0, wrap_up_ms INTEGER NOT NULL DEFAULT 0,
+         cause TEXT, disposition TEXT, notes TEXT, transfer_to TEXT,
+         complete INTEGER NOT NULL DEFAULT 0,
+         PRIMARY KEY (call_id, leg));
+       CREATE INDEX call_legs_leg_start ON call_legs (leg_start);
+       CREATE TABLE agent_states (
+         id INTEGER PRIMARY KEY AUTOINCREMENT, agent TEXT NOT NULL, state TEXT NOT NULL,
+         reason TEXT, since INTEGER NOT NULL);
+       CREATE INDEX agent_states_since ON agent_states (since);
+       CREATE TABLE tokens (
+         digest TEXT PRIMARY KEY, role TEXT NOT NULL, user TEXT NOT NULL,
+         last_used INTEGER NOT NULL);
+       CREATE TABLE credentials (
+         role TEXT NOT NULL, user TEXT NOT NULL, hash TEXT NOT NULL,
+         PRIMARY KEY (role, user));)",
+};
+
+QVariant timeOrNull(qint64 ms)
+{
+    return ms > 0 ? QVariant(ms) : QVariant();
+}
+
+} // namespace
+
+Storage::Storage()
+    : m_connection(QStringLiteral("acdesk-%1").arg(++s_connectionCounter))
+{
+}
+
+Storage::~Storage()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        if (db.isOpen()) {
+            if (m_inTransaction)
+                db.commit();
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+bool Storage::exec(const QString &sql, QString *error)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (!q.exec(sql)) {
+        const QString text = q.lastError().text();
+        qCWarning(lcStorage) << "statement failed:" << text;
+        if (error)
+            *error = text;
+        return false;
+    }
+    return true;
+}
+
+bool Storage::open(const QString &dir, QString *error)
+{
+    if (!QDir().mkpath(dir)) {
+        *error = QStringLiteral("cannot create data directory %1").arg(dir);
+        return false;
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(QDir(dir).filePath(QStringLiteral("acdesk.sqlite")));
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!db.open()) {
+        *error = QStringLiteral("cannot open database in %1: %2").arg(dir, db.lastError().text());
+        return false;
+    }
+    QString e;
+    if (!exec(QStringLiteral("PRAGMA journal_mode=WAL"), &e)
+        || !exec(QStringLiteral("PRAGMA synchronous=FULL"), &e)
+        || !exec(QStringLiteral("PRAGMA foreign_keys=ON"), &e) || !migrate(&e)) {
+        *error = QStringLiteral("database %1: %2").arg(db.databaseName(), e);
+        return false;
+    }
+    m_healthy = true;
+    return true;
+}
+
+int Storage::schemaVersion() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (q.exec(QStringLiteral("PRAGMA user_version")) && q.next())
+        return q.value(0).toInt();
+    return -1;
+}
+
+bool Storage::migrate(QString *error)
+{
+    const int latest = int(std::size(Migrations));
+    int version = schemaVersion();
+    if (version > latest) {
+        *error = QStringLiteral("schema version %1 is newer than this acdesk (%2)")
+                     .arg(version)
+                     .arg(latest);
+        return false;
+    }
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    for (; version < latest; ++version) {
+        db.transaction();
+        // QSqlQuery runs one statement at a time.
+        const QStringList statements =
+            QString::fromUtf8(Migrations[version]).split(QLatin1Char(';'), Qt::SkipEmptyParts);
+        for (const QString &sql : statements) {
+            if (sql.trimmed().isEmpty())
+                continue;
+            if (!exec(sql, error)) {
+                db.rollback();
+                return false;
+            }
+        }
+        if (!exec(QStringLiteral("PRAGMA user_version=%1").arg(version + 1), error)) {
+            db.rollback();
+            return false;
+        }
+        db.commit();
+    }
+    return true;
+}
+
+void Storage::begin()
+{
+    if (m_inTransaction)
+        return;
+    m_inTransaction = QSqlDatabase::database(m_connection, false).transaction();
+}
+
+bool Storage::commit()
+{
+    if (!m_inTransaction)
+        return true;
+    m_inTransaction = false;
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    m_healthy = db.commit();
+    if (!m_healthy)
+        qCCritical(lcStorage) << "commit failed:" << db.lastError().text();
+    return m_healthy;
+}
+
+bool Storage::saveLeg(const engine::CallRecord &r)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral(
+        "INSERT OR REPLACE INTO call_legs (call_id, leg, kind, queue, direction, caller_number, "
+        "caller_name, hotline, origin, priority, agent, arrived_at, leg_start, offered_at, "
+        "answered_at, ended_at, wrap_up_ended_at, wait_ms, talk_ms, hold_ms, wrap_up_ms, cause, "
+        "disposition, notes, transfer_to, complete) VALUES "
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    const QVariantList values{r.callId,
+                              r.leg,
+                              engine::legKindName(r.kind),
+                              r.queue,
+                              engine::directionName(r.direction),
+                              r.callerNumber,
+                              r.callerName,
+                              r.hotlineNumber,
+                              r.origin,
+                              r.priority,
+                              r.agent,
+                              r.arrivedAtMs,
+                              r.legStartMs,
+                              timeOrNull(r.offeredAtMs),
+                              timeOrNull(r.answeredAtMs),
+                              timeOrNull(r.endedAtMs),
+                              timeOrNull(r.wrapUpEndedAtMs),
+                              r.waitMs,
+                              r.talkMs,
+                              r.holdMs,
+                              r.wrapUpMs,
+                              engine::endCauseName(r.cause),
+                              r.disposition,
+                              r.notes,
+                              r.transferTo,
+                              r.complete ? 1 : 0};
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+    if (!q.exec()) {
+        qCCritical(lcStorage) << "saving call" << r.callId << "failed:" << q.lastError().text();
+        m_healthy = false;
+        return false;
+    }
+    return true;
+}
+
+std::vector<engine::CallRecord> Storage::legs(qint64 fromMs, qint64 toMs) const
+{
+    std::vector<engine::CallRecord> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral(
+        "SELECT call_id, leg, kind, queue, direction, caller_number, caller_name, hotline, "
+        "origin, priority, agent, arrived_at, leg_start, offered_at, answered_at, ended_at, "
+        "wrap_up_ended_at, wait_ms, talk_ms, hold_ms, wrap_up_ms, cause, disposition, notes, "
+        "transfer_to, complete FROM call_legs WHERE leg_start >= ? AND leg_start < ? "
+        "ORDER BY leg_start, call_id, leg"));
+    q.addBindValue(fromMs);
+    q.addBindValue(toMs);
+    if (!q.exec()) {
+        qCCritical(lcStorage) << "reading call legs failed:" << q.lastError().text();
+        return out;
+    }
+    while (q.next()) {
+        engine::CallRecord r;
+        r.callId = q.value(0).toString();
+        r.leg = q.value(1).toInt();
+        r.kind = engine::legKindFromName(q.value(2).toString()).value_or(engine::LegKind::Queue);
+        r.queue = q.value(3).toString();
+        r.direction = q.value(4).toString() == QLatin1String("outbound")
+            ? engine::Direction::Outbound
+            : engine::Direction::Inbound;
+        r.callerNumber = q.value(5).toString();
+        r.callerName = q.value(6).toString();
+        r.hotlineNumber = q.value(7).toString();
+        r.origin = q.value(8).toString();
+        r.priority = q.value(9).toInt();
+        r.agent = q.value(10).toString();
+        r.arrivedAtMs = q.value(11).toLongLong();
+        r.legStartMs = q.value(12).toLongLong();
+        r.offeredAtMs = q.value(13).toLongLong();
+        r.answeredAtMs = q.value(14).toLongLong();
+        r.endedAtMs = q.value(15).toLongLong();
+        r.wrapUpEndedAtMs = q.value(16).toLongLong();
+        r.waitMs = q.value(17).toLongLong();
+        r.talkMs = q.value(18).toLongLong();
+        r.holdMs = q.value(19).toLongLong();
+        r.wrapUpMs = q.value(20).toLongLong();
+        r.cause = engine::endCauseFromName(q.value(21).toString()).value_or(engine::EndCause::None);
+        r.disposition = q.value(22).toString();
+        r.notes = q.value(23).toString();
+        r.transferTo = q.value(24).toString();
+        r.complete = q.value(25).toInt() != 0;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+qint64 Storage::legCount() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM call_legs")) && q.next())
+        return q.value(0).toLongLong();
+    return -1;
+}
+
+bool Storage::logState(const StateLogEntry &e)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("INSERT INTO agent_states (agent, state, reason, since) "
+                             "VALUES (?, ?, ?, ?)"));
+    q.addBindValue(e.agent);
+    q.addBindValue(e.state);
+    q.addBindValue(e.reason.isEmpty() ? QVariant() : QVariant(e.reason));
+    q.addBindValue(e.sinceMs);
+    return q.exec();
+}
+
+std::vector<StateLogEntry> Storage::stateLog(qint64 fromMs, qint64 toMs) const
+{
+    std::vector<StateLogEntry> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.setForwardOnly(true);
+    // The state each agent was in when the range began, then every change inside it.
+    q.prepare(QStringLiteral(
+        "SELECT agent, state, reason, since FROM agent_states WHERE id IN "
+        "(SELECT MAX(id) FROM agent_states WHERE since < ? GROUP BY agent) "
+        "UNION ALL SELECT agent, state, reason, since FROM agent_states "
+        "WHERE since >= ? AND since < ? ORDER BY since"));
+    q.addBindValue(fromMs);
+    q.addBindValue(fromMs);
+    q.addBindValue(toMs);
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out.push_back({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                       q.value(3).toLongLong()});
+    return out;
+}
+
+bool Storage::saveToken(const QByteArray &digest, const StoredToken &t)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO tokens (digest, role, user, last_used) "
+                             "VALUES (?, ?, ?, ?)"));
+    q.addBindValue(QString::fromLatin1(digest));
+    q.addBindValue(t.role);
+    q.addBindValue(t.user);
+    q.addBindValue(t.lastUsedMs);
+    return q.exec();
+}
+
+std::optional<StoredToken> Storage::token(const QByteArray &digest) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT role, user, last_used FROM tokens WHERE digest = ?"));
+    q.addBindValue(QString::fromLatin1(digest));
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    return StoredToken{q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong()};
+}
+
+bool Storage::touchToken(const QByteArray &digest, qint64 nowMs)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("UPDATE tokens SET last_used = ? WHERE digest = ?"));
+    q.addBindValue(nowMs);
+    q.addBindValue(QString::fromLatin1(digest));
+    return q.exec();
+}
+
+bool Storage::deleteToken(const QByteArray &digest)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("DELETE FROM tokens WHERE digest = ?"));
+    q.addBindValue(QString::fromLatin1(digest));
+    return q.exec();
+}
+
+int Storage::purgeTokens(qint64 beforeMs)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("DELETE FROM tokens WHERE last_used < ?"));
+    q.addBindValue(beforeMs);
+    return q.exec() ? q.numRowsAffected() : 0;
+}
+
+QString Storage::credential(const QString &role, const QString &user) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT hash FROM credentials WHERE role = ? AND user = ?"));
+    q.addBindValue(role);
+    q.addBindValue(user);
+    if (q.exec() && q.next())
+        return q.value(0).toString();
+    return {};
+}
+
+bool Storage::saveCredential(const QString &role, const QString &user, const QString &hash)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO credentials (role, user, hash) "
+                             "VALUES (?, ?, ?)"));
+    q.addBindValue(role);
+    q.addBindValue(user);
+    q.addBindValue(hash);
+    return q.exec();
+}
+
+int Storage::purgeBefore(qint64 beforeMs)
+{
+    int removed = 0;
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("DELETE FROM call_legs WHERE leg_start < ?"));
+    q.addBindValue(beforeMs);
+    if (q.exec())
+        removed += q.numRowsAffected();
+    // Keep the last state of each agent before the cut, so reports can start from it.
+    QSqlQuery s(db);
+    s.prepare(QStringLiteral("DELETE FROM agent_states WHERE since < ? AND id NOT IN "
+                             "(SELECT MAX(id) FROM agent_states GROUP BY agent)"));
+    s.addBindValue(beforeMs);
+    if (s.exec())
+        removed += s.numRowsAffected();
+    return removed;
+}
+
+} // namespace acdesk::server

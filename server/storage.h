@@ -1,0 +1,96 @@
+#pragma once
+
+#include "engine/types.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace acdesk::server {
+
+/** @brief A stored session token (only its digest is kept). */
+struct StoredToken
+{
+    QString role;
+    QString user;
+    qint64 lastUsedMs = 0;
+};
+
+/** @brief One agent state change, as logged for reports. */
+struct StateLogEntry
+{
+    QString agent;
+    QString state;
+    QString reason;
+    qint64 sinceMs = 0;
+};
+
+/**
+ * @brief The server's SQLite database: call legs, agent state log, tokens, credentials.
+ *
+ * WAL with synchronous=FULL: a record is on disk before the server lets it count in
+ * statistics, so a crash (even SIGKILL) loses no finished call.
+ */
+class Storage
+{
+public:
+    Storage();
+    ~Storage();
+    Storage(const Storage &) = delete;
+    Storage &operator=(const Storage &) = delete;
+
+    /** @brief Opens (and migrates) DIR/acdesk.sqlite; false with @p error on failure. */
+    bool open(const QString &dir, QString *error);
+    /** @brief Whether the database is open and answered its last statement. */
+    bool healthy() const { return m_healthy; }
+    /** @brief Schema version of the open database. */
+    int schemaVersion() const;
+
+    /** @brief Starts a transaction that groups the writes of one engine step. */
+    void begin();
+    /** @brief Commits the current transaction (durable when it returns). */
+    bool commit();
+
+    /** @brief Inserts or replaces a call leg record. */
+    bool saveLeg(const engine::CallRecord &record);
+    /** @brief Legs that arrived in [fromMs, toMs). */
+    std::vector<engine::CallRecord> legs(qint64 fromMs, qint64 toMs) const;
+    /** @brief Number of stored legs. */
+    qint64 legCount() const;
+
+    /** @brief Appends an agent state change. */
+    bool logState(const StateLogEntry &entry);
+    /** @brief State changes in [fromMs, toMs), plus the last one before fromMs per agent. */
+    std::vector<StateLogEntry> stateLog(qint64 fromMs, qint64 toMs) const;
+
+    /** @brief Stores a token digest. */
+    bool saveToken(const QByteArray &digest, const StoredToken &token);
+    /** @brief Looks a token digest up. */
+    std::optional<StoredToken> token(const QByteArray &digest) const;
+    /** @brief Marks a token as used now. */
+    bool touchToken(const QByteArray &digest, qint64 nowMs);
+    /** @brief Forgets a token (logout). */
+    bool deleteToken(const QByteArray &digest);
+    /** @brief Forgets tokens unused since @p beforeMs. */
+    int purgeTokens(qint64 beforeMs);
+
+    /** @brief The stored password hash of a login, or empty. */
+    QString credential(const QString &role, const QString &user) const;
+    /** @brief Stores a password hash. */
+    bool saveCredential(const QString &role, const QString &user, const QString &hash);
+
+    /** @brief Deletes call legs and state log entries older than @p beforeMs. */
+    int purgeBefore(qint64 beforeMs);
+
+private:
+    bool exec(const QString &sql, QString *error = nullptr);
+    bool migrate(QString *error);
+
+    QString m_connection;
+    bool m_healthy = false;
+    bool m_inTransaction = false;
+};
+
+} // namespace acdesk::server
