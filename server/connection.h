@@ -32,6 +32,7 @@ struct Connection
     double tokens = 0;
     qint64 refilledAtMs = 0;
     qint64 overLimitSinceMs = -1;
+    qint64 lastRefusedMs = -1;
 
     bool statsSubscribed = false;
     QStringList statsQueues; // resolved queue ids

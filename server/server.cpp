@@ -153,6 +153,9 @@ bool Server::start(QString *error)
     QStringList simAgents;
     if (m_options.simAgents > 0)
         simAgents = Simulator::addAgents(&m_config, m_options.simAgents);
+    // Server-made call ids must not repeat across restarts: the records outlive the process.
+    m_config.engine.callIdPrefix =
+        QStringLiteral("c%1-").arg(QString::number(m_clock->nowMs(), 36));
     m_engine = std::make_unique<engine::Engine>(m_config.engine, m_clock.get());
     restoreToday();
 
@@ -352,13 +355,18 @@ bool Server::takeRateToken(Connection *c)
     c->tokens = qMin<double>(l.requestBurst,
                              c->tokens + double(now - c->refilledAtMs) * l.requestsPerSecond / 1000.0);
     c->refilledAtMs = now;
+    // A client above the rate still gets a request through whenever a token trickles in;
+    // it is "over the limit" until it has gone a second without being refused.
+    const bool recentlyRefused = c->lastRefusedMs >= 0 && now - c->lastRefusedMs < 1000;
     if (c->tokens >= 1) {
         c->tokens -= 1;
-        c->overLimitSinceMs = -1;
+        if (!recentlyRefused)
+            c->overLimitSinceMs = -1;
         return true;
     }
-    if (c->overLimitSinceMs < 0)
+    if (c->overLimitSinceMs < 0 || !recentlyRefused)
         c->overLimitSinceMs = now;
+    c->lastRefusedMs = now;
     if (now - c->overLimitSinceMs >= qint64(l.rateLimitCloseSeconds) * 1000)
         closeConnection(c, QWebSocketProtocol::CloseCodePolicyViolated,
                         QStringLiteral("request rate limit exceeded"));

@@ -29,10 +29,9 @@ EngineConfig benchConfig()
     EngineConfig cfg;
     cfg.watchdogSeconds = 0;
     cfg.randomSeed = 1;
-    const Strategy strategies[] = {Strategy::LongestIdle, Strategy::RoundRobin,
-                                   Strategy::FewestCalls, Strategy::LeastTalkTime,
-                                   Strategy::Skills,      Strategy::Linear,
-                                   Strategy::Random};
+    const Strategy strategies[] = {
+        Strategy::LongestIdle, Strategy::RoundRobin, Strategy::FewestCalls, Strategy::LeastTalkTime,
+        Strategy::Skills,      Strategy::Linear,     Strategy::Random};
     for (int q = 0; q < kQueues; ++q) {
         QueueConfig qc;
         qc.id = QStringLiteral("q%1").arg(q);

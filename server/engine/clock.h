@@ -29,8 +29,7 @@ public:
     /** @brief Starts at the given time (ms since epoch). */
     explicit ManualClock(qint64 startMs = 0)
         : m_now(startMs)
-    {
-    }
+    {}
     /** @brief The time set last. */
     qint64 nowMs() const override { return m_now; }
     /** @brief Jumps to an absolute time. */

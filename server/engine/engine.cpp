@@ -111,10 +111,10 @@ struct QueueRt
     QueueConfig cfg;
     int idx = 0;
     int overflow = -1;
-    std::set<WaitKey> waiting;                              // queued, not offered
-    std::set<std::pair<qint64, quint64>> unanswered;        // legStart, seq: queued+offered
-    std::set<ReadyKey> ready;                               // ready connected eligible agents
-    std::vector<std::pair<int, int>> members;               // agent, penalty (all members)
+    std::set<WaitKey> waiting;                       // queued, not offered
+    std::set<std::pair<qint64, quint64>> unanswered; // legStart, seq: queued+offered
+    std::set<ReadyKey> ready;                        // ready connected eligible agents
+    std::vector<std::pair<int, int>> members;        // agent, penalty (all members)
     std::vector<int> eligibleMembers;
     QueueDay today;
     int rrLast = -1;
@@ -424,8 +424,7 @@ struct Engine::Impl
     {
         if (l.rec.kind == LegKind::Queue && l.queue >= 0) {
             QueueRt &q = queues[std::size_t(l.queue)];
-            const QueueDay c =
-                legContribution(l.rec, q.cfg.slSeconds, q.cfg.shortAbandonSeconds);
+            const QueueDay c = legContribution(l.rec, q.cfg.slSeconds, q.cfg.shortAbandonSeconds);
             if (l.counted) {
                 q.today.subtract(l.contrib);
                 q.today.add(c);
@@ -457,8 +456,7 @@ struct Engine::Impl
         c.leg = std::move(l);
         if (c.leg.counted) {
             QueueRt &q = queues[std::size_t(qi)];
-            c.leg.contrib = legContribution(c.leg.rec, q.cfg.slSeconds,
-                                            q.cfg.shortAbandonSeconds);
+            c.leg.contrib = legContribution(c.leg.rec, q.cfg.slSeconds, q.cfg.shortAbandonSeconds);
             q.today.add(c.leg.contrib);
             markStats(qi);
         }
@@ -542,9 +540,10 @@ struct Engine::Impl
             const QueueRt &q = queues[std::size_t(qi)];
             if (q.cfg.joinEmpty == JoinEmpty::Join)
                 return qi;
-            const bool anyone = std::any_of(
-                q.eligibleMembers.begin(), q.eligibleMembers.end(),
-                [this](int ai) { return agents[std::size_t(ai)].state != AgentState::LoggedOut; });
+            const bool anyone =
+                std::any_of(q.eligibleMembers.begin(), q.eligibleMembers.end(), [this](int ai) {
+                    return agents[std::size_t(ai)].state != AgentState::LoggedOut;
+                });
             if (anyone)
                 return qi;
             if (q.cfg.joinEmpty == JoinEmpty::Refuse)
@@ -777,8 +776,7 @@ struct Engine::Impl
         a.wrapTimer = addTimer(now + qint64(wrapS) * 1000, {TimerKind::WrapUpEnd, a.idx, {}});
     }
 
-    void finishWrapUp(AgentRt &a, const QString &disposition, const QString &notes,
-                      bool applyNext)
+    void finishWrapUp(AgentRt &a, const QString &disposition, const QString &notes, bool applyNext)
     {
         cancelTimer(a.wrapTimer);
         if (a.wrapLeg) {
@@ -803,8 +801,7 @@ struct Engine::Impl
         a.pendingState.reset();
         a.pendingReason.clear();
         a.connected = false;
-        a.state == AgentState::LoggedOut ? emitAgent(a)
-                                         : setAgentState(a, AgentState::LoggedOut);
+        a.state == AgentState::LoggedOut ? emitAgent(a) : setAgentState(a, AgentState::LoggedOut);
         syncReady(a);
     }
 
@@ -1416,8 +1413,7 @@ struct Engine::Impl
 
 Engine::Engine(const EngineConfig &config, Clock *clock)
     : d(std::make_unique<Impl>(config, clock))
-{
-}
+{}
 
 Engine::~Engine() = default;
 

@@ -35,23 +35,23 @@ std::optional<E> valueOf(const std::array<const char *, N> &names, const QString
     return std::nullopt;
 }
 
-constexpr std::array<const char *, 8> kStrategies = {
-    "longest_idle", "round_robin", "ring_all", "fewest_calls",
-    "least_talk_time", "skills", "linear", "random"};
+constexpr std::array<const char *, 8> kStrategies = {"longest_idle", "round_robin",     "ring_all",
+                                                     "fewest_calls", "least_talk_time", "skills",
+                                                     "linear",       "random"};
 constexpr std::array<const char *, 6> kAgentStates = {"logged_out", "not_ready", "ready",
-                                                      "ringing", "on_call", "wrap_up"};
+                                                      "ringing",    "on_call",   "wrap_up"};
 constexpr std::array<const char *, 5> kCallStates = {"queued", "offered", "connected", "held",
                                                      "ended"};
 constexpr std::array<const char *, 9> kCauses = {
-    "", "agent_hangup", "caller_hangup", "transferred", "rejected",
-    "no_answer", "withdrawn", "agent_lost", "overflow"};
+    "",          "agent_hangup", "caller_hangup", "transferred", "rejected",
+    "no_answer", "withdrawn",    "agent_lost",    "overflow"};
 constexpr std::array<const char *, 3> kJoinEmpty = {"join", "overflow", "refuse"};
 constexpr std::array<const char *, 5> kErrors = {"", "bad_request", "not_found", "invalid_state",
                                                  "conflict"};
 constexpr std::array<const char *, 3> kLegKinds = {"queue", "direct", "outbound"};
-constexpr std::array<const char *, 11> kTelephony = {"ring", "cancel", "bridge", "drop",
-                                                     "hold", "resume", "mute", "unmute",
-                                                     "transfer", "dial", "dtmf"};
+constexpr std::array<const char *, 11> kTelephony = {"ring",     "cancel", "bridge", "drop",
+                                                     "hold",     "resume", "mute",   "unmute",
+                                                     "transfer", "dial",   "dtmf"};
 
 } // namespace
 

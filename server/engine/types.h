@@ -17,7 +17,16 @@
 namespace acdesk::engine {
 
 /** @brief Routing strategy of a queue; names as in the contract ("longest_idle", ...). */
-enum class Strategy { LongestIdle, RoundRobin, RingAll, FewestCalls, LeastTalkTime, Skills, Linear, Random };
+enum class Strategy {
+    LongestIdle,
+    RoundRobin,
+    RingAll,
+    FewestCalls,
+    LeastTalkTime,
+    Skills,
+    Linear,
+    Random
+};
 /** @brief Contract name of a strategy. */
 QString strategyName(Strategy s);
 /** @brief Strategy for a contract name; nullopt for an unknown name (config loader rejects it). */
@@ -410,7 +419,19 @@ struct QueueChanged
 };
 
 /** @brief Kinds of telephony instructions for the gateway (gw.*) or softphone. */
-enum class TelephonyKind { Ring, Cancel, Bridge, Drop, Hold, Resume, Mute, Unmute, Transfer, Dial, Dtmf };
+enum class TelephonyKind {
+    Ring,
+    Cancel,
+    Bridge,
+    Drop,
+    Hold,
+    Resume,
+    Mute,
+    Unmute,
+    Transfer,
+    Dial,
+    Dtmf
+};
 /** @brief Contract name without "gw." ("ring", "cancel", ...). */
 QString telephonyKindName(TelephonyKind k);
 

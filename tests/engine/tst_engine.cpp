@@ -227,9 +227,9 @@ void TstEngine::pendingState()
     QVERIFY(r.engine->hangup(QStringLiteral("a1"), c).ok());
     QCOMPARE(r.state(QStringLiteral("a1")), AgentState::WrapUp);
     r.at(33);
-    QVERIFY(r.engine->endWrapUp(QStringLiteral("a1"), QStringLiteral("solved"),
-                                QStringLiteral("note"))
-                .ok());
+    QVERIFY(
+        r.engine->endWrapUp(QStringLiteral("a1"), QStringLiteral("solved"), QStringLiteral("note"))
+            .ok());
     r.pull();
     const AgentInfo a = r.engine->agent(QStringLiteral("a1"));
     QCOMPARE(a.state, AgentState::NotReady);

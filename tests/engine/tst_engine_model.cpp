@@ -306,21 +306,22 @@ public:
                 a.asaMs != b.asaMs)
                 return QString("restore differs in %1: offered %2/%3 answered %4/%5 abandoned "
                                "%6/%7 short %8/%9 sl %10/%11 handled %12/%13 overflowed %14/%15")
-                    .arg(q)
-                    .arg(a.offered)
-                    .arg(b.offered)
-                    .arg(a.answered)
-                    .arg(b.answered)
-                    .arg(a.abandoned)
-                    .arg(b.abandoned)
-                    .arg(a.shortAbandoned)
-                    .arg(b.shortAbandoned)
-                    .arg(a.answeredInSl)
-                    .arg(b.answeredInSl)
-                    .arg(a.handled)
-                    .arg(b.handled)
-                    .arg(a.overflowed)
-                    .arg(b.overflowed) + QString(" aht %1/%2").arg(a.ahtMs.value_or(-1)).arg(b.ahtMs.value_or(-1));
+                           .arg(q)
+                           .arg(a.offered)
+                           .arg(b.offered)
+                           .arg(a.answered)
+                           .arg(b.answered)
+                           .arg(a.abandoned)
+                           .arg(b.abandoned)
+                           .arg(a.shortAbandoned)
+                           .arg(b.shortAbandoned)
+                           .arg(a.answeredInSl)
+                           .arg(b.answeredInSl)
+                           .arg(a.handled)
+                           .arg(b.handled)
+                           .arg(a.overflowed)
+                           .arg(b.overflowed) +
+                       QString(" aht %1/%2").arg(a.ahtMs.value_or(-1)).arg(b.ahtMs.value_or(-1));
         }
         for (const AgentInfo &ag : m_engine->agents()) {
             const AgentInfo r = again.agent(ag.id);

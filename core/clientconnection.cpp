@@ -1,0 +1,374 @@
+#include "clientconnection.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QNetworkRequest>
+#include <QRandomGenerator>
+#include <QSslCertificate>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcClient, "acdesk.client")
+
+namespace acdesk::client {
+
+namespace {
+
+bool isMutating(const QString &type)
+{
+    return type.startsWith(QLatin1String("agent.")) || type.startsWith(QLatin1String("call."))
+        || type.startsWith(QLatin1String("supervisor.")) || type == QLatin1String("broadcast")
+        || type.startsWith(QLatin1String("gw."));
+}
+
+qint64 now()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+} // namespace
+
+ClientConnection::ClientConnection(QObject *parent)
+    : QObject(parent)
+    , m_ssl(QSslConfiguration::defaultConfiguration())
+{
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, &ClientConnection::connectSocket);
+    m_pingTimer.setInterval(15000);
+    connect(&m_pingTimer, &QTimer::timeout, this, [this] {
+        if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+            return;
+        if (m_unansweredPings >= 2) {
+            qCInfo(lcClient) << "server missed two pings; reconnecting";
+            m_socket->abort();
+            return;
+        }
+        ++m_unansweredPings;
+        m_socket->ping();
+    });
+    m_timeoutTimer.setInterval(250);
+    connect(&m_timeoutTimer, &QTimer::timeout, this, &ClientConnection::checkTimeouts);
+}
+
+ClientConnection::~ClientConnection()
+{
+    m_wanted = false;
+    if (m_socket)
+        m_socket->abort();
+}
+
+bool ClientConnection::addCaCertificates(const QString &pemFile)
+{
+    QFile f(pemFile);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    const QList<QSslCertificate> certs = QSslCertificate::fromData(f.readAll());
+    if (certs.isEmpty())
+        return false;
+    m_ssl.addCaCertificates(certs);
+    return true;
+}
+
+void ClientConnection::setProxy(const QNetworkProxy &proxy)
+{
+    m_proxy = proxy;
+    m_proxySet = true;
+}
+
+void ClientConnection::setBackoff(int minMs, int maxMs)
+{
+    m_minBackoffMs = minMs;
+    m_maxBackoffMs = maxMs;
+    m_backoffMs = minMs;
+}
+
+void ClientConnection::open(const QUrl &url, const QString &role, const QString &user,
+                            const QString &secret, const QString &station)
+{
+    m_url = url;
+    m_role = role;
+    m_user = user;
+    m_secret = secret;
+    m_station = station;
+    m_token.clear();
+    m_wanted = true;
+    m_backoffMs = m_minBackoffMs;
+    setStatus(Status::Connecting);
+    connectSocket();
+}
+
+void ClientConnection::openWithToken(const QUrl &url, const QString &token)
+{
+    m_url = url;
+    m_token = token;
+    m_secret.clear();
+    m_wanted = true;
+    m_backoffMs = m_minBackoffMs;
+    setStatus(Status::Connecting);
+    connectSocket();
+}
+
+void ClientConnection::close()
+{
+    m_wanted = false;
+    m_reconnectTimer.stop();
+    m_pingTimer.stop();
+    if (m_socket)
+        m_socket->close();
+    setStatus(Status::Offline);
+}
+
+void ClientConnection::logout()
+{
+    if (m_status != Status::Online) {
+        m_token.clear();
+        close();
+        return;
+    }
+    request({{QStringLiteral("type"), QStringLiteral("logout")}}, [this](const Reply &r) {
+        if (!r.ok()) {
+            setError(r.errorMessage);
+            return;
+        }
+        m_token.clear();
+        close();
+    });
+}
+
+void ClientConnection::setStatus(Status s)
+{
+    if (m_status == s)
+        return;
+    m_status = s;
+    Q_EMIT statusChanged(s);
+}
+
+void ClientConnection::setError(const QString &message)
+{
+    m_lastError = message;
+    Q_EMIT errorChanged(message);
+}
+
+void ClientConnection::connectSocket()
+{
+    if (!m_wanted)
+        return;
+    if (m_socket) {
+        // A failed handshake can leave a Qt 6.4 socket in ConnectingState without ever
+        // emitting disconnected(): abort explicitly before starting over.
+        m_socket->disconnect(this);
+        m_socket->abort();
+        m_socket->deleteLater();
+    }
+    m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    m_socket->setSslConfiguration(m_ssl);
+    if (m_proxySet)
+        m_socket->setProxy(m_proxy);
+    connect(m_socket, &QWebSocket::connected, this, &ClientConnection::onConnected);
+    connect(m_socket, &QWebSocket::disconnected, this, &ClientConnection::onDisconnected);
+    connect(m_socket, &QWebSocket::textMessageReceived, this, &ClientConnection::onText);
+    connect(m_socket, &QWebSocket::pong, this, [this] { m_unansweredPings = 0; });
+    connect(m_socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), this,
+            [this](QAbstractSocket::SocketError) {
+                setError(m_socket->errorString());
+                // Without a disconnected() (see above) the reconnect must start here.
+                if (m_socket->state() != QAbstractSocket::ConnectedState)
+                    onDisconnected();
+            });
+    QNetworkRequest req(m_url);
+    req.setRawHeader("Sec-WebSocket-Protocol", "acdesk.v1");
+    req.setTransferTimeout(10000);
+    m_unansweredPings = 0;
+    m_socket->open(req);
+    // Give up on a connect that hangs (a firewall that swallows the upgrade).
+    QTimer::singleShot(10000, m_socket, [this, s = m_socket] {
+        if (s == m_socket && s->state() != QAbstractSocket::ConnectedState) {
+            setError(tr("The server did not answer in time."));
+            onDisconnected();
+        }
+    });
+}
+
+void ClientConnection::onConnected()
+{
+    setStatus(Status::LoggingIn);
+    m_pingTimer.start();
+    m_timeoutTimer.start();
+}
+
+void ClientConnection::onDisconnected()
+{
+    if (!m_socket)
+        return;
+    const int closeCode = int(m_socket->closeCode());
+    m_socket->disconnect(this);
+    m_socket->abort();
+    m_socket->deleteLater();
+    m_socket = nullptr;
+    m_pingTimer.stop();
+    m_loginId = 0;
+    // Requests without a key cannot be told apart from new ones after a resume; they are
+    // reported as failed. Keyed ones are sent again once the session is back.
+    const auto pending = std::exchange(m_pending, {});
+    for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
+        if (it->resendable && m_wanted) {
+            m_waitingForLogin.append(*it);
+        } else if (it->handler) {
+            it->handler({{}, QStringLiteral("offline"), tr("The connection to the server was lost.")});
+        }
+    }
+    if (closeCode == 4000) {
+        m_wanted = false;
+        setStatus(Status::Offline);
+        setError(tr("You logged in somewhere else; this window was signed out."));
+        Q_EMIT replaced();
+        return;
+    }
+    if (!m_wanted) {
+        setStatus(Status::Offline);
+        return;
+    }
+    setStatus(Status::Reconnecting);
+    scheduleReconnect();
+}
+
+void ClientConnection::scheduleReconnect()
+{
+    if (m_reconnectTimer.isActive())
+        return;
+    // Jitter keeps a room full of clients from reconnecting in lockstep after a restart.
+    const double jitter = 0.75 + QRandomGenerator::global()->generateDouble() * 0.5;
+    m_reconnectTimer.start(int(m_backoffMs * jitter));
+    m_backoffMs = qMin(m_backoffMs * 2, m_maxBackoffMs);
+}
+
+void ClientConnection::sendLogin()
+{
+    QJsonObject msg;
+    if (!m_token.isEmpty()) {
+        msg = {{QStringLiteral("type"), QStringLiteral("resume")},
+               {QStringLiteral("token"), m_token}};
+    } else {
+        msg = {{QStringLiteral("type"), QStringLiteral("login")},
+               {QStringLiteral("role"), m_role},
+               {QStringLiteral("user"), m_user},
+               {QStringLiteral("secret"), m_secret}};
+        if (!m_station.isEmpty())
+            msg.insert(QStringLiteral("station"), m_station);
+    }
+    m_loginId = m_nextId++;
+    msg.insert(QStringLiteral("id"), m_loginId);
+    m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(msg).toJson(QJsonDocument::Compact)));
+}
+
+void ClientConnection::onText(const QString &text)
+{
+    const QJsonObject msg = QJsonDocument::fromJson(text.toUtf8()).object();
+    const QString type = msg.value(QStringLiteral("type")).toString();
+    if (type == QLatin1String("hello")) {
+        sendLogin();
+        return;
+    }
+    if (type == QLatin1String("ok") || type == QLatin1String("error")) {
+        const qint64 re = msg.value(QStringLiteral("re")).toInteger(-1);
+        const bool ok = type == QLatin1String("ok");
+        if (re == m_loginId && m_loginId != 0) {
+            m_loginId = 0;
+            if (ok) {
+                m_token = msg.value(QStringLiteral("token")).toString();
+                m_backoffMs = m_minBackoffMs;
+                m_lastSeq = 0;
+                setStatus(Status::Online);
+                Q_EMIT loggedIn(msg);
+                flushQueue();
+                return;
+            }
+            const QString code = msg.value(QStringLiteral("code")).toString();
+            if (code == QLatin1String("auth_failed") && !m_token.isEmpty() && !m_secret.isEmpty()) {
+                m_token.clear(); // expired session: log in afresh
+                sendLogin();
+                return;
+            }
+            setError(msg.value(QStringLiteral("message")).toString());
+            if (code == QLatin1String("auth_failed")) {
+                m_wanted = false;
+                m_token.clear();
+                m_socket->close();
+                Q_EMIT loginFailed(m_lastError);
+            } else {
+                m_socket->close();
+            }
+            return;
+        }
+        const auto it = m_pending.find(re);
+        if (it == m_pending.end())
+            return; // a late reply after a timeout; already reported
+        const Pending p = *it;
+        m_pending.erase(it);
+        if (p.handler)
+            p.handler({msg, ok ? QString() : msg.value(QStringLiteral("code")).toString(),
+                       msg.value(QStringLiteral("message")).toString()});
+        return;
+    }
+    const quint64 seq = quint64(msg.value(QStringLiteral("seq")).toInteger());
+    if (seq != 0 && m_lastSeq != 0 && seq != m_lastSeq + 1)
+        qCWarning(lcClient) << "event sequence jumped from" << m_lastSeq << "to" << seq;
+    m_lastSeq = seq;
+    Q_EMIT eventReceived(type, msg);
+}
+
+void ClientConnection::request(QJsonObject message, ReplyHandler handler)
+{
+    const QString type = message.value(QStringLiteral("type")).toString();
+    const bool online = m_status == Status::Online && m_socket;
+    if (!online) {
+        // Refused visibly, never queued silently: the agent decides again once online.
+        const QString text = tr("Not connected to the server; please try again in a moment.");
+        setError(text);
+        if (handler)
+            handler({{}, QStringLiteral("offline"), text});
+        return;
+    }
+    Pending p;
+    p.resendable = isMutating(type);
+    if (p.resendable && !message.contains(QStringLiteral("key")))
+        message.insert(QStringLiteral("key"), QUuid::createUuid().toString(QUuid::WithoutBraces));
+    p.message = message;
+    p.handler = std::move(handler);
+    send(m_nextId++, p);
+}
+
+void ClientConnection::send(qint64 id, const Pending &p)
+{
+    Pending copy = p;
+    copy.deadlineMs = now() + m_requestTimeoutMs;
+    QJsonObject msg = p.message;
+    msg.insert(QStringLiteral("id"), id);
+    m_pending.insert(id, copy);
+    m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(msg).toJson(QJsonDocument::Compact)));
+}
+
+void ClientConnection::flushQueue()
+{
+    const QList<Pending> queued = std::exchange(m_waitingForLogin, {});
+    for (const Pending &p : queued)
+        send(m_nextId++, p); // same key: the server answers from memory if it ran already
+}
+
+void ClientConnection::checkTimeouts()
+{
+    const qint64 t = now();
+    for (auto it = m_pending.begin(); it != m_pending.end();) {
+        if (it->deadlineMs > t) {
+            ++it;
+            continue;
+        }
+        const Pending p = *it;
+        it = m_pending.erase(it);
+        if (p.handler)
+            p.handler({{}, QStringLiteral("timeout"), tr("The server did not answer in time.")});
+    }
+}
+
+} // namespace acdesk::client

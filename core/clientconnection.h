@@ -1,0 +1,139 @@
+#pragma once
+
+#include <QHash>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QNetworkProxy>
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+#include <QSslConfiguration>
+#include <QWebSocket>
+
+#include <functional>
+
+Q_DECLARE_LOGGING_CATEGORY(lcClient)
+
+namespace acdesk::client {
+
+/**
+ * @brief The client side of the WebSocket API: owns the socket, logs in, resumes after
+ * every drop with capped exponential backoff and jitter, keeps its own liveness pings,
+ * matches replies to requests exactly once, and hands events on as typed signals.
+ *
+ * Requests that change something carry a `key`; when the connection drops before their
+ * reply, they are sent again after the resume and the server answers from memory, so a
+ * click is executed once — never lost and never twice.
+ */
+class ClientConnection : public QObject
+{
+    Q_OBJECT
+public:
+    /** @brief What the connection is doing. */
+    enum class Status { Offline, Connecting, LoggingIn, Online, Reconnecting };
+    Q_ENUM(Status)
+
+    /** @brief A reply: ok (error empty) or an error with its code and message. */
+    struct Reply
+    {
+        QJsonObject message;
+        QString errorCode; // empty on ok
+        QString errorMessage;
+        bool ok() const { return errorCode.isEmpty(); }
+    };
+    using ReplyHandler = std::function<void(const Reply &)>;
+
+    explicit ClientConnection(QObject *parent = nullptr);
+    ~ClientConnection() override;
+
+    /** @brief Connects and logs in; reconnects by itself until close(). */
+    void open(const QUrl &url, const QString &role, const QString &user, const QString &secret,
+              const QString &station = {});
+    /** @brief Connects and resumes a stored session token. */
+    void openWithToken(const QUrl &url, const QString &token);
+    /** @brief Logs out (when online) and closes for good. */
+    void logout();
+    /** @brief Closes without logging out; the server keeps an agent for its grace period. */
+    void close();
+    /** @brief Sends a request; @p handler gets its reply exactly once (or a local error). */
+    void request(QJsonObject message, ReplyHandler handler = {});
+
+    /** @brief Current status. */
+    Status status() const { return m_status; }
+    /** @brief The session token (empty before the first login). */
+    QString token() const { return m_token; }
+    /** @brief The last error, for people. */
+    QString lastError() const { return m_lastError; }
+    /** @brief Extra CA certificates (PEM file) trusted besides the system store. */
+    bool addCaCertificates(const QString &pemFile);
+    /** @brief An explicit HTTP proxy; default is the system configuration. */
+    void setProxy(const QNetworkProxy &proxy);
+    /** @brief Milliseconds a request may wait for its reply (default 10 s). */
+    void setRequestTimeout(int ms) { m_requestTimeoutMs = ms; }
+    /** @brief Backoff bounds for reconnecting (default 250 ms to 10 s). */
+    void setBackoff(int minMs, int maxMs);
+
+Q_SIGNALS:
+    /** @brief Status changed. */
+    void statusChanged(acdesk::client::ClientConnection::Status status);
+    /** @brief Logged in or resumed; @p result holds token, role, user, name. */
+    void loggedIn(const QJsonObject &result);
+    /** @brief The login was refused (wrong secret); the connection stays closed. */
+    void loginFailed(const QString &message);
+    /** @brief An event (snapshot, agent.state, call.offer, stats, message, ...). */
+    void eventReceived(const QString &type, const QJsonObject &event);
+    /** @brief Another login took this agent over; the connection stays closed. */
+    void replaced();
+    /** @brief lastError changed. */
+    void errorChanged(const QString &message);
+
+private:
+    struct Pending
+    {
+        QJsonObject message;
+        ReplyHandler handler;
+        qint64 deadlineMs = 0;
+        bool resendable = false;
+    };
+
+    void connectSocket();
+    void onConnected();
+    void onDisconnected();
+    void onText(const QString &text);
+    void setStatus(Status s);
+    void setError(const QString &message);
+    void scheduleReconnect();
+    void sendLogin();
+    void flushQueue();
+    void checkTimeouts();
+    void send(qint64 id, const Pending &p);
+
+    QWebSocket *m_socket = nullptr;
+    QUrl m_url;
+    QString m_role;
+    QString m_user;
+    QString m_secret;
+    QString m_station;
+    QString m_token;
+    Status m_status = Status::Offline;
+    QString m_lastError;
+    bool m_wanted = false;
+    int m_backoffMs = 250;
+    int m_minBackoffMs = 250;
+    int m_maxBackoffMs = 10000;
+    int m_requestTimeoutMs = 10000;
+    int m_unansweredPings = 0;
+    qint64 m_nextId = 1;
+    qint64 m_loginId = 0;
+    quint64 m_lastSeq = 0;
+    QHash<qint64, Pending> m_pending;  // sent, waiting for a reply
+    QList<Pending> m_waitingForLogin; // keyed requests to send once online again
+    QTimer m_reconnectTimer;
+    QTimer m_pingTimer;
+    QTimer m_timeoutTimer;
+    QSslConfiguration m_ssl;
+    QNetworkProxy m_proxy;
+    bool m_proxySet = false;
+};
+
+} // namespace acdesk::client

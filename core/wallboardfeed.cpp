@@ -1,0 +1,63 @@
+#include "wallboardfeed.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+
+namespace acdesk::client {
+
+WallboardFeed::WallboardFeed(QObject *parent)
+    : QObject(parent)
+{
+    connect(&m_connection, &ClientConnection::statusChanged, this, &WallboardFeed::statusChanged);
+    connect(&m_connection, &ClientConnection::errorChanged, this,
+            &WallboardFeed::lastErrorChanged);
+    connect(&m_connection, &ClientConnection::loggedIn, this, [this] {
+        QJsonArray qs;
+        for (const QString &q : qAsConst(m_wanted))
+            qs.append(q);
+        if (qs.isEmpty())
+            qs.append(QStringLiteral("*"));
+        m_connection.request({{QStringLiteral("type"), QStringLiteral("stats.subscribe")},
+                              {QStringLiteral("queues"), qs}});
+    });
+    connect(&m_connection, &ClientConnection::eventReceived, this,
+            [this](const QString &type, const QJsonObject &event) {
+                if (type == QLatin1String("stats")) {
+                    m_queues = event.value(QStringLiteral("queues")).toArray().toVariantList();
+                    m_agents = event.value(QStringLiteral("agents")).toArray().toVariantList();
+                    m_receivedAtMs = QDateTime::currentMSecsSinceEpoch();
+                    Q_EMIT statsChanged();
+                } else if (type == QLatin1String("message")) {
+                    m_message = event.toVariantMap();
+                    Q_EMIT messageChanged();
+                }
+            });
+}
+
+QString WallboardFeed::status() const
+{
+    switch (m_connection.status()) {
+    case ClientConnection::Status::Online:
+        return QStringLiteral("online");
+    case ClientConnection::Status::Reconnecting:
+        return QStringLiteral("reconnecting");
+    case ClientConnection::Status::Offline:
+        return QStringLiteral("offline");
+    default:
+        return QStringLiteral("connecting");
+    }
+}
+
+void WallboardFeed::start(const QString &url, const QString &user, const QString &secret,
+                          const QStringList &queues, const QString &role)
+{
+    m_wanted = queues;
+    m_connection.open(QUrl(url), role, user, secret);
+}
+
+void WallboardFeed::stop()
+{
+    m_connection.close();
+}
+
+} // namespace acdesk::client

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "clientconnection.h"
+
+#include <QObject>
+#include <QVariantList>
+#include <QVariantMap>
+#include <QtQml/qqmlregistration.h>
+
+namespace acdesk::client {
+
+/**
+ * @brief The statistics a wallboard shows: logs in as role wallboard (or supervisor),
+ * subscribes, and keeps the latest `stats` picture and broadcast.
+ */
+class WallboardFeed : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(QString status READ status NOTIFY statusChanged)
+    Q_PROPERTY(bool live READ live NOTIFY statusChanged)
+    Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+    Q_PROPERTY(QVariantList queues READ queues NOTIFY statsChanged)
+    Q_PROPERTY(QVariantList agents READ agents NOTIFY statsChanged)
+    Q_PROPERTY(qint64 receivedAtMs READ receivedAtMs NOTIFY statsChanged)
+    Q_PROPERTY(QVariantMap message READ message NOTIFY messageChanged)
+public:
+    explicit WallboardFeed(QObject *parent = nullptr);
+
+    /** @brief Connects as @p role (wallboard or supervisor) and subscribes to @p queues. */
+    Q_INVOKABLE void start(const QString &url, const QString &user, const QString &secret,
+                           const QStringList &queues = {}, const QString &role = QStringLiteral("wallboard"));
+    /** @brief Disconnects. */
+    Q_INVOKABLE void stop();
+
+    QString status() const;
+    bool live() const { return m_connection.status() == ClientConnection::Status::Online; }
+    QString lastError() const { return m_connection.lastError(); }
+    QVariantList queues() const { return m_queues; }
+    QVariantList agents() const { return m_agents; }
+    qint64 receivedAtMs() const { return m_receivedAtMs; }
+    QVariantMap message() const { return m_message; }
+    /** @brief The connection, for tests and settings. */
+    ClientConnection *connection() { return &m_connection; }
+
+Q_SIGNALS:
+    void statusChanged();
+    void lastErrorChanged();
+    void statsChanged();
+    void messageChanged();
+
+private:
+    ClientConnection m_connection;
+    QStringList m_wanted;
+    QVariantList m_queues;
+    QVariantList m_agents;
+    qint64 m_receivedAtMs = 0;
+    QVariantMap m_message;
+};
+
+} // namespace acdesk::client

@@ -1,0 +1,195 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Acdesk.Core
+
+Rectangle {
+    id: root
+    color: Theme.background
+    required property AgentSession session
+    property var now: new Date()
+    readonly property var offer: session.offer
+    readonly property var call: session.activeCall
+
+    Timer { interval: 1000; running: true; repeat: true; onTriggered: root.now = new Date() }
+
+    Shortcut { sequence: "Ctrl+Return"; enabled: root.offer.id !== undefined; onActivated: session.accept() }
+    Shortcut { sequence: "Ctrl+H"; enabled: root.call.id !== undefined; onActivated: session.hangup() }
+    Shortcut { sequence: "Ctrl+P"; enabled: root.call.id !== undefined; onActivated: session.toggleHold() }
+    Shortcut { sequence: "Ctrl+R"; onActivated: session.setReady() }
+    Shortcut { sequence: "Ctrl+N"; enabled: session.reasons.length > 0; onActivated: session.setNotReady(session.reasons[0].code) }
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: 12
+        spacing: 10
+
+        // reconnect banner
+        Rectangle {
+            objectName: "reconnectBanner"
+            Layout.fillWidth: true
+            visible: session.status !== "online"
+            height: 32
+            color: Theme.red
+            radius: 4
+            Label { anchors.centerIn: parent; color: "white"
+                text: qsTr("Connection lost – reconnecting…") }
+        }
+
+        // status bar
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 12
+            Rectangle { width: 16; height: 16; radius: 8; color: Theme.stateColor(session.state) }
+            Label {
+                objectName: "stateLabel"
+                color: Theme.text; font.pixelSize: 20
+                text: Theme.stateLabel(session.state) + (session.reason ? " (" + session.reason + ")" : "")
+            }
+            Label {
+                color: Theme.dim; font.pixelSize: 20
+                text: Theme.duration(root.now - session.since)
+            }
+            Label {
+                visible: session.pending.state !== undefined
+                color: Theme.amber
+                text: qsTr("then: %1").arg(Theme.stateLabel(session.pending.state || ""))
+            }
+            Item { Layout.fillWidth: true }
+            Button { objectName: "readyButton"; text: qsTr("Ready"); onClicked: session.setReady() }
+            ComboBox {
+                id: reasonBox
+                model: session.reasons
+                textRole: "label"
+                valueRole: "code"
+            }
+            Button { objectName: "notReadyButton"; text: qsTr("Not ready")
+                onClicked: session.setNotReady(reasonBox.currentValue) }
+            Button { text: qsTr("Sign out"); onClicked: session.logout() }
+        }
+
+        // incoming call
+        Rectangle {
+            objectName: "offerPanel"
+            Layout.fillWidth: true
+            visible: root.offer.id !== undefined
+            implicitHeight: offerCol.implicitHeight + 24
+            radius: 8
+            color: Theme.tile
+            border.color: Theme.blue
+            border.width: 3
+            ColumnLayout {
+                id: offerCol
+                anchors.fill: parent
+                anchors.margins: 12
+                Label { color: Theme.blue; font.pixelSize: 16
+                    text: root.offer.hotline ? qsTr("Incoming call on %1").arg(root.offer.hotline.name)
+                                             : qsTr("Incoming call – %1").arg(root.offer.queue || "") }
+                Label { color: Theme.text; font.pixelSize: 28
+                    text: (root.offer.caller ? (root.offer.caller.name || root.offer.caller.number) : "") }
+                Label { color: Theme.dim
+                    text: root.offer.caller ? root.offer.caller.number + " · " + qsTr("waited %1").arg(Theme.duration(root.offer.waitedMs)) : "" }
+                Label { color: Theme.dim; visible: text !== ""
+                    text: root.offer.data ? Object.keys(root.offer.data).map(k => k + ": " + root.offer.data[k]).join("   ") : "" }
+                RowLayout {
+                    Button { objectName: "acceptButton"; text: qsTr("Accept (Ctrl+Enter)"); onClicked: session.accept() }
+                    Button { objectName: "rejectButton"; text: qsTr("Reject"); onClicked: session.reject() }
+                }
+            }
+        }
+
+        // active call
+        Rectangle {
+            objectName: "callPanel"
+            Layout.fillWidth: true
+            visible: root.call.id !== undefined
+            implicitHeight: callCol.implicitHeight + 24
+            radius: 8
+            color: Theme.tile
+            ColumnLayout {
+                id: callCol
+                anchors.fill: parent
+                anchors.margins: 12
+                Label { color: Theme.text; font.pixelSize: 24
+                    text: root.call.caller ? (root.call.caller.name || root.call.caller.number) + "  " + root.call.caller.number : "" }
+                Label { color: Theme.dim
+                    text: (root.call.state === "held" ? qsTr("On hold") : qsTr("Connected"))
+                          + " · " + Theme.duration(root.now - Date.parse(root.call.answeredAt || root.call.arrivedAt))
+                          + (root.call.muted ? " · " + qsTr("muted") : "") }
+                RowLayout {
+                    Button { objectName: "holdButton"; text: root.call.state === "held" ? qsTr("Resume") : qsTr("Hold"); onClicked: session.toggleHold() }
+                    Button { objectName: "muteButton"; text: root.call.muted ? qsTr("Unmute") : qsTr("Mute"); onClicked: session.toggleMute() }
+                    TextField { id: digits; placeholderText: qsTr("DTMF"); implicitWidth: 90
+                        validator: RegularExpressionValidator { regularExpression: /[0-9*#]*/ } }
+                    Button { text: qsTr("Send"); onClicked: { session.dtmf(digits.text); digits.text = "" } }
+                    ComboBox { id: transferKind; model: [qsTr("Queue"), qsTr("Agent"), qsTr("Number")] }
+                    TextField { id: transferTarget; objectName: "transferTarget"; placeholderText: qsTr("Transfer to") }
+                    Button { objectName: "transferButton"; text: qsTr("Transfer")
+                        onClicked: session.transfer(["queue", "agent", "number"][transferKind.currentIndex], transferTarget.text) }
+                    Button { objectName: "hangupButton"; text: qsTr("Hang up"); onClicked: session.hangup() }
+                }
+            }
+        }
+
+        // wrap-up
+        Rectangle {
+            objectName: "wrapUpPanel"
+            Layout.fillWidth: true
+            visible: session.state === "wrap_up"
+            implicitHeight: wrapCol.implicitHeight + 24
+            radius: 8
+            color: Theme.tile
+            border.color: Theme.purple
+            ColumnLayout {
+                id: wrapCol
+                anchors.fill: parent
+                anchors.margins: 12
+                Label { color: Theme.text; text: qsTr("Wrap-up") }
+                RowLayout {
+                    ComboBox { id: disposition; model: session.dispositions; textRole: "label"; valueRole: "code" }
+                    TextField { id: notes; Layout.fillWidth: true; placeholderText: qsTr("Notes") }
+                    Button { objectName: "endWrapUpButton"; text: qsTr("Done")
+                        onClicked: { session.endWrapUp(disposition.currentValue, notes.text); notes.text = "" } }
+                }
+            }
+        }
+
+        // dial pad
+        RowLayout {
+            Label { color: Theme.dim; text: qsTr("Outbound call") }
+            TextField { id: number; placeholderText: qsTr("Number") }
+            Button { text: qsTr("Dial"); enabled: number.text !== ""; onClicked: session.dial(number.text) }
+        }
+
+        // my queues + history
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: 12
+            ListView {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                model: session.queues
+                header: Label { color: Theme.dim; text: qsTr("My queues") }
+                delegate: Label {
+                    required property var modelData
+                    color: Theme.text
+                    text: modelData.name + ": " + qsTr("%1 waiting, longest %2").arg(modelData.waiting).arg(Theme.duration(modelData.longestWaitMs))
+                }
+            }
+            ListView {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                model: session.history
+                header: Label { color: Theme.dim; text: qsTr("Today's calls") }
+                delegate: Label {
+                    required property var modelData
+                    color: Theme.text
+                    text: (modelData.caller.name || modelData.caller.number) + " · " + (modelData.queue || "") + " · " + modelData.cause
+                }
+            }
+        }
+        Label { color: Theme.red; text: session.lastError; visible: text !== "" }
+        Label { color: Theme.amber; visible: session.message.text !== undefined; text: session.message.text || "" }
+    }
+}

@@ -1,0 +1,1132 @@
+// In-process integration tests of the ACD server: a real Server on loopback, driven by
+// real QWebSocket clients through the whole contract (shared/design/protocol.md).
+#include "servertestutil.h"
+
+#include "auth.h"
+#include "config.h"
+#include "engine/engine.h"
+#include "protocol/protocol.h"
+#include "server.h"
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QSslCertificate>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QWebSocketHandshakeOptions>
+
+#include <memory>
+#include <vector>
+
+using namespace acdesk;
+using namespace acdesk::test;
+using server::Config;
+
+namespace {
+
+QJsonObject P(std::initializer_list<QPair<QString, QJsonValue>> args)
+{
+    return QJsonObject(args);
+}
+
+QString typeOf(const QJsonObject &o)
+{
+    return o.value(QStringLiteral("type")).toString();
+}
+
+} // namespace
+
+class TestServerApi : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<server::Server> m_server;
+    std::vector<std::unique_ptr<Client>> m_clients;
+    QString m_url;
+
+    // Low-iteration hashes keep each server start and login cheap; the real work factor
+    // is the auth code's business, not the transport's.
+    static void fastHashes(QList<server::Account> &accounts)
+    {
+        static QHash<QString, QString> cache;
+        for (server::Account &a : accounts) {
+            if (!cache.contains(a.secret))
+                cache.insert(a.secret, server::password::hash(a.secret, 1000));
+            a.secretHash = cache.value(a.secret);
+        }
+    }
+
+    bool startServer(const std::function<void(Config &, server::ServerOptions &)> &tweak = {})
+    {
+        m_clients.clear();
+        m_server.reset();
+        m_dir = std::make_unique<QTemporaryDir>();
+        server::ConfigResult r = server::parseConfig(readDataFile(QStringLiteral("api.json")),
+                                                     QStringLiteral("api.json"));
+        if (!r.config) {
+            qWarning() << r.error;
+            return false;
+        }
+        Config c = *r.config;
+        fastHashes(c.agents);
+        fastHashes(c.supervisors);
+        fastHashes(c.wallboards);
+        fastHashes(c.gateways);
+        server::ServerOptions o;
+        o.dataDir = m_dir->path();
+        o.listen = QStringLiteral("127.0.0.1:0");
+        if (tweak)
+            tweak(c, o);
+        m_server = std::make_unique<server::Server>(c, o);
+        QString error;
+        if (!m_server->start(&error)) {
+            qWarning() << error;
+            return false;
+        }
+        m_url = m_server->baseUrl();
+        return true;
+    }
+
+    Client *client(const QString &origin = {})
+    {
+        m_clients.push_back(std::make_unique<Client>(origin));
+        Client *c = m_clients.back().get();
+        if (!c->open(m_url))
+            qWarning("client did not get hello");
+        return c;
+    }
+
+    Client *loggedIn(const QString &role, const QString &user, const QString &secret,
+                     const QString &station = {})
+    {
+        Client *c = client();
+        const QJsonObject ok = c->login(role, user, secret, station);
+        if (typeOf(ok) != QLatin1String("ok"))
+            qWarning() << "login failed" << ok;
+        return c;
+    }
+
+    Client *agent(const QString &id, bool ready = true, const QString &station = {})
+    {
+        static const QHash<QString, QString> pw{{QStringLiteral("a1"), QStringLiteral("pw1")},
+                                                {QStringLiteral("a2"), QStringLiteral("pw2")},
+                                                {QStringLiteral("a3"), QStringLiteral("pw3")}};
+        Client *c = loggedIn(QStringLiteral("agent"), id, pw.value(id), station);
+        if (ready && c->code(req(QStringLiteral("agent.setState"),
+                                 P({{QStringLiteral("state"), QStringLiteral("ready")}})))
+                != QLatin1String("ok"))
+            qWarning("agent could not go ready");
+        return c;
+    }
+
+    Client *gateway() { return loggedIn(QStringLiteral("gateway"), QStringLiteral("pbx"), QStringLiteral("pwpbx")); }
+    Client *supervisor() { return loggedIn(QStringLiteral("supervisor"), QStringLiteral("boss"), QStringLiteral("pwboss")); }
+    Client *wallboard() { return loggedIn(QStringLiteral("wallboard"), QStringLiteral("tv1"), QStringLiteral("pwtv")); }
+
+    // A call without gateway (softphone mode): arrives through the engine directly.
+    void arrive(const QString &id, const QString &queue)
+    {
+        engine::Arrival a;
+        a.id = id;
+        a.queue = queue;
+        a.callerNumber = QStringLiteral("+4930999");
+        QVERIFY(m_server->engine().arrive(a).ok());
+        m_server->pump();
+    }
+
+    static QJsonObject callReq(const QString &type, const QString &call, QJsonObject extra = {})
+    {
+        extra.insert(QStringLiteral("call"), call);
+        return req(type, extra);
+    }
+
+    static QJsonObject gwArrive(const QString &call, const QString &queue, QJsonObject extra = {})
+    {
+        extra.insert(QStringLiteral("call"), call);
+        if (!queue.isEmpty())
+            extra.insert(QStringLiteral("queue"), queue);
+        extra.insert(QStringLiteral("caller"), P({{QStringLiteral("number"), QStringLiteral("+4930999")},
+                                                  {QStringLiteral("name"), QStringLiteral("Max")}}));
+        return req(QStringLiteral("gw.arrive"), extra);
+    }
+
+    static QJsonObject state(const QString &s, const QString &reason = {})
+    {
+        QJsonObject o = P({{QStringLiteral("state"), s}});
+        if (!reason.isEmpty())
+            o.insert(QStringLiteral("reason"), reason);
+        return req(QStringLiteral("agent.setState"), o);
+    }
+
+    // The next agent.state event with the given state (earlier ones are skipped).
+    static QJsonObject agentState(Client *c, const QString &s)
+    {
+        return c->take([&](const QJsonObject &o) {
+            return typeOf(o) == QLatin1String("agent.state") && o.value(QStringLiteral("state")) == s;
+        });
+    }
+
+    static QJsonObject callMsg(Client *c, const QString &type, const QString &call)
+    {
+        return c->take([&](const QJsonObject &o) {
+            return typeOf(o) == type
+                && (o.value(QStringLiteral("call")).toObject().value(QStringLiteral("id")) == call
+                    || o.value(QStringLiteral("call")) == call);
+        });
+    }
+
+private Q_SLOTS:
+    void init() { QVERIFY(startServer()); }
+    void cleanup()
+    {
+        m_clients.clear();
+        m_server.reset();
+        m_dir.reset();
+    }
+
+    void helloAndSubprotocol()
+    {
+        Client c;
+        QWebSocketHandshakeOptions options;
+        options.setSubprotocols({QStringLiteral("acdesk.v1")});
+        c.ws.open(QUrl(m_url + QStringLiteral("/ws")), options);
+        const QJsonObject hello = c.take(QStringLiteral("hello"));
+        QCOMPARE(hello.value(QStringLiteral("protocol")).toInt(), 1);
+        QVERIFY(hello.value(QStringLiteral("server")).toString().startsWith(QLatin1String("acdesk/")));
+        QVERIFY(hello.value(QStringLiteral("time")).toString().endsWith(QLatin1Char('Z')));
+        QCOMPARE(hello.value(QStringLiteral("auth")).toArray(),
+                 QJsonArray({QStringLiteral("password"), QStringLiteral("token")}));
+        QCOMPARE(c.ws.subprotocol(), QStringLiteral("acdesk.v1"));
+    }
+
+    void loginAndSnapshots_data()
+    {
+        QTest::addColumn<QString>("role");
+        QTest::addColumn<QString>("user");
+        QTest::addColumn<QString>("secret");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QStringList>("keys");
+        const QStringList board{QStringLiteral("queues"), QStringLiteral("agents"),
+                                QStringLiteral("reasons"), QStringLiteral("dispositions")};
+        QTest::newRow("agent") << "agent" << "a1" << "pw1" << "Anna Berg"
+                               << QStringList{QStringLiteral("agent"), QStringLiteral("calls"),
+                                              QStringLiteral("queues"), QStringLiteral("reasons"),
+                                              QStringLiteral("dispositions")};
+        QTest::newRow("supervisor") << "supervisor" << "boss" << "pwboss" << "Team Lead" << board;
+        QTest::newRow("wallboard") << "wallboard" << "tv1" << "pwtv" << "tv1" << board;
+        QTest::newRow("gateway") << "gateway" << "pbx" << "pwpbx" << "Test PBX"
+                                 << QStringList{QStringLiteral("calls")};
+    }
+
+    void loginAndSnapshots()
+    {
+        QFETCH(QString, role);
+        QFETCH(QString, user);
+        QFETCH(QString, secret);
+        QFETCH(QString, name);
+        QFETCH(QStringList, keys);
+        Client *c = client();
+        const qint64 id = c->send(req(QStringLiteral("login"), P({{QStringLiteral("role"), role},
+                                                                  {QStringLiteral("user"), user},
+                                                                  {QStringLiteral("secret"), secret}})));
+        const QJsonObject ok = c->reply(id);
+        QCOMPARE(typeOf(ok), QStringLiteral("ok"));
+        QVERIFY(!ok.value(QStringLiteral("token")).toString().isEmpty());
+        QCOMPARE(ok.value(QStringLiteral("role")).toString(), role);
+        QCOMPARE(ok.value(QStringLiteral("user")).toString(), user);
+        QCOMPARE(ok.value(QStringLiteral("name")).toString(), name);
+        // ok first, then the snapshot with seq 1 (hello has no seq)
+        QTRY_VERIFY(c->received.size() >= 3);
+        QCOMPARE(typeOf(c->received[1]), QStringLiteral("ok"));
+        const QJsonObject snap = c->received[2];
+        QCOMPARE(typeOf(snap), QStringLiteral("snapshot"));
+        QCOMPARE(snap.value(QStringLiteral("seq")).toInt(), 1);
+        for (const QString &k : keys)
+            QVERIFY2(snap.value(k).isArray() || snap.value(k).isObject(), qPrintable(k));
+        if (role == QLatin1String("agent")) {
+            const QJsonObject a = snap.value(QStringLiteral("agent")).toObject();
+            QCOMPARE(a.value(QStringLiteral("id")).toString(), user);
+            QCOMPARE(a.value(QStringLiteral("state")).toString(), QStringLiteral("not_ready"));
+            QCOMPARE(a.value(QStringLiteral("reason")).toString(), QStringLiteral("login"));
+            QCOMPARE(a.value(QStringLiteral("queues")).toArray(),
+                     QJsonArray({QStringLiteral("support"), QStringLiteral("sales")}));
+            QCOMPARE(snap.value(QStringLiteral("queues")).toArray().size(), 2);
+            QCOMPARE(snap.value(QStringLiteral("reasons")).toArray().first().toObject(),
+                     P({{QStringLiteral("code"), QStringLiteral("break")},
+                        {QStringLiteral("label"), QStringLiteral("Break")}}));
+        } else if (role != QLatin1String("gateway")) {
+            QCOMPARE(snap.value(QStringLiteral("agents")).toArray().size(), 3);
+            QCOMPARE(snap.value(QStringLiteral("queues")).toArray().size(), 2);
+        }
+    }
+
+    void loginFailures()
+    {
+        Client *c = client();
+        auto login = [&](const QString &role, const QString &user, const QString &secret) {
+            return c->code(req(QStringLiteral("login"), P({{QStringLiteral("role"), role},
+                                                           {QStringLiteral("user"), user},
+                                                           {QStringLiteral("secret"), secret}})));
+        };
+        QCOMPARE(login(QStringLiteral("agent"), QStringLiteral("a1"), QStringLiteral("wrong")),
+                 QStringLiteral("auth_failed"));
+        QCOMPARE(login(QStringLiteral("agent"), QStringLiteral("nobody"), QStringLiteral("pw1")),
+                 QStringLiteral("auth_failed"));
+        // a secret of another role does not open this one
+        QCOMPARE(login(QStringLiteral("supervisor"), QStringLiteral("a1"), QStringLiteral("pw1")),
+                 QStringLiteral("auth_failed"));
+        QCOMPARE(login(QStringLiteral("king"), QStringLiteral("a1"), QStringLiteral("pw1")),
+                 QStringLiteral("bad_request"));
+        QCOMPARE(c->code(req(QStringLiteral("resume"), P({{QStringLiteral("token"), QStringLiteral("bogus")}}))),
+                 QStringLiteral("auth_failed"));
+    }
+
+    void checkOrder()
+    {
+        Client *c = client();
+        auto errorWithoutRe = [&](const QByteArray &raw) {
+            c->sendRaw(raw);
+            const QJsonObject e = c->take(QStringLiteral("error"));
+            return e.contains(QStringLiteral("re")) ? QStringLiteral("has re")
+                                                    : e.value(QStringLiteral("code")).toString();
+        };
+        QCOMPARE(errorWithoutRe("not json"), QStringLiteral("bad_request"));
+        QCOMPARE(errorWithoutRe("[1,2]"), QStringLiteral("bad_request"));
+        QCOMPARE(errorWithoutRe("{\"type\":\"call.accept\",\"call\":\"x\"}"),
+                 QStringLiteral("not_authenticated"));
+        QCOMPARE(c->code(P({{QStringLiteral("x"), 1}})), QStringLiteral("bad_request")); // no type
+        QCOMPARE(c->code(P({{QStringLiteral("type"), 5}})), QStringLiteral("bad_request"));
+        // not logged in beats unknown type and bad parameters
+        QCOMPARE(c->code(req(QStringLiteral("no.such"))), QStringLiteral("not_authenticated"));
+        QCOMPARE(c->code(state(QStringLiteral("sleeping"))), QStringLiteral("not_authenticated"));
+
+        Client *wb = wallboard();
+        QCOMPARE(wb->code(req(QStringLiteral("no.such"))), QStringLiteral("unknown_type"));
+        // role beats parameters
+        QCOMPARE(wb->code(req(QStringLiteral("call.accept"), P({{QStringLiteral("call"), 5}}))),
+                 QStringLiteral("forbidden"));
+
+        Client *a = agent(QStringLiteral("a1"), false);
+        QCOMPARE(a->code(req(QStringLiteral("call.accept"), P({{QStringLiteral("call"), 5}}))),
+                 QStringLiteral("bad_request"));
+        QCOMPARE(a->code(state(QStringLiteral("sleeping"))), QStringLiteral("bad_request"));
+        QCOMPARE(a->code(state(QStringLiteral("not_ready"), QStringLiteral("nap"))),
+                 QStringLiteral("bad_request"));
+        QCOMPARE(a->code(callReq(QStringLiteral("call.dtmf"), QStringLiteral("nope"),
+                                 P({{QStringLiteral("digits"), QStringLiteral("12a")}}))),
+                 QStringLiteral("bad_request"));
+        // parameters beat existence, existence beats state
+        QCOMPARE(a->code(callReq(QStringLiteral("call.accept"), QStringLiteral("nope"))),
+                 QStringLiteral("not_found"));
+        QCOMPARE(a->code(req(QStringLiteral("agent.endWrapUp"))), QStringLiteral("invalid_state"));
+
+        // without id: a failure is answered without re, a success not at all
+        a->sendRaw("{\"type\":\"agent.setState\",\"state\":\"ready\"}");
+        const QJsonObject ev = agentState(a, QStringLiteral("ready"));
+        QVERIFY(!ev.isEmpty());
+        const QJsonObject stringId = a->reply(QStringLiteral("abc"), 0);
+        QVERIFY(stringId.isEmpty());
+        a->sendRaw("{\"type\":\"stats.unsubscribe\",\"id\":\"abc\"}");
+        QCOMPARE(typeOf(a->reply(QStringLiteral("abc"))), QStringLiteral("ok"));
+        for (const QJsonObject &o : qAsConst(a->received))
+            QVERIFY2(typeOf(o) != QLatin1String("ok") || o.contains(QStringLiteral("re")),
+                     "an ok without re was sent");
+    }
+
+    void rolePermissions_data()
+    {
+        QTest::addColumn<QString>("role");
+        QTest::addColumn<QJsonObject>("request");
+        QTest::addColumn<QString>("expected");
+        const QJsonObject nope = P({{QStringLiteral("call"), QStringLiteral("nope")}});
+        struct Row
+        {
+            QJsonObject request;
+            QString agent, supervisor, wallboard, gateway; // expected code per role
+        };
+        const QString ok = QStringLiteral("ok"), fb = QStringLiteral("forbidden"),
+                      nf = QStringLiteral("not_found"), is = QStringLiteral("invalid_state");
+        auto with = [&](QJsonObject o, const QString &k, const QJsonValue &v) {
+            o.insert(k, v);
+            return o;
+        };
+        const std::vector<Row> rows{
+            {req(QStringLiteral("login"), P({{QStringLiteral("role"), QStringLiteral("agent")},
+                                             {QStringLiteral("user"), QStringLiteral("a2")},
+                                             {QStringLiteral("secret"), QStringLiteral("pw2")}})),
+             is, is, is, is},
+            {req(QStringLiteral("resume"), P({{QStringLiteral("token"), QStringLiteral("t")}})), is,
+             is, is, is},
+            {req(QStringLiteral("logout")), ok, ok, ok, ok},
+            {state(QStringLiteral("ready")), ok, fb, fb, fb},
+            {req(QStringLiteral("agent.endWrapUp")), is, fb, fb, fb},
+            {req(QStringLiteral("call.accept"), nope), nf, fb, fb, fb},
+            {req(QStringLiteral("call.reject"), nope), nf, fb, fb, fb},
+            {req(QStringLiteral("call.hangup"), nope), nf, fb, fb, fb},
+            {req(QStringLiteral("call.hold"), nope), nf, fb, fb, fb},
+            {req(QStringLiteral("call.resume"), nope), nf, fb, fb, fb},
+            {req(QStringLiteral("call.mute"), nope), nf, fb, fb, fb},
+            {req(QStringLiteral("call.unmute"), nope), nf, fb, fb, fb},
+            {req(QStringLiteral("call.dtmf"), with(nope, QStringLiteral("digits"), QStringLiteral("1#"))),
+             nf, fb, fb, fb},
+            {req(QStringLiteral("call.transfer"),
+                 with(nope, QStringLiteral("to"), P({{QStringLiteral("queue"), QStringLiteral("sales")}}))),
+             nf, fb, fb, fb},
+            {req(QStringLiteral("call.dial"), P({{QStringLiteral("number"), QStringLiteral("+4940555")}})),
+             ok, fb, fb, fb},
+            {req(QStringLiteral("stats.subscribe"), P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}})),
+             ok, ok, ok, fb},
+            {req(QStringLiteral("stats.unsubscribe")), ok, ok, ok, fb},
+            {req(QStringLiteral("supervisor.setAgentState"),
+                 P({{QStringLiteral("agent"), QStringLiteral("a3")}, {QStringLiteral("state"), QStringLiteral("ready")}})),
+             fb, is, fb, fb},
+            {req(QStringLiteral("supervisor.logoutAgent"), P({{QStringLiteral("agent"), QStringLiteral("nobody")}})),
+             fb, nf, fb, fb},
+            {req(QStringLiteral("broadcast"), P({{QStringLiteral("text"), QStringLiteral("hi")},
+                                                 {QStringLiteral("severity"), QStringLiteral("info")}})),
+             fb, ok, fb, fb},
+            {gwArrive(QStringLiteral("perm"), QStringLiteral("support")), fb, fb, fb, ok},
+            {req(QStringLiteral("gw.answered"), nope), fb, fb, fb, nf},
+            {req(QStringLiteral("gw.hangup"), with(nope, QStringLiteral("side"), QStringLiteral("caller"))),
+             fb, fb, fb, nf},
+        };
+        // the table must name every request type of the codec
+        QSet<QString> covered;
+        for (const Row &r : rows)
+            covered.insert(r.request.value(QStringLiteral("type")).toString());
+        const QStringList known = proto::knownRequestTypes();
+        QCOMPARE(covered, QSet<QString>(known.begin(), known.end()));
+        for (const Row &r : rows) {
+            const QString type = r.request.value(QStringLiteral("type")).toString();
+            const QString expected[] = {r.agent, r.supervisor, r.wallboard, r.gateway};
+            const char *roles[] = {"agent", "supervisor", "wallboard", "gateway"};
+            for (int i = 0; i < 4; ++i)
+                QTest::addRow("%s %s", roles[i], qPrintable(type))
+                    << QString::fromLatin1(roles[i]) << r.request << expected[i];
+        }
+    }
+
+    void rolePermissions()
+    {
+        QFETCH(QString, role);
+        QFETCH(QJsonObject, request);
+        QFETCH(QString, expected);
+        Client *c = role == QLatin1String("agent")        ? agent(QStringLiteral("a1"), false)
+            : role == QLatin1String("supervisor")         ? supervisor()
+            : role == QLatin1String("wallboard")          ? wallboard()
+                                                          : gateway();
+        QCOMPARE(c->code(request), expected);
+    }
+
+    void softphoneCallFlow()
+    {
+        Client *a = agent(QStringLiteral("a1"));
+        arrive(QStringLiteral("sp1"), QStringLiteral("support"));
+        const QJsonObject offer = a->take(QStringLiteral("call.offer"));
+        QCOMPARE(offer.value(QStringLiteral("timeoutMs")).toInt(), 60000);
+        const QJsonObject call = offer.value(QStringLiteral("call")).toObject();
+        QCOMPARE(call.value(QStringLiteral("id")).toString(), QStringLiteral("sp1"));
+        QCOMPARE(call.value(QStringLiteral("direction")).toString(), QStringLiteral("inbound"));
+        QCOMPARE(call.value(QStringLiteral("queue")).toString(), QStringLiteral("support"));
+        QVERIFY(!agentState(a, QStringLiteral("ringing")).isEmpty());
+
+        // no gateway: accept connects at once
+        QCOMPARE(a->code(callReq(QStringLiteral("call.accept"), QStringLiteral("sp1"))), QStringLiteral("ok"));
+        QVERIFY(!agentState(a, QStringLiteral("on_call")).isEmpty());
+        QCOMPARE(m_server->engine().call(QStringLiteral("sp1"))->state, engine::CallState::Connected);
+        auto update = [&](const QString &field, const QJsonValue &value) {
+            return !a->take([&](const QJsonObject &o) {
+                          return typeOf(o) == QLatin1String("call.update")
+                              && o.value(QStringLiteral("call")).toObject().value(field) == value;
+                      }).isEmpty();
+        };
+        QVERIFY(update(QStringLiteral("state"), QStringLiteral("connected")));
+
+        // a state change during the call is kept as pending
+        QCOMPARE(a->code(state(QStringLiteral("not_ready"), QStringLiteral("break"))), QStringLiteral("ok"));
+        const QJsonObject pending = a->take(QStringLiteral("agent.state"));
+        QCOMPARE(pending.value(QStringLiteral("state")).toString(), QStringLiteral("on_call"));
+        QCOMPARE(pending.value(QStringLiteral("pending")).toObject(),
+                 P({{QStringLiteral("state"), QStringLiteral("not_ready")},
+                    {QStringLiteral("reason"), QStringLiteral("break")}}));
+
+        QCOMPARE(a->code(callReq(QStringLiteral("call.hold"), QStringLiteral("sp1"))), QStringLiteral("ok"));
+        QVERIFY(update(QStringLiteral("state"), QStringLiteral("held")));
+        QCOMPARE(a->code(callReq(QStringLiteral("call.resume"), QStringLiteral("sp1"))), QStringLiteral("ok"));
+        QVERIFY(update(QStringLiteral("state"), QStringLiteral("connected")));
+        QCOMPARE(a->code(callReq(QStringLiteral("call.mute"), QStringLiteral("sp1"))), QStringLiteral("ok"));
+        QVERIFY(update(QStringLiteral("muted"), true));
+        QCOMPARE(a->code(callReq(QStringLiteral("call.unmute"), QStringLiteral("sp1"))), QStringLiteral("ok"));
+        QVERIFY(update(QStringLiteral("muted"), false));
+        QCOMPARE(a->code(callReq(QStringLiteral("call.dtmf"), QStringLiteral("sp1"),
+                                 P({{QStringLiteral("digits"), QStringLiteral("12*#")}}))),
+                 QStringLiteral("ok"));
+        // logout with a call is refused
+        QCOMPARE(a->code(req(QStringLiteral("logout"))), QStringLiteral("invalid_state"));
+
+        QCOMPARE(a->code(callReq(QStringLiteral("call.hangup"), QStringLiteral("sp1"))), QStringLiteral("ok"));
+        const QJsonObject ended = callMsg(a, QStringLiteral("call.ended"), QStringLiteral("sp1"));
+        QCOMPARE(ended.value(QStringLiteral("cause")).toString(), QStringLiteral("agent_hangup"));
+        QVERIFY(!agentState(a, QStringLiteral("wrap_up")).isEmpty());
+        QCOMPARE(a->code(req(QStringLiteral("agent.endWrapUp"),
+                             P({{QStringLiteral("disposition"), QStringLiteral("bogus")}}))),
+                 QStringLiteral("bad_request"));
+        QCOMPARE(a->code(req(QStringLiteral("agent.endWrapUp"),
+                             P({{QStringLiteral("disposition"), QStringLiteral("solved")},
+                                {QStringLiteral("notes"), QStringLiteral("fine")}}))),
+                 QStringLiteral("ok"));
+        const QJsonObject after = agentState(a, QStringLiteral("not_ready"));
+        QCOMPARE(after.value(QStringLiteral("reason")).toString(), QStringLiteral("break"));
+        QVERIFY(!m_server->engine().call(QStringLiteral("sp1")));
+        QCOMPARE(a->code(req(QStringLiteral("logout"))), QStringLiteral("ok"));
+        QCOMPARE(a->code(state(QStringLiteral("ready"))), QStringLiteral("not_authenticated"));
+    }
+
+    void rejectTransferDial()
+    {
+        Client *a2 = agent(QStringLiteral("a2"));
+        arrive(QStringLiteral("r1"), QStringLiteral("support"));
+        QVERIFY(!callMsg(a2, QStringLiteral("call.offer"), QStringLiteral("r1")).isEmpty());
+        QCOMPARE(a2->code(callReq(QStringLiteral("call.reject"), QStringLiteral("r1"))), QStringLiteral("ok"));
+        QCOMPARE(callMsg(a2, QStringLiteral("call.ended"), QStringLiteral("r1")).value(QStringLiteral("cause")).toString(),
+                 QStringLiteral("rejected"));
+        QCOMPARE(agentState(a2, QStringLiteral("not_ready")).value(QStringLiteral("reason")).toString(),
+                 QStringLiteral("rejected"));
+        QCOMPARE(m_server->engine().call(QStringLiteral("r1"))->state, engine::CallState::Queued);
+
+        // offered again when the agent is ready; then blind transfer to an agent
+        QCOMPARE(a2->code(state(QStringLiteral("ready"))), QStringLiteral("ok"));
+        QVERIFY(!callMsg(a2, QStringLiteral("call.offer"), QStringLiteral("r1")).isEmpty());
+        QCOMPARE(a2->code(callReq(QStringLiteral("call.accept"), QStringLiteral("r1"))), QStringLiteral("ok"));
+        Client *a1 = agent(QStringLiteral("a1"));
+        Client *a3 = agent(QStringLiteral("a3"));
+        QCOMPARE(a2->code(callReq(QStringLiteral("call.transfer"), QStringLiteral("r1"),
+                                  P({{QStringLiteral("to"), P({{QStringLiteral("agent"), QStringLiteral("a1")}})}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(callMsg(a2, QStringLiteral("call.ended"), QStringLiteral("r1")).value(QStringLiteral("cause")).toString(),
+                 QStringLiteral("transferred"));
+        QVERIFY(!callMsg(a1, QStringLiteral("call.offer"), QStringLiteral("r1")).isEmpty());
+        QCOMPARE(a1->code(callReq(QStringLiteral("call.accept"), QStringLiteral("r1"))), QStringLiteral("ok"));
+
+        // to a queue: a3 is the only ready agent of sales
+        QCOMPARE(a1->code(callReq(QStringLiteral("call.transfer"), QStringLiteral("r1"),
+                                  P({{QStringLiteral("to"), P({{QStringLiteral("queue"), QStringLiteral("nosuch")}})}}))),
+                 QStringLiteral("not_found"));
+        QCOMPARE(a1->code(callReq(QStringLiteral("call.transfer"), QStringLiteral("r1"),
+                                  P({{QStringLiteral("to"), P({{QStringLiteral("queue"), QStringLiteral("sales")}})}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(callMsg(a1, QStringLiteral("call.ended"), QStringLiteral("r1")).value(QStringLiteral("cause")).toString(),
+                 QStringLiteral("transferred"));
+        const QJsonObject offer = callMsg(a3, QStringLiteral("call.offer"), QStringLiteral("r1"));
+        QCOMPARE(offer.value(QStringLiteral("call")).toObject().value(QStringLiteral("queue")).toString(),
+                 QStringLiteral("sales"));
+        QCOMPARE(a3->code(callReq(QStringLiteral("call.accept"), QStringLiteral("r1"))), QStringLiteral("ok"));
+
+        // to a number: the call leaves the ACD
+        QCOMPARE(a3->code(callReq(QStringLiteral("call.transfer"), QStringLiteral("r1"),
+                                  P({{QStringLiteral("to"), P({{QStringLiteral("number"), QStringLiteral("+4940123")}})}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(callMsg(a3, QStringLiteral("call.ended"), QStringLiteral("r1")).value(QStringLiteral("cause")).toString(),
+                 QStringLiteral("transferred"));
+        QVERIFY(!m_server->engine().call(QStringLiteral("r1")));
+
+        // outbound call
+        QCOMPARE(a3->code(req(QStringLiteral("agent.endWrapUp"))), QStringLiteral("ok"));
+        const QJsonObject dial = a3->request(req(QStringLiteral("call.dial"),
+                                                 P({{QStringLiteral("number"), QStringLiteral("+4940555")}})));
+        QCOMPARE(typeOf(dial), QStringLiteral("ok"));
+        const QString out = dial.value(QStringLiteral("call")).toString();
+        QVERIFY(!out.isEmpty());
+        QVERIFY(!agentState(a3, QStringLiteral("on_call")).isEmpty());
+        QCOMPARE(m_server->engine().call(out)->direction, engine::Direction::Outbound);
+        QCOMPARE(a3->code(callReq(QStringLiteral("call.hangup"), out)), QStringLiteral("ok"));
+        QCOMPARE(callMsg(a3, QStringLiteral("call.ended"), out).value(QStringLiteral("cause")).toString(),
+                 QStringLiteral("agent_hangup"));
+    }
+
+    void gatewayFlows()
+    {
+        Client *gw = gateway();
+        Client *a = agent(QStringLiteral("a1"), true, QStringLiteral("201"));
+        QJsonObject arrive = gwArrive(QStringLiteral("g1"), QStringLiteral("support"),
+                                      P({{QStringLiteral("data"), P({{QStringLiteral("customer"), QStringLiteral("K-17")}})}}));
+        const QJsonObject ok = gw->request(arrive);
+        QCOMPARE(typeOf(ok), QStringLiteral("ok"));
+        QCOMPARE(ok.value(QStringLiteral("call")).toString(), QStringLiteral("g1"));
+        const QJsonObject ring = callMsg(gw, QStringLiteral("gw.ring"), QStringLiteral("g1"));
+        QCOMPARE(ring.value(QStringLiteral("agent")).toString(), QStringLiteral("a1"));
+        QCOMPARE(ring.value(QStringLiteral("station")).toString(), QStringLiteral("201"));
+        const QJsonObject offer = callMsg(a, QStringLiteral("call.offer"), QStringLiteral("g1"));
+        const QJsonObject call = offer.value(QStringLiteral("call")).toObject();
+        QCOMPARE(call.value(QStringLiteral("data")).toObject().value(QStringLiteral("customer")).toString(),
+                 QStringLiteral("K-17"));
+        QCOMPARE(call.value(QStringLiteral("caller")).toObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("Max"));
+        QVERIFY(call.value(QStringLiteral("hotline")).isNull());
+
+        QCOMPARE(gw->code(arrive), QStringLiteral("conflict"));
+        QCOMPARE(gw->code(gwArrive(QStringLiteral("g9"), QStringLiteral("nosuch"))), QStringLiteral("not_found"));
+        QCOMPARE(gw->code(gwArrive(QStringLiteral("g8"), {}, P({{QStringLiteral("dialed"), QStringLiteral("+49000")}}))),
+                 QStringLiteral("not_found"));
+        // a hotline call waits meanwhile
+        QCOMPARE(gw->code(gwArrive(QStringLiteral("g2"), {}, P({{QStringLiteral("dialed"), QStringLiteral("+4930111")}}))),
+                 QStringLiteral("ok"));
+
+        QCOMPARE(a->code(callReq(QStringLiteral("call.accept"), QStringLiteral("g1"))), QStringLiteral("ok"));
+        const QJsonObject bridge = callMsg(gw, QStringLiteral("gw.bridge"), QStringLiteral("g1"));
+        QCOMPARE(bridge.value(QStringLiteral("agent")).toString(), QStringLiteral("a1"));
+        QCOMPARE(bridge.value(QStringLiteral("station")).toString(), QStringLiteral("201"));
+        const QStringList pairs[] = {{QStringLiteral("call.hold"), QStringLiteral("gw.hold")},
+                                     {QStringLiteral("call.resume"), QStringLiteral("gw.resume")},
+                                     {QStringLiteral("call.mute"), QStringLiteral("gw.mute")},
+                                     {QStringLiteral("call.unmute"), QStringLiteral("gw.unmute")}};
+        for (const QStringList &p : pairs) {
+            QCOMPARE(a->code(callReq(p[0], QStringLiteral("g1"))), QStringLiteral("ok"));
+            QVERIFY2(!callMsg(gw, p[1], QStringLiteral("g1")).isEmpty(), qPrintable(p[1]));
+        }
+        QCOMPARE(a->code(callReq(QStringLiteral("call.dtmf"), QStringLiteral("g1"),
+                                 P({{QStringLiteral("digits"), QStringLiteral("5#")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(callMsg(gw, QStringLiteral("gw.dtmf"), QStringLiteral("g1")).value(QStringLiteral("digits")).toString(),
+                 QStringLiteral("5#"));
+        QCOMPARE(a->code(callReq(QStringLiteral("call.hangup"), QStringLiteral("g1"))), QStringLiteral("ok"));
+        QVERIFY(!callMsg(gw, QStringLiteral("gw.drop"), QStringLiteral("g1")).isEmpty());
+
+        // the hotline call: name and priority reach the agent; the desk phone answers
+        QCOMPARE(a->code(req(QStringLiteral("agent.endWrapUp"))), QStringLiteral("ok"));
+        const QJsonObject vip = callMsg(a, QStringLiteral("call.offer"), QStringLiteral("g2"))
+                                    .value(QStringLiteral("call"))
+                                    .toObject();
+        QCOMPARE(vip.value(QStringLiteral("hotline")).toObject(),
+                 P({{QStringLiteral("number"), QStringLiteral("+4930111")},
+                    {QStringLiteral("name"), QStringLiteral("VIP hotline")}}));
+        QCOMPARE(vip.value(QStringLiteral("priority")).toInt(), 5);
+        QCOMPARE(vip.value(QStringLiteral("queue")).toString(), QStringLiteral("support"));
+        QVERIFY(!callMsg(gw, QStringLiteral("gw.ring"), QStringLiteral("g2")).isEmpty());
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.answered"), QStringLiteral("g2"))), QStringLiteral("ok"));
+        QVERIFY(!agentState(a, QStringLiteral("on_call")).isEmpty());
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.hangup"), QStringLiteral("g2"),
+                                  P({{QStringLiteral("side"), QStringLiteral("caller")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(callMsg(a, QStringLiteral("call.ended"), QStringLiteral("g2")).value(QStringLiteral("cause")).toString(),
+                 QStringLiteral("caller_hangup"));
+
+        // a rejected offer stops the ringing; a transfer to a number goes to the gateway
+        QCOMPARE(a->code(req(QStringLiteral("agent.endWrapUp"))), QStringLiteral("ok"));
+        QCOMPARE(gw->code(gwArrive(QStringLiteral("g3"), QStringLiteral("support"))), QStringLiteral("ok"));
+        QVERIFY(!callMsg(a, QStringLiteral("call.offer"), QStringLiteral("g3")).isEmpty());
+        QCOMPARE(a->code(callReq(QStringLiteral("call.reject"), QStringLiteral("g3"))), QStringLiteral("ok"));
+        QVERIFY(!callMsg(gw, QStringLiteral("gw.cancel"), QStringLiteral("g3")).isEmpty());
+        QCOMPARE(a->code(state(QStringLiteral("ready"))), QStringLiteral("ok"));
+        QVERIFY(!callMsg(a, QStringLiteral("call.offer"), QStringLiteral("g3")).isEmpty());
+        QCOMPARE(a->code(callReq(QStringLiteral("call.accept"), QStringLiteral("g3"))), QStringLiteral("ok"));
+        QCOMPARE(a->code(callReq(QStringLiteral("call.transfer"), QStringLiteral("g3"),
+                                 P({{QStringLiteral("to"), P({{QStringLiteral("number"), QStringLiteral("+4940123")}})}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(callMsg(gw, QStringLiteral("gw.transfer"), QStringLiteral("g3")).value(QStringLiteral("number")).toString(),
+                 QStringLiteral("+4940123"));
+
+        // gw.hangup from the agent's side, and an outbound call through the gateway
+        QCOMPARE(a->code(req(QStringLiteral("agent.endWrapUp"))), QStringLiteral("ok"));
+        const QJsonObject dial = a->request(req(QStringLiteral("call.dial"),
+                                                P({{QStringLiteral("number"), QStringLiteral("+4940555")}})));
+        const QString out = dial.value(QStringLiteral("call")).toString();
+        const QJsonObject gd = callMsg(gw, QStringLiteral("gw.dial"), out);
+        QCOMPARE(gd.value(QStringLiteral("agent")).toString(), QStringLiteral("a1"));
+        QCOMPARE(gd.value(QStringLiteral("station")).toString(), QStringLiteral("201"));
+        QCOMPARE(gd.value(QStringLiteral("number")).toString(), QStringLiteral("+4940555"));
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.hangup"), out,
+                                  P({{QStringLiteral("side"), QStringLiteral("agent")}}))),
+                 QStringLiteral("ok"));
+        QVERIFY(!callMsg(a, QStringLiteral("call.ended"), out).isEmpty());
+
+        // the gateway's snapshot lists its live calls
+        QCOMPARE(a->code(req(QStringLiteral("agent.endWrapUp"))), QStringLiteral("ok"));
+        QCOMPARE(a->code(state(QStringLiteral("not_ready"), QStringLiteral("break"))), QStringLiteral("ok"));
+        QCOMPARE(gw->code(gwArrive(QStringLiteral("g4"), QStringLiteral("support"))), QStringLiteral("ok"));
+        Client *gw2 = client();
+        QCOMPARE(typeOf(gw2->request(req(QStringLiteral("login"), P({{QStringLiteral("role"), QStringLiteral("gateway")},
+                                                                     {QStringLiteral("user"), QStringLiteral("pbx")},
+                                                                     {QStringLiteral("secret"), QStringLiteral("pwpbx")}})))),
+                 QStringLiteral("ok"));
+        const QJsonArray calls = gw2->take(QStringLiteral("snapshot")).value(QStringLiteral("calls")).toArray();
+        QCOMPARE(calls.size(), 1);
+        QCOMPARE(calls.first().toObject().value(QStringLiteral("id")).toString(), QStringLiteral("g4"));
+    }
+
+    void statsEvents()
+    {
+        Client *wb = wallboard();
+        QCOMPARE(wb->code(req(QStringLiteral("stats.subscribe"),
+                              P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
+                 QStringLiteral("ok"));
+        // sent at once, right after the ok
+        QCOMPARE(typeOf(wb->received.last()), QStringLiteral("ok"));
+        const QJsonObject first = wb->take(QStringLiteral("stats"));
+        const QJsonArray queues = first.value(QStringLiteral("queues")).toArray();
+        QCOMPARE(queues.size(), 2);
+        const QJsonObject support = queues.first().toObject();
+        QCOMPARE(support.value(QStringLiteral("id")).toString(), QStringLiteral("support"));
+        QCOMPARE(support.value(QStringLiteral("slSeconds")).toInt(), 20);
+        QCOMPARE(support.value(QStringLiteral("thresholds")).toObject().value(QStringLiteral("waiting")).toObject(),
+                 P({{QStringLiteral("amber"), 3}, {QStringLiteral("red"), 6}}));
+        QVERIFY(support.value(QStringLiteral("today")).toObject().value(QStringLiteral("serviceLevel")).isNull());
+        const QJsonArray agents = first.value(QStringLiteral("agents")).toArray();
+        QCOMPARE(agents.size(), 3);
+        QCOMPARE(agents.first().toObject().value(QStringLiteral("connected")).toBool(true), false);
+
+        // a change reaches the subscriber within 250 ms
+        Client *a = agent(QStringLiteral("a2"), false);
+        wb->pending.clear();
+        QElapsedTimer t;
+        t.start();
+        a->send(state(QStringLiteral("ready")));
+        const QJsonObject changed = wb->take(QStringLiteral("stats"), 2000);
+        const qint64 elapsed = t.elapsed();
+        QVERIFY(!changed.isEmpty());
+        // 250 ms coalescing window plus loopback and scheduling slack
+        QVERIFY2(elapsed <= 330, qPrintable(QString::number(elapsed)));
+        const QJsonObject sup = changed.value(QStringLiteral("queues")).toArray().first().toObject();
+        QCOMPARE(sup.value(QStringLiteral("agents")).toObject().value(QStringLiteral("ready")).toInt(), 1);
+        QCOMPARE(sup.value(QStringLiteral("agents")).toObject().value(QStringLiteral("loggedIn")).toInt(), 1);
+
+        // an agent sees its own queues only; a second subscribe replaces the first
+        QCOMPARE(a->code(req(QStringLiteral("stats.subscribe"),
+                             P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("sales")}}}))),
+                 QStringLiteral("forbidden"));
+        QCOMPARE(a->code(req(QStringLiteral("stats.subscribe"),
+                             P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("nosuch")}}}))),
+                 QStringLiteral("not_found"));
+        QCOMPARE(a->code(req(QStringLiteral("stats.subscribe"),
+                             P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
+                 QStringLiteral("ok"));
+        const QJsonObject own = a->take(QStringLiteral("stats"));
+        QCOMPARE(own.value(QStringLiteral("queues")).toArray().size(), 1);
+        QCOMPARE(wb->code(req(QStringLiteral("stats.subscribe"),
+                              P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("sales")}}}))),
+                 QStringLiteral("ok"));
+        const QJsonObject replaced = wb->take(QStringLiteral("stats"));
+        QCOMPARE(replaced.value(QStringLiteral("queues")).toArray().size(), 1);
+        QCOMPARE(replaced.value(QStringLiteral("queues")).toArray().first().toObject().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("sales"));
+
+        // waiting calls are counted
+        QCOMPARE(a->code(state(QStringLiteral("not_ready"), QStringLiteral("break"))), QStringLiteral("ok"));
+        a->pending.clear();
+        arrive(QStringLiteral("s1"), QStringLiteral("support"));
+        const QJsonObject waiting = a->take([](const QJsonObject &o) {
+            return typeOf(o) == QLatin1String("stats")
+                && o.value(QStringLiteral("queues")).toArray().first().toObject().value(QStringLiteral("waiting")).toInt() == 1;
+        });
+        QVERIFY(!waiting.isEmpty());
+        QCOMPARE(a->code(req(QStringLiteral("stats.unsubscribe"))), QStringLiteral("ok"));
+    }
+
+    void supervisorActions()
+    {
+        Client *a = agent(QStringLiteral("a1"));
+        Client *wb = wallboard();
+        Client *gw = gateway();
+        Client *boss = supervisor();
+        QCOMPARE(boss->code(req(QStringLiteral("supervisor.setAgentState"),
+                                P({{QStringLiteral("agent"), QStringLiteral("a1")},
+                                   {QStringLiteral("state"), QStringLiteral("not_ready")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(agentState(a, QStringLiteral("not_ready")).value(QStringLiteral("reason")).toString(),
+                 QStringLiteral("supervisor"));
+        // the supervisor sees agent changes too
+        QVERIFY(!agentState(boss, QStringLiteral("not_ready")).isEmpty());
+        QCOMPARE(boss->code(req(QStringLiteral("supervisor.setAgentState"),
+                                P({{QStringLiteral("agent"), QStringLiteral("a1")},
+                                   {QStringLiteral("state"), QStringLiteral("not_ready")},
+                                   {QStringLiteral("reason"), QStringLiteral("nap")}}))),
+                 QStringLiteral("bad_request"));
+        QCOMPARE(boss->code(req(QStringLiteral("supervisor.setAgentState"),
+                                P({{QStringLiteral("agent"), QStringLiteral("nobody")},
+                                   {QStringLiteral("state"), QStringLiteral("ready")}}))),
+                 QStringLiteral("not_found"));
+        QCOMPARE(boss->code(req(QStringLiteral("broadcast"), P({{QStringLiteral("text"), QStringLiteral("x")},
+                                                                {QStringLiteral("severity"), QStringLiteral("panic")}}))),
+                 QStringLiteral("bad_request"));
+        QCOMPARE(boss->code(req(QStringLiteral("broadcast"), P({{QStringLiteral("text"), QStringLiteral("Fire drill")},
+                                                                {QStringLiteral("severity"), QStringLiteral("alert")}}))),
+                 QStringLiteral("ok"));
+        for (Client *c : {a, wb}) {
+            const QJsonObject m = c->take(QStringLiteral("message"));
+            QCOMPARE(m.value(QStringLiteral("text")).toString(), QStringLiteral("Fire drill"));
+            QCOMPARE(m.value(QStringLiteral("severity")).toString(), QStringLiteral("alert"));
+        }
+        // a gateway gets no broadcast: anything sent to it would come before this reply
+        QCOMPARE(gw->code(req(QStringLiteral("gw.answered"), P({{QStringLiteral("call"), QStringLiteral("x")}}))),
+                 QStringLiteral("not_found"));
+        QVERIFY(!gw->has(QStringLiteral("message")));
+
+        QCOMPARE(boss->code(req(QStringLiteral("supervisor.logoutAgent"), P({{QStringLiteral("agent"), QStringLiteral("a1")}}))),
+                 QStringLiteral("ok"));
+        QVERIFY(!agentState(a, QStringLiteral("logged_out")).isEmpty());
+        QCOMPARE(m_server->engine().agent(QStringLiteral("a1")).state, engine::AgentState::LoggedOut);
+    }
+
+    void takeover()
+    {
+        Client *first = agent(QStringLiteral("a1"));
+        Client *second = agent(QStringLiteral("a1"), false);
+        QVERIFY(!first->take(QStringLiteral("session.replaced")).isEmpty());
+        QVERIFY(first->waitClosed());
+        QCOMPARE(first->closeCode, 4000);
+        // the agent kept its state
+        QCOMPARE(m_server->engine().agent(QStringLiteral("a1")).state, engine::AgentState::Ready);
+        QCOMPARE(second->code(state(QStringLiteral("not_ready"), QStringLiteral("break"))), QStringLiteral("ok"));
+        // supervisors are not exclusive
+        Client *b1 = supervisor();
+        Client *b2 = supervisor();
+        QCOMPARE(b1->code(req(QStringLiteral("stats.unsubscribe"))), QStringLiteral("ok"));
+        QCOMPARE(b2->code(req(QStringLiteral("stats.unsubscribe"))), QStringLiteral("ok"));
+    }
+
+    void gracePeriod()
+    {
+        Client *gw = gateway();
+        Client *wb = wallboard();
+        QCOMPARE(wb->code(req(QStringLiteral("stats.subscribe"),
+                              P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}}))),
+                 QStringLiteral("ok"));
+        Client *boss = supervisor();
+        Client *a1 = agent(QStringLiteral("a1"));
+        Client *a2 = agent(QStringLiteral("a2"), false);
+        QCOMPARE(gw->code(gwArrive(QStringLiteral("w1"), QStringLiteral("support"))), QStringLiteral("ok"));
+        QVERIFY(!callMsg(a1, QStringLiteral("call.offer"), QStringLiteral("w1")).isEmpty());
+        QCOMPARE(a2->code(state(QStringLiteral("ready"))), QStringLiteral("ok"));
+
+        // a1 drops: still logged in, shown disconnected, its offer goes to a2 at once
+        a1->ws.abort();
+        QVERIFY(!callMsg(a2, QStringLiteral("call.offer"), QStringLiteral("w1")).isEmpty());
+        QVERIFY(m_server->engine().agent(QStringLiteral("a1")).state != engine::AgentState::LoggedOut);
+        const QJsonObject shown = wb->take([](const QJsonObject &o) {
+            if (typeOf(o) != QLatin1String("stats"))
+                return false;
+            for (const QJsonValue &v : o.value(QStringLiteral("agents")).toArray())
+                if (v.toObject().value(QStringLiteral("id")) == QLatin1String("a1"))
+                    return v.toObject().value(QStringLiteral("connected")) == false;
+            return false;
+        });
+        QVERIFY(!shown.isEmpty());
+
+        // a2 drops with a connected call; resume within grace finds it
+        QCOMPARE(a2->code(callReq(QStringLiteral("call.accept"), QStringLiteral("w1"))), QStringLiteral("ok"));
+        const QString token = a2->received[1].value(QStringLiteral("token")).toString();
+        QVERIFY(!token.isEmpty());
+        a2->ws.abort();
+        QTRY_VERIFY(!m_server->engine().agent(QStringLiteral("a2")).connected);
+        Client *back = client();
+        QCOMPARE(typeOf(back->request(req(QStringLiteral("resume"), P({{QStringLiteral("token"), token}})))),
+                 QStringLiteral("ok"));
+        const QJsonObject snap = back->take(QStringLiteral("snapshot"));
+        QCOMPARE(snap.value(QStringLiteral("seq")).toInt(), 1);
+        QCOMPARE(snap.value(QStringLiteral("agent")).toObject().value(QStringLiteral("state")).toString(),
+                 QStringLiteral("on_call"));
+        const QJsonArray calls = snap.value(QStringLiteral("calls")).toArray();
+        QCOMPARE(calls.size(), 1);
+        QCOMPARE(calls.first().toObject().value(QStringLiteral("id")).toString(), QStringLiteral("w1"));
+        QCOMPARE(calls.first().toObject().value(QStringLiteral("state")).toString(), QStringLiteral("connected"));
+
+        // after the grace period (2 s here) the call ends and the agent is logged out
+        back->ws.abort();
+        boss->pending.clear();
+        QVERIFY(!agentState(boss, QStringLiteral("logged_out")).isEmpty()); // a1 or a2
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->engine().agent(QStringLiteral("a2")).state,
+                                  engine::AgentState::LoggedOut, 6000);
+        QVERIFY(!callMsg(gw, QStringLiteral("gw.drop"), QStringLiteral("w1")).isEmpty());
+        QVERIFY(!m_server->engine().call(QStringLiteral("w1")));
+        QCOMPARE(m_server->engine().agent(QStringLiteral("a1")).state, engine::AgentState::LoggedOut);
+    }
+
+    void repliesInOrderAndSeq()
+    {
+        Client *a = agent(QStringLiteral("a1"), false);
+        QList<QJsonValue> ids;
+        for (int i = 0; i < 30; ++i) {
+            const QJsonValue id = i % 3 == 0 ? QJsonValue(QStringLiteral("s%1").arg(i)) : QJsonValue(1000 + i);
+            ids.append(id);
+            QJsonObject r = i % 2 ? state(i % 4 == 1 ? QStringLiteral("ready") : QStringLiteral("not_ready"),
+                                          i % 4 == 1 ? QString() : QStringLiteral("break"))
+                                  : callReq(QStringLiteral("call.hold"), QStringLiteral("nope"));
+            r.insert(QStringLiteral("id"), id);
+            a->sendRaw(QJsonDocument(r).toJson(QJsonDocument::Compact));
+        }
+        QTRY_COMPARE(std::count_if(a->received.cbegin(), a->received.cend(),
+                                   [](const QJsonObject &o) { return o.contains(QStringLiteral("re")); }),
+                     30);
+        QList<QJsonValue> order;
+        qint64 seq = 0;
+        for (const QJsonObject &o : qAsConst(a->received)) {
+            if (o.contains(QStringLiteral("re")))
+                order.append(o.value(QStringLiteral("re")));
+            if (o.contains(QStringLiteral("seq")))
+                QCOMPARE(o.value(QStringLiteral("seq")).toInteger(), ++seq);
+        }
+        QCOMPARE(order.mid(1), ids); // the first reply is the login's
+        QVERIFY(seq > 10);           // snapshot plus state changes
+    }
+
+    void idempotentKeys()
+    {
+        Client *wb = wallboard();
+        Client *gw = gateway();
+        QJsonObject keyed = gwArrive(QStringLiteral("k1"), QStringLiteral("support"));
+        keyed.insert(QStringLiteral("key"), QStringLiteral("7c1b2f"));
+        const QJsonObject first = gw->request(keyed);
+        QCOMPARE(typeOf(first), QStringLiteral("ok"));
+        QCOMPARE(first.value(QStringLiteral("call")).toString(), QStringLiteral("k1"));
+        // resent: not executed again (that would be a conflict), the stored reply with the new re
+        const qint64 again = gw->send(keyed);
+        const QJsonObject second = gw->reply(again);
+        QCOMPARE(second.value(QStringLiteral("re")).toInteger(), again);
+        QCOMPARE(typeOf(second), QStringLiteral("ok"));
+        QCOMPARE(second.value(QStringLiteral("call")).toString(), QStringLiteral("k1"));
+        keyed.remove(QStringLiteral("key"));
+        QCOMPARE(gw->code(keyed), QStringLiteral("conflict"));
+
+        // after a reconnect with resume (same session)
+        const QString token = gw->received[1].value(QStringLiteral("token")).toString();
+        gw->ws.abort();
+        Client *back = client();
+        QCOMPARE(typeOf(back->request(req(QStringLiteral("resume"), P({{QStringLiteral("token"), token}})))),
+                 QStringLiteral("ok"));
+        keyed.insert(QStringLiteral("key"), QStringLiteral("7c1b2f"));
+        QCOMPARE(back->request(keyed).value(QStringLiteral("call")).toString(), QStringLiteral("k1"));
+        QCOMPARE(m_server->engine().calls().size(), size_t(1));
+
+        // an error is remembered too; another session's key is its own
+        QJsonObject bad = gwArrive(QStringLiteral("k2"), QStringLiteral("nosuch"));
+        bad.insert(QStringLiteral("key"), QStringLiteral("e1"));
+        QCOMPARE(back->code(bad), QStringLiteral("not_found"));
+        bad.insert(QStringLiteral("queue"), QStringLiteral("support"));
+        QCOMPARE(back->code(bad), QStringLiteral("not_found"));
+        Client *other = gateway();
+        QCOMPARE(other->code(bad), QStringLiteral("ok"));
+
+        // a keyed broadcast reaches the wallboard once
+        Client *boss = supervisor();
+        const QJsonObject b = req(QStringLiteral("broadcast"), P({{QStringLiteral("text"), QStringLiteral("first")},
+                                                                  {QStringLiteral("severity"), QStringLiteral("info")},
+                                                                  {QStringLiteral("key"), QStringLiteral("b1")}}));
+        QCOMPARE(boss->code(b), QStringLiteral("ok"));
+        QCOMPARE(boss->code(b), QStringLiteral("ok"));
+        QCOMPARE(boss->code(req(QStringLiteral("broadcast"), P({{QStringLiteral("text"), QStringLiteral("second")},
+                                                                {QStringLiteral("severity"), QStringLiteral("info")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(wb->take(QStringLiteral("message")).value(QStringLiteral("text")).toString(), QStringLiteral("first"));
+        QCOMPARE(wb->take(QStringLiteral("message")).value(QStringLiteral("text")).toString(), QStringLiteral("second"));
+    }
+
+    void logoutAndLoginAgain()
+    {
+        Client *a = agent(QStringLiteral("a1"));
+        arrive(QStringLiteral("l1"), QStringLiteral("support"));
+        QVERIFY(!callMsg(a, QStringLiteral("call.offer"), QStringLiteral("l1")).isEmpty());
+        QCOMPARE(a->code(req(QStringLiteral("logout"))), QStringLiteral("invalid_state")); // ringing
+        QCOMPARE(a->code(callReq(QStringLiteral("call.accept"), QStringLiteral("l1"))), QStringLiteral("ok"));
+        QCOMPARE(a->code(callReq(QStringLiteral("call.hangup"), QStringLiteral("l1"))), QStringLiteral("ok"));
+        QVERIFY(!agentState(a, QStringLiteral("wrap_up")).isEmpty());
+        // during wrap-up logout ends the wrap-up first
+        const QString token = a->received[1].value(QStringLiteral("token")).toString();
+        QCOMPARE(a->code(req(QStringLiteral("logout"))), QStringLiteral("ok"));
+        QCOMPARE(m_server->engine().agent(QStringLiteral("a1")).state, engine::AgentState::LoggedOut);
+        // the token is gone; the same connection may log in again
+        QCOMPARE(a->code(req(QStringLiteral("resume"), P({{QStringLiteral("token"), token}}))),
+                 QStringLiteral("auth_failed"));
+        QCOMPARE(typeOf(a->login(QStringLiteral("agent"), QStringLiteral("a1"), QStringLiteral("pw1"))),
+                 QStringLiteral("ok"));
+    }
+
+    void messageSizeLimit()
+    {
+        Client *c = client();
+        const QByteArray head = "{\"type\":\"pad\",\"id\":1,\"pad\":\"";
+        const QByteArray tail = "\"}";
+        QByteArray exact = head + QByteArray(65536 - head.size() - tail.size(), 'x') + tail;
+        QCOMPARE(exact.size(), 65536);
+        c->sendRaw(exact);
+        QCOMPARE(c->reply(1).value(QStringLiteral("code")).toString(), QStringLiteral("not_authenticated"));
+        exact.insert(head.size(), 'x');
+        QCOMPARE(exact.size(), 65537);
+        c->sendRaw(exact);
+        QVERIFY(c->waitClosed());
+        QCOMPARE(c->closeCode, 1009);
+    }
+
+    void binaryFrameCloses()
+    {
+        Client *c = agent(QStringLiteral("a1"), false);
+        c->ws.sendBinaryMessage("{\"type\":\"logout\"}");
+        QVERIFY(c->waitClosed());
+        QCOMPARE(c->closeCode, 1003);
+    }
+
+    void loginTimeout()
+    {
+        Client *idle = client();
+        Client *busy = agent(QStringLiteral("a1"), false);
+        QElapsedTimer t;
+        t.start();
+        QVERIFY(idle->waitClosed(5000));
+        QCOMPARE(idle->closeCode, 1008);
+        QVERIFY(t.elapsed() <= 2500);
+        QCOMPARE(busy->code(req(QStringLiteral("stats.unsubscribe"))), QStringLiteral("ok"));
+        QVERIFY(!busy->closed);
+    }
+
+    void rateLimit()
+    {
+        QVERIFY(startServer([](Config &c, server::ServerOptions &) { c.limits.rateLimitCloseSeconds = 1; }));
+        Client *a = agent(QStringLiteral("a1"), false);
+        for (int i = 0; i < 150; ++i)
+            a->send(req(QStringLiteral("stats.unsubscribe")));
+        QTRY_COMPARE(a->received.size(), 3 + 150); // hello, login ok, snapshot, replies
+        int ok = 0, limited = 0;
+        for (const QJsonObject &o : a->received.mid(3)) {
+            if (typeOf(o) == QLatin1String("ok"))
+                ++ok;
+            else if (o.value(QStringLiteral("code")) == QLatin1String("rate_limited"))
+                ++limited;
+        }
+        QCOMPARE(ok + limited, 150);
+        QVERIFY2(ok >= 99 && ok < 130, qPrintable(QString::number(ok))); // burst of 100 (login took one)
+        QVERIFY(limited > 0);
+        QVERIFY(!a->closed);
+
+        // staying over the limit (500 requests per second) closes with 1008
+        QTimer flood;
+        flood.setInterval(2);
+        QObject::connect(&flood, &QTimer::timeout, &flood, [a] {
+            if (!a->closed)
+                a->send(req(QStringLiteral("stats.unsubscribe")));
+        });
+        flood.start();
+        QVERIFY(a->waitClosed(6000));
+        QCOMPARE(a->closeCode, 1008);
+    }
+
+    void missedPongsClose()
+    {
+        QVERIFY(startServer([](Config &c, server::ServerOptions &) { c.limits.loginTimeoutSeconds = 60; }));
+        QTcpSocket raw;
+        raw.connectToHost(QStringLiteral("127.0.0.1"), m_server->port());
+        QVERIFY(raw.waitForConnected(5000));
+        raw.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        QByteArray data;
+        QObject::connect(&raw, &QIODevice::readyRead, &raw, [&] { data += raw.readAll(); });
+        QTRY_VERIFY(data.contains("\r\n\r\n"));
+        QVERIFY(data.startsWith("HTTP/1.1 101"));
+        Client *alive = agent(QStringLiteral("a1"), false); // answers pings by itself
+        QElapsedTimer t;
+        t.start();
+        // pings every second; two unanswered and the connection is dropped
+        QTRY_VERIFY_WITH_TIMEOUT(raw.state() == QAbstractSocket::UnconnectedState, 8000);
+        QVERIFY(t.elapsed() >= 1500);
+        QVERIFY(data.contains('\x89')); // ping frames arrived
+        QCOMPARE(alive->code(req(QStringLiteral("stats.unsubscribe"))), QStringLiteral("ok"));
+        QVERIFY(!alive->closed);
+    }
+
+    void originAllowList()
+    {
+        QVERIFY(startServer([](Config &c, server::ServerOptions &) {
+            c.allowedOrigins = {QStringLiteral("https://good.example")};
+        }));
+        auto upgrade = [&](const QByteArray &origin) {
+            return httpGet(m_server->port(), "/ws", nullptr,
+                           "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                           "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                               + (origin.isEmpty() ? QByteArray() : "Origin: " + origin + "\r\n"));
+        };
+        QCOMPARE(upgrade("https://evil.example").status, 403);
+        Client good(QStringLiteral("https://good.example"));
+        QVERIFY(good.open(m_url));
+        Client none; // non-browser clients send no Origin
+        QVERIFY(none.open(m_url));
+    }
+
+    void tls()
+    {
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+        const QString key = dir.filePath(QStringLiteral("key.pem"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                       QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"), key,
+                       QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("1"),
+                       QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
+                       QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1")});
+        QVERIFY(openssl.waitForFinished(30000));
+        QCOMPARE(openssl.exitCode(), 0);
+        QVERIFY(startServer([&](Config &, server::ServerOptions &o) {
+            o.tlsCert = cert;
+            o.tlsKey = key;
+        }));
+        QVERIFY(m_url.startsWith(QLatin1String("wss://")));
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setCaCertificates(QSslCertificate::fromPath(cert));
+        Client c;
+        c.ws.setSslConfiguration(ssl);
+        QVERIFY(c.open(m_url));
+        QCOMPARE(typeOf(c.login(QStringLiteral("wallboard"), QStringLiteral("tv1"), QStringLiteral("pwtv"))),
+                 QStringLiteral("ok"));
+        const HttpResult health = httpGet(m_server->port(), "/healthz", &ssl);
+        QCOMPARE(health.status, 200);
+        QCOMPARE(QJsonDocument::fromJson(health.body).object().value(QStringLiteral("status")).toString(),
+                 QStringLiteral("ok"));
+        // a client that does not trust the certificate gets nowhere
+        Client untrusting;
+        QVERIFY(!untrusting.open(m_url, 2000));
+    }
+
+    void httpEndpoints()
+    {
+        Client *a = agent(QStringLiteral("a1"), false);
+        QVERIFY(a);
+        const HttpResult health = httpGet(m_server->port(), "/healthz");
+        QCOMPARE(health.status, 200);
+        QVERIFY(health.head.contains("application/json"));
+        const QJsonObject h = QJsonDocument::fromJson(health.body).object();
+        QCOMPARE(h.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+        QCOMPARE(h.value(QStringLiteral("version")).toString(), QStringLiteral(ACDESK_VERSION));
+        QVERIFY(h.value(QStringLiteral("uptimeSeconds")).isDouble());
+        QCOMPARE(h.value(QStringLiteral("connections")).toInt(), 1);
+
+        const HttpResult metrics = httpGet(m_server->port(), "/metrics");
+        QCOMPARE(metrics.status, 200);
+        QVERIFY(metrics.head.contains("text/plain"));
+        int samples = 0;
+        for (const QByteArray &line : metrics.body.split('\n')) {
+            if (line.isEmpty())
+                continue;
+            QByteArray name = line;
+            if (line.startsWith("# HELP ") || line.startsWith("# TYPE "))
+                name = line.mid(7);
+            else
+                ++samples;
+            QVERIFY2(name.startsWith("acdesk_"), line.constData());
+        }
+        QVERIFY(samples > 10);
+        QVERIFY(metrics.body.contains("acdesk_connections{role=\"agent\"} 1\n"));
+
+        for (const QByteArray &path : {QByteArray("/"), QByteArray("/wallboard"), QByteArray("/wallboard?user=tv1&secret=x")}) {
+            const HttpResult page = httpGet(m_server->port(), path);
+            QCOMPARE(page.status, 200);
+            QVERIFY(page.head.contains("text/html"));
+            QVERIFY(page.body.toLower().contains("<html"));
+        }
+        QCOMPARE(httpGet(m_server->port(), "/nope").status, 404);
+        QCOMPARE(httpGet(m_server->port(), "/metrics/x").status, 404);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerApi)
+#include "tst_server_api.moc"

@@ -1,0 +1,291 @@
+// Tests of the real `acdesk server` binary (ACDESK_BINARY): headless start and SIGTERM,
+// config mistakes, a SIGKILL during traffic and a restart on the same data, the simulator.
+#include "servertestutil.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+
+#include <memory>
+
+using namespace acdesk::test;
+
+namespace {
+
+QString typeOf(const QJsonObject &o)
+{
+    return o.value(QStringLiteral("type")).toString();
+}
+
+QJsonObject P(std::initializer_list<QPair<QString, QJsonValue>> args)
+{
+    return QJsonObject(args);
+}
+
+// No display at all: the server must not need one.
+QProcessEnvironment headlessEnv()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("DISPLAY"));
+    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QString());
+    return env;
+}
+
+/** @brief One `acdesk server` child process. */
+struct ServerProcess
+{
+    QProcess process;
+    QByteArray out;
+    quint16 port = 0;
+
+    bool start(const QStringList &extra)
+    {
+        process.setProcessEnvironment(headlessEnv());
+        QObject::connect(&process, &QProcess::readyReadStandardOutput, &process,
+                         [this] { out += process.readAllStandardOutput(); });
+        process.start(qEnvironmentVariable("ACDESK_BINARY"),
+                      QStringList{QStringLiteral("server"), QStringLiteral("--headless"),
+                                  QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")}
+                          + extra);
+        static const QRegularExpression ready(
+            QStringLiteral("acdesk server listening on 127\\.0\\.0\\.1:(\\d+)\\n"));
+        QRegularExpressionMatch m;
+        QTest::qWaitFor(
+            [&] {
+                m = ready.match(QString::fromUtf8(out));
+                return m.hasMatch() || process.state() == QProcess::NotRunning;
+            },
+            20000);
+        if (!m.hasMatch()) {
+            qWarning() << "server did not start:" << out << process.readAllStandardError();
+            return false;
+        }
+        port = quint16(m.captured(1).toUInt());
+        return true;
+    }
+
+    QString url() const { return QStringLiteral("ws://127.0.0.1:%1").arg(port); }
+
+    ~ServerProcess()
+    {
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished(5000);
+        }
+    }
+};
+
+QJsonObject todayOf(const QJsonObject &stats)
+{
+    return stats.value(QStringLiteral("queues")).toArray().first().toObject().value(QStringLiteral("today")).toObject();
+}
+
+} // namespace
+
+class TestServerProcess : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(QFile::exists(qEnvironmentVariable("ACDESK_BINARY"))); }
+
+    void headlessStartAndTerminate()
+    {
+        QTemporaryDir data;
+        ServerProcess s;
+        QVERIFY(s.start({QStringLiteral("--data"), data.path()})); // built-in demo config
+        const HttpResult health = httpGet(s.port, "/healthz");
+        QCOMPARE(health.status, 200);
+        Client c;
+        QVERIFY(c.open(s.url()));
+        s.process.terminate(); // SIGTERM
+        QVERIFY(s.process.waitForFinished(10000));
+        QCOMPARE(s.process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(s.process.exitCode(), 0);
+        QVERIFY(c.waitClosed());
+    }
+
+    void badConfig_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("strategy") << QByteArray(R"({"queues":[{"id":"q","strategy":"fastest"}]})")
+                                  << R"($.queues[0].strategy: unknown strategy "fastest")";
+        QTest::newRow("unknown key") << QByteArray(R"({"queues":[{"id":"q","wrapupSeconds":5}]})")
+                                     << "$.queues[0].wrapupSeconds: unknown key";
+        QTest::newRow("overflow loop")
+            << QByteArray(R"({"queues":[{"id":"q1","overflowTo":"q2"},{"id":"q2","overflowTo":"q1"}]})")
+            << "$.queues[0].overflowTo: overflow loop q1 -> q2 -> q1";
+        QTest::newRow("agent queue")
+            << QByteArray(R"({"queues":[{"id":"q"}],"agents":[{"id":"a","password":"x","queues":["nope"]}]})")
+            << R"($.agents[0].queues[0]: unknown queue "nope")";
+        QTest::newRow("time zone") << QByteArray(R"({"timeZone":"Mars/Olympus_Mons"})")
+                                   << R"($.timeZone: unknown time zone "Mars/Olympus_Mons")";
+        QTest::newRow("agent password") << QByteArray(R"({"agents":[{"id":"a","name":"A"}]})")
+                                        << R"($.agents[0].password: is required (or give "passwordHash"))";
+        QTest::newRow("limit range")
+            << QByteArray(R"({"server":{"limits":{"pingSeconds":0}}})")
+            << "$.server.limits.pingSeconds: must be between 1 and 3600";
+    }
+
+    void badConfig()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("acdesk.json"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(json);
+        f.close();
+        QProcess p;
+        p.setProcessEnvironment(headlessEnv());
+        p.start(qEnvironmentVariable("ACDESK_BINARY"),
+                {QStringLiteral("server"), QStringLiteral("--headless"), QStringLiteral("--config"), file,
+                 QStringLiteral("--data"), dir.path(), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(QString::fromUtf8(p.readAllStandardError()), file + QStringLiteral(": ") + message + QLatin1Char('\n'));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY(p.readAllStandardOutput().isEmpty());
+    }
+
+    void killDuringTrafficAndRestart()
+    {
+        QTemporaryDir data;
+        const QStringList args{QStringLiteral("--config"), dataFile(QStringLiteral("process.json")),
+                               QStringLiteral("--data"), data.path()};
+        auto s = std::make_unique<ServerProcess>();
+        QVERIFY(s->start(args));
+        auto gw = std::make_unique<Client>();
+        auto agent = std::make_unique<Client>();
+        auto wb = std::make_unique<Client>();
+        QVERIFY(gw->open(s->url()) && agent->open(s->url()) && wb->open(s->url()));
+        QCOMPARE(typeOf(gw->login(QStringLiteral("gateway"), QStringLiteral("pbx"), QStringLiteral("pwpbx"))),
+                 QStringLiteral("ok"));
+        const QJsonObject login = agent->login(QStringLiteral("agent"), QStringLiteral("a1"), QStringLiteral("pw1"));
+        const QString token = login.value(QStringLiteral("token")).toString();
+        QVERIFY(!token.isEmpty());
+        QCOMPARE(typeOf(wb->login(QStringLiteral("wallboard"), QStringLiteral("tv1"), QStringLiteral("pwtv"))),
+                 QStringLiteral("ok"));
+        QCOMPARE(wb->code(req(QStringLiteral("stats.subscribe"), P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(agent->code(req(QStringLiteral("agent.setState"), P({{QStringLiteral("state"), QStringLiteral("ready")}}))),
+                 QStringLiteral("ok"));
+
+        auto arrive = [&](const QString &id) {
+            return gw->code(req(QStringLiteral("gw.arrive"),
+                                P({{QStringLiteral("call"), id},
+                                   {QStringLiteral("queue"), QStringLiteral("support")},
+                                   {QStringLiteral("caller"), P({{QStringLiteral("number"), QStringLiteral("+4930999")}})}})));
+        };
+        auto offered = [&](const QString &id) {
+            return !agent->take([&](const QJsonObject &o) {
+                              return typeOf(o) == QLatin1String("call.offer")
+                                  && o.value(QStringLiteral("call")).toObject().value(QStringLiteral("id")) == id;
+                          }).isEmpty();
+        };
+        auto readyAgain = [&] {
+            return !agent->take([](const QJsonObject &o) {
+                              return typeOf(o) == QLatin1String("agent.state")
+                                  && o.value(QStringLiteral("state")) == QLatin1String("ready");
+                          }).isEmpty();
+        };
+        // five calls answered and hung up by the agent, two abandoned while ringing
+        for (int i = 0; i < 7; ++i) {
+            const QString id = QStringLiteral("p%1").arg(i);
+            QCOMPARE(arrive(id), QStringLiteral("ok"));
+            QVERIFY(offered(id));
+            agent->pending.clear();
+            if (i % 3 == 2) {
+                QCOMPARE(gw->code(req(QStringLiteral("gw.hangup"), P({{QStringLiteral("call"), id},
+                                                                      {QStringLiteral("side"), QStringLiteral("caller")}}))),
+                         QStringLiteral("ok"));
+                continue;
+            }
+            QCOMPARE(agent->code(req(QStringLiteral("call.accept"), P({{QStringLiteral("call"), id}}))), QStringLiteral("ok"));
+            QCOMPARE(agent->code(req(QStringLiteral("call.hangup"), P({{QStringLiteral("call"), id}}))), QStringLiteral("ok"));
+            QVERIFY(readyAgain());
+        }
+        const QJsonObject before = wb->take([](const QJsonObject &o) {
+            return typeOf(o) == QLatin1String("stats")
+                && todayOf(o).value(QStringLiteral("answered")).toInt() == 5
+                && todayOf(o).value(QStringLiteral("offered")).toInt() == 7;
+        });
+        QVERIFY(!before.isEmpty());
+
+        // traffic in flight: one call connected, one waiting, more requests on the way
+        QCOMPARE(arrive(QStringLiteral("live1")), QStringLiteral("ok"));
+        QVERIFY(offered(QStringLiteral("live1")));
+        QCOMPARE(agent->code(req(QStringLiteral("call.accept"), P({{QStringLiteral("call"), QStringLiteral("live1")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(arrive(QStringLiteral("live2")), QStringLiteral("ok"));
+        for (int i = 0; i < 20; ++i)
+            gw->send(req(QStringLiteral("gw.arrive"),
+                         P({{QStringLiteral("call"), QStringLiteral("burst%1").arg(i)},
+                            {QStringLiteral("queue"), QStringLiteral("support")},
+                            {QStringLiteral("caller"), P({{QStringLiteral("number"), QStringLiteral("1")}})}})));
+        s->process.kill(); // SIGKILL
+        QVERIFY(s->process.waitForFinished(5000));
+        QCOMPARE(s->process.exitStatus(), QProcess::CrashExit);
+        gw.reset();
+        wb.reset();
+        agent.reset();
+
+        auto s2 = std::make_unique<ServerProcess>();
+        QVERIFY(s2->start(args));
+        Client wb2;
+        QVERIFY(wb2.open(s2->url()));
+        QCOMPARE(typeOf(wb2.login(QStringLiteral("wallboard"), QStringLiteral("tv1"), QStringLiteral("pwtv"))),
+                 QStringLiteral("ok"));
+        QCOMPARE(wb2.code(req(QStringLiteral("stats.subscribe"), P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
+                 QStringLiteral("ok"));
+        const QJsonObject t1 = todayOf(before);
+        const QJsonObject t2 = todayOf(wb2.take(QStringLiteral("stats")));
+        // calls finished before the kill count exactly as before; the ones in flight died
+        // with the process and were never finished
+        for (const char *field : {"answered", "abandoned", "shortAbandoned", "answeredInSl", "asaMs",
+                                  "ahtMs", "longestWaitMs"})
+            QVERIFY2(t2.value(QLatin1String(field)) == t1.value(QLatin1String(field)),
+                     qPrintable(QStringLiteral("%1: %2 before, %3 after")
+                                    .arg(QLatin1String(field), QJsonDocument(t1).toJson(QJsonDocument::Compact),
+                                         QJsonDocument(t2).toJson(QJsonDocument::Compact))));
+        QVERIFY2(t2.value(QStringLiteral("offered")).toInt() >= t1.value(QStringLiteral("offered")).toInt(),
+                 QJsonDocument(t2).toJson(QJsonDocument::Compact).constData());
+
+        // a token issued before the kill still resumes
+        Client back;
+        QVERIFY(back.open(s2->url()));
+        const QJsonObject resumed = back.request(req(QStringLiteral("resume"), P({{QStringLiteral("token"), token}})));
+        QCOMPARE(typeOf(resumed), QStringLiteral("ok"));
+        QCOMPARE(resumed.value(QStringLiteral("user")).toString(), QStringLiteral("a1"));
+        QCOMPARE(resumed.value(QStringLiteral("role")).toString(), QStringLiteral("agent"));
+        QCOMPARE(back.take(QStringLiteral("snapshot")).value(QStringLiteral("seq")).toInt(), 1);
+        s2->process.terminate();
+        QVERIFY(s2->process.waitForFinished(10000));
+        QCOMPARE(s2->process.exitCode(), 0);
+    }
+
+    void simulatorCallsFlow()
+    {
+        QTemporaryDir data;
+        ServerProcess s;
+        QVERIFY(s.start({QStringLiteral("--data"), data.path(), QStringLiteral("--simulate"),
+                         QStringLiteral("3600"), QStringLiteral("--sim-agents"), QStringLiteral("5"),
+                         QStringLiteral("--sim-seed"), QStringLiteral("7")}));
+        auto offered = [&] {
+            double sum = 0;
+            for (const QByteArray &line : httpGet(s.port, "/metrics").body.split('\n'))
+                if (line.startsWith("acdesk_calls_offered_today{"))
+                    sum += line.mid(line.lastIndexOf(' ') + 1).toDouble();
+            return sum;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(offered() > 0, 30000);
+        s.process.terminate();
+        QVERIFY(s.process.waitForFinished(10000));
+        QCOMPARE(s.process.exitCode(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerProcess)
+#include "tst_server_process.moc"
