@@ -39,6 +39,7 @@ struct Client
     QList<QJsonObject> pending;  // not yet taken by next()/take()
     qint64 nextId = 1;
     bool closed = false;
+    bool failed = false; // a socket or TLS error
     int closeCode = -1;
 
     explicit Client(const QString &origin = {})
@@ -53,13 +54,17 @@ struct Client
             closed = true;
             closeCode = int(ws.closeCode());
         });
+        QObject::connect(&ws, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), &ws,
+                         [this](QAbstractSocket::SocketError) { failed = true; });
+        QObject::connect(&ws, &QWebSocket::sslErrors, &ws, [this](const QList<QSslError> &) { failed = true; });
     }
 
     /** @brief Connects and waits for `hello`. */
     bool open(const QString &baseUrl, int timeoutMs = 5000)
     {
         ws.open(QUrl(baseUrl + QStringLiteral("/ws")));
-        return !take(QStringLiteral("hello"), timeoutMs).isEmpty();
+        static_cast<void>(QTest::qWaitFor([&] { return !pending.isEmpty() || failed || closed; }, timeoutMs));
+        return !take(QStringLiteral("hello"), 0).isEmpty();
     }
 
     void sendRaw(const QByteArray &text) { ws.sendTextMessage(QString::fromUtf8(text)); }

@@ -336,11 +336,10 @@ private Q_SLOTS:
                      "an ok without re was sent");
     }
 
-    void rolePermissions_data()
+    // For each role and each request type of the contract: forbidden or not, and the exact
+    // code. One server for the whole table (a server per row costs more than the table).
+    void rolePermissions()
     {
-        QTest::addColumn<QString>("role");
-        QTest::addColumn<QJsonObject>("request");
-        QTest::addColumn<QString>("expected");
         const QJsonObject nope = P({{QStringLiteral("call"), QStringLiteral("nope")}});
         struct Row
         {
@@ -399,26 +398,31 @@ private Q_SLOTS:
             covered.insert(r.request.value(QStringLiteral("type")).toString());
         const QStringList known = proto::knownRequestTypes();
         QCOMPARE(covered, QSet<QString>(known.begin(), known.end()));
+        QStringList mismatches;
         for (const Row &r : rows) {
-            const QString type = r.request.value(QStringLiteral("type")).toString();
             const QString expected[] = {r.agent, r.supervisor, r.wallboard, r.gateway};
-            const char *roles[] = {"agent", "supervisor", "wallboard", "gateway"};
-            for (int i = 0; i < 4; ++i)
-                QTest::addRow("%s %s", roles[i], qPrintable(type))
-                    << QString::fromLatin1(roles[i]) << r.request << expected[i];
+            const QString roles[] = {QStringLiteral("agent"), QStringLiteral("supervisor"),
+                                     QStringLiteral("wallboard"), QStringLiteral("gateway")};
+            for (int i = 0; i < 4; ++i) {
+                Client *c = i == 0 ? agent(QStringLiteral("a1"), false)
+                    : i == 1       ? supervisor()
+                    : i == 2       ? wallboard()
+                                   : gateway();
+                const QJsonObject answer = c->request(r.request);
+                const QString got = typeOf(answer) == QLatin1String("ok")
+                    ? QStringLiteral("ok")
+                    : answer.value(QStringLiteral("code")).toString();
+                if (got != expected[i])
+                    mismatches.append(QStringLiteral("%1 %2: %3, expected %4")
+                                          .arg(roles[i], r.request.value(QStringLiteral("type")).toString(),
+                                               got, expected[i]));
+                // an outbound call would keep the agent busy for the rows after it
+                if (answer.contains(QStringLiteral("call")) && i == 0)
+                    c->request(callReq(QStringLiteral("call.hangup"), answer.value(QStringLiteral("call")).toString()));
+                m_clients.clear();
+            }
         }
-    }
-
-    void rolePermissions()
-    {
-        QFETCH(QString, role);
-        QFETCH(QJsonObject, request);
-        QFETCH(QString, expected);
-        Client *c = role == QLatin1String("agent")        ? agent(QStringLiteral("a1"), false)
-            : role == QLatin1String("supervisor")         ? supervisor()
-            : role == QLatin1String("wallboard")          ? wallboard()
-                                                          : gateway();
-        QCOMPARE(c->code(request), expected);
+        QVERIFY2(mismatches.isEmpty(), qPrintable(mismatches.join(QLatin1Char('\n'))));
     }
 
     void softphoneCallFlow()
@@ -447,7 +451,9 @@ private Q_SLOTS:
 
         // a state change during the call is kept as pending
         QCOMPARE(a->code(state(QStringLiteral("not_ready"), QStringLiteral("break"))), QStringLiteral("ok"));
-        const QJsonObject pending = a->take(QStringLiteral("agent.state"));
+        const QJsonObject pending = a->take([](const QJsonObject &o) {
+            return typeOf(o) == QLatin1String("agent.state") && o.contains(QStringLiteral("pending"));
+        });
         QCOMPARE(pending.value(QStringLiteral("state")).toString(), QStringLiteral("on_call"));
         QCOMPARE(pending.value(QStringLiteral("pending")).toObject(),
                  P({{QStringLiteral("state"), QStringLiteral("not_ready")},
@@ -644,7 +650,6 @@ private Q_SLOTS:
         QVERIFY(!callMsg(a, QStringLiteral("call.ended"), out).isEmpty());
 
         // the gateway's snapshot lists its live calls
-        QCOMPARE(a->code(req(QStringLiteral("agent.endWrapUp"))), QStringLiteral("ok"));
         QCOMPARE(a->code(state(QStringLiteral("not_ready"), QStringLiteral("break"))), QStringLiteral("ok"));
         QCOMPARE(gw->code(gwArrive(QStringLiteral("g4"), QStringLiteral("support"))), QStringLiteral("ok"));
         Client *gw2 = client();
@@ -664,8 +669,9 @@ private Q_SLOTS:
                               P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
                  QStringLiteral("ok"));
         // sent at once, right after the ok
-        QCOMPARE(typeOf(wb->received.last()), QStringLiteral("ok"));
         const QJsonObject first = wb->take(QStringLiteral("stats"));
+        const qsizetype okAt = wb->received.indexOf(first) - 1;
+        QCOMPARE(typeOf(wb->received.value(okAt)), QStringLiteral("ok"));
         const QJsonArray queues = first.value(QStringLiteral("queues")).toArray();
         QCOMPARE(queues.size(), 2);
         const QJsonObject support = queues.first().toObject();
@@ -859,7 +865,7 @@ private Q_SLOTS:
         }
         QTRY_COMPARE(std::count_if(a->received.cbegin(), a->received.cend(),
                                    [](const QJsonObject &o) { return o.contains(QStringLiteral("re")); }),
-                     30);
+                     31);
         QList<QJsonValue> order;
         qint64 seq = 0;
         for (const QJsonObject &o : qAsConst(a->received)) {
@@ -1060,7 +1066,8 @@ private Q_SLOTS:
         QProcess openssl;
         openssl.start(QStringLiteral("openssl"),
                       {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                       QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"), key,
+                       QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                       QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"), QStringLiteral("-keyout"), key,
                        QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("1"),
                        QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
                        QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1")});
