@@ -24,7 +24,8 @@ void printTopLevelHelp()
            "  agent        desktop agent client\n"
            "  wallboard    wallboard (use --kiosk on a TV)\n"
            "  server       the ACD server (add --headless on a box without display)\n"
-           "  demo         server, simulated calls, agent and wallboard windows; zero config\n\n"
+           "  demo         server, simulated calls, agent and wallboard windows; zero config\n"
+           "  report       CSV reports from a server's stored call records\n\n"
            "Options:\n"
            "  -h, --help     show this help (acdesk MODE --help for a mode's options)\n"
            "  -v, --version  show the version\n";
@@ -59,6 +60,12 @@ int main(int argc, char **argv)
         return 0;
     }
 
+    if (std::strcmp(mode, "report") == 0) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("acdesk"));
+        QCoreApplication::setOrganizationName(QStringLiteral("acdesk"));
+        return acdesk::runReportMode(app);
+    }
     const bool serverLike = std::strcmp(mode, "server") == 0 || std::strcmp(mode, "demo") == 0;
     bool headless = hasArg(argc, argv, "--headless")
         || hasArg(argc, argv, "--help") || hasArg(argc, argv, "-h");

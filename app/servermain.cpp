@@ -180,7 +180,7 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
         return 1;
     }
     const QString url = srv->baseUrl();
-    std::printf("acdesk server listening on %s\n", qPrintable(url.section(QLatin1String("://"), 1)));
+    std::printf("acdesk server listening on %s\n", qPrintable(srv->listenAddress()));
     if (demo) {
         const QString http = QString(url).replace(QLatin1String("ws"), QLatin1String("http"));
         std::printf("\nBrowser wallboard: %s/wallboard?user=tv1&secret=demotv1\n"

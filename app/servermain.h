@@ -8,3 +8,8 @@ namespace acdesk {
 /** @brief Runs `acdesk server` or `acdesk demo`; @p headless: no windows. */
 int runServerMode(QCoreApplication &app, const QString &mode, bool headless);
 } // namespace acdesk
+
+namespace acdesk {
+/** @brief Runs `acdesk report`: CSV from a data directory, headless. */
+int runReportMode(QCoreApplication &app);
+} // namespace acdesk

@@ -235,7 +235,10 @@ void readQueues(Reader &r, const QJsonObject &root, Config *c)
             int(r.number(o, QStringLiteral("maxWaitSeconds"), p, q.maxWaitSeconds, 0, day));
         q.overflowTo = r.string(o, QStringLiteral("overflowTo"), p, false);
         q.requiredSkills = r.skills(o, QStringLiteral("requiredSkills"), p);
-        q.rejectSetsNotReady = o.value(QStringLiteral("rejectSetsNotReady")).toBool(true);
+        const QJsonValue reject = o.value(QStringLiteral("rejectSetsNotReady"));
+        if (!reject.isUndefined() && !reject.isBool())
+            r.fail(p + QStringLiteral(".rejectSetsNotReady"), QStringLiteral("must be true or false"));
+        q.rejectSetsNotReady = reject.toBool(true);
         const QString joinEmpty =
             r.string(o, QStringLiteral("joinEmpty"), p, false,
                      engine::joinEmptyName(q.joinEmpty));

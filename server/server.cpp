@@ -105,6 +105,13 @@ quint16 Server::port() const
     return m_listener ? m_listener->port() : 0;
 }
 
+QString Server::listenAddress() const
+{
+    const bool v6 = m_host.contains(QLatin1Char(':'));
+    return (v6 ? QLatin1Char('[') + m_host + QLatin1Char(']') : m_host) + QLatin1Char(':')
+        + QString::number(port());
+}
+
 QString Server::baseUrl() const
 {
     QString host = m_host;
@@ -391,8 +398,13 @@ void Server::processRequest(Connection *c, const QByteArray &utf8)
 {
     auto decoded = proto::decodeEnvelope(utf8);
     if (const auto *err = std::get_if<proto::DecodeError>(&decoded)) {
+        // Every failure gets an answer; over the limit, the answer is the limit itself.
         if (takeRateToken(c))
             replyError(c, err->id, code(err->code), err->message);
+        else
+            replyError(c, err->id, code(ErrorCode::RateLimited),
+                       QStringLiteral("more than %1 requests per second")
+                           .arg(m_config.limits.requestsPerSecond));
         return;
     }
     const proto::Envelope &env = std::get<proto::Envelope>(decoded);

@@ -65,6 +65,8 @@ public:
     void shutdown();
     /** @brief The port actually listened on. */
     quint16 port() const;
+    /** @brief "HOST:PORT" as bound (the real port when 0 was asked). */
+    QString listenAddress() const;
     /** @brief "ws://HOST:PORT" or "wss://HOST:PORT" as clients should use it. */
     QString baseUrl() const;
     /** @brief The engine, for the simulator and in-process tests. */

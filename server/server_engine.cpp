@@ -58,6 +58,14 @@ bool hasLabel(const QList<Label> &labels, const QString &codeText)
                        [&](const Label &l) { return l.code == codeText; });
 }
 
+// Without configured reasons any code is accepted (as the engine does); with a list,
+// only its codes, plus "supervisor" for supervisors, who may name it explicitly.
+bool reasonAllowed(const QList<Label> &reasons, const QString &codeText, bool supervisor)
+{
+    return reasons.isEmpty() || hasLabel(reasons, codeText)
+        || (supervisor && codeText == QLatin1String("supervisor"));
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------------------
@@ -120,8 +128,19 @@ void Server::dispatchEngineEvents(Connection *skip)
             if (s->pendingState)
                 ev.pending = proto::PendingState{toProto(*s->pendingState), s->pendingReason};
             const QByteArray body = proto::encodeEventBody(ev.toJson());
-            if (Connection *c = m_agentConnection.value(s->agent); c && c != skip)
+            if (Connection *c = m_agentConnection.value(s->agent); c && c != skip) {
                 sendEventBody(c, body);
+                if (s->state == engine::AgentState::LoggedOut) {
+                    // Logged out by a supervisor: the session ends as with logout, and
+                    // the connection may log in again.
+                    m_agentConnection.remove(s->agent);
+                    m_storage->deleteToken(c->tokenDigest);
+                    c->authenticated = false;
+                    c->statsSubscribed = false;
+                    c->tokenDigest.clear();
+                    c->loginTimer->start(m_config.limits.loginTimeoutSeconds * 1000);
+                }
+            }
             for (Connection *c : qAsConst(m_connections))
                 if (c->authenticated && c->role == QLatin1String("supervisor") && c != skip)
                     sendEventBody(c, body);
@@ -358,7 +377,8 @@ void Server::handleAgentCommand(Connection *c, const proto::Envelope &env,
     engine::Engine &e = *m_engine;
     const QString &me = c->user;
     if (const auto *st = as<proto::AgentSetStateRequest>(request)) {
-        if (st->state == proto::AgentState::NotReady && !hasLabel(m_config.reasons, st->reason)) {
+        if (st->state == proto::AgentState::NotReady
+            && !reasonAllowed(m_config.reasons, st->reason, false)) {
             replyError(c, env.id, code(ErrorCode::BadRequest),
                        QStringLiteral("field \"reason\": unknown reason code \"%1\"").arg(st->reason));
             return;
@@ -406,7 +426,7 @@ void Server::handleSupervisor(Connection *c, const proto::Envelope &env,
 {
     if (const auto *s = as<proto::SupervisorSetAgentStateRequest>(request)) {
         if (s->state == proto::AgentState::NotReady && !s->reason.isEmpty()
-            && !hasLabel(m_config.reasons, s->reason)) {
+            && !reasonAllowed(m_config.reasons, s->reason, true)) {
             replyError(c, env.id, code(ErrorCode::BadRequest),
                        QStringLiteral("field \"reason\": unknown reason code \"%1\"").arg(s->reason));
             return;

@@ -74,7 +74,8 @@ void Simulator::start()
 {
     engine::Engine &e = m_server->engine();
     for (const QString &agent : qAsConst(m_agents)) {
-        e.login(agent, QStringLiteral("sim-") + agent);
+        // No station: a gateway is never asked to ring a phone that does not exist.
+        e.login(agent);
         e.setState(agent, engine::AgentState::Ready);
     }
     scheduleArrival();

@@ -15,7 +15,7 @@
 // - Nullable strings (reason, queue, caller/hotline name) are QString, empty <=> JSON null.
 // - `pending` is {"state","reason"}; `call.ended` carries the whole call object.
 // - Events carry seq as a member (0 = not set, then omitted); decoders accept a missing seq.
-// - `today.reachability` is an extension (answered / (offered - shortAbandoned)), null when
+// - `today.reachability` is an extension (answered / offered, as the engine computes it), null when
 //   undefined; asaMs/ahtMs are doubles (means are not rounded).
 // - gw.arrive `data` may nest at most 16 levels; `priority` is an integer in ±1,000,000.
 

@@ -119,7 +119,7 @@ struct QueueToday
     std::optional<double> ahtMs; ///< Mean, not rounded.
     std::optional<double> abandonRate;
     qint64 longestWaitMs = 0;
-    std::optional<double> reachability; ///< Extension: answered / (offered - shortAbandoned).
+    std::optional<double> reachability; ///< Extension: answered / offered.
     bool operator==(const QueueToday &o) const;
     bool operator!=(const QueueToday &o) const { return !(*this == o); }
 };

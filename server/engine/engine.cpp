@@ -1381,25 +1381,8 @@ struct Engine::Impl
             ++s.agents.loggedIn;
         }
         const QueueDay &d = q.today;
+        s.today = summarize(d);
         QueueToday &o = s.today;
-        o.offered = d.offered;
-        o.answered = d.answered;
-        o.abandoned = d.abandoned;
-        o.shortAbandoned = d.shortAbandoned;
-        o.answeredInSl = d.answeredInSl;
-        o.overflowed = d.overflowed;
-        o.transferredOut = d.transferredOut;
-        o.handled = d.handled;
-        if (d.answered + d.abandoned > 0)
-            o.serviceLevel = double(d.answeredInSl) / double(d.answered + d.abandoned);
-        if (d.answered > 0)
-            o.asaMs = double(d.waitAnsweredSumMs) / double(d.answered);
-        if (d.handled > 0)
-            o.ahtMs = double(d.handleSumMs) / double(d.handled);
-        if (d.offered - d.shortAbandoned > 0)
-            o.abandonRate = double(d.abandoned) / double(d.offered - d.shortAbandoned);
-        if (d.offered > 0)
-            o.reachability = double(d.answered) / double(d.offered);
         o.longestWaitMs = d.longestWaitMs;
         if (!q.unanswered.empty() && q.unanswered.begin()->first >= dayStart)
             o.longestWaitMs = std::max(o.longestWaitMs, s.longestWaitMs);

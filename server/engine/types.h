@@ -345,6 +345,9 @@ struct QueueToday
     qint64 longestWaitMs = 0;
 };
 
+/** @brief Ratios and means of a day's sums, as the contract defines them (live and reports). */
+QueueToday summarize(const QueueDay &day);
+
 /** @brief The contract's stats queue object. */
 struct QueueStats
 {
