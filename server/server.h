@@ -10,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
+#include <QMap>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
@@ -130,6 +131,26 @@ private:
     void handleGateway(Connection *c, const proto::Envelope &env, const proto::Request &request);
     void handleStats(Connection *c, const proto::Envelope &env, const proto::Request &request);
 
+    // abandoned-callers worklist (protocol addition, feature "worklist")
+    struct WorklistEntry
+    {
+        QString id; // call id#leg
+        QString queue;
+        QString number;
+        QString name;
+        qint64 abandonedAtMs = 0;
+        qint64 waitMs = 0;
+        bool shortAbandon = false;
+        QString doneBy;
+        qint64 doneAtMs = 0;
+    };
+    void updateWorklist(const engine::CallRecord &leg);
+    void restoreWorklist();
+    QJsonObject worklistJson(const WorklistEntry &e) const;
+    void handleWorklist(Connection *c, const proto::Envelope &env, const proto::Request &request);
+    void sendWorklistUpdate(const WorklistEntry &e);
+    QJsonObject addCallbacks(QJsonObject queueStats) const;
+
     HttpResponse http(const QByteArray &target);
     QByteArray metricsText() const;
 
@@ -157,6 +178,7 @@ private:
     QHash<QString, QString> m_names;                 // "role/user" -> display name
     QHash<QString, StateLogEntry> m_lastLogged;
     QSet<QString> m_dirtyQueues;
+    QMap<QString, WorklistEntry> m_worklist;
     struct KeyedReply
     {
         QJsonObject reply; // without "re"

@@ -105,6 +105,7 @@ void Server::dispatchEngineEvents(Connection *skip)
     for (const engine::Event &e : events) {
         if (const auto *rc = std::get_if<engine::RecordChanged>(&e)) {
             m_storage->saveLeg(rc->record);
+            updateWorklist(rc->record);
         } else if (const auto *as = std::get_if<engine::AgentStateChanged>(&e)) {
             StateLogEntry entry{as->agent, engine::agentStateName(as->state), as->reason,
                                 as->sinceMs};
@@ -252,7 +253,7 @@ void Server::sendSnapshot(Connection *c)
     }
     QJsonArray queues;
     for (const QString &q : visibleQueues(c))
-        queues.append(toProto(m_engine->queueStats(q)).toJson());
+        queues.append(addCallbacks(toProto(m_engine->queueStats(q)).toJson()));
     if (c->role == QLatin1String("agent")) {
         snap.insert(QStringLiteral("agent"),
                     toProto(m_engine->agent(c->user), AgentForm::Snapshot).toJson());
@@ -277,7 +278,7 @@ QJsonObject Server::statsEvent(const QStringList &queues) const
     QJsonArray qs;
     QSet<QString> wanted;
     for (const QString &q : queues) {
-        qs.append(toProto(m_engine->queueStats(q)).toJson());
+        qs.append(addCallbacks(toProto(m_engine->queueStats(q)).toJson()));
         wanted.insert(q);
     }
     QJsonArray agents;
@@ -487,6 +488,137 @@ bool Server::ownedCall(Connection *c, const proto::Envelope &env, const QString 
         return false;
     }
     return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// worklist
+
+void Server::updateWorklist(const engine::CallRecord &leg)
+{
+    // Callers who hung up before an answer, queued or while ringing.
+    if (leg.kind != engine::LegKind::Queue || leg.answeredAtMs > 0
+        || leg.cause != engine::EndCause::CallerHangup)
+        return;
+    const QString id = leg.callId + QLatin1Char('#') + QString::number(leg.leg);
+    if (m_worklist.contains(id))
+        return;
+    const engine::QueueConfig *queue = nullptr;
+    for (const engine::QueueConfig &q : m_engine->config().queues)
+        if (q.id == leg.queue)
+            queue = &q;
+    WorklistEntry e;
+    e.id = id;
+    e.queue = leg.queue;
+    e.number = leg.callerNumber;
+    e.name = leg.callerName;
+    e.abandonedAtMs = leg.endedAtMs;
+    e.waitMs = leg.waitMs;
+    e.shortAbandon = queue && leg.waitMs <= qint64(queue->shortAbandonSeconds) * 1000;
+    m_worklist.insert(id, e);
+    sendWorklistUpdate(e);
+}
+
+void Server::restoreWorklist()
+{
+    const qint64 dayStart = m_engine->dayStartMs();
+    m_worklist.clear();
+    for (const engine::CallRecord &leg :
+         m_storage->legs(dayStart, dayStart + 2LL * 24 * 3600 * 1000)) {
+        if (leg.kind != engine::LegKind::Queue || leg.answeredAtMs > 0
+            || leg.cause != engine::EndCause::CallerHangup)
+            continue;
+        WorklistEntry e;
+        e.id = leg.callId + QLatin1Char('#') + QString::number(leg.leg);
+        e.queue = leg.queue;
+        e.number = leg.callerNumber;
+        e.name = leg.callerName;
+        e.abandonedAtMs = leg.endedAtMs;
+        e.waitMs = leg.waitMs;
+        for (const engine::QueueConfig &q : m_engine->config().queues)
+            if (q.id == leg.queue)
+                e.shortAbandon = leg.waitMs <= qint64(q.shortAbandonSeconds) * 1000;
+        m_worklist.insert(e.id, e);
+    }
+    const auto done = m_storage->callbacks(dayStart);
+    for (auto it = done.cbegin(); it != done.cend(); ++it) {
+        auto entry = m_worklist.find(it.key());
+        if (entry != m_worklist.end()) {
+            entry->doneBy = it->first;
+            entry->doneAtMs = it->second;
+        }
+    }
+}
+
+QJsonObject Server::worklistJson(const WorklistEntry &e) const
+{
+    return {{QStringLiteral("id"), e.id},
+            {QStringLiteral("queue"), e.queue},
+            {QStringLiteral("caller"), QJsonObject{{QStringLiteral("number"), e.number},
+                                                   {QStringLiteral("name"), e.name.isEmpty() ? QJsonValue() : QJsonValue(e.name)}}},
+            {QStringLiteral("abandonedAt"), proto::formatTime(e.abandonedAtMs)},
+            {QStringLiteral("waitedMs"), double(e.waitMs)},
+            {QStringLiteral("short"), e.shortAbandon},
+            {QStringLiteral("doneBy"), e.doneBy.isEmpty() ? QJsonValue() : QJsonValue(e.doneBy)},
+            {QStringLiteral("doneAt"),
+             e.doneAtMs > 0 ? QJsonValue(proto::formatTime(e.doneAtMs)) : QJsonValue()}};
+}
+
+void Server::sendWorklistUpdate(const WorklistEntry &e)
+{
+    const QByteArray body = proto::encodeEventBody(
+        {{QStringLiteral("type"), QStringLiteral("worklist.update")},
+         {QStringLiteral("entry"), worklistJson(e)}});
+    for (Connection *c : qAsConst(m_connections))
+        if (c->authenticated
+            && (c->role == QLatin1String("supervisor") || c->role == QLatin1String("agent")))
+            sendEventBody(c, body);
+}
+
+QJsonObject Server::addCallbacks(QJsonObject stats) const
+{
+    // Call backs count as outbound call backs of their queue, never as inbound answers.
+    const QString queue = stats.value(QStringLiteral("id")).toString();
+    const qint64 dayStart = m_engine->dayStartMs();
+    int n = 0;
+    for (const WorklistEntry &e : m_worklist)
+        n += e.queue == queue && e.doneAtMs >= dayStart ? 1 : 0;
+    QJsonObject today = stats.value(QStringLiteral("today")).toObject();
+    today.insert(QStringLiteral("callbacks"), n);
+    stats.insert(QStringLiteral("today"), today);
+    return stats;
+}
+
+void Server::handleWorklist(Connection *c, const proto::Envelope &env,
+                            const proto::Request &request)
+{
+    const qint64 dayStart = m_engine->dayStartMs();
+    if (as<proto::WorklistListRequest>(request)) {
+        QJsonArray entries;
+        for (const WorklistEntry &e : qAsConst(m_worklist))
+            if (e.abandonedAtMs >= dayStart)
+                entries.append(worklistJson(e));
+        reply(c, env, {{QStringLiteral("entries"), entries}});
+        return;
+    }
+    const auto *done = as<proto::WorklistDoneRequest>(request);
+    auto it = m_worklist.find(done->entry);
+    if (it == m_worklist.end()) {
+        replyError(c, env.id, code(ErrorCode::NotFound),
+                   QStringLiteral("no worklist entry \"%1\"").arg(done->entry));
+        return;
+    }
+    const qint64 now = m_clock->nowMs();
+    // The database's primary key is the arbiter: of two claims only one row goes in.
+    if (!it->doneBy.isEmpty() || !m_storage->saveCallback(it->id, c->user, now)) {
+        replyError(c, env.id, code(ErrorCode::Conflict),
+                   QStringLiteral("already called back by %1").arg(it->doneBy));
+        return;
+    }
+    it->doneBy = c->user;
+    it->doneAtMs = now;
+    reply(c, env, {{QStringLiteral("entry"), worklistJson(*it)}});
+    sendWorklistUpdate(*it);
+    markStatsDirty(it->queue);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -39,6 +39,9 @@ const char *const Migrations[] = {
        CREATE TABLE credentials (
          role TEXT NOT NULL, user TEXT NOT NULL, hash TEXT NOT NULL,
          PRIMARY KEY (role, user));)",
+    // 2: the abandoned-callers worklist; the primary key makes a call back claimable once.
+    R"(CREATE TABLE callbacks (
+         entry TEXT PRIMARY KEY, done_by TEXT NOT NULL, done_at INTEGER NOT NULL);)",
 };
 
 QVariant timeOrNull(qint64 ms)
@@ -371,10 +374,37 @@ bool Storage::saveCredential(const QString &role, const QString &user, const QSt
     return q.exec();
 }
 
+bool Storage::saveCallback(const QString &entry, const QString &by, qint64 atMs)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("INSERT INTO callbacks (entry, done_by, done_at) VALUES (?, ?, ?)"));
+    q.addBindValue(entry);
+    q.addBindValue(by);
+    q.addBindValue(atMs);
+    return q.exec();
+}
+
+QHash<QString, QPair<QString, qint64>> Storage::callbacks(qint64 sinceMs) const
+{
+    QHash<QString, QPair<QString, qint64>> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT entry, done_by, done_at FROM callbacks WHERE done_at >= ?"));
+    q.addBindValue(sinceMs);
+    if (q.exec())
+        while (q.next())
+            out.insert(q.value(0).toString(), {q.value(1).toString(), q.value(2).toLongLong()});
+    return out;
+}
+
 int Storage::purgeBefore(qint64 beforeMs)
 {
     int removed = 0;
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    QSqlQuery cb(db);
+    cb.prepare(QStringLiteral("DELETE FROM callbacks WHERE done_at < ?"));
+    cb.addBindValue(beforeMs);
+    if (cb.exec())
+        removed += cb.numRowsAffected();
     QSqlQuery q(db);
     q.prepare(QStringLiteral("DELETE FROM call_legs WHERE leg_start < ?"));
     q.addBindValue(beforeMs);

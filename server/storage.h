@@ -2,6 +2,8 @@
 
 #include "engine/types.h"
 
+#include <QHash>
+#include <QPair>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -81,7 +83,12 @@ public:
     /** @brief Stores a password hash. */
     bool saveCredential(const QString &role, const QString &user, const QString &hash);
 
-    /** @brief Deletes call legs and state log entries older than @p beforeMs. */
+    /** @brief Marks a worklist entry as called back; false if it already was. */
+    bool saveCallback(const QString &entry, const QString &by, qint64 atMs);
+    /** @brief Entries called back since @p sinceMs: entry -> (by, at). */
+    QHash<QString, QPair<QString, qint64>> callbacks(qint64 sinceMs) const;
+
+    /** @brief Deletes call legs, state log entries and call backs older than @p beforeMs. */
     int purgeBefore(qint64 beforeMs);
 
 private:

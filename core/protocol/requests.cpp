@@ -154,7 +154,7 @@ bool isMutatingRequestType(QStringView type)
     return isKnownRequestType(type) &&
            (type.startsWith(QLatin1String("agent.")) || type.startsWith(QLatin1String("call.")) ||
             type.startsWith(QLatin1String("supervisor.")) || type == QLatin1String("broadcast") ||
-            type.startsWith(QLatin1String("gw.")));
+            type.startsWith(QLatin1String("gw.")) || type == QLatin1String("worklist.done"));
 }
 
 bool roleMayUse(Role role, QStringView type)
@@ -171,6 +171,8 @@ bool roleMayUse(Role role, QStringView type)
         return role == Role::Supervisor;
     if (type.startsWith(QLatin1String("gw.")))
         return role == Role::Gateway;
+    if (type.startsWith(QLatin1String("worklist.")))
+        return role == Role::Agent || role == Role::Supervisor;
     return false;
 }
 
@@ -265,6 +267,7 @@ std::variant<CallIdRequest<Tag>, DecodeError> CallIdRequest<Tag>::fromJson(const
 
 template struct EmptyRequest<tags::Logout>;
 template struct EmptyRequest<tags::StatsUnsubscribe>;
+template struct EmptyRequest<tags::WorklistList>;
 template struct CallIdRequest<tags::CallAccept>;
 template struct CallIdRequest<tags::CallReject>;
 template struct CallIdRequest<tags::CallHangup>;
@@ -431,6 +434,22 @@ SupervisorSetAgentStateRequest::fromJson(const QJsonObject &o)
         SupervisorSetAgentStateRequest q;
         q.agent = r.identifier(kAgent);
         readStateChange(r, &q.state, &q.reason, false);
+        return q;
+    });
+}
+
+QJsonObject WorklistDoneRequest::toJson() const
+{
+    QJsonObject o = typed(Type);
+    o.insert(QLatin1String("entry"), entry);
+    return o;
+}
+
+std::variant<WorklistDoneRequest, DecodeError> WorklistDoneRequest::fromJson(const QJsonObject &o)
+{
+    return decodeWith<WorklistDoneRequest>(o, [](Reader &r) {
+        WorklistDoneRequest q;
+        q.entry = r.identifier(QLatin1String("entry"));
         return q;
     });
 }

@@ -82,6 +82,10 @@ struct StatsUnsubscribe
 {
     static constexpr const char *Type = "stats.unsubscribe";
 };
+struct WorklistList
+{
+    static constexpr const char *Type = "worklist.list";
+};
 struct CallAccept
 {
     static constexpr const char *Type = "call.accept";
@@ -120,6 +124,8 @@ struct GwAnswered
 using LogoutRequest = EmptyRequest<tags::Logout>;
 /** @brief stats.unsubscribe (no parameters). */
 using StatsUnsubscribeRequest = EmptyRequest<tags::StatsUnsubscribe>;
+/** @brief worklist.list (addition, feature "worklist"): today's abandoned callers. */
+using WorklistListRequest = EmptyRequest<tags::WorklistList>;
 /** @brief call.accept {call}. */
 using CallAcceptRequest = CallIdRequest<tags::CallAccept>;
 /** @brief call.reject {call}. */
@@ -261,6 +267,20 @@ struct SupervisorSetAgentStateRequest
     bool operator!=(const SupervisorSetAgentStateRequest &o) const { return !(*this == o); }
 };
 
+/**
+ * @brief worklist.done {entry} (addition, feature "worklist"): claims an abandoned caller
+ * for a call back; exactly one of several concurrent claims succeeds (others: conflict).
+ */
+struct WorklistDoneRequest
+{
+    static constexpr const char *Type = "worklist.done";
+    QString entry;
+    QJsonObject toJson() const;
+    static std::variant<WorklistDoneRequest, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const WorklistDoneRequest &o) const { return entry == o.entry; }
+    bool operator!=(const WorklistDoneRequest &o) const { return !(*this == o); }
+};
+
 /** @brief supervisor.logoutAgent {agent}. */
 struct SupervisorLogoutAgentRequest
 {
@@ -330,7 +350,8 @@ using Request = std::variant<LoginRequest, ResumeRequest, LogoutRequest, AgentSe
                              CallUnmuteRequest, CallDtmfRequest, CallTransferRequest,
                              CallDialRequest, StatsSubscribeRequest, StatsUnsubscribeRequest,
                              SupervisorSetAgentStateRequest, SupervisorLogoutAgentRequest,
-                             BroadcastRequest, GwArriveRequest, GwAnsweredRequest, GwHangupRequest>;
+                             BroadcastRequest, GwArriveRequest, GwAnsweredRequest, GwHangupRequest,
+                             WorklistListRequest, WorklistDoneRequest>;
 
 /**
  * @brief Step 3: decodes the parameters of an envelope into a typed request. unknown_type for

@@ -64,6 +64,9 @@ const QStringList contractRequestTypes = {
     QStringLiteral("gw.arrive"),
     QStringLiteral("gw.answered"),
     QStringLiteral("gw.hangup"),
+    // additions announced in hello.features ("worklist"), see docs/protocol.md
+    QStringLiteral("worklist.list"),
+    QStringLiteral("worklist.done"),
 };
 const QStringList contractServerTypes = {
     QStringLiteral("hello"),
@@ -606,6 +609,8 @@ void TestProtocol::permissions_data()
     row("gw.arrive", false, false, false, true);
     row("gw.answered", false, false, false, true);
     row("gw.hangup", false, false, false, true);
+    row("worklist.list", true, true, false, false);
+    row("worklist.done", true, true, false, false);
     row("gw.ring", false, false, false, false); // an event, not a request
     row("agent.sleep", false, false, false, false);
 }
@@ -624,7 +629,8 @@ void TestProtocol::permissions()
     const bool session = type == QLatin1String("login") || type == QLatin1String("resume");
     QCOMPARE(requiresAuthentication(type), !session);
     const bool mutating = isKnownRequestType(type) && !session && type != QLatin1String("logout") &&
-                          !type.startsWith(QLatin1String("stats."));
+                          !type.startsWith(QLatin1String("stats.")) &&
+                          type != QLatin1String("worklist.list");
     QCOMPARE(isMutatingRequestType(type), mutating);
 }
 
