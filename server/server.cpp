@@ -299,7 +299,7 @@ void Server::onNewConnection(QWebSocket *socket)
     hello.time = m_clock->nowMs();
     QJsonObject helloJson = hello.toJson();
     // Additions beyond the contract are announced; the protocol number stays 1.
-    helloJson.insert(QStringLiteral("features"), QJsonArray{QStringLiteral("worklist")});
+    helloJson.insert(QStringLiteral("features"), QJsonArray{QStringLiteral("worklist"), QStringLiteral("reports"), QStringLiteral("waitingCalls")});
     sendRaw(c, QJsonDocument(helloJson).toJson(QJsonDocument::Compact));
 }
 
@@ -491,6 +491,8 @@ void Server::dispatch(Connection *c, const proto::Envelope &env)
         handleGateway(c, env, request);
     else if (env.type.startsWith(QLatin1String("worklist.")))
         handleWorklist(c, env, request);
+    else if (const auto *report = std::get_if<proto::ReportGetRequest>(&request))
+        reply(c, env, reportJson(*report));
     m_capture.active = false;
     pump();
 }

@@ -120,6 +120,7 @@ private:
     void markStatsDirty(const QString &queue);
     void flushStats(bool periodic);
     QJsonObject statsEvent(const QStringList &queues) const;
+    QJsonObject statsFor(const Connection *c) const;
     QStringList visibleQueues(const Connection *c) const;
     Connection *gatewayFor(const QString &origin) const;
     void sendTelephony(const engine::Telephony &t);
@@ -150,6 +151,7 @@ private:
     void handleWorklist(Connection *c, const proto::Envelope &env, const proto::Request &request);
     void sendWorklistUpdate(const WorklistEntry &e);
     QJsonObject addCallbacks(QJsonObject queueStats) const;
+    QJsonObject reportJson(const proto::ReportGetRequest &req) const;
 
     HttpResponse http(const QByteArray &target);
     QByteArray metricsText() const;

@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "listener.h"
 #include "protocol/protocol.h"
+#include "reports.h"
 #include "simulator.h"
 #include "storage.h"
 
@@ -317,8 +318,7 @@ void Server::flushStats(bool periodic)
         }
         auto it = bodies.find(c->statsGroup);
         if (it == bodies.end())
-            it = bodies.insert(c->statsGroup,
-                               proto::encodeEventBody(statsEvent(c->statsQueues)));
+            it = bodies.insert(c->statsGroup, proto::encodeEventBody(statsFor(c)));
         sendEventBody(c, *it);
     }
 }
@@ -355,9 +355,24 @@ void Server::handleStats(Connection *c, const proto::Envelope &env, const proto:
     c->statsQueues = queues;
     QStringList sorted = queues;
     sorted.sort();
-    c->statsGroup = sorted.join(QLatin1Char('\n')).toUtf8();
+    // Supervisors also get the waiting calls, so the group key names the role.
+    c->statsGroup = c->role.toUtf8() + '\n' + sorted.join(QLatin1Char('\n')).toUtf8();
     reply(c, env);
-    sendEvent(c, statsEvent(queues));
+    sendEvent(c, statsFor(c));
+}
+
+QJsonObject Server::statsFor(const Connection *c) const
+{
+    QJsonObject event = statsEvent(c->statsQueues);
+    if (c->role != QLatin1String("supervisor"))
+        return event;
+    // Addition (feature "waitingCalls"): the calls waiting in the subscribed queues.
+    QJsonArray calls;
+    for (const QString &q : c->statsQueues)
+        for (const engine::Call &call : m_engine->waitingCalls(q))
+            calls.append(toProto(call).toJson());
+    event.insert(QStringLiteral("calls"), calls);
+    return event;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -586,6 +601,53 @@ QJsonObject Server::addCallbacks(QJsonObject stats) const
     today.insert(QStringLiteral("callbacks"), n);
     stats.insert(QStringLiteral("today"), today);
     return stats;
+}
+
+QJsonObject Server::reportJson(const proto::ReportGetRequest &req) const
+{
+    const Report report = buildReport(*m_storage, m_engine->config(), req.from, req.to,
+                                      req.hourly, m_clock->nowMs());
+    auto opt = [](const std::optional<double> &v) { return v ? QJsonValue(*v) : QJsonValue(); };
+    QJsonArray queues;
+    for (const QueueReportRow &r : report.queues) {
+        const engine::QueueToday &f = r.figures;
+        queues.append(QJsonObject{
+            {QStringLiteral("day"), r.day.toString(Qt::ISODate)},
+            {QStringLiteral("hour"), r.hour < 0 ? QJsonValue() : QJsonValue(r.hour)},
+            {QStringLiteral("queue"), r.queue},
+            {QStringLiteral("offered"), double(f.offered)},
+            {QStringLiteral("answered"), double(f.answered)},
+            {QStringLiteral("abandoned"), double(f.abandoned)},
+            {QStringLiteral("shortAbandoned"), double(f.shortAbandoned)},
+            {QStringLiteral("answeredInSl"), double(f.answeredInSl)},
+            {QStringLiteral("overflowed"), double(f.overflowed)},
+            {QStringLiteral("serviceLevel"), opt(f.serviceLevel)},
+            {QStringLiteral("asaMs"), opt(f.asaMs)},
+            {QStringLiteral("ahtMs"), opt(f.ahtMs)},
+            {QStringLiteral("abandonRate"), opt(f.abandonRate)},
+            {QStringLiteral("reachability"), opt(f.reachability)},
+            {QStringLiteral("longestWaitMs"), double(f.longestWaitMs)}});
+    }
+    QJsonArray agents;
+    for (const AgentReportRow &r : report.agents) {
+        QJsonObject byReason;
+        for (auto it = r.notReadyByReasonMs.cbegin(); it != r.notReadyByReasonMs.cend(); ++it)
+            byReason.insert(it.key().isEmpty() ? QStringLiteral("-") : it.key(), double(it.value()));
+        agents.append(QJsonObject{{QStringLiteral("day"), r.day.toString(Qt::ISODate)},
+                                  {QStringLiteral("agent"), r.agent},
+                                  {QStringLiteral("loggedInMs"), double(r.loggedInMs)},
+                                  {QStringLiteral("readyMs"), double(r.readyMs)},
+                                  {QStringLiteral("talkMs"), double(r.talkMs)},
+                                  {QStringLiteral("wrapUpMs"), double(r.wrapUpMs)},
+                                  {QStringLiteral("notReadyMs"), double(r.notReadyMs)},
+                                  {QStringLiteral("notReadyByReasonMs"), byReason},
+                                  {QStringLiteral("callsHandled"), r.callsHandled}});
+    }
+    // The CSV is made here too, so the console exports exactly what `acdesk report` prints.
+    return {{QStringLiteral("queues"), queues},
+            {QStringLiteral("agents"), agents},
+            {QStringLiteral("queuesCsv"), QString::fromUtf8(queueReportCsv(report))},
+            {QStringLiteral("agentsCsv"), QString::fromUtf8(agentReportCsv(report))}};
 }
 
 void Server::handleWorklist(Connection *c, const proto::Envelope &env,

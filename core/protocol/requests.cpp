@@ -173,6 +173,8 @@ bool roleMayUse(Role role, QStringView type)
         return role == Role::Gateway;
     if (type.startsWith(QLatin1String("worklist.")))
         return role == Role::Agent || role == Role::Supervisor;
+    if (type == QLatin1String("report.get"))
+        return role == Role::Supervisor;
     return false;
 }
 
@@ -450,6 +452,37 @@ std::variant<WorklistDoneRequest, DecodeError> WorklistDoneRequest::fromJson(con
     return decodeWith<WorklistDoneRequest>(o, [](Reader &r) {
         WorklistDoneRequest q;
         q.entry = r.identifier(QLatin1String("entry"));
+        return q;
+    });
+}
+
+QJsonObject ReportGetRequest::toJson() const
+{
+    QJsonObject o = typed(Type);
+    o.insert(QLatin1String("from"), from.toString(Qt::ISODate));
+    o.insert(QLatin1String("to"), to.toString(Qt::ISODate));
+    if (hourly)
+        o.insert(QLatin1String("hourly"), true);
+    return o;
+}
+
+std::variant<ReportGetRequest, DecodeError> ReportGetRequest::fromJson(const QJsonObject &o)
+{
+    return decodeWith<ReportGetRequest>(o, [](Reader &r) {
+        ReportGetRequest q;
+        auto day = [&r](QLatin1String f) {
+            const QString text = r.text(f, Presence::Required, 10, false);
+            const QDate d = QDate::fromString(text, Qt::ISODate);
+            if (!r.failed() && (text.size() != 10 || !d.isValid()))
+                r.fail(f, QStringLiteral("must be a date YYYY-MM-DD"));
+            return d;
+        };
+        q.from = day(QLatin1String("from"));
+        q.to = day(QLatin1String("to"));
+        q.hourly = r.optionalBoolean(QLatin1String("hourly")).value_or(false);
+        // A bounded range keeps one request from scanning years of records.
+        if (!r.failed() && (q.to < q.from || q.from.daysTo(q.to) > 366))
+            r.fail(QLatin1String("to"), QStringLiteral("must be on or after from, at most 366 days later"));
         return q;
     });
 }

@@ -8,6 +8,7 @@
 #include "values.h"
 
 #include <QByteArray>
+#include <QDate>
 
 namespace acdesk::proto {
 
@@ -281,6 +282,25 @@ struct WorklistDoneRequest
     bool operator!=(const WorklistDoneRequest &o) const { return !(*this == o); }
 };
 
+/**
+ * @brief report.get {from, to (YYYY-MM-DD, local days), hourly?} (addition, feature "reports",
+ * supervisors): rows computed from the stored call records.
+ */
+struct ReportGetRequest
+{
+    static constexpr const char *Type = "report.get";
+    QDate from;
+    QDate to;
+    bool hourly = false;
+    QJsonObject toJson() const;
+    static std::variant<ReportGetRequest, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const ReportGetRequest &o) const
+    {
+        return from == o.from && to == o.to && hourly == o.hourly;
+    }
+    bool operator!=(const ReportGetRequest &o) const { return !(*this == o); }
+};
+
 /** @brief supervisor.logoutAgent {agent}. */
 struct SupervisorLogoutAgentRequest
 {
@@ -351,7 +371,7 @@ using Request = std::variant<LoginRequest, ResumeRequest, LogoutRequest, AgentSe
                              CallDialRequest, StatsSubscribeRequest, StatsUnsubscribeRequest,
                              SupervisorSetAgentStateRequest, SupervisorLogoutAgentRequest,
                              BroadcastRequest, GwArriveRequest, GwAnsweredRequest, GwHangupRequest,
-                             WorklistListRequest, WorklistDoneRequest>;
+                             WorklistListRequest, WorklistDoneRequest, ReportGetRequest>;
 
 /**
  * @brief Step 3: decodes the parameters of an envelope into a typed request. unknown_type for

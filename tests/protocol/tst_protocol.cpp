@@ -67,6 +67,7 @@ const QStringList contractRequestTypes = {
     // additions announced in hello.features ("worklist"), see docs/protocol.md
     QStringLiteral("worklist.list"),
     QStringLiteral("worklist.done"),
+    QStringLiteral("report.get"),
 };
 const QStringList contractServerTypes = {
     QStringLiteral("hello"),
@@ -401,6 +402,14 @@ void TestProtocol::malformed_data()
         QJsonValue(8), QStringLiteral("field \"call\": longer than 128 characters"));
     row("call missing", R"({"type":"call.mute","id":8})", bad, QJsonValue(8),
         QStringLiteral("field \"call\": required"));
+    // Additions: worklist and reports.
+    row("worklist entry missing", R"({"type":"worklist.done","id":20})", bad, QJsonValue(20),
+        QStringLiteral("field \"entry\": required"));
+    row("report bad date", R"({"type":"report.get","id":21,"from":"2026-13-01","to":"2026-11-24"})",
+        bad, QJsonValue(21), QStringLiteral("field \"from\": must be a date YYYY-MM-DD"));
+    row("report range reversed",
+        R"({"type":"report.get","id":22,"from":"2026-11-24","to":"2026-11-01"})", bad,
+        QJsonValue(22), QStringLiteral("field \"to\": must be on or after from"));
     // DTMF, transfer.
     row("dtmf letters", R"({"type":"call.dtmf","id":9,"call":"c","digits":"12a"})", bad,
         QJsonValue(9), QStringLiteral("field \"digits\": only 0-9, * and # allowed"));
@@ -611,6 +620,7 @@ void TestProtocol::permissions_data()
     row("gw.hangup", false, false, false, true);
     row("worklist.list", true, true, false, false);
     row("worklist.done", true, true, false, false);
+    row("report.get", false, true, false, false);
     row("gw.ring", false, false, false, false); // an event, not a request
     row("agent.sleep", false, false, false, false);
 }
@@ -630,7 +640,8 @@ void TestProtocol::permissions()
     QCOMPARE(requiresAuthentication(type), !session);
     const bool mutating = isKnownRequestType(type) && !session && type != QLatin1String("logout") &&
                           !type.startsWith(QLatin1String("stats.")) &&
-                          type != QLatin1String("worklist.list");
+                          type != QLatin1String("worklist.list") &&
+                          type != QLatin1String("report.get");
     QCOMPARE(isMutatingRequestType(type), mutating);
 }
 
