@@ -57,8 +57,8 @@ class TestReports : public QObject
             if (const auto *r = std::get_if<engine::RecordChanged>(&ev))
                 QVERIFY(storage.saveLeg(r->record));
             else if (const auto *s = std::get_if<engine::AgentStateChanged>(&ev))
-                QVERIFY(storage.logState({s->agent, engine::agentStateName(s->state), s->reason,
-                                          s->sinceMs}));
+                QVERIFY(storage.logState(
+                    {s->agent, engine::agentStateName(s->state), s->reason, s->sinceMs}));
         }
         QVERIFY(storage.commit());
     }
@@ -208,10 +208,12 @@ private Q_SLOTS:
         recent.arrivedAtMs = recent.legStartMs = berlin(9, 0, 0);
         QVERIFY(storage.saveLeg(old));
         QVERIFY(storage.saveLeg(recent));
-        QVERIFY(storage.logState({QStringLiteral("a1"), QStringLiteral("ready"), {}, old.legStartMs}));
+        QVERIFY(
+            storage.logState({QStringLiteral("a1"), QStringLiteral("ready"), {}, old.legStartMs}));
         QVERIFY(storage.logState({QStringLiteral("a1"), QStringLiteral("not_ready"),
                                   QStringLiteral("break"), old.legStartMs + S}));
-        QVERIFY(storage.logState({QStringLiteral("a1"), QStringLiteral("ready"), {}, recent.legStartMs}));
+        QVERIFY(storage.logState(
+            {QStringLiteral("a1"), QStringLiteral("ready"), {}, recent.legStartMs}));
         QCOMPARE(storage.legCount(), 2);
         // 400 days back from the recent day: the old leg and the older state go.
         QCOMPARE(storage.purgeBefore(recent.legStartMs - 400LL * 24 * 3600 * S), 3);

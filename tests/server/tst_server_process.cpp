@@ -46,17 +46,17 @@ struct ServerProcess
                          [this] { out += process.readAllStandardOutput(); });
         process.start(qEnvironmentVariable("ACDESK_BINARY"),
                       QStringList{QStringLiteral("server"), QStringLiteral("--headless"),
-                                  QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")}
-                          + extra);
+                                  QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} +
+                          extra);
         static const QRegularExpression ready(
             QStringLiteral("acdesk server listening on 127\\.0\\.0\\.1:(\\d+)\\n"));
         QRegularExpressionMatch m;
-        QTest::qWaitFor(
+        static_cast<void>(waitFor(
             [&] {
                 m = ready.match(QString::fromUtf8(out));
                 return m.hasMatch() || process.state() == QProcess::NotRunning;
             },
-            20000);
+            20000));
         if (!m.hasMatch()) {
             qWarning() << "server did not start:" << out << process.readAllStandardError();
             return false;
@@ -78,7 +78,12 @@ struct ServerProcess
 
 QJsonObject todayOf(const QJsonObject &stats)
 {
-    return stats.value(QStringLiteral("queues")).toArray().first().toObject().value(QStringLiteral("today")).toObject();
+    return stats.value(QStringLiteral("queues"))
+        .toArray()
+        .first()
+        .toObject()
+        .value(QStringLiteral("today"))
+        .toObject();
 }
 
 } // namespace
@@ -115,18 +120,20 @@ private Q_SLOTS:
         QTest::newRow("unknown key") << QByteArray(R"({"queues":[{"id":"q","wrapupSeconds":5}]})")
                                      << "$.queues[0].wrapupSeconds: unknown key";
         QTest::newRow("overflow loop")
-            << QByteArray(R"({"queues":[{"id":"q1","overflowTo":"q2"},{"id":"q2","overflowTo":"q1"}]})")
+            << QByteArray(
+                   R"({"queues":[{"id":"q1","overflowTo":"q2"},{"id":"q2","overflowTo":"q1"}]})")
             << "$.queues[0].overflowTo: overflow loop q1 -> q2 -> q1";
         QTest::newRow("agent queue")
-            << QByteArray(R"({"queues":[{"id":"q"}],"agents":[{"id":"a","password":"x","queues":["nope"]}]})")
+            << QByteArray(
+                   R"({"queues":[{"id":"q"}],"agents":[{"id":"a","password":"x","queues":["nope"]}]})")
             << R"($.agents[0].queues[0]: unknown queue "nope")";
         QTest::newRow("time zone") << QByteArray(R"({"timeZone":"Mars/Olympus_Mons"})")
                                    << R"($.timeZone: unknown time zone "Mars/Olympus_Mons")";
-        QTest::newRow("agent password") << QByteArray(R"({"agents":[{"id":"a","name":"A"}]})")
-                                        << R"($.agents[0].password: is required (or give "passwordHash"))";
-        QTest::newRow("limit range")
-            << QByteArray(R"({"server":{"limits":{"pingSeconds":0}}})")
-            << "$.server.limits.pingSeconds: must be between 1 and 3600";
+        QTest::newRow("agent password")
+            << QByteArray(R"({"agents":[{"id":"a","name":"A"}]})")
+            << R"($.agents[0].password: is required (or give "passwordHash"))";
+        QTest::newRow("limit range") << QByteArray(R"({"server":{"limits":{"pingSeconds":0}}})")
+                                     << "$.server.limits.pingSeconds: must be between 1 and 3600";
     }
 
     void badConfig()
@@ -142,10 +149,12 @@ private Q_SLOTS:
         QProcess p;
         p.setProcessEnvironment(headlessEnv());
         p.start(qEnvironmentVariable("ACDESK_BINARY"),
-                {QStringLiteral("server"), QStringLiteral("--headless"), QStringLiteral("--config"), file,
-                 QStringLiteral("--data"), dir.path(), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+                {QStringLiteral("server"), QStringLiteral("--headless"), QStringLiteral("--config"),
+                 file, QStringLiteral("--data"), dir.path(), QStringLiteral("--listen"),
+                 QStringLiteral("127.0.0.1:0")});
         QVERIFY(p.waitForFinished(10000));
-        QCOMPARE(QString::fromUtf8(p.readAllStandardError()), file + QStringLiteral(": ") + message + QLatin1Char('\n'));
+        QCOMPARE(QString::fromUtf8(p.readAllStandardError()),
+                 file + QStringLiteral(": ") + message + QLatin1Char('\n'));
         QCOMPARE(p.exitCode(), 2);
         QVERIFY(p.readAllStandardOutput().isEmpty());
     }
@@ -161,35 +170,48 @@ private Q_SLOTS:
         auto agent = std::make_unique<Client>();
         auto wb = std::make_unique<Client>();
         QVERIFY(gw->open(s->url()) && agent->open(s->url()) && wb->open(s->url()));
-        QCOMPARE(typeOf(gw->login(QStringLiteral("gateway"), QStringLiteral("pbx"), QStringLiteral("pwpbx"))),
+        QCOMPARE(typeOf(gw->login(QStringLiteral("gateway"), QStringLiteral("pbx"),
+                                  QStringLiteral("pwpbx"))),
                  QStringLiteral("ok"));
-        const QJsonObject login = agent->login(QStringLiteral("agent"), QStringLiteral("a1"), QStringLiteral("pw1"));
+        const QJsonObject login =
+            agent->login(QStringLiteral("agent"), QStringLiteral("a1"), QStringLiteral("pw1"));
         const QString token = login.value(QStringLiteral("token")).toString();
         QVERIFY(!token.isEmpty());
-        QCOMPARE(typeOf(wb->login(QStringLiteral("wallboard"), QStringLiteral("tv1"), QStringLiteral("pwtv"))),
+        QCOMPARE(typeOf(wb->login(QStringLiteral("wallboard"), QStringLiteral("tv1"),
+                                  QStringLiteral("pwtv"))),
                  QStringLiteral("ok"));
-        QCOMPARE(wb->code(req(QStringLiteral("stats.subscribe"), P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
+        QCOMPARE(wb->code(req(QStringLiteral("stats.subscribe"),
+                              P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
                  QStringLiteral("ok"));
-        QCOMPARE(agent->code(req(QStringLiteral("agent.setState"), P({{QStringLiteral("state"), QStringLiteral("ready")}}))),
+        QCOMPARE(agent->code(req(QStringLiteral("agent.setState"),
+                                 P({{QStringLiteral("state"), QStringLiteral("ready")}}))),
                  QStringLiteral("ok"));
 
         auto arrive = [&](const QString &id) {
-            return gw->code(req(QStringLiteral("gw.arrive"),
-                                P({{QStringLiteral("call"), id},
-                                   {QStringLiteral("queue"), QStringLiteral("support")},
-                                   {QStringLiteral("caller"), P({{QStringLiteral("number"), QStringLiteral("+4930999")}})}})));
+            return gw->code(
+                req(QStringLiteral("gw.arrive"),
+                    P({{QStringLiteral("call"), id},
+                       {QStringLiteral("queue"), QStringLiteral("support")},
+                       {QStringLiteral("caller"),
+                        P({{QStringLiteral("number"), QStringLiteral("+4930999")}})}})));
         };
         auto offered = [&](const QString &id) {
-            return !agent->take([&](const QJsonObject &o) {
-                              return typeOf(o) == QLatin1String("call.offer")
-                                  && o.value(QStringLiteral("call")).toObject().value(QStringLiteral("id")) == id;
-                          }).isEmpty();
+            return !agent
+                        ->take([&](const QJsonObject &o) {
+                            return typeOf(o) == QLatin1String("call.offer") &&
+                                   o.value(QStringLiteral("call"))
+                                           .toObject()
+                                           .value(QStringLiteral("id")) == id;
+                        })
+                        .isEmpty();
         };
         auto readyAgain = [&] {
-            return !agent->take([](const QJsonObject &o) {
-                              return typeOf(o) == QLatin1String("agent.state")
-                                  && o.value(QStringLiteral("state")) == QLatin1String("ready");
-                          }).isEmpty();
+            return !agent
+                        ->take([](const QJsonObject &o) {
+                            return typeOf(o) == QLatin1String("agent.state") &&
+                                   o.value(QStringLiteral("state")) == QLatin1String("ready");
+                        })
+                        .isEmpty();
         };
         // five calls answered and hung up by the agent, two abandoned while ringing
         for (int i = 0; i < 7; ++i) {
@@ -198,40 +220,48 @@ private Q_SLOTS:
             QVERIFY(offered(id));
             agent->pending.clear();
             if (i % 3 == 2) {
-                QCOMPARE(gw->code(req(QStringLiteral("gw.hangup"), P({{QStringLiteral("call"), id},
-                                                                      {QStringLiteral("side"), QStringLiteral("caller")}}))),
+                QCOMPARE(gw->code(req(QStringLiteral("gw.hangup"),
+                                      P({{QStringLiteral("call"), id},
+                                         {QStringLiteral("side"), QStringLiteral("caller")}}))),
                          QStringLiteral("ok"));
                 continue;
             }
-            QCOMPARE(agent->code(req(QStringLiteral("call.accept"), P({{QStringLiteral("call"), id}}))), QStringLiteral("ok"));
-            QCOMPARE(agent->code(req(QStringLiteral("call.hangup"), P({{QStringLiteral("call"), id}}))), QStringLiteral("ok"));
+            QCOMPARE(
+                agent->code(req(QStringLiteral("call.accept"), P({{QStringLiteral("call"), id}}))),
+                QStringLiteral("ok"));
+            QCOMPARE(
+                agent->code(req(QStringLiteral("call.hangup"), P({{QStringLiteral("call"), id}}))),
+                QStringLiteral("ok"));
             QVERIFY(readyAgain());
         }
         const QJsonObject before = wb->take([](const QJsonObject &o) {
-            return typeOf(o) == QLatin1String("stats")
-                && todayOf(o).value(QStringLiteral("answered")).toInt() == 5
-                && todayOf(o).value(QStringLiteral("offered")).toInt() == 7;
+            return typeOf(o) == QLatin1String("stats") &&
+                   todayOf(o).value(QStringLiteral("answered")).toInt() == 5 &&
+                   todayOf(o).value(QStringLiteral("offered")).toInt() == 7;
         });
         QVERIFY(!before.isEmpty());
 
         // traffic in flight: one call connected, one waiting, more requests on the way
         QCOMPARE(arrive(QStringLiteral("live1")), QStringLiteral("ok"));
         QVERIFY(offered(QStringLiteral("live1")));
-        QCOMPARE(agent->code(req(QStringLiteral("call.accept"), P({{QStringLiteral("call"), QStringLiteral("live1")}}))),
+        QCOMPARE(agent->code(req(QStringLiteral("call.accept"),
+                                 P({{QStringLiteral("call"), QStringLiteral("live1")}}))),
                  QStringLiteral("ok"));
         QCOMPARE(arrive(QStringLiteral("live2")), QStringLiteral("ok"));
-        // the picture at the kill: live1 answered (it counts at the moment of answer), live2 offered
+        // the picture at the kill: live1 answered (it counts at the moment of answer), live2
+        // offered
         const QJsonObject atKill = wb->take([](const QJsonObject &o) {
-            return typeOf(o) == QLatin1String("stats")
-                && todayOf(o).value(QStringLiteral("answered")).toInt() == 6
-                && todayOf(o).value(QStringLiteral("offered")).toInt() == 9;
+            return typeOf(o) == QLatin1String("stats") &&
+                   todayOf(o).value(QStringLiteral("answered")).toInt() == 6 &&
+                   todayOf(o).value(QStringLiteral("offered")).toInt() == 9;
         });
         QVERIFY(!atKill.isEmpty());
         for (int i = 0; i < 20; ++i)
             gw->send(req(QStringLiteral("gw.arrive"),
                          P({{QStringLiteral("call"), QStringLiteral("burst%1").arg(i)},
                             {QStringLiteral("queue"), QStringLiteral("support")},
-                            {QStringLiteral("caller"), P({{QStringLiteral("number"), QStringLiteral("1")}})}})));
+                            {QStringLiteral("caller"),
+                             P({{QStringLiteral("number"), QStringLiteral("1")}})}})));
         s->process.kill(); // SIGKILL
         QVERIFY(s->process.waitForFinished(5000));
         QCOMPARE(s->process.exitStatus(), QProcess::CrashExit);
@@ -243,19 +273,22 @@ private Q_SLOTS:
         QVERIFY(s2->start(args));
         Client wb2;
         QVERIFY(wb2.open(s2->url()));
-        QCOMPARE(typeOf(wb2.login(QStringLiteral("wallboard"), QStringLiteral("tv1"), QStringLiteral("pwtv"))),
+        QCOMPARE(typeOf(wb2.login(QStringLiteral("wallboard"), QStringLiteral("tv1"),
+                                  QStringLiteral("pwtv"))),
                  QStringLiteral("ok"));
-        QCOMPARE(wb2.code(req(QStringLiteral("stats.subscribe"), P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
+        QCOMPARE(wb2.code(req(QStringLiteral("stats.subscribe"),
+                              P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
                  QStringLiteral("ok"));
         const QJsonObject t1 = todayOf(atKill);
         const QJsonObject t2 = todayOf(wb2.take(QStringLiteral("stats")));
         // every call finished before the kill counts exactly as before (the answer of live1
         // too); only arrivals of the burst that reached the disk may add to "offered"
-        for (const char *field : {"answered", "abandoned", "shortAbandoned", "answeredInSl", "asaMs",
-                                  "ahtMs", "serviceLevel"})
+        for (const char *field : {"answered", "abandoned", "shortAbandoned", "answeredInSl",
+                                  "asaMs", "ahtMs", "serviceLevel"})
             QVERIFY2(t2.value(QLatin1String(field)) == t1.value(QLatin1String(field)),
                      qPrintable(QStringLiteral("%1: %2 before, %3 after")
-                                    .arg(QLatin1String(field), QJsonDocument(t1).toJson(QJsonDocument::Compact),
+                                    .arg(QLatin1String(field),
+                                         QJsonDocument(t1).toJson(QJsonDocument::Compact),
                                          QJsonDocument(t2).toJson(QJsonDocument::Compact))));
         QCOMPARE(todayOf(before).value(QStringLiteral("ahtMs")), t2.value(QStringLiteral("ahtMs")));
         const int offeredAfter = t2.value(QStringLiteral("offered")).toInt();
@@ -265,7 +298,8 @@ private Q_SLOTS:
         // a token issued before the kill still resumes
         Client back;
         QVERIFY(back.open(s2->url()));
-        const QJsonObject resumed = back.request(req(QStringLiteral("resume"), P({{QStringLiteral("token"), token}})));
+        const QJsonObject resumed =
+            back.request(req(QStringLiteral("resume"), P({{QStringLiteral("token"), token}})));
         QCOMPARE(typeOf(resumed), QStringLiteral("ok"));
         QCOMPARE(resumed.value(QStringLiteral("user")).toString(), QStringLiteral("a1"));
         QCOMPARE(resumed.value(QStringLiteral("role")).toString(), QStringLiteral("agent"));
@@ -280,8 +314,8 @@ private Q_SLOTS:
         QTemporaryDir data;
         ServerProcess s;
         QVERIFY(s.start({QStringLiteral("--data"), data.path(), QStringLiteral("--simulate"),
-                         QStringLiteral("3600"), QStringLiteral("--sim-agents"), QStringLiteral("5"),
-                         QStringLiteral("--sim-seed"), QStringLiteral("7")}));
+                         QStringLiteral("3600"), QStringLiteral("--sim-agents"),
+                         QStringLiteral("5"), QStringLiteral("--sim-seed"), QStringLiteral("7")}));
         auto offered = [&] {
             double sum = 0;
             for (const QByteArray &line : httpGet(s.port, "/metrics").body.split('\n'))

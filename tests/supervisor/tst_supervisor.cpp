@@ -1,0 +1,384 @@
+// The supervisor's floor actions, broadcasts, the abandoned-callers worklist and
+// report.get, through real WebSocket connections to an in-process server.
+#include "../server/servertestutil.h"
+
+#include "auth.h"
+#include "config.h"
+#include "engine/engine.h"
+#include "server.h"
+
+#include <QDate>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace acdesk;
+using namespace acdesk::test;
+
+namespace {
+QString typeOf(const QJsonObject &o)
+{
+    return o.value(QStringLiteral("type")).toString();
+}
+QJsonObject P(std::initializer_list<QPair<QString, QJsonValue>> pairs)
+{
+    QJsonObject o;
+    for (const auto &p : pairs)
+        o.insert(p.first, p.second);
+    return o;
+}
+} // namespace
+
+class TestSupervisor : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<server::Server> m_server;
+    std::vector<std::unique_ptr<Client>> m_clients;
+
+    Client *loggedIn(const QString &role, const QString &user, const QString &secret)
+    {
+        m_clients.push_back(std::make_unique<Client>());
+        Client *c = m_clients.back().get();
+        if (!c->open(m_server->baseUrl()))
+            qWarning("no hello");
+        if (typeOf(c->login(role, user, secret)) != QLatin1String("ok"))
+            qWarning() << "login failed" << role << user;
+        return c;
+    }
+
+    // A gateway call into a queue; returns its id.
+    QString arrive(Client *gw, const QString &id, const QString &queue)
+    {
+        const QJsonObject r = gw->request(
+            req(QStringLiteral("gw.arrive"),
+                P({{QStringLiteral("call"), id},
+                   {QStringLiteral("queue"), queue},
+                   {QStringLiteral("caller"),
+                    QJsonObject{{QStringLiteral("number"), QStringLiteral("+4930999")},
+                                {QStringLiteral("name"), QStringLiteral("Eva Muster")}}}})));
+        return r.value(QStringLiteral("call")).toString();
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_clients.clear();
+        m_server.reset();
+        m_dir = std::make_unique<QTemporaryDir>();
+        server::ConfigResult r = server::parseConfig(readDataFile(QStringLiteral("api.json")),
+                                                     QStringLiteral("api.json"));
+        QVERIFY2(r.config, qPrintable(r.error));
+        server::Config c = *r.config;
+        for (auto *list : {&c.agents, &c.supervisors, &c.wallboards, &c.gateways})
+            for (server::Account &a : *list)
+                a.secretHash = server::password::hash(a.secret, 1000);
+        server::ServerOptions o;
+        o.dataDir = m_dir->path();
+        o.listen = QStringLiteral("127.0.0.1:0");
+        m_server = std::make_unique<server::Server>(c, o);
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+    }
+
+    void helloAnnouncesFeatures()
+    {
+        Client c;
+        c.ws.open(QUrl(m_server->baseUrl() + QStringLiteral("/ws")));
+        const QJsonObject hello = c.take(QStringLiteral("hello"));
+        QCOMPARE(hello.value(QStringLiteral("protocol")).toInt(), 1);
+        const QJsonArray features = hello.value(QStringLiteral("features")).toArray();
+        QVERIFY(features.contains(QStringLiteral("worklist")));
+        QVERIFY(features.contains(QStringLiteral("reports")));
+    }
+
+    void forceStatesAndLogout()
+    {
+        Client *agent =
+            loggedIn(QStringLiteral("agent"), QStringLiteral("a1"), QStringLiteral("pw1"));
+        Client *boss = loggedIn(QStringLiteral("supervisor"), QStringLiteral("boss"),
+                                QStringLiteral("pwboss"));
+        QCOMPARE(boss->code(req(QStringLiteral("supervisor.setAgentState"),
+                                P({{QStringLiteral("agent"), QStringLiteral("a1")},
+                                   {QStringLiteral("state"), QStringLiteral("ready")}}))),
+                 QStringLiteral("ok"));
+        QJsonObject ev = agent->take([](const QJsonObject &o) {
+            return typeOf(o) == QLatin1String("agent.state") &&
+                   o.value(QStringLiteral("state")) == QLatin1String("ready");
+        });
+        QCOMPARE(ev.value(QStringLiteral("agent")).toString(), QStringLiteral("a1"));
+        // The supervisor sees the change too.
+        QVERIFY(!boss->take([](const QJsonObject &o) {
+                         return typeOf(o) == QLatin1String("agent.state") &&
+                                o.value(QStringLiteral("state")) == QLatin1String("ready");
+                     })
+                     .isEmpty());
+
+        // Without a reason the server names the supervisor.
+        QCOMPARE(boss->code(req(QStringLiteral("supervisor.setAgentState"),
+                                P({{QStringLiteral("agent"), QStringLiteral("a1")},
+                                   {QStringLiteral("state"), QStringLiteral("not_ready")}}))),
+                 QStringLiteral("ok"));
+        ev = agent->take([](const QJsonObject &o) {
+            return typeOf(o) == QLatin1String("agent.state") &&
+                   o.value(QStringLiteral("state")) == QLatin1String("not_ready");
+        });
+        QCOMPARE(ev.value(QStringLiteral("reason")).toString(), QStringLiteral("supervisor"));
+        QCOMPARE(boss->code(req(QStringLiteral("supervisor.setAgentState"),
+                                P({{QStringLiteral("agent"), QStringLiteral("a1")},
+                                   {QStringLiteral("state"), QStringLiteral("not_ready")},
+                                   {QStringLiteral("reason"), QStringLiteral("break")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(boss->code(req(QStringLiteral("supervisor.setAgentState"),
+                                P({{QStringLiteral("agent"), QStringLiteral("nobody")},
+                                   {QStringLiteral("state"), QStringLiteral("ready")}}))),
+                 QStringLiteral("not_found"));
+        // Agents may not do it.
+        QCOMPARE(agent->code(req(QStringLiteral("supervisor.logoutAgent"),
+                                 P({{QStringLiteral("agent"), QStringLiteral("a1")}}))),
+                 QStringLiteral("forbidden"));
+
+        QCOMPARE(boss->code(req(QStringLiteral("supervisor.logoutAgent"),
+                                P({{QStringLiteral("agent"), QStringLiteral("a1")}}))),
+                 QStringLiteral("ok"));
+        ev = agent->take([](const QJsonObject &o) {
+            return typeOf(o) == QLatin1String("agent.state") &&
+                   o.value(QStringLiteral("state")) == QLatin1String("logged_out");
+        });
+        QVERIFY(!ev.isEmpty());
+        QCOMPARE(m_server->engine().agent(QStringLiteral("a1")).state,
+                 engine::AgentState::LoggedOut);
+        // The session ended: the agent's connection must log in again.
+        QCOMPARE(agent->code(req(QStringLiteral("agent.setState"),
+                                 P({{QStringLiteral("state"), QStringLiteral("ready")}}))),
+                 QStringLiteral("not_authenticated"));
+        QCOMPARE(typeOf(agent->login(QStringLiteral("agent"), QStringLiteral("a1"),
+                                     QStringLiteral("pw1"))),
+                 QStringLiteral("ok"));
+    }
+
+    void broadcastReachesAgentsAndWallboards()
+    {
+        Client *agent =
+            loggedIn(QStringLiteral("agent"), QStringLiteral("a2"), QStringLiteral("pw2"));
+        Client *tv =
+            loggedIn(QStringLiteral("wallboard"), QStringLiteral("tv1"), QStringLiteral("pwtv"));
+        Client *gw =
+            loggedIn(QStringLiteral("gateway"), QStringLiteral("pbx"), QStringLiteral("pwpbx"));
+        Client *boss = loggedIn(QStringLiteral("supervisor"), QStringLiteral("boss"),
+                                QStringLiteral("pwboss"));
+        QCOMPARE(boss->code(
+                     req(QStringLiteral("broadcast"),
+                         P({{QStringLiteral("text"), QStringLiteral("Storm warning: expect calls")},
+                            {QStringLiteral("severity"), QStringLiteral("alert")}}))),
+                 QStringLiteral("ok"));
+        for (Client *c : {agent, tv}) {
+            const QJsonObject m = c->take(QStringLiteral("message"));
+            QCOMPARE(m.value(QStringLiteral("text")).toString(),
+                     QStringLiteral("Storm warning: expect calls"));
+            QCOMPARE(m.value(QStringLiteral("severity")).toString(), QStringLiteral("alert"));
+            QCOMPARE(m.value(QStringLiteral("from")).toString(), QStringLiteral("boss"));
+        }
+        QVERIFY(!gw->has(QStringLiteral("message"))); // gateways have no screen
+        QCOMPARE(tv->code(req(QStringLiteral("broadcast"),
+                              P({{QStringLiteral("text"), QStringLiteral("x")}}))),
+                 QStringLiteral("forbidden"));
+    }
+
+    void worklistClaimedExactlyOnce()
+    {
+        Client *gw =
+            loggedIn(QStringLiteral("gateway"), QStringLiteral("pbx"), QStringLiteral("pwpbx"));
+        Client *a1 = loggedIn(QStringLiteral("agent"), QStringLiteral("a1"), QStringLiteral("pw1"));
+        Client *boss = loggedIn(QStringLiteral("supervisor"), QStringLiteral("boss"),
+                                QStringLiteral("pwboss"));
+        QCOMPARE(arrive(gw, QStringLiteral("call-7"), QStringLiteral("support")),
+                 QStringLiteral("call-7"));
+        // Nobody is ready: the caller waits, then hangs up. Short or not, it is listed.
+        QCOMPARE(gw->code(req(QStringLiteral("gw.hangup"),
+                              P({{QStringLiteral("call"), QStringLiteral("call-7")},
+                                 {QStringLiteral("side"), QStringLiteral("caller")}}))),
+                 QStringLiteral("ok"));
+        const QJsonObject update = boss->take(QStringLiteral("worklist.update"));
+        const QJsonObject entry = update.value(QStringLiteral("entry")).toObject();
+        QCOMPARE(entry.value(QStringLiteral("id")).toString(), QStringLiteral("call-7#1"));
+        QCOMPARE(entry.value(QStringLiteral("queue")).toString(), QStringLiteral("support"));
+        QCOMPARE(entry.value(QStringLiteral("caller"))
+                     .toObject()
+                     .value(QStringLiteral("number"))
+                     .toString(),
+                 QStringLiteral("+4930999"));
+        QCOMPARE(entry.value(QStringLiteral("short")).toBool(), true);
+        QVERIFY(entry.value(QStringLiteral("doneBy")).isNull());
+        QVERIFY(!a1->take(QStringLiteral("worklist.update")).isEmpty());
+
+        const QJsonObject list = a1->request(req(QStringLiteral("worklist.list")));
+        QCOMPARE(list.value(QStringLiteral("entries")).toArray().size(), 1);
+
+        // Two people click at the same time: both requests are on the wire before either
+        // reply; exactly one wins.
+        const qint64 idAgent =
+            a1->send(req(QStringLiteral("worklist.done"),
+                         P({{QStringLiteral("entry"), QStringLiteral("call-7#1")}})));
+        const qint64 idBoss =
+            boss->send(req(QStringLiteral("worklist.done"),
+                           P({{QStringLiteral("entry"), QStringLiteral("call-7#1")}})));
+        const QJsonObject r1 = a1->reply(idAgent);
+        const QJsonObject r2 = boss->reply(idBoss);
+        QStringList outcomes{typeOf(r1), typeOf(r2)};
+        outcomes.sort();
+        QCOMPARE(outcomes, (QStringList{QStringLiteral("error"), QStringLiteral("ok")}));
+        const QJsonObject loser = typeOf(r1) == QLatin1String("error") ? r1 : r2;
+        QCOMPARE(loser.value(QStringLiteral("code")).toString(), QStringLiteral("conflict"));
+        const QString winner =
+            typeOf(r1) == QLatin1String("ok") ? QStringLiteral("a1") : QStringLiteral("boss");
+        const QJsonObject done = boss->take([](const QJsonObject &o) {
+            return typeOf(o) == QLatin1String("worklist.update") &&
+                   !o.value(QStringLiteral("entry"))
+                        .toObject()
+                        .value(QStringLiteral("doneBy"))
+                        .isNull();
+        });
+        QCOMPARE(done.value(QStringLiteral("entry"))
+                     .toObject()
+                     .value(QStringLiteral("doneBy"))
+                     .toString(),
+                 winner);
+        QCOMPARE(a1->code(req(QStringLiteral("worklist.done"),
+                              P({{QStringLiteral("entry"), QStringLiteral("nope#1")}}))),
+                 QStringLiteral("not_found"));
+
+        // The call back: an outbound call, counted as a call back of the queue, not as an
+        // inbound answer.
+        QCOMPARE(a1->code(req(QStringLiteral("call.dial"),
+                              P({{QStringLiteral("number"), QStringLiteral("+4930999")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(
+            a1->code(req(QStringLiteral("stats.subscribe"),
+                         P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}}))),
+            QStringLiteral("ok"));
+        const QJsonObject stats = a1->take(QStringLiteral("stats"));
+        const QJsonObject today = stats.value(QStringLiteral("queues"))
+                                      .toArray()
+                                      .first()
+                                      .toObject()
+                                      .value(QStringLiteral("today"))
+                                      .toObject();
+        QCOMPARE(today.value(QStringLiteral("callbacks")).toInt(), 1);
+        QCOMPARE(today.value(QStringLiteral("answered")).toInt(), 0);
+        QCOMPARE(today.value(QStringLiteral("offered")).toInt(), 1);
+        QCOMPARE(today.value(QStringLiteral("shortAbandoned")).toInt(), 1);
+
+        // Restart: the entry and who called back survive.
+        m_clients.clear();
+        server::Config cfg = m_server->config();
+        server::ServerOptions o;
+        o.dataDir = m_dir->path();
+        o.listen = QStringLiteral("127.0.0.1:0");
+        m_server.reset();
+        m_server = std::make_unique<server::Server>(cfg, o);
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        Client *boss2 = loggedIn(QStringLiteral("supervisor"), QStringLiteral("boss"),
+                                 QStringLiteral("pwboss"));
+        const QJsonArray entries = boss2->request(req(QStringLiteral("worklist.list")))
+                                       .value(QStringLiteral("entries"))
+                                       .toArray();
+        QCOMPARE(entries.size(), 1);
+        QCOMPARE(entries.first().toObject().value(QStringLiteral("doneBy")).toString(), winner);
+        QCOMPARE(boss2->code(req(QStringLiteral("worklist.done"),
+                                 P({{QStringLiteral("entry"), QStringLiteral("call-7#1")}}))),
+                 QStringLiteral("conflict"));
+    }
+
+    void reportEqualsLiveStatistics()
+    {
+        Client *gw =
+            loggedIn(QStringLiteral("gateway"), QStringLiteral("pbx"), QStringLiteral("pwpbx"));
+        Client *a2 = loggedIn(QStringLiteral("agent"), QStringLiteral("a2"), QStringLiteral("pw2"));
+        Client *boss = loggedIn(QStringLiteral("supervisor"), QStringLiteral("boss"),
+                                QStringLiteral("pwboss"));
+        QCOMPARE(a2->code(req(QStringLiteral("agent.setState"),
+                              P({{QStringLiteral("state"), QStringLiteral("ready")}}))),
+                 QStringLiteral("ok"));
+        arrive(gw, QStringLiteral("r1"), QStringLiteral("support"));
+        QVERIFY(!a2->take(QStringLiteral("call.offer")).isEmpty());
+        QCOMPARE(a2->code(req(QStringLiteral("call.accept"),
+                              P({{QStringLiteral("call"), QStringLiteral("r1")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(a2->code(req(QStringLiteral("call.hangup"),
+                              P({{QStringLiteral("call"), QStringLiteral("r1")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(a2->code(req(QStringLiteral("agent.endWrapUp"),
+                              P({{QStringLiteral("disposition"), QStringLiteral("solved")}}))),
+                 QStringLiteral("ok"));
+        arrive(gw, QStringLiteral("r2"), QStringLiteral("sales")); // nobody in sales: abandoned
+        QCOMPARE(gw->code(req(QStringLiteral("gw.hangup"),
+                              P({{QStringLiteral("call"), QStringLiteral("r2")},
+                                 {QStringLiteral("side"), QStringLiteral("caller")}}))),
+                 QStringLiteral("ok"));
+
+        const QJsonObject report =
+            boss->request(req(QStringLiteral("report.get"),
+                              P({{QStringLiteral("from"),
+                                  QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate)},
+                                 {QStringLiteral("to"),
+                                  QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate)}})));
+        QCOMPARE(typeOf(report), QStringLiteral("ok"));
+        const QJsonArray rows = report.value(QStringLiteral("queues")).toArray();
+        QCOMPARE(rows.size(), 2);
+        for (const QJsonValue &v : rows) {
+            const QJsonObject row = v.toObject();
+            const engine::QueueToday live =
+                m_server->engine().queueStats(row.value(QStringLiteral("queue")).toString()).today;
+            QCOMPARE(row.value(QStringLiteral("offered")).toInt(), int(live.offered));
+            QCOMPARE(row.value(QStringLiteral("answered")).toInt(), int(live.answered));
+            QCOMPARE(row.value(QStringLiteral("abandoned")).toInt() +
+                         row.value(QStringLiteral("shortAbandoned")).toInt(),
+                     int(live.abandoned + live.shortAbandoned));
+            const QJsonValue asa = row.value(QStringLiteral("asaMs"));
+            QCOMPARE(asa.isNull(), !live.asaMs.has_value());
+            if (live.asaMs)
+                QCOMPARE(asa.toDouble(), *live.asaMs);
+        }
+        QVERIFY(report.value(QStringLiteral("queuesCsv"))
+                    .toString()
+                    .startsWith(QStringLiteral("day,hour,queue,")));
+        QCOMPARE(a2->code(req(QStringLiteral("report.get"),
+                              P({{QStringLiteral("from"), QStringLiteral("2026-01-01")},
+                                 {QStringLiteral("to"), QStringLiteral("2026-01-02")}}))),
+                 QStringLiteral("forbidden"));
+    }
+
+    void supervisorSeesWaitingCalls()
+    {
+        Client *gw =
+            loggedIn(QStringLiteral("gateway"), QStringLiteral("pbx"), QStringLiteral("pwpbx"));
+        Client *boss = loggedIn(QStringLiteral("supervisor"), QStringLiteral("boss"),
+                                QStringLiteral("pwboss"));
+        Client *tv =
+            loggedIn(QStringLiteral("wallboard"), QStringLiteral("tv1"), QStringLiteral("pwtv"));
+        QCOMPARE(boss->code(req(QStringLiteral("stats.subscribe"),
+                                P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(tv->code(req(QStringLiteral("stats.subscribe"),
+                              P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
+                 QStringLiteral("ok"));
+        boss->take(QStringLiteral("stats"));
+        tv->take(QStringLiteral("stats"));
+        arrive(gw, QStringLiteral("w1"), QStringLiteral("sales"));
+        const QJsonObject s = boss->take([](const QJsonObject &o) {
+            return typeOf(o) == QLatin1String("stats") &&
+                   !o.value(QStringLiteral("calls")).toArray().isEmpty();
+        });
+        const QJsonObject call = s.value(QStringLiteral("calls")).toArray().first().toObject();
+        QCOMPARE(call.value(QStringLiteral("id")).toString(), QStringLiteral("w1"));
+        QCOMPARE(call.value(QStringLiteral("queue")).toString(), QStringLiteral("sales"));
+        // Wallboards get the contract's stats only.
+        const QJsonObject ts = tv->take(QStringLiteral("stats"));
+        QVERIFY(!ts.contains(QStringLiteral("calls")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSupervisor)
+#include "tst_supervisor.moc"
