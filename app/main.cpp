@@ -41,8 +41,8 @@ bool hasArg(int argc, char **argv, const char *name)
 
 bool displayAvailable()
 {
-    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
-        || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
+           qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
 }
 
 } // namespace
@@ -50,8 +50,8 @@ bool displayAvailable()
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
-    if (argc < 2 || std::strcmp(mode, "-h") == 0 || std::strcmp(mode, "--help") == 0
-        || std::strcmp(mode, "help") == 0) {
+    if (argc < 2 || std::strcmp(mode, "-h") == 0 || std::strcmp(mode, "--help") == 0 ||
+        std::strcmp(mode, "help") == 0) {
         printTopLevelHelp();
         return argc < 2 ? 1 : 0;
     }
@@ -67,8 +67,8 @@ int main(int argc, char **argv)
         return acdesk::runReportMode(app);
     }
     const bool serverLike = std::strcmp(mode, "server") == 0 || std::strcmp(mode, "demo") == 0;
-    bool headless = hasArg(argc, argv, "--headless")
-        || hasArg(argc, argv, "--help") || hasArg(argc, argv, "-h");
+    bool headless = hasArg(argc, argv, "--headless") || hasArg(argc, argv, "--help") ||
+                    hasArg(argc, argv, "-h");
 #ifndef ACDESK_WITH_GUI
     headless = true;
 #endif

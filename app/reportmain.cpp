@@ -21,27 +21,32 @@ int runReportMode(QCoreApplication &app)
     parser.setApplicationDescription(QCoreApplication::translate(
         "main", "Day and range reports from a server's stored call records."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("report"), QCoreApplication::translate("main", "mode"));
-    const QCommandLineOption from(QStringLiteral("from"),
-                                  QCoreApplication::translate("main", "First day (YYYY-MM-DD), default today."),
-                                  QStringLiteral("DATE"));
-    const QCommandLineOption to(QStringLiteral("to"),
-                                QCoreApplication::translate("main", "Last day (YYYY-MM-DD), default FROM."),
-                                QStringLiteral("DATE"));
+    parser.addPositionalArgument(QStringLiteral("report"),
+                                 QCoreApplication::translate("main", "mode"));
+    const QCommandLineOption from(
+        QStringLiteral("from"),
+        QCoreApplication::translate("main", "First day (YYYY-MM-DD), default today."),
+        QStringLiteral("DATE"));
+    const QCommandLineOption to(
+        QStringLiteral("to"),
+        QCoreApplication::translate("main", "Last day (YYYY-MM-DD), default FROM."),
+        QStringLiteral("DATE"));
     const QCommandLineOption format(QStringLiteral("format"),
                                     QCoreApplication::translate("main", "csv (default)."),
                                     QStringLiteral("FORMAT"), QStringLiteral("csv"));
-    const QCommandLineOption what(QStringLiteral("what"),
-                                  QCoreApplication::translate("main", "queues (default) or agents."),
-                                  QStringLiteral("WHAT"), QStringLiteral("queues"));
+    const QCommandLineOption what(
+        QStringLiteral("what"), QCoreApplication::translate("main", "queues (default) or agents."),
+        QStringLiteral("WHAT"), QStringLiteral("queues"));
     const QCommandLineOption hourly(QStringLiteral("hourly"),
                                     QCoreApplication::translate("main", "Add a row per hour."));
-    const QCommandLineOption data(QStringLiteral("data"),
-                                  QCoreApplication::translate("main", "Data directory of the server."),
-                                  QStringLiteral("DIR"));
-    const QCommandLineOption config(QStringLiteral("config"),
-                                    QCoreApplication::translate("main", "The server's config file (queues, time zone)."),
-                                    QStringLiteral("FILE"));
+    const QCommandLineOption data(
+        QStringLiteral("data"),
+        QCoreApplication::translate("main", "Data directory of the server."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption config(
+        QStringLiteral("config"),
+        QCoreApplication::translate("main", "The server's config file (queues, time zone)."),
+        QStringLiteral("FILE"));
     parser.addOptions({from, to, format, what, hourly, data, config});
     parser.process(app);
 
@@ -56,14 +61,16 @@ int runReportMode(QCoreApplication &app)
     }
     const QTimeZone tz(cfg.engine.timeZone.toUtf8());
     const QDate today = QDateTime::currentDateTime().toTimeZone(tz).date();
-    const QDate first = parser.isSet(from) ? QDate::fromString(parser.value(from), Qt::ISODate) : today;
+    const QDate first =
+        parser.isSet(from) ? QDate::fromString(parser.value(from), Qt::ISODate) : today;
     const QDate last = parser.isSet(to) ? QDate::fromString(parser.value(to), Qt::ISODate) : first;
     if (!first.isValid() || !last.isValid() || last < first) {
         std::fprintf(stderr, "acdesk report: --from/--to must be dates YYYY-MM-DD, from <= to\n");
         return 2;
     }
-    if (parser.value(format) != QLatin1String("csv")
-        || (parser.value(what) != QLatin1String("queues") && parser.value(what) != QLatin1String("agents"))) {
+    if (parser.value(format) != QLatin1String("csv") ||
+        (parser.value(what) != QLatin1String("queues") &&
+         parser.value(what) != QLatin1String("agents"))) {
         std::fprintf(stderr, "acdesk report: --format csv, --what queues|agents\n");
         return 2;
     }
@@ -80,12 +87,12 @@ int runReportMode(QCoreApplication &app)
         std::fprintf(stderr, "acdesk report: %s\n", qPrintable(error));
         return 1;
     }
-    const server::Report report = server::buildReport(storage, cfg.engine, first, last,
-                                                      parser.isSet(hourly),
-                                                      QDateTime::currentMSecsSinceEpoch());
+    const server::Report report =
+        server::buildReport(storage, cfg.engine, first, last, parser.isSet(hourly),
+                            QDateTime::currentMSecsSinceEpoch());
     const QByteArray csv = parser.value(what) == QLatin1String("agents")
-        ? server::agentReportCsv(report)
-        : server::queueReportCsv(report);
+                               ? server::agentReportCsv(report)
+                               : server::queueReportCsv(report);
     std::fwrite(csv.constData(), 1, size_t(csv.size()), stdout);
     return 0;
 }

@@ -15,8 +15,8 @@
 #include <QStandardPaths>
 
 #include <csignal>
-#include <memory>
 #include <cstdio>
+#include <memory>
 #include <unistd.h>
 
 namespace acdesk {
@@ -57,9 +57,8 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
     const bool demo = mode == QLatin1String("demo");
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        demo ? QCoreApplication::translate("main",
-                                           "Acdesk demo: a server with simulated calls and "
-                                           "agents, plus an agent and a wallboard window.")
+        demo ? QCoreApplication::translate("main", "Acdesk demo: a server with simulated calls and "
+                                                   "agents, plus an agent and a wallboard window.")
              : QCoreApplication::translate("main", "Acdesk ACD server (WebSocket API v1)."));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -105,15 +104,15 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
         QStringLiteral("N"));
     const QCommandLineOption log(
         QStringLiteral("log"),
-        QCoreApplication::translate("main",
-                                    "Logging rules, e.g. \"acdesk.*.debug=true\" (see "
-                                    "QLoggingCategory)."),
+        QCoreApplication::translate("main", "Logging rules, e.g. \"acdesk.*.debug=true\" (see "
+                                            "QLoggingCategory)."),
         QStringLiteral("RULES"));
     parser.addOptions({config, data, listen, tlsCert, tlsKey, headlessOpt, simulate, simAgents,
                        simPatience, simTalk, simSeed, log});
     parser.process(app);
     if (parser.isSet(log))
-        QLoggingCategory::setFilterRules(parser.value(log).replace(QLatin1Char(';'), QLatin1Char('\n')));
+        QLoggingCategory::setFilterRules(
+            parser.value(log).replace(QLatin1Char(';'), QLatin1Char('\n')));
 
     server::Config cfg;
     if (parser.isSet(config)) {

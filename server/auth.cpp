@@ -51,9 +51,9 @@ bool isHash(const QString &encoded)
 {
     const QStringList parts = encoded.split(QLatin1Char('$'));
     bool ok = false;
-    return parts.size() == 4 && parts[0] == QLatin1String("pbkdf2-sha256")
-        && parts[1].toInt(&ok) > 0 && ok && parts[1].toInt() <= 10'000'000 && !parts[2].isEmpty()
-        && QByteArray::fromBase64(parts[3].toLatin1()).size() == KeyBytes;
+    return parts.size() == 4 && parts[0] == QLatin1String("pbkdf2-sha256") &&
+           parts[1].toInt(&ok) > 0 && ok && parts[1].toInt() <= 10'000'000 && !parts[2].isEmpty() &&
+           QByteArray::fromBase64(parts[3].toLatin1()).size() == KeyBytes;
 }
 
 bool verify(const QString &plain, const QString &encoded)
@@ -72,8 +72,8 @@ namespace token {
 
 QString generate()
 {
-    return QString::fromLatin1(randomBytes(32).toBase64(QByteArray::Base64UrlEncoding
-                                                        | QByteArray::OmitTrailingEquals));
+    return QString::fromLatin1(
+        randomBytes(32).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 QByteArray digest(const QString &tokenText)

@@ -158,7 +158,8 @@ QList<Label> readLabels(Reader &r, const QJsonObject &root, const QString &key)
         l.code = r.identifier(o, QStringLiteral("code"), p);
         l.label = r.string(o, QStringLiteral("label"), p, false, l.code);
         if (seen.contains(l.code))
-            r.fail(p + QStringLiteral(".code"), QStringLiteral("duplicate code \"%1\"").arg(l.code));
+            r.fail(p + QStringLiteral(".code"),
+                   QStringLiteral("duplicate code \"%1\"").arg(l.code));
         seen.insert(l.code);
         out.append(l);
     }
@@ -225,23 +226,23 @@ void readQueues(Reader &r, const QJsonObject &root, Config *c)
                    QStringLiteral("unknown strategy \"%1\"").arg(strategy));
         const double day = 86400;
         q.slSeconds = int(r.number(o, QStringLiteral("slSeconds"), p, q.slSeconds, 0, day));
-        q.shortAbandonSeconds = int(r.number(o, QStringLiteral("shortAbandonSeconds"), p,
-                                             q.shortAbandonSeconds, 0, day));
+        q.shortAbandonSeconds = int(
+            r.number(o, QStringLiteral("shortAbandonSeconds"), p, q.shortAbandonSeconds, 0, day));
         q.wrapUpSeconds =
             int(r.number(o, QStringLiteral("wrapUpSeconds"), p, q.wrapUpSeconds, 0, day));
-        q.offerTimeoutSeconds = int(r.number(o, QStringLiteral("offerTimeoutSeconds"), p,
-                                             q.offerTimeoutSeconds, 1, day));
+        q.offerTimeoutSeconds = int(
+            r.number(o, QStringLiteral("offerTimeoutSeconds"), p, q.offerTimeoutSeconds, 1, day));
         q.maxWaitSeconds =
             int(r.number(o, QStringLiteral("maxWaitSeconds"), p, q.maxWaitSeconds, 0, day));
         q.overflowTo = r.string(o, QStringLiteral("overflowTo"), p, false);
         q.requiredSkills = r.skills(o, QStringLiteral("requiredSkills"), p);
         const QJsonValue reject = o.value(QStringLiteral("rejectSetsNotReady"));
         if (!reject.isUndefined() && !reject.isBool())
-            r.fail(p + QStringLiteral(".rejectSetsNotReady"), QStringLiteral("must be true or false"));
+            r.fail(p + QStringLiteral(".rejectSetsNotReady"),
+                   QStringLiteral("must be true or false"));
         q.rejectSetsNotReady = reject.toBool(true);
         const QString joinEmpty =
-            r.string(o, QStringLiteral("joinEmpty"), p, false,
-                     engine::joinEmptyName(q.joinEmpty));
+            r.string(o, QStringLiteral("joinEmpty"), p, false, engine::joinEmptyName(q.joinEmpty));
         if (const auto j = engine::joinEmptyFromName(joinEmpty))
             q.joinEmpty = *j;
         else
@@ -388,7 +389,8 @@ void readServer(Reader &r, const QJsonObject &root, Config *c)
     const QJsonArray origins = r.array(s, QStringLiteral("allowedOrigins"), p);
     for (qsizetype i = 0; i < origins.size(); ++i) {
         if (!origins[i].isString())
-            r.fail(at(p + QStringLiteral(".allowedOrigins"), i), QStringLiteral("must be a string"));
+            r.fail(at(p + QStringLiteral(".allowedOrigins"), i),
+                   QStringLiteral("must be a string"));
         c->allowedOrigins.append(origins[i].toString());
     }
     c->retentionDays =
@@ -404,15 +406,13 @@ void readServer(Reader &r, const QJsonObject &root, Config *c)
                 QStringLiteral("requestsPerSecond"), QStringLiteral("requestBurst"),
                 QStringLiteral("tokenIdleHours"), QStringLiteral("maxConnections")});
     Limits &lim = c->limits;
-    lim.maxMessageBytes = qint64(
-        r.number(l, QStringLiteral("maxMessageBytes"), lp, double(lim.maxMessageBytes), 1024,
-                 16 * 1024 * 1024));
-    lim.loginTimeoutSeconds = int(r.number(l, QStringLiteral("loginTimeoutSeconds"), lp,
-                                           lim.loginTimeoutSeconds, 1, 3600));
+    lim.maxMessageBytes = qint64(r.number(l, QStringLiteral("maxMessageBytes"), lp,
+                                          double(lim.maxMessageBytes), 1024, 16 * 1024 * 1024));
+    lim.loginTimeoutSeconds = int(
+        r.number(l, QStringLiteral("loginTimeoutSeconds"), lp, lim.loginTimeoutSeconds, 1, 3600));
     lim.graceSeconds =
         int(r.number(l, QStringLiteral("graceSeconds"), lp, lim.graceSeconds, 0, 86400));
-    lim.pingSeconds =
-        int(r.number(l, QStringLiteral("pingSeconds"), lp, lim.pingSeconds, 1, 3600));
+    lim.pingSeconds = int(r.number(l, QStringLiteral("pingSeconds"), lp, lim.pingSeconds, 1, 3600));
     lim.requestsPerSecond = r.number(l, QStringLiteral("requestsPerSecond"), lp,
                                      lim.requestsPerSecond, 1, 100000, false);
     lim.requestBurst =
@@ -469,8 +469,8 @@ ConfigResult parseConfig(const QByteArray &json, const QString &fileName)
                 QStringLiteral("dispositions"), QStringLiteral("server")});
     Config c;
     c.sourceFile = fileName;
-    c.engine.timeZone = r.string(root, QStringLiteral("timeZone"), QStringLiteral("$"), false,
-                                 c.engine.timeZone);
+    c.engine.timeZone =
+        r.string(root, QStringLiteral("timeZone"), QStringLiteral("$"), false, c.engine.timeZone);
     if (!r.failed() && !QTimeZone(c.engine.timeZone.toUtf8()).isValid())
         r.fail(QStringLiteral("$.timeZone"),
                QStringLiteral("unknown time zone \"%1\"").arg(c.engine.timeZone));
@@ -503,7 +503,8 @@ ConfigResult parseConfig(const QByteArray &json, const QString &fileName)
         if (o.contains(QStringLiteral("priority")))
             h.priority = int(r.number(o, QStringLiteral("priority"), p, 0, -1000, 1000));
         if (!r.failed() && !queueIds.contains(h.queue))
-            r.fail(p + QStringLiteral(".queue"), QStringLiteral("unknown queue \"%1\"").arg(h.queue));
+            r.fail(p + QStringLiteral(".queue"),
+                   QStringLiteral("unknown queue \"%1\"").arg(h.queue));
         if (!r.failed() && numbers.contains(h.number))
             r.fail(p + QStringLiteral(".number"),
                    QStringLiteral("duplicate number \"%1\"").arg(h.number));

@@ -17,9 +17,9 @@ struct Connection
     quint64 serial = 0; // identifies the connection in callbacks that may outlive it
     QString address;
     bool authenticated = false;
-    bool loginPending = false;       // a password check is running on the thread pool
-    QList<QByteArray> heldMessages;  // arrived while the check ran; handled after it, in order
-    QString role;                    // "agent", "supervisor", "wallboard", "gateway"
+    bool loginPending = false;      // a password check is running on the thread pool
+    QList<QByteArray> heldMessages; // arrived while the check ran; handled after it, in order
+    QString role;                   // "agent", "supervisor", "wallboard", "gateway"
     QString user;
     QString name;
     QByteArray tokenDigest;

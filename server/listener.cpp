@@ -88,8 +88,7 @@ bool headerHasToken(const QByteArray &value, const QByteArray &token)
 
 Listener::Listener(QObject *parent)
     : QObject(parent)
-{
-}
+{}
 
 Listener::~Listener() = default;
 
@@ -228,16 +227,17 @@ void Listener::onReadable(QTcpSocket *socket)
         answerHttp(socket, {400, "text/plain; charset=utf-8", "bad request\n"});
         return;
     }
-    const bool upgrade = headerHasToken(head->headers.value("connection"), "upgrade")
-        && head->headers.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
+    const bool upgrade =
+        headerHasToken(head->headers.value("connection"), "upgrade") &&
+        head->headers.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
     if (upgrade) {
         if (head->path != "/ws") {
             answerHttp(socket, {404, "text/plain; charset=utf-8", "WebSocket endpoint is /ws\n"});
             return;
         }
         const QByteArray origin = head->headers.value("origin");
-        if (!origin.isEmpty() && !m_options.allowedOrigins.isEmpty()
-            && !m_options.allowedOrigins.contains(QString::fromUtf8(origin))) {
+        if (!origin.isEmpty() && !m_options.allowedOrigins.isEmpty() &&
+            !m_options.allowedOrigins.contains(QString::fromUtf8(origin))) {
             qCInfo(lcListener) << "refused WebSocket from origin" << origin;
             answerHttp(socket, {403, "text/plain; charset=utf-8", "origin not allowed\n"});
             return;
@@ -263,11 +263,12 @@ void Listener::answerHttp(QTcpSocket *socket, const HttpResponse &response, bool
 {
     socket->setProperty("acdeskHandedOver", false);
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' '
-        + reasonPhrase(response.status) + "\r\nContent-Type: " + response.contentType
-        + "\r\nContent-Length: " + QByteArray::number(response.body.size())
-        + "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: "
-          "close\r\n\r\n";
+    QByteArray out =
+        "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) +
+        "\r\nContent-Type: " + response.contentType +
+        "\r\nContent-Length: " + QByteArray::number(response.body.size()) +
+        "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: "
+        "close\r\n\r\n";
     if (!head)
         out += response.body;
     socket->write(out);

@@ -32,8 +32,8 @@ QByteArray csvField(const QString &s)
 
 } // namespace
 
-Report buildReport(const Storage &storage, const engine::EngineConfig &config, QDate from,
-                   QDate to, bool hourly, qint64 nowMs)
+Report buildReport(const Storage &storage, const engine::EngineConfig &config, QDate from, QDate to,
+                   bool hourly, qint64 nowMs)
 {
     Report report;
     report.from = from;
@@ -56,7 +56,8 @@ Report buildReport(const Storage &storage, const engine::EngineConfig &config, Q
         const engine::QueueConfig *q = queues.value(leg.queue);
         if (!q)
             continue; // a queue removed from the config since: its legs have no SL target
-        const engine::QueueDay c = engine::legContribution(leg, q->slSeconds, q->shortAbandonSeconds);
+        const engine::QueueDay c =
+            engine::legContribution(leg, q->slSeconds, q->shortAbandonSeconds);
         sums[{local.date(), -1, leg.queue}].add(c);
         if (hourly)
             sums[{local.date(), local.time().hour(), leg.queue}].add(c);
@@ -126,14 +127,14 @@ QByteArray queueReportCsv(const Report &report)
                      "overflowed,serviceLevel,asaMs,ahtMs,abandonRate,reachability,longestWaitMs\n";
     for (const QueueReportRow &r : report.queues) {
         const engine::QueueToday &f = r.figures;
-        out += r.day.toString(Qt::ISODate).toUtf8() + ','
-            + (r.hour < 0 ? QByteArray("all") : QByteArray::number(r.hour)) + ',' + csvField(r.queue)
-            + ',' + QByteArray::number(f.offered) + ',' + QByteArray::number(f.answered) + ','
-            + QByteArray::number(f.abandoned) + ',' + QByteArray::number(f.shortAbandoned) + ','
-            + QByteArray::number(f.answeredInSl) + ',' + QByteArray::number(f.overflowed) + ','
-            + number(f.serviceLevel) + ',' + number(f.asaMs) + ',' + number(f.ahtMs) + ','
-            + number(f.abandonRate) + ',' + number(f.reachability) + ','
-            + QByteArray::number(f.longestWaitMs) + '\n';
+        out += r.day.toString(Qt::ISODate).toUtf8() + ',' +
+               (r.hour < 0 ? QByteArray("all") : QByteArray::number(r.hour)) + ',' +
+               csvField(r.queue) + ',' + QByteArray::number(f.offered) + ',' +
+               QByteArray::number(f.answered) + ',' + QByteArray::number(f.abandoned) + ',' +
+               QByteArray::number(f.shortAbandoned) + ',' + QByteArray::number(f.answeredInSl) +
+               ',' + QByteArray::number(f.overflowed) + ',' + number(f.serviceLevel) + ',' +
+               number(f.asaMs) + ',' + number(f.ahtMs) + ',' + number(f.abandonRate) + ',' +
+               number(f.reachability) + ',' + QByteArray::number(f.longestWaitMs) + '\n';
     }
     return out;
 }
@@ -151,10 +152,10 @@ QByteArray agentReportCsv(const Report &report)
         out += ",notReady:" + csvField(reason);
     out += '\n';
     for (const AgentReportRow &r : report.agents) {
-        out += r.day.toString(Qt::ISODate).toUtf8() + ',' + csvField(r.agent) + ','
-            + QByteArray::number(r.loggedInMs) + ',' + QByteArray::number(r.readyMs) + ','
-            + QByteArray::number(r.talkMs) + ',' + QByteArray::number(r.wrapUpMs) + ','
-            + QByteArray::number(r.notReadyMs) + ',' + QByteArray::number(r.callsHandled);
+        out += r.day.toString(Qt::ISODate).toUtf8() + ',' + csvField(r.agent) + ',' +
+               QByteArray::number(r.loggedInMs) + ',' + QByteArray::number(r.readyMs) + ',' +
+               QByteArray::number(r.talkMs) + ',' + QByteArray::number(r.wrapUpMs) + ',' +
+               QByteArray::number(r.notReadyMs) + ',' + QByteArray::number(r.callsHandled);
         for (const QString &reason : qAsConst(reasons))
             out += ',' + QByteArray::number(r.notReadyByReasonMs.value(reason));
         out += '\n';

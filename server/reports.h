@@ -51,8 +51,8 @@ struct Report
  * state log, with the same legContribution()/summarize() the live statistics use, so a
  * day's report equals that day's `today` figures exactly.
  */
-Report buildReport(const Storage &storage, const engine::EngineConfig &config, QDate from,
-                   QDate to, bool hourly, qint64 nowMs);
+Report buildReport(const Storage &storage, const engine::EngineConfig &config, QDate from, QDate to,
+                   bool hourly, qint64 nowMs);
 /** @brief The queue rows as CSV (header line first). */
 QByteArray queueReportCsv(const Report &report);
 /** @brief The agent rows as CSV (header line first). */

@@ -59,7 +59,7 @@ ErrorCode fromEngine(engine::ErrorKind k)
     return ErrorCode::Internal;
 }
 
-template <typename T>
+template<typename T>
 const T *requestAs(const std::variant<proto::Request, proto::DecodeError> &decoded)
 {
     if (const auto *r = std::get_if<proto::Request>(&decoded))
@@ -110,8 +110,8 @@ quint16 Server::port() const
 QString Server::listenAddress() const
 {
     const bool v6 = m_host.contains(QLatin1Char(':'));
-    return (v6 ? QLatin1Char('[') + m_host + QLatin1Char(']') : m_host) + QLatin1Char(':')
-        + QString::number(port());
+    return (v6 ? QLatin1Char('[') + m_host + QLatin1Char(']') : m_host) + QLatin1Char(':') +
+           QString::number(port());
 }
 
 QString Server::baseUrl() const
@@ -122,8 +122,7 @@ QString Server::baseUrl() const
     else if (host.contains(QLatin1Char(':')))
         host = QLatin1Char('[') + host + QLatin1Char(']');
     return QStringLiteral("%1://%2:%3")
-        .arg(m_listener && m_listener->isTls() ? QStringLiteral("wss") : QStringLiteral("ws"),
-             host)
+        .arg(m_listener && m_listener->isTls() ? QStringLiteral("wss") : QStringLiteral("ws"), host)
         .arg(port());
 }
 
@@ -289,9 +288,8 @@ void Server::onNewConnection(QWebSocket *socket)
         closeConnection(c, QWebSocketProtocol::CloseCodeDatatypeNotSupported,
                         QStringLiteral("binary frames are not supported"));
     });
-    connect(socket, &QWebSocket::pong, this, [c](quint64, const QByteArray &) {
-        c->unansweredPings = 0;
-    });
+    connect(socket, &QWebSocket::pong, this,
+            [c](quint64, const QByteArray &) { c->unansweredPings = 0; });
     connect(socket, &QWebSocket::disconnected, this, [this, c] { onDisconnected(c); });
 
     proto::Hello hello;
@@ -299,7 +297,9 @@ void Server::onNewConnection(QWebSocket *socket)
     hello.time = m_clock->nowMs();
     QJsonObject helloJson = hello.toJson();
     // Additions beyond the contract are announced; the protocol number stays 1.
-    helloJson.insert(QStringLiteral("features"), QJsonArray{QStringLiteral("worklist"), QStringLiteral("reports"), QStringLiteral("waitingCalls")});
+    helloJson.insert(QStringLiteral("features"),
+                     QJsonArray{QStringLiteral("worklist"), QStringLiteral("reports"),
+                                QStringLiteral("waitingCalls")});
     sendRaw(c, QJsonDocument(helloJson).toJson(QJsonDocument::Compact));
 }
 
@@ -365,8 +365,8 @@ bool Server::takeRateToken(Connection *c)
 {
     const qint64 now = m_clock->nowMs();
     const Limits &l = m_config.limits;
-    c->tokens = qMin<double>(l.requestBurst,
-                             c->tokens + double(now - c->refilledAtMs) * l.requestsPerSecond / 1000.0);
+    c->tokens = qMin<double>(l.requestBurst, c->tokens + double(now - c->refilledAtMs) *
+                                                             l.requestsPerSecond / 1000.0);
     c->refilledAtMs = now;
     // A client above the rate still gets a request through whenever a token trickles in;
     // it is "over the limit" until it has gone a second without being refused.
@@ -438,8 +438,8 @@ void Server::dispatch(Connection *c, const proto::Envelope &env)
     if (c->authenticated) {
         const auto role = proto::fromString<proto::Role>(c->role);
         if (!role || !proto::roleMayUse(*role, env.type)) {
-            const bool again = env.type == QLatin1String("login")
-                || env.type == QLatin1String("resume");
+            const bool again =
+                env.type == QLatin1String("login") || env.type == QLatin1String("resume");
             replyError(c, env.id, code(again ? ErrorCode::InvalidState : ErrorCode::Forbidden),
                        again ? QStringLiteral("already logged in; log out first")
                              : QStringLiteral("role %1 may not use %2").arg(c->role, env.type));
@@ -461,8 +461,8 @@ void Server::dispatch(Connection *c, const proto::Envelope &env)
     }
 
     // Idempotency: a keyed request seen before in this session is answered from memory.
-    const bool keyed = !env.key.isEmpty() && proto::isMutatingRequestType(env.type)
-        && !c->tokenDigest.isEmpty();
+    const bool keyed =
+        !env.key.isEmpty() && proto::isMutatingRequestType(env.type) && !c->tokenDigest.isEmpty();
     if (keyed) {
         const auto session = m_keyedReplies.constFind(c->tokenDigest);
         if (session != m_keyedReplies.cend()) {
@@ -481,11 +481,13 @@ void Server::dispatch(Connection *c, const proto::Envelope &env)
     const auto &request = std::get<proto::Request>(decoded);
     if (env.type == QLatin1String("logout"))
         handleLogout(c, env);
-    else if (env.type.startsWith(QLatin1String("agent.")) || env.type.startsWith(QLatin1String("call.")))
+    else if (env.type.startsWith(QLatin1String("agent.")) ||
+             env.type.startsWith(QLatin1String("call.")))
         handleAgentCommand(c, env, request);
     else if (env.type.startsWith(QLatin1String("stats.")))
         handleStats(c, env, request);
-    else if (env.type.startsWith(QLatin1String("supervisor.")) || env.type == QLatin1String("broadcast"))
+    else if (env.type.startsWith(QLatin1String("supervisor.")) ||
+             env.type == QLatin1String("broadcast"))
         handleSupervisor(c, env, request);
     else if (env.type.startsWith(QLatin1String("gw.")))
         handleGateway(c, env, request);
@@ -508,9 +510,9 @@ void Server::handleLogin(Connection *c, const proto::Envelope &env, const proto:
     const qint64 wait = qMax(m_throttle->users.retryAfterMs(userKey, now),
                              m_throttle->addresses.retryAfterMs(c->address, now));
     if (wait > 0) {
-        replyError(c, env.id, code(ErrorCode::RateLimited),
-                   QStringLiteral("too many failed logins; try again in %1 s")
-                       .arg((wait + 999) / 1000));
+        replyError(
+            c, env.id, code(ErrorCode::RateLimited),
+            QStringLiteral("too many failed logins; try again in %1 s").arg((wait + 999) / 1000));
         return;
     }
     // An unknown user costs the same as a wrong password, so timing does not tell
@@ -527,7 +529,8 @@ void Server::handleLogin(Connection *c, const proto::Envelope &env, const proto:
     QThreadPool::globalInstance()->start([=] {
         const bool ok = password::verify(secret, hash) && known;
         QMetaObject::invokeMethod(
-            self, [=] {
+            self,
+            [=] {
                 if (!self)
                     return;
                 Connection *conn = m_bySerial.value(serial);
@@ -573,8 +576,8 @@ void Server::handleResume(Connection *c, const proto::Envelope &env, const QStri
     for (const Connection *other : qAsConst(m_connections))
         inUse = inUse || (other->authenticated && other->tokenDigest == digest);
     const qint64 idleMs = qint64(m_config.limits.tokenIdleHours) * 3600 * 1000;
-    if (!stored || (!inUse && stored->lastUsedMs + idleMs < now)
-        || !m_credentials.contains(stored->role + QLatin1Char('/') + stored->user)) {
+    if (!stored || (!inUse && stored->lastUsedMs + idleMs < now) ||
+        !m_credentials.contains(stored->role + QLatin1Char('/') + stored->user)) {
         replyError(c, env.id, code(ErrorCode::AuthFailed),
                    QStringLiteral("unknown or expired token; log in again"));
         return;
@@ -654,8 +657,8 @@ void Server::reply(Connection *c, const proto::Envelope &env, QJsonObject fields
     proto::OkReply ok{QJsonValue(QJsonValue::Undefined), std::move(fields)};
     QJsonObject json = ok.toJson();
     if (m_capture.active)
-        m_keyedReplies[m_capture.digest].insert(
-            m_capture.key, {json, m_clock->nowMs() + KeyedReplyTtlMs});
+        m_keyedReplies[m_capture.digest].insert(m_capture.key,
+                                                {json, m_clock->nowMs() + KeyedReplyTtlMs});
     if (!env.hasId())
         return; // no id, no ok (contract section 2)
     json.insert(QStringLiteral("re"), env.id);
@@ -670,8 +673,8 @@ void Server::replyError(Connection *c, const QJsonValue &id, const QString &erro
                      {QStringLiteral("code"), errorCode},
                      {QStringLiteral("message"), message}};
     if (m_capture.active)
-        m_keyedReplies[m_capture.digest].insert(
-            m_capture.key, {json, m_clock->nowMs() + KeyedReplyTtlMs});
+        m_keyedReplies[m_capture.digest].insert(m_capture.key,
+                                                {json, m_clock->nowMs() + KeyedReplyTtlMs});
     if (!id.isUndefined())
         json.insert(QStringLiteral("re"), id);
     sendRaw(c, QJsonDocument(json).toJson(QJsonDocument::Compact));

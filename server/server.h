@@ -35,9 +35,9 @@ struct Connection;
 /** @brief Command-line settings that win over the config file. */
 struct ServerOptions
 {
-    QString dataDir;     // empty: the user's data directory
-    QString listen;      // empty: the config's, else 0.0.0.0:8080
-    QString tlsCert;     // empty: the config's
+    QString dataDir; // empty: the user's data directory
+    QString listen;  // empty: the config's, else 0.0.0.0:8080
+    QString tlsCert; // empty: the config's
     QString tlsKey;
     double simulateCallsPerHour = 0;
     int simAgents = 0;
@@ -91,8 +91,8 @@ private:
     void dispatch(Connection *c, const proto::Envelope &env);
     void handleLogin(Connection *c, const proto::Envelope &env, const proto::LoginRequest &req);
     void handleResume(Connection *c, const proto::Envelope &env, const QString &token);
-    void attach(Connection *c, const proto::Envelope &env, const QString &role,
-                const QString &user, const QString &station, const QString &token);
+    void attach(Connection *c, const proto::Envelope &env, const QString &role, const QString &user,
+                const QString &station, const QString &token);
     void releaseHeld(Connection *c);
     void handleLogout(Connection *c, const proto::Envelope &env);
     void onDisconnected(Connection *c);
@@ -127,8 +127,7 @@ private:
     bool ownedCall(Connection *c, const proto::Envelope &env, const QString &callId);
     void handleAgentCommand(Connection *c, const proto::Envelope &env,
                             const proto::Request &request);
-    void handleSupervisor(Connection *c, const proto::Envelope &env,
-                          const proto::Request &request);
+    void handleSupervisor(Connection *c, const proto::Envelope &env, const proto::Request &request);
     void handleGateway(Connection *c, const proto::Envelope &env, const proto::Request &request);
     void handleStats(Connection *c, const proto::Envelope &env, const proto::Request &request);
 
@@ -176,8 +175,8 @@ private:
     QHash<quint64, Connection *> m_bySerial; // survives a connection only while it lives
     quint64 m_connectionSerial = 0;
     QHash<QString, Connection *> m_agentConnection; // agent id -> the one holding it
-    QHash<QString, QString> m_credentials;           // "role/user" -> hash
-    QHash<QString, QString> m_names;                 // "role/user" -> display name
+    QHash<QString, QString> m_credentials;          // "role/user" -> hash
+    QHash<QString, QString> m_names;                // "role/user" -> display name
     QHash<QString, StateLogEntry> m_lastLogged;
     QSet<QString> m_dirtyQueues;
     QMap<QString, WorklistEntry> m_worklist;

@@ -39,7 +39,7 @@ QString code(engine::ErrorKind k)
     return engine::errorKindName(k);
 }
 
-template <typename T>
+template<typename T>
 const T *as(const proto::Request &r)
 {
     return std::get_if<T>(&r);
@@ -63,8 +63,8 @@ bool hasLabel(const QList<Label> &labels, const QString &codeText)
 // only its codes, plus "supervisor" for supervisors, who may name it explicitly.
 bool reasonAllowed(const QList<Label> &reasons, const QString &codeText, bool supervisor)
 {
-    return reasons.isEmpty() || hasLabel(reasons, codeText)
-        || (supervisor && codeText == QLatin1String("supervisor"));
+    return reasons.isEmpty() || hasLabel(reasons, codeText) ||
+           (supervisor && codeText == QLatin1String("supervisor"));
 }
 
 } // namespace
@@ -111,8 +111,8 @@ void Server::dispatchEngineEvents(Connection *skip)
             StateLogEntry entry{as->agent, engine::agentStateName(as->state), as->reason,
                                 as->sinceMs};
             const StateLogEntry &last = m_lastLogged[as->agent];
-            if (last.state != entry.state || last.reason != entry.reason
-                || last.sinceMs != entry.sinceMs) {
+            if (last.state != entry.state || last.reason != entry.reason ||
+                last.sinceMs != entry.sinceMs) {
                 m_storage->logState(entry);
                 m_lastLogged[as->agent] = entry;
             }
@@ -160,7 +160,8 @@ void Server::dispatchEngineEvents(Connection *skip)
                     sendEventBody(c, body);
         } else if (const auto *x = std::get_if<engine::CallEnded>(&e)) {
             if (Connection *c = m_agentConnection.value(x->agent); c && c != skip) {
-                const auto cause = proto::fromString<proto::EndCause>(engine::endCauseName(x->cause));
+                const auto cause =
+                    proto::fromString<proto::EndCause>(engine::endCauseName(x->cause));
                 sendEvent(c, proto::CallEndedEvent{0, toProto(x->call),
                                                    cause.value_or(proto::EndCause::CallerHangup)}
                                  .toJson());
@@ -171,8 +172,8 @@ void Server::dispatchEngineEvents(Connection *skip)
             sendTelephony(*t);
         } else if (const auto *w = std::get_if<engine::WatchdogRepaired>(&e)) {
             ++m_watchdogRepairs;
-            qCWarning(lcServer) << "watchdog repaired agent" << w->agent << "call" << w->call
-                                << ":" << w->description;
+            qCWarning(lcServer) << "watchdog repaired agent" << w->agent << "call" << w->call << ":"
+                                << w->description;
         }
     }
     if (m_simulator)
@@ -393,10 +394,11 @@ void Server::handleAgentCommand(Connection *c, const proto::Envelope &env,
     engine::Engine &e = *m_engine;
     const QString &me = c->user;
     if (const auto *st = as<proto::AgentSetStateRequest>(request)) {
-        if (st->state == proto::AgentState::NotReady
-            && !reasonAllowed(m_config.reasons, st->reason, false)) {
-            replyError(c, env.id, code(ErrorCode::BadRequest),
-                       QStringLiteral("field \"reason\": unknown reason code \"%1\"").arg(st->reason));
+        if (st->state == proto::AgentState::NotReady &&
+            !reasonAllowed(m_config.reasons, st->reason, false)) {
+            replyError(
+                c, env.id, code(ErrorCode::BadRequest),
+                QStringLiteral("field \"reason\": unknown reason code \"%1\"").arg(st->reason));
             return;
         }
         answer(c, env, e.setState(me, toEngine(st->state), st->reason));
@@ -427,9 +429,10 @@ void Server::handleAgentCommand(Connection *c, const proto::Envelope &env,
     } else if (const auto *t = as<proto::CallTransferRequest>(request)) {
         engine::TransferTarget target;
         target.value = t->to.value;
-        target.kind = t->to.kind == proto::TransferKind::Queue   ? engine::TransferTarget::Kind::Queue
-            : t->to.kind == proto::TransferKind::Agent           ? engine::TransferTarget::Kind::Agent
-                                                                 : engine::TransferTarget::Kind::Number;
+        target.kind = t->to.kind == proto::TransferKind::Queue ? engine::TransferTarget::Kind::Queue
+                      : t->to.kind == proto::TransferKind::Agent
+                          ? engine::TransferTarget::Kind::Agent
+                          : engine::TransferTarget::Kind::Number;
         answer(c, env, e.transfer(me, t->call, target));
     } else if (const auto *dl = as<proto::CallDialRequest>(request)) {
         const engine::Result r = e.dial(me, dl->number);
@@ -441,10 +444,11 @@ void Server::handleSupervisor(Connection *c, const proto::Envelope &env,
                               const proto::Request &request)
 {
     if (const auto *s = as<proto::SupervisorSetAgentStateRequest>(request)) {
-        if (s->state == proto::AgentState::NotReady && !s->reason.isEmpty()
-            && !reasonAllowed(m_config.reasons, s->reason, true)) {
-            replyError(c, env.id, code(ErrorCode::BadRequest),
-                       QStringLiteral("field \"reason\": unknown reason code \"%1\"").arg(s->reason));
+        if (s->state == proto::AgentState::NotReady && !s->reason.isEmpty() &&
+            !reasonAllowed(m_config.reasons, s->reason, true)) {
+            replyError(
+                c, env.id, code(ErrorCode::BadRequest),
+                QStringLiteral("field \"reason\": unknown reason code \"%1\"").arg(s->reason));
             return;
         }
         answer(c, env, m_engine->forceState(s->agent, toEngine(s->state), s->reason));
@@ -464,8 +468,7 @@ void Server::handleSupervisor(Connection *c, const proto::Envelope &env,
     }
 }
 
-void Server::handleGateway(Connection *c, const proto::Envelope &env,
-                           const proto::Request &request)
+void Server::handleGateway(Connection *c, const proto::Envelope &env, const proto::Request &request)
 {
     if (const auto *a = as<proto::GwArriveRequest>(request)) {
         engine::Arrival arrival;
@@ -511,8 +514,8 @@ bool Server::ownedCall(Connection *c, const proto::Envelope &env, const QString 
 void Server::updateWorklist(const engine::CallRecord &leg)
 {
     // Callers who hung up before an answer, queued or while ringing.
-    if (leg.kind != engine::LegKind::Queue || leg.answeredAtMs > 0
-        || leg.cause != engine::EndCause::CallerHangup)
+    if (leg.kind != engine::LegKind::Queue || leg.answeredAtMs > 0 ||
+        leg.cause != engine::EndCause::CallerHangup)
         return;
     const QString id = leg.callId + QLatin1Char('#') + QString::number(leg.leg);
     if (m_worklist.contains(id))
@@ -539,8 +542,8 @@ void Server::restoreWorklist()
     m_worklist.clear();
     for (const engine::CallRecord &leg :
          m_storage->legs(dayStart, dayStart + 2LL * 24 * 3600 * 1000)) {
-        if (leg.kind != engine::LegKind::Queue || leg.answeredAtMs > 0
-            || leg.cause != engine::EndCause::CallerHangup)
+        if (leg.kind != engine::LegKind::Queue || leg.answeredAtMs > 0 ||
+            leg.cause != engine::EndCause::CallerHangup)
             continue;
         WorklistEntry e;
         e.id = leg.callId + QLatin1Char('#') + QString::number(leg.leg);
@@ -568,8 +571,10 @@ QJsonObject Server::worklistJson(const WorklistEntry &e) const
 {
     return {{QStringLiteral("id"), e.id},
             {QStringLiteral("queue"), e.queue},
-            {QStringLiteral("caller"), QJsonObject{{QStringLiteral("number"), e.number},
-                                                   {QStringLiteral("name"), e.name.isEmpty() ? QJsonValue() : QJsonValue(e.name)}}},
+            {QStringLiteral("caller"),
+             QJsonObject{
+                 {QStringLiteral("number"), e.number},
+                 {QStringLiteral("name"), e.name.isEmpty() ? QJsonValue() : QJsonValue(e.name)}}},
             {QStringLiteral("abandonedAt"), proto::formatTime(e.abandonedAtMs)},
             {QStringLiteral("waitedMs"), double(e.waitMs)},
             {QStringLiteral("short"), e.shortAbandon},
@@ -580,12 +585,12 @@ QJsonObject Server::worklistJson(const WorklistEntry &e) const
 
 void Server::sendWorklistUpdate(const WorklistEntry &e)
 {
-    const QByteArray body = proto::encodeEventBody(
-        {{QStringLiteral("type"), QStringLiteral("worklist.update")},
-         {QStringLiteral("entry"), worklistJson(e)}});
+    const QByteArray body =
+        proto::encodeEventBody({{QStringLiteral("type"), QStringLiteral("worklist.update")},
+                                {QStringLiteral("entry"), worklistJson(e)}});
     for (Connection *c : qAsConst(m_connections))
-        if (c->authenticated
-            && (c->role == QLatin1String("supervisor") || c->role == QLatin1String("agent")))
+        if (c->authenticated &&
+            (c->role == QLatin1String("supervisor") || c->role == QLatin1String("agent")))
             sendEventBody(c, body);
 }
 
@@ -605,34 +610,37 @@ QJsonObject Server::addCallbacks(QJsonObject stats) const
 
 QJsonObject Server::reportJson(const proto::ReportGetRequest &req) const
 {
-    const Report report = buildReport(*m_storage, m_engine->config(), req.from, req.to,
-                                      req.hourly, m_clock->nowMs());
-    auto opt = [](const std::optional<double> &v) { return v ? QJsonValue(*v) : QJsonValue(); };
+    const Report report =
+        buildReport(*m_storage, m_engine->config(), req.from, req.to, req.hourly, m_clock->nowMs());
+    auto opt = [](const std::optional<double> &v) {
+        return v ? QJsonValue(*v) : QJsonValue();
+    };
     QJsonArray queues;
     for (const QueueReportRow &r : report.queues) {
         const engine::QueueToday &f = r.figures;
-        queues.append(QJsonObject{
-            {QStringLiteral("day"), r.day.toString(Qt::ISODate)},
-            {QStringLiteral("hour"), r.hour < 0 ? QJsonValue() : QJsonValue(r.hour)},
-            {QStringLiteral("queue"), r.queue},
-            {QStringLiteral("offered"), double(f.offered)},
-            {QStringLiteral("answered"), double(f.answered)},
-            {QStringLiteral("abandoned"), double(f.abandoned)},
-            {QStringLiteral("shortAbandoned"), double(f.shortAbandoned)},
-            {QStringLiteral("answeredInSl"), double(f.answeredInSl)},
-            {QStringLiteral("overflowed"), double(f.overflowed)},
-            {QStringLiteral("serviceLevel"), opt(f.serviceLevel)},
-            {QStringLiteral("asaMs"), opt(f.asaMs)},
-            {QStringLiteral("ahtMs"), opt(f.ahtMs)},
-            {QStringLiteral("abandonRate"), opt(f.abandonRate)},
-            {QStringLiteral("reachability"), opt(f.reachability)},
-            {QStringLiteral("longestWaitMs"), double(f.longestWaitMs)}});
+        queues.append(
+            QJsonObject{{QStringLiteral("day"), r.day.toString(Qt::ISODate)},
+                        {QStringLiteral("hour"), r.hour < 0 ? QJsonValue() : QJsonValue(r.hour)},
+                        {QStringLiteral("queue"), r.queue},
+                        {QStringLiteral("offered"), double(f.offered)},
+                        {QStringLiteral("answered"), double(f.answered)},
+                        {QStringLiteral("abandoned"), double(f.abandoned)},
+                        {QStringLiteral("shortAbandoned"), double(f.shortAbandoned)},
+                        {QStringLiteral("answeredInSl"), double(f.answeredInSl)},
+                        {QStringLiteral("overflowed"), double(f.overflowed)},
+                        {QStringLiteral("serviceLevel"), opt(f.serviceLevel)},
+                        {QStringLiteral("asaMs"), opt(f.asaMs)},
+                        {QStringLiteral("ahtMs"), opt(f.ahtMs)},
+                        {QStringLiteral("abandonRate"), opt(f.abandonRate)},
+                        {QStringLiteral("reachability"), opt(f.reachability)},
+                        {QStringLiteral("longestWaitMs"), double(f.longestWaitMs)}});
     }
     QJsonArray agents;
     for (const AgentReportRow &r : report.agents) {
         QJsonObject byReason;
         for (auto it = r.notReadyByReasonMs.cbegin(); it != r.notReadyByReasonMs.cend(); ++it)
-            byReason.insert(it.key().isEmpty() ? QStringLiteral("-") : it.key(), double(it.value()));
+            byReason.insert(it.key().isEmpty() ? QStringLiteral("-") : it.key(),
+                            double(it.value()));
         agents.append(QJsonObject{{QStringLiteral("day"), r.day.toString(Qt::ISODate)},
                                   {QStringLiteral("agent"), r.agent},
                                   {QStringLiteral("loggedInMs"), double(r.loggedInMs)},
@@ -692,11 +700,11 @@ HttpResponse Server::http(const QByteArray &target)
     const QString path = url.path();
     if (path == QLatin1String("/healthz")) {
         const bool healthy = m_storage && m_storage->healthy();
-        const QJsonObject body{
-            {QStringLiteral("status"), healthy ? QStringLiteral("ok") : QStringLiteral("unavailable")},
-            {QStringLiteral("version"), QStringLiteral(ACDESK_VERSION)},
-            {QStringLiteral("uptimeSeconds"), double(m_uptime.elapsed() / 1000)},
-            {QStringLiteral("connections"), int(m_connections.size())}};
+        const QJsonObject body{{QStringLiteral("status"),
+                                healthy ? QStringLiteral("ok") : QStringLiteral("unavailable")},
+                               {QStringLiteral("version"), QStringLiteral(ACDESK_VERSION)},
+                               {QStringLiteral("uptimeSeconds"), double(m_uptime.elapsed() / 1000)},
+                               {QStringLiteral("connections"), int(m_connections.size())}};
         return {healthy ? 200 : 503, "application/json",
                 QJsonDocument(body).toJson(QJsonDocument::Compact) + '\n'};
     }
@@ -714,8 +722,8 @@ QByteArray Server::metricsText() const
 {
     QByteArray out;
     auto metric = [&out](const char *name, const char *type, const char *help) {
-        out += QByteArray("# HELP acdesk_") + name + ' ' + help + "\n# TYPE acdesk_" + name + ' '
-            + type + '\n';
+        out += QByteArray("# HELP acdesk_") + name + ' ' + help + "\n# TYPE acdesk_" + name + ' ' +
+               type + '\n';
     };
     auto value = [&out](const char *name, const QByteArray &labels, double v) {
         out += QByteArray("acdesk_") + name + labels + ' ' + QByteArray::number(v, 'g', 15) + '\n';
@@ -731,9 +739,9 @@ QByteArray Server::metricsText() const
     for (const engine::AgentInfo &a : m_engine->agents())
         ++byState[a.state];
     metric("agents", "gauge", "Agents by state.");
-    for (auto s : {engine::AgentState::LoggedOut, engine::AgentState::NotReady,
-                   engine::AgentState::Ready, engine::AgentState::Ringing,
-                   engine::AgentState::OnCall, engine::AgentState::WrapUp})
+    for (auto s :
+         {engine::AgentState::LoggedOut, engine::AgentState::NotReady, engine::AgentState::Ready,
+          engine::AgentState::Ringing, engine::AgentState::OnCall, engine::AgentState::WrapUp})
         value("agents", "{state=\"" + engine::agentStateName(s).toUtf8() + "\"}", byState.value(s));
     const std::vector<engine::QueueStats> stats = m_engine->allQueueStats();
     metric("calls_waiting", "gauge", "Calls waiting per queue.");
@@ -744,7 +752,8 @@ QByteArray Server::metricsText() const
         value("calls_offered_today", "{queue=\"" + q.id.toUtf8() + "\"}", double(q.today.offered));
     metric("calls_answered_today", "counter", "Calls answered in each queue today.");
     for (const engine::QueueStats &q : stats)
-        value("calls_answered_today", "{queue=\"" + q.id.toUtf8() + "\"}", double(q.today.answered));
+        value("calls_answered_today", "{queue=\"" + q.id.toUtf8() + "\"}",
+              double(q.today.answered));
     metric("calls_abandoned_today", "counter", "Calls abandoned in each queue today.");
     for (const engine::QueueStats &q : stats)
         value("calls_abandoned_today", "{queue=\"" + q.id.toUtf8() + "\"}",

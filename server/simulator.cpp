@@ -13,14 +13,14 @@ namespace acdesk::server {
 
 namespace {
 
-const char *const FirstNames[] = {"Jonas", "Mia",   "Lukas", "Hannah", "Elias",  "Lea",
-                                  "Noah",  "Emma",  "Paul",  "Sofia",  "Felix",  "Lina",
-                                  "Maximilian", "Marie", "Ben", "Emilia", "Leon", "Clara"};
+const char *const FirstNames[] = {"Jonas",      "Mia",   "Lukas", "Hannah", "Elias", "Lea",
+                                  "Noah",       "Emma",  "Paul",  "Sofia",  "Felix", "Lina",
+                                  "Maximilian", "Marie", "Ben",   "Emilia", "Leon",  "Clara"};
 const char *const LastNames[] = {"Müller", "Schmidt", "Schneider", "Fischer", "Weber",
                                  "Meyer",  "Wagner",  "Becker",    "Schulz",  "Hoffmann",
                                  "Koch",   "Richter", "Klein",     "Wolf",    "Neumann"};
 
-template <typename T, size_t N>
+template<typename T, size_t N>
 constexpr int count(const T (&)[N])
 {
     return int(N);
@@ -127,10 +127,11 @@ void Simulator::arrive()
     else
         a.queue = cfg.queues[m_rng.bounded(int(cfg.queues.size()))].id;
     a.callerNumber = QStringLiteral("+4930%1").arg(m_rng.bounded(1000000, 9999999));
-    a.callerName = QStringLiteral("%1 %2").arg(
-        QString::fromUtf8(FirstNames[m_rng.bounded(count(FirstNames))]),
-        QString::fromUtf8(LastNames[m_rng.bounded(count(LastNames))]));
-    a.data.insert(QStringLiteral("customer"), QStringLiteral("K-%1").arg(m_rng.bounded(10000, 99999)));
+    a.callerName =
+        QStringLiteral("%1 %2").arg(QString::fromUtf8(FirstNames[m_rng.bounded(count(FirstNames))]),
+                                    QString::fromUtf8(LastNames[m_rng.bounded(count(LastNames))]));
+    a.data.insert(QStringLiteral("customer"),
+                  QStringLiteral("K-%1").arg(m_rng.bounded(10000, 99999)));
     const engine::Result r = e.arrive(a);
     if (!r.ok())
         return;
@@ -156,15 +157,15 @@ void Simulator::onEngineEvents(const std::vector<engine::Event> &events)
             });
         } else if (const auto *u = std::get_if<engine::CallUpdated>(&ev)) {
             const engine::Call &c = u->call;
-            if (c.origin != QLatin1String(Origin) || c.state != engine::CallState::Connected
-                || m_answered.contains(c.id))
+            if (c.origin != QLatin1String(Origin) || c.state != engine::CallState::Connected ||
+                m_answered.contains(c.id))
                 continue;
             m_answered.insert(c.id);
             // Log-normal talk time with the configured mean (sigma 0.5), like real calls.
             const double sigma = 0.5;
             const double mu = std::log(m_server->m_options.simTalkSeconds) - sigma * sigma / 2;
-            const double z = std::sqrt(-2 * std::log(1 - m_rng.generateDouble()))
-                * std::cos(2 * M_PI * m_rng.generateDouble());
+            const double z = std::sqrt(-2 * std::log(1 - m_rng.generateDouble())) *
+                             std::cos(2 * M_PI * m_rng.generateDouble());
             const QString call = c.id;
             const QString agent = c.agent;
             const bool callerEnds = m_rng.bounded(2) == 0;
@@ -185,16 +186,17 @@ void Simulator::onEngineEvents(const std::vector<engine::Event> &events)
             const engine::EngineConfig &cfg = m_server->engine().config();
             if (s->state == engine::AgentState::WrapUp && m_rng.bounded(3) != 0) {
                 const QList<Label> &dispositions = m_server->config().dispositions;
-                const QString disposition = dispositions.isEmpty()
-                    ? QString()
-                    : dispositions[m_rng.bounded(int(dispositions.size()))].code;
+                const QString disposition =
+                    dispositions.isEmpty()
+                        ? QString()
+                        : dispositions[m_rng.bounded(int(dispositions.size()))].code;
                 later(uniform(2, 8), [this, agent, disposition] {
-                    if (drives(agent)
-                        && m_server->engine().agent(agent).state == engine::AgentState::WrapUp)
+                    if (drives(agent) &&
+                        m_server->engine().agent(agent).state == engine::AgentState::WrapUp)
                         m_server->engine().endWrapUp(agent, disposition);
                 });
-            } else if (s->state == engine::AgentState::Ready && !s->pendingState
-                       && !cfg.reasons.isEmpty() && m_rng.bounded(20) == 0) {
+            } else if (s->state == engine::AgentState::Ready && !s->pendingState &&
+                       !cfg.reasons.isEmpty() && m_rng.bounded(20) == 0) {
                 const QString reason = cfg.reasons[m_rng.bounded(int(cfg.reasons.size()))];
                 later(uniform(5, 30), [this, agent, reason] {
                     if (drives(agent))
@@ -203,8 +205,8 @@ void Simulator::onEngineEvents(const std::vector<engine::Event> &events)
             } else if (s->state == engine::AgentState::NotReady) {
                 // Back from a break, or from a missed offer.
                 later(uniform(20, 120), [this, agent] {
-                    if (drives(agent)
-                        && m_server->engine().agent(agent).state == engine::AgentState::NotReady)
+                    if (drives(agent) &&
+                        m_server->engine().agent(agent).state == engine::AgentState::NotReady)
                         m_server->engine().setState(agent, engine::AgentState::Ready);
                 });
             }

@@ -53,8 +53,7 @@ QVariant timeOrNull(qint64 ms)
 
 Storage::Storage()
     : m_connection(QStringLiteral("acdesk-%1").arg(++s_connectionCounter))
-{
-}
+{}
 
 Storage::~Storage()
 {
@@ -96,9 +95,9 @@ bool Storage::open(const QString &dir, QString *error)
         return false;
     }
     QString e;
-    if (!exec(QStringLiteral("PRAGMA journal_mode=WAL"), &e)
-        || !exec(QStringLiteral("PRAGMA synchronous=FULL"), &e)
-        || !exec(QStringLiteral("PRAGMA foreign_keys=ON"), &e) || !migrate(&e)) {
+    if (!exec(QStringLiteral("PRAGMA journal_mode=WAL"), &e) ||
+        !exec(QStringLiteral("PRAGMA synchronous=FULL"), &e) ||
+        !exec(QStringLiteral("PRAGMA foreign_keys=ON"), &e) || !migrate(&e)) {
         *error = QStringLiteral("database %1: %2").arg(db.databaseName(), e);
         return false;
     }
@@ -235,8 +234,8 @@ std::vector<engine::CallRecord> Storage::legs(qint64 fromMs, qint64 toMs) const
         r.kind = engine::legKindFromName(q.value(2).toString()).value_or(engine::LegKind::Queue);
         r.queue = q.value(3).toString();
         r.direction = q.value(4).toString() == QLatin1String("outbound")
-            ? engine::Direction::Outbound
-            : engine::Direction::Inbound;
+                          ? engine::Direction::Outbound
+                          : engine::Direction::Inbound;
         r.callerNumber = q.value(5).toString();
         r.callerName = q.value(6).toString();
         r.hotlineNumber = q.value(7).toString();
@@ -289,11 +288,10 @@ std::vector<StateLogEntry> Storage::stateLog(qint64 fromMs, qint64 toMs) const
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
     // The state each agent was in when the range began, then every change inside it.
-    q.prepare(QStringLiteral(
-        "SELECT agent, state, reason, since FROM agent_states WHERE id IN "
-        "(SELECT MAX(id) FROM agent_states WHERE since < ? GROUP BY agent) "
-        "UNION ALL SELECT agent, state, reason, since FROM agent_states "
-        "WHERE since >= ? AND since < ? ORDER BY since"));
+    q.prepare(QStringLiteral("SELECT agent, state, reason, since FROM agent_states WHERE id IN "
+                             "(SELECT MAX(id) FROM agent_states WHERE since < ? GROUP BY agent) "
+                             "UNION ALL SELECT agent, state, reason, since FROM agent_states "
+                             "WHERE since >= ? AND since < ? ORDER BY since"));
     q.addBindValue(fromMs);
     q.addBindValue(fromMs);
     q.addBindValue(toMs);

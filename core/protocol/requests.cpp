@@ -482,7 +482,8 @@ std::variant<ReportGetRequest, DecodeError> ReportGetRequest::fromJson(const QJs
         q.hourly = r.optionalBoolean(QLatin1String("hourly")).value_or(false);
         // A bounded range keeps one request from scanning years of records.
         if (!r.failed() && (q.to < q.from || q.from.daysTo(q.to) > 366))
-            r.fail(QLatin1String("to"), QStringLiteral("must be on or after from, at most 366 days later"));
+            r.fail(QLatin1String("to"),
+                   QStringLiteral("must be on or after from, at most 366 days later"));
         return q;
     });
 }

@@ -364,14 +364,14 @@ struct GwHangupRequest
 };
 
 /** @brief Any request of the contract. */
-using Request = std::variant<LoginRequest, ResumeRequest, LogoutRequest, AgentSetStateRequest,
-                             AgentEndWrapUpRequest, CallAcceptRequest, CallRejectRequest,
-                             CallHangupRequest, CallHoldRequest, CallResumeRequest, CallMuteRequest,
-                             CallUnmuteRequest, CallDtmfRequest, CallTransferRequest,
-                             CallDialRequest, StatsSubscribeRequest, StatsUnsubscribeRequest,
-                             SupervisorSetAgentStateRequest, SupervisorLogoutAgentRequest,
-                             BroadcastRequest, GwArriveRequest, GwAnsweredRequest, GwHangupRequest,
-                             WorklistListRequest, WorklistDoneRequest, ReportGetRequest>;
+using Request =
+    std::variant<LoginRequest, ResumeRequest, LogoutRequest, AgentSetStateRequest,
+                 AgentEndWrapUpRequest, CallAcceptRequest, CallRejectRequest, CallHangupRequest,
+                 CallHoldRequest, CallResumeRequest, CallMuteRequest, CallUnmuteRequest,
+                 CallDtmfRequest, CallTransferRequest, CallDialRequest, StatsSubscribeRequest,
+                 StatsUnsubscribeRequest, SupervisorSetAgentStateRequest,
+                 SupervisorLogoutAgentRequest, BroadcastRequest, GwArriveRequest, GwAnsweredRequest,
+                 GwHangupRequest, WorklistListRequest, WorklistDoneRequest, ReportGetRequest>;
 
 /**
  * @brief Step 3: decodes the parameters of an envelope into a typed request. unknown_type for
