@@ -8,9 +8,12 @@
 #include <QGuiApplication>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QProcess>
 #include <QQmlApplicationEngine>
 #include <QQmlComponent>
 #include <QQuickWindow>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTimer>
 #include <QTranslator>
 
@@ -64,8 +67,26 @@ void armScreenshots()
             std::printf("screenshot %s (%s)\n", qPrintable(file), qPrintable(qw->title()));
         }
         std::fflush(stdout);
-        QCoreApplication::quit();
+        // exit(), not quit(): quit() first asks every window to close, and a kiosk
+        // wallboard refuses (it closes only through its quit keys).
+        QCoreApplication::exit(0);
     });
+}
+
+// Kiosk: keep the screen from blanking where the platform lets a program ask. On X11 that
+// is xdg-screensaver (xdg-utils), which holds the inhibition for as long as the window
+// exists. DPMS settings of the X server itself (`xset s off -dpms`) belong to the kiosk's
+// session setup, not to the application (docs in README, "Wallboard on a TV").
+void keepScreenAwake(QWindow *window)
+{
+    if (QGuiApplication::platformName() != QLatin1String("xcb"))
+        return;
+    const QString tool = QStandardPaths::findExecutable(QStringLiteral("xdg-screensaver"));
+    if (tool.isEmpty()) {
+        qWarning("acdesk: xdg-screensaver not found; the screen may blank (install xdg-utils)");
+        return;
+    }
+    QProcess::startDetached(tool, {QStringLiteral("suspend"), QString::number(window->winId())});
 }
 
 // Owns the QML engines of the server's windows for as long as they are shown.
@@ -84,9 +105,10 @@ int run(QGuiApplication &app, const QString &mode)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(mode, QCoreApplication::translate("main", "mode"));
-    const QCommandLineOption server(QStringLiteral("server"),
-                                    QCoreApplication::translate("main", "Server URL (ws:// or wss://)."),
-                                    QStringLiteral("URL"), QStringLiteral("ws://127.0.0.1:8080/ws"));
+    const QCommandLineOption server(
+        QStringLiteral("server"),
+        QCoreApplication::translate("main", "Server URL (ws:// or wss://)."), QStringLiteral("URL"),
+        QStringLiteral("ws://127.0.0.1:8080/ws"));
     const QCommandLineOption kiosk(QStringLiteral("kiosk"),
                                    QCoreApplication::translate("main", "Fullscreen kiosk mode."));
     const QCommandLineOption user(QStringLiteral("user"),
@@ -95,15 +117,37 @@ int run(QGuiApplication &app, const QString &mode)
     const QCommandLineOption secret(QStringLiteral("secret"),
                                     QCoreApplication::translate("main", "Wallboard secret."),
                                     QStringLiteral("SECRET"));
-    const QCommandLineOption queues(QStringLiteral("queues"),
-                                    QCoreApplication::translate("main", "Queues to show (comma-separated)."),
-                                    QStringLiteral("IDS"));
-    const QCommandLineOption caFile(QStringLiteral("ca"),
-                                    QCoreApplication::translate("main", "Extra CA certificates (PEM)."),
-                                    QStringLiteral("FILE"));
+    const QCommandLineOption queues(
+        QStringLiteral("queues"),
+        QCoreApplication::translate("main", "Queues to show (comma-separated)."),
+        QStringLiteral("IDS"));
+    const QCommandLineOption caFile(
+        QStringLiteral("ca"), QCoreApplication::translate("main", "Extra CA certificates (PEM)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption quitKeys(
+        QStringLiteral("quit-keys"),
+        QCoreApplication::translate("main",
+                                    "Key sequence that quits the wallboard (kiosk: the only way)."),
+        QStringLiteral("KEYS"), QStringLiteral("Ctrl+Alt+Q"));
+    const QCommandLineOption pageSeconds(
+        QStringLiteral("page-seconds"),
+        QCoreApplication::translate("main", "Seconds per page when the queues do not fit."),
+        QStringLiteral("N"), QStringLiteral("10"));
+    // Agent mode: optional automatic sign-in (scripts/screenshots-agent.sh, kiosk desks).
+    const QCommandLineOption agentUser(QStringLiteral("user"),
+                                       QCoreApplication::translate("main", "Agent id to sign in with."),
+                                       QStringLiteral("ID"));
+    const QCommandLineOption agentPassword(QStringLiteral("password"),
+                                           QCoreApplication::translate("main", "Agent password."),
+                                           QStringLiteral("PASSWORD"));
+    const QCommandLineOption agentStation(QStringLiteral("station"),
+                                          QCoreApplication::translate("main", "Station (phone extension)."),
+                                          QStringLiteral("STATION"));
     parser.addOptions({server, caFile});
+    if (mode == QLatin1String("agent"))
+        parser.addOptions({agentUser, agentPassword, agentStation});
     if (mode == QLatin1String("wallboard"))
-        parser.addOptions({kiosk, user, secret, queues});
+        parser.addOptions({kiosk, user, secret, queues, quitKeys, pageSeconds});
     parser.process(app);
 
     armScreenshots();
@@ -113,27 +157,54 @@ int run(QGuiApplication &app, const QString &mode)
                              {{QStringLiteral("defaultUrl"), parser.value(server)}});
         if (!root)
             return 1;
-        if (parser.isSet(caFile))
-            if (auto *s = root->property("session").value<client::AgentSession *>())
-                s->connection()->addCaCertificates(parser.value(caFile));
+        auto *session = root->property("session").value<client::AgentSession *>();
+        if (session && parser.isSet(caFile))
+            session->connection()->addCaCertificates(parser.value(caFile));
+        if (session && parser.isSet(agentUser))
+            session->login(parser.value(server), parser.value(agentUser), parser.value(agentPassword),
+                           parser.value(agentStation));
         return app.exec();
     }
+    // A TV has no one to type a password: what was given once on the command line is
+    // remembered (QSettings) and used when the option is left out next time.
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("wallboard"));
+    auto remembered = [&](const QCommandLineOption &o, const QString &key) {
+        if (parser.isSet(o)) {
+            settings.setValue(key, parser.value(o));
+            return parser.value(o);
+        }
+        return settings.value(key, parser.value(o)).toString();
+    };
+    const QString serverUrl = remembered(server, QStringLiteral("server"));
+    const QString userId = remembered(user, QStringLiteral("user"));
+    const QString userSecret = remembered(secret, QStringLiteral("secret"));
+    const QString queueList = remembered(queues, QStringLiteral("queues"));
+    const QString keys = remembered(quitKeys, QStringLiteral("quitKeys"));
+    const int seconds = qMax(1, remembered(pageSeconds, QStringLiteral("pageSeconds")).toInt());
+    settings.endGroup();
+
+    const bool isKiosk = parser.isSet(kiosk);
     QObject *root = load(*engine, QStringLiteral("WallboardWindow.qml"),
-                         {{QStringLiteral("kiosk"), parser.isSet(kiosk)}});
+                         {{QStringLiteral("kiosk"), isKiosk},
+                          {QStringLiteral("quitKeys"), keys},
+                          {QStringLiteral("pageSeconds"), seconds}});
     if (!root)
         return 1;
     auto *feed = root->property("feed").value<client::WallboardFeed *>();
     if (parser.isSet(caFile))
         feed->connection()->addCaCertificates(parser.value(caFile));
-    if (parser.isSet(kiosk)) {
+    if (isKiosk) {
         if (auto *w = qobject_cast<QQuickWindow *>(root)) {
+            // Fullscreen without decorations; the cursor hides itself after 5 s without
+            // movement (WallboardWindow.qml), and only --quit-keys closes the window.
             w->setFlag(Qt::FramelessWindowHint);
             w->showFullScreen();
-            w->setCursor(Qt::BlankCursor);
+            keepScreenAwake(w);
         }
     }
-    feed->start(parser.value(server), parser.value(user), parser.value(secret),
-                parser.value(queues).split(QLatin1Char(','), Qt::SkipEmptyParts));
+    feed->start(serverUrl, userId, userSecret,
+                queueList.split(QLatin1Char(','), Qt::SkipEmptyParts));
     return app.exec();
 }
 

@@ -1,6 +1,9 @@
 #include "agentsession.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
+#include <QLocale>
+#include <QQmlEngine>
 
 namespace acdesk::client {
 
@@ -44,7 +47,8 @@ QString AgentSession::status() const
 
 QDateTime AgentSession::since() const
 {
-    return QDateTime::fromString(m_agent.value(QStringLiteral("since")).toString(), Qt::ISODateWithMs);
+    return QDateTime::fromString(m_agent.value(QStringLiteral("since")).toString(),
+                                 Qt::ISODateWithMs);
 }
 
 QVariantMap AgentSession::offer() const
@@ -100,9 +104,9 @@ void AgentSession::command(const QString &type, QJsonObject params)
 
 void AgentSession::callCommand(const QString &type, QJsonObject params)
 {
-    const QVariantMap call = type == QLatin1String("call.accept") || type == QLatin1String("call.reject")
-        ? offer()
-        : activeCall();
+    const QVariantMap call =
+        type == QLatin1String("call.accept") || type == QLatin1String("call.reject") ? offer()
+                                                                                     : activeCall();
     if (call.isEmpty()) {
         setError(tr("There is no call for this."));
         return;
@@ -176,6 +180,33 @@ void AgentSession::endWrapUp(const QString &disposition, const QString &notes)
     command(QStringLiteral("agent.endWrapUp"), p);
 }
 
+bool AgentSession::setLanguage(const QString &code)
+{
+    const QLocale locale = code.isEmpty() ? QLocale::system() : QLocale(code);
+    // One translator for the whole application: replace the one installed at start-up.
+    const QList<QTranslator *> installed =
+        QCoreApplication::instance()->findChildren<QTranslator *>();
+    for (QTranslator *t : installed)
+        QCoreApplication::removeTranslator(t);
+    if (m_translator)
+        QCoreApplication::removeTranslator(m_translator);
+    delete m_translator;
+    bool ok = true;
+    auto *translator = new QTranslator(QCoreApplication::instance());
+    if (translator->load(locale, QStringLiteral("acdesk"), QStringLiteral("_"),
+                         QStringLiteral(":/i18n"))) {
+        QCoreApplication::installTranslator(translator);
+        m_translator = translator;
+    } else {
+        delete translator;
+        // English is the source language: no file needed.
+        ok = locale.language() == QLocale::English || locale.language() == QLocale::C;
+    }
+    if (QQmlEngine *engine = qmlEngine(this))
+        engine->retranslate();
+    return ok;
+}
+
 void AgentSession::upsertCall(const QVariantMap &call)
 {
     const QString id = call.value(QStringLiteral("id")).toString();
@@ -211,9 +242,17 @@ void AgentSession::onEvent(const QString &type, const QJsonObject &event)
                                  QStringLiteral("since"), QStringLiteral("pending")})
             m_agent.insert(k, event.value(k).toVariant());
         Q_EMIT agentChanged();
+        if (event.value(QStringLiteral("state")) == QLatin1String("logged_out")) {
+            // A supervisor logged us out: the server ended the session.
+            setError(tr("You were logged out by a supervisor."));
+            m_connection.close();
+            m_agent.clear();
+            Q_EMIT agentChanged();
+        }
     } else if (type == QLatin1String("call.offer")) {
         QVariantMap call = event.value(QStringLiteral("call")).toObject().toVariantMap();
-        call.insert(QStringLiteral("timeoutMs"), event.value(QStringLiteral("timeoutMs")).toVariant());
+        call.insert(QStringLiteral("timeoutMs"),
+                    event.value(QStringLiteral("timeoutMs")).toVariant());
         call.insert(QStringLiteral("offeredAt"), QDateTime::currentDateTimeUtc());
         upsertCall(call);
         Q_EMIT callsChanged();

@@ -4,6 +4,8 @@
 
 #include <QDateTime>
 #include <QObject>
+#include <QPointer>
+#include <QTranslator>
 #include <QVariantList>
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
@@ -67,6 +69,11 @@ public:
     Q_INVOKABLE void dial(const QString &number);
     /** @brief Ends wrap-up with a disposition and notes. */
     Q_INVOKABLE void endWrapUp(const QString &disposition, const QString &notes);
+    /**
+     * @brief Switches the user interface language ("en", "de"; empty: the system's) and
+     * retranslates the QML engine this session lives in. False when it is not shipped.
+     */
+    Q_INVOKABLE bool setLanguage(const QString &code);
 
     QString status() const;
     QString lastError() const { return m_lastError; }
@@ -119,6 +126,7 @@ private:
     QVariantList m_history;
     QVariantMap m_message;
     QString m_lastError;
+    QPointer<QTranslator> m_translator;
 };
 
 } // namespace acdesk::client

@@ -17,9 +17,9 @@ namespace {
 
 bool isMutating(const QString &type)
 {
-    return type.startsWith(QLatin1String("agent.")) || type.startsWith(QLatin1String("call."))
-        || type.startsWith(QLatin1String("supervisor.")) || type == QLatin1String("broadcast")
-        || type.startsWith(QLatin1String("gw."));
+    return type.startsWith(QLatin1String("agent.")) || type.startsWith(QLatin1String("call.")) ||
+           type.startsWith(QLatin1String("supervisor.")) || type == QLatin1String("broadcast") ||
+           type.startsWith(QLatin1String("gw."));
 }
 
 qint64 now()
@@ -215,7 +215,8 @@ void ClientConnection::onDisconnected()
         if (it->resendable && m_wanted) {
             m_waitingForLogin.append(*it);
         } else if (it->handler) {
-            it->handler({{}, QStringLiteral("offline"), tr("The connection to the server was lost.")});
+            it->handler(
+                {{}, QStringLiteral("offline"), tr("The connection to the server was lost.")});
         }
     }
     if (closeCode == 4000) {

@@ -5,9 +5,9 @@
 #include <QLoggingCategory>
 #include <QNetworkProxy>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QTimer>
 #include <QUrl>
-#include <QSslConfiguration>
 #include <QWebSocket>
 
 #include <functional>
@@ -126,7 +126,7 @@ private:
     qint64 m_nextId = 1;
     qint64 m_loginId = 0;
     quint64 m_lastSeq = 0;
-    QHash<qint64, Pending> m_pending;  // sent, waiting for a reply
+    QHash<qint64, Pending> m_pending; // sent, waiting for a reply
     QList<Pending> m_waitingForLogin; // keyed requests to send once online again
     QTimer m_reconnectTimer;
     QTimer m_pingTimer;

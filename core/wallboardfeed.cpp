@@ -9,8 +9,7 @@ WallboardFeed::WallboardFeed(QObject *parent)
     : QObject(parent)
 {
     connect(&m_connection, &ClientConnection::statusChanged, this, &WallboardFeed::statusChanged);
-    connect(&m_connection, &ClientConnection::errorChanged, this,
-            &WallboardFeed::lastErrorChanged);
+    connect(&m_connection, &ClientConnection::errorChanged, this, &WallboardFeed::lastErrorChanged);
     connect(&m_connection, &ClientConnection::loggedIn, this, [this] {
         QJsonArray qs;
         for (const QString &q : qAsConst(m_wanted))
@@ -22,15 +21,10 @@ WallboardFeed::WallboardFeed(QObject *parent)
     });
     connect(&m_connection, &ClientConnection::eventReceived, this,
             [this](const QString &type, const QJsonObject &event) {
-                if (type == QLatin1String("stats")) {
-                    m_queues = event.value(QStringLiteral("queues")).toArray().toVariantList();
-                    m_agents = event.value(QStringLiteral("agents")).toArray().toVariantList();
-                    m_receivedAtMs = QDateTime::currentMSecsSinceEpoch();
-                    Q_EMIT statsChanged();
-                } else if (type == QLatin1String("message")) {
-                    m_message = event.toVariantMap();
-                    Q_EMIT messageChanged();
-                }
+                if (type == QLatin1String("stats"))
+                    applyStats(event.toVariantMap());
+                else if (type == QLatin1String("message"))
+                    applyMessage(event.toVariantMap());
             });
 }
 
@@ -53,6 +47,22 @@ void WallboardFeed::start(const QString &url, const QString &user, const QString
 {
     m_wanted = queues;
     m_connection.open(QUrl(url), role, user, secret);
+}
+
+void WallboardFeed::applyStats(const QVariantMap &event)
+{
+    // Every event is the full picture (contract section 5): replace, never merge.
+    m_queues = event.value(QStringLiteral("queues")).toList();
+    m_agents = event.value(QStringLiteral("agents")).toList();
+    m_seq = event.value(QStringLiteral("seq")).toLongLong();
+    m_receivedAtMs = QDateTime::currentMSecsSinceEpoch();
+    Q_EMIT statsChanged();
+}
+
+void WallboardFeed::applyMessage(const QVariantMap &event)
+{
+    m_message = event;
+    Q_EMIT messageChanged();
 }
 
 void WallboardFeed::stop()

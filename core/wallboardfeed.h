@@ -23,15 +23,21 @@ class WallboardFeed : public QObject
     Q_PROPERTY(QVariantList queues READ queues NOTIFY statsChanged)
     Q_PROPERTY(QVariantList agents READ agents NOTIFY statsChanged)
     Q_PROPERTY(qint64 receivedAtMs READ receivedAtMs NOTIFY statsChanged)
+    Q_PROPERTY(qint64 seq READ seq NOTIFY statsChanged)
     Q_PROPERTY(QVariantMap message READ message NOTIFY messageChanged)
 public:
     explicit WallboardFeed(QObject *parent = nullptr);
 
     /** @brief Connects as @p role (wallboard or supervisor) and subscribes to @p queues. */
     Q_INVOKABLE void start(const QString &url, const QString &user, const QString &secret,
-                           const QStringList &queues = {}, const QString &role = QStringLiteral("wallboard"));
+                           const QStringList &queues = {},
+                           const QString &role = QStringLiteral("wallboard"));
     /** @brief Disconnects. */
     Q_INVOKABLE void stop();
+    /** @brief Takes @p event (a `stats` event of the contract) as if the server had sent it. */
+    Q_INVOKABLE void applyStats(const QVariantMap &event);
+    /** @brief Takes @p event (a `message` event: text, severity) as if the server had sent it. */
+    Q_INVOKABLE void applyMessage(const QVariantMap &event);
 
     QString status() const;
     bool live() const { return m_connection.status() == ClientConnection::Status::Online; }
@@ -39,6 +45,7 @@ public:
     QVariantList queues() const { return m_queues; }
     QVariantList agents() const { return m_agents; }
     qint64 receivedAtMs() const { return m_receivedAtMs; }
+    qint64 seq() const { return m_seq; }
     QVariantMap message() const { return m_message; }
     /** @brief The connection, for tests and settings. */
     ClientConnection *connection() { return &m_connection; }
@@ -55,6 +62,7 @@ private:
     QVariantList m_queues;
     QVariantList m_agents;
     qint64 m_receivedAtMs = 0;
+    qint64 m_seq = 0;
     QVariantMap m_message;
 };
 

@@ -10,6 +10,9 @@ Rectangle {
     property var now: new Date()
     readonly property var offer: session.offer
     readonly property var call: session.activeCall
+    property string language: ""
+    signal signOut()
+    signal languageSelected(string code)
 
     Timer { interval: 1000; running: true; repeat: true; onTriggered: root.now = new Date() }
 
@@ -65,7 +68,15 @@ Rectangle {
             }
             Button { objectName: "notReadyButton"; text: qsTr("Not ready")
                 onClicked: session.setNotReady(reasonBox.currentValue) }
-            Button { text: qsTr("Sign out"); onClicked: session.logout() }
+            ComboBox {
+                id: languageBox
+                objectName: "languageBox"
+                // "" follows the system language
+                model: [qsTr("System language"), "English", "Deutsch"]
+                currentIndex: ["", "en", "de"].indexOf(root.language)
+                onActivated: function(i) { root.languageSelected(["", "en", "de"][i]) }
+            }
+            Button { objectName: "signOutButton"; text: qsTr("Sign out"); onClicked: root.signOut() }
         }
 
         // incoming call
@@ -78,6 +89,16 @@ Rectangle {
             color: Theme.tile
             border.color: Theme.blue
             border.width: 3
+            // The ring: a flashing panel (no audio stack is assumed on agent desks; the
+            // window also raises itself and asks the desktop for attention).
+            SequentialAnimation on color {
+                running: root.offer.id !== undefined
+                loops: Animation.Infinite
+                ColorAnimation { to: Theme.blue; duration: 400 }
+                ColorAnimation { to: Theme.tile; duration: 400 }
+                onStopped: offerPanel.color = Theme.tile
+            }
+            id: offerPanel
             ColumnLayout {
                 id: offerCol
                 anchors.fill: parent
@@ -119,14 +140,26 @@ Rectangle {
                 RowLayout {
                     Button { objectName: "holdButton"; text: root.call.state === "held" ? qsTr("Resume") : qsTr("Hold"); onClicked: session.toggleHold() }
                     Button { objectName: "muteButton"; text: root.call.muted ? qsTr("Unmute") : qsTr("Mute"); onClicked: session.toggleMute() }
-                    TextField { id: digits; placeholderText: qsTr("DTMF"); implicitWidth: 90
-                        validator: RegularExpressionValidator { regularExpression: /[0-9*#]*/ } }
-                    Button { text: qsTr("Send"); onClicked: { session.dtmf(digits.text); digits.text = "" } }
-                    ComboBox { id: transferKind; model: [qsTr("Queue"), qsTr("Agent"), qsTr("Number")] }
-                    TextField { id: transferTarget; objectName: "transferTarget"; placeholderText: qsTr("Transfer to") }
-                    Button { objectName: "transferButton"; text: qsTr("Transfer")
-                        onClicked: session.transfer(["queue", "agent", "number"][transferKind.currentIndex], transferTarget.text) }
-                    Button { objectName: "hangupButton"; text: qsTr("Hang up"); onClicked: session.hangup() }
+                    Button { objectName: "keypadButton"; text: qsTr("Keypad"); checkable: true; id: keypadToggle }
+                    Button { objectName: "transferButton"; text: qsTr("Transfer…"); onClicked: transferDialog.open() }
+                    Button { objectName: "hangupButton"; text: qsTr("Hang up (Ctrl+H)"); onClicked: session.hangup() }
+                }
+                // DTMF keypad: each key is sent at once, as on a phone
+                Grid {
+                    objectName: "dtmfKeypad"
+                    visible: keypadToggle.checked
+                    columns: 3
+                    spacing: 4
+                    Repeater {
+                        model: ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"]
+                        Button {
+                            required property string modelData
+                            objectName: "dtmf_" + modelData
+                            text: modelData
+                            width: 48
+                            onClicked: session.dtmf(modelData)
+                        }
+                    }
                 }
             }
         }
@@ -144,7 +177,8 @@ Rectangle {
                 id: wrapCol
                 anchors.fill: parent
                 anchors.margins: 12
-                Label { color: Theme.text; text: qsTr("Wrap-up") }
+                Label { objectName: "wrapUpTime"; color: Theme.text
+                    text: qsTr("Wrap-up – %1").arg(Theme.duration(root.now - session.since)) }
                 RowLayout {
                     ComboBox { id: disposition; model: session.dispositions; textRole: "label"; valueRole: "code" }
                     TextField { id: notes; Layout.fillWidth: true; placeholderText: qsTr("Notes") }
@@ -185,11 +219,14 @@ Rectangle {
                 delegate: Label {
                     required property var modelData
                     color: Theme.text
-                    text: (modelData.caller.name || modelData.caller.number) + " · " + (modelData.queue || "") + " · " + modelData.cause
+                    text: new Date(modelData.endedAt).toLocaleTimeString(Qt.locale(), "HH:mm") + "  "
+                          + (modelData.caller.name || modelData.caller.number) + " · " + (modelData.queue || "") + " · " + modelData.cause
                 }
             }
         }
-        Label { color: Theme.red; text: session.lastError; visible: text !== "" }
+        Label { objectName: "deskError"; color: Theme.red; text: session.lastError; visible: text !== "" }
         Label { color: Theme.amber; visible: session.message.text !== undefined; text: session.message.text || "" }
     }
+
+    AgentTransferDialog { id: transferDialog; session: root.session }
 }

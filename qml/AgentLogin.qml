@@ -8,28 +8,49 @@ Rectangle {
     color: Theme.background
     required property AgentSession session
     property string defaultUrl
+    // Remembered login (Qt.labs.settings in AgentView); never the password.
+    property QtObject settings: null
+
+    function signIn() {
+        if (!signInButton.enabled)
+            return
+        if (settings) {
+            settings.url = url.text
+            settings.agent = agent.text
+            settings.station = station.text
+            settings.stayLoggedIn = stay.checked
+            if (!stay.checked)
+                settings.token = ""
+        }
+        session.login(url.text, agent.text, password.text, station.text)
+    }
 
     ColumnLayout {
         anchors.centerIn: parent
         width: Math.min(parent.width - 40, 420)
         spacing: 8
-        Label { text: qsTr("Sign in"); font.pixelSize: 28; color: Theme.text }
+        Label { objectName: "signInTitle"; text: qsTr("Sign in"); font.pixelSize: 28; color: Theme.text }
         Label { text: qsTr("Server"); color: Theme.dim }
-        TextField { id: url; objectName: "urlField"; Layout.fillWidth: true; text: root.defaultUrl }
+        TextField { id: url; objectName: "urlField"; Layout.fillWidth: true
+            text: root.settings && root.settings.url !== "" ? root.settings.url : root.defaultUrl }
         Label { text: qsTr("Agent ID"); color: Theme.dim }
-        TextField { id: agent; objectName: "agentField"; Layout.fillWidth: true; focus: true }
+        TextField { id: agent; objectName: "agentField"; Layout.fillWidth: true; focus: true
+            text: root.settings ? root.settings.agent : "" }
         Label { text: qsTr("Password"); color: Theme.dim }
         TextField { id: password; objectName: "passwordField"; Layout.fillWidth: true; echoMode: TextInput.Password
-            onAccepted: signIn.clicked() }
+            onAccepted: root.signIn() }
         Label { text: qsTr("Station (phone extension)"); color: Theme.dim }
-        TextField { id: station; objectName: "stationField"; Layout.fillWidth: true }
+        TextField { id: station; objectName: "stationField"; Layout.fillWidth: true
+            text: root.settings ? root.settings.station : "" }
+        CheckBox { id: stay; objectName: "stayLoggedIn"; text: qsTr("Stay logged in"); palette.windowText: Theme.text
+            checked: root.settings ? root.settings.stayLoggedIn : false }
         Button {
-            id: signIn
+            id: signInButton
             objectName: "signInButton"
             text: session.status === "offline" ? qsTr("Sign in") : qsTr("Signing in…")
             enabled: session.status === "offline" && agent.text !== "" && password.text !== ""
             Layout.fillWidth: true
-            onClicked: session.login(url.text, agent.text, password.text, station.text)
+            onClicked: root.signIn()
         }
         Label {
             objectName: "errorLabel"

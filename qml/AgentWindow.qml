@@ -9,20 +9,16 @@ ApplicationWindow {
     height: 700
     visible: true
     color: Theme.background
-    title: agentSession.agentName ? qsTr("Acdesk agent – %1").arg(agentSession.agentName) : qsTr("Acdesk agent")
+    title: view.session.agentName ? qsTr("Acdesk agent – %1").arg(view.session.agentName) : qsTr("Acdesk agent")
 
-    property alias session: agentSession
+    property alias session: view.session
     property string defaultUrl: "ws://127.0.0.1:8080/ws"
 
-    AgentSession {
-        id: agentSession
-        onIncomingCall: { window.raise(); window.requestActivate() }
-    }
-
-    Loader {
+    AgentView {
+        id: view
         anchors.fill: parent
-        sourceComponent: agentSession.status === "offline" || agentSession.agentId === "" ? loginView : deskView
+        defaultUrl: window.defaultUrl
+        // Raise the window and ask the desktop for attention (taskbar flash / urgency hint).
+        onRing: { window.raise(); window.requestActivate(); window.alert(0) }
     }
-    Component { id: loginView; AgentLogin { session: agentSession; defaultUrl: window.defaultUrl } }
-    Component { id: deskView; AgentDesk { session: agentSession } }
 }

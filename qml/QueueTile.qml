@@ -2,58 +2,123 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// One queue: its figures, coloured by the thresholds the server passes on.
+// One queue: its figures, coloured by the thresholds the server passes on (the rule is
+// Theme.levelName, shared with the browser wallboard). Sizes follow `unit` (1 at 1080 p).
 Rectangle {
     id: tile
     property var queue: ({})
     property double elapsedMs: 0
-    readonly property var th: queue.thresholds || {}
-    readonly property double longestWait: queue.waiting > 0 ? queue.longestWaitMs + elapsedMs : 0
-    readonly property color waitingColor: Theme.level(queue.waiting, th.waiting ? th.waiting.amber : 3, th.waiting ? th.waiting.red : 6, true)
-    readonly property color longestColor: Theme.level(longestWait / 1000, th.longestWaitSeconds ? th.longestWaitSeconds.amber : 60, th.longestWaitSeconds ? th.longestWaitSeconds.red : 120, true)
-    readonly property color slColor: queue.today ? Theme.level(queue.today.serviceLevel, th.serviceLevel ? th.serviceLevel.amber : 0.8, th.serviceLevel ? th.serviceLevel.red : 0.6, false) : Theme.tile
-    readonly property string level: [waitingColor, longestColor, slColor].indexOf(Theme.red) >= 0 ? "red"
-                                    : [waitingColor, longestColor, slColor].indexOf(Theme.amber) >= 0 ? "amber" : "green"
-    color: Theme.tile
-    radius: 10
-    implicitHeight: grid.implicitHeight + 70
-    border.width: 6
-    border.color: level === "red" ? Theme.red : level === "amber" ? Theme.amber : Theme.green
+    property real unit: 1
+    readonly property var levels: Theme.queueLevels(queue, elapsedMs)
+    readonly property double longestWait: levels.waitMs
+    readonly property string level: levels.overall
+    readonly property string waitingLevel: levels.waiting
+    readonly property string longestWaitLevel: levels.longestWait
+    readonly property string serviceLevelLevel: levels.serviceLevel
+    readonly property string longestWaitText: Theme.waitDuration(longestWait)
+    // Colours kept for callers of the first version of this tile.
+    readonly property color waitingColor: Theme.levelColor(waitingLevel)
+    readonly property color longestColor: Theme.levelColor(longestWaitLevel)
+    readonly property color slColor: Theme.levelColor(serviceLevelLevel)
+    readonly property bool unreachable: queue.agents !== undefined && queue.agents.loggedIn === 0
+    readonly property var today: queue.today || ({})
+    readonly property var agentCounts: queue.agents || ({})
 
-    SequentialAnimation on opacity {
-        running: tile.level === "red"
-        loops: Animation.Infinite
-        NumberAnimation { to: 0.6; duration: 700 }
-        NumberAnimation { to: 1.0; duration: 700 }
-        onRunningChanged: if (!running) tile.opacity = 1
+    function count(v) { return v === undefined || v === null ? "–" : String(v) }
+
+    color: Theme.tile
+    radius: 12 * unit
+    border.width: 6 * unit
+    border.color: Theme.levelColor(level)
+    implicitHeight: column.implicitHeight + 24 * unit
+
+    // The pulse: while a queue is red its border glows on and off, visible from across
+    // the room (opacity only: the offscreen software renderer has no shader effects).
+    Rectangle {
+        id: glow
+        objectName: "pulse"
+        anchors.fill: parent
+        anchors.margins: -4 * tile.unit
+        radius: tile.radius + 4 * tile.unit
+        color: "transparent"
+        border.width: 8 * tile.unit
+        border.color: Theme.red
+        opacity: 0
+        visible: tile.level === "red"
+        SequentialAnimation on opacity {
+            running: tile.level === "red"
+            loops: Animation.Infinite
+            NumberAnimation { from: 0; to: 1; duration: 600; easing.type: Easing.InOutQuad }
+            NumberAnimation { from: 1; to: 0; duration: 600; easing.type: Easing.InOutQuad }
+        }
     }
 
-    Label { id: title; x: 16; y: 10; text: queue.name || ""; color: Theme.text; font.pixelSize: 30; font.bold: true }
-    GridLayout {
-        id: grid
-        anchors { left: parent.left; right: parent.right; top: title.bottom; margins: 16 }
-        columns: 4
-        Repeater {
-            model: [
-                { label: qsTr("waiting"), value: String(queue.waiting), color: tile.waitingColor },
-                { label: qsTr("longest wait"), value: Theme.duration(tile.longestWait), color: tile.longestColor },
-                { label: qsTr("service level"), value: queue.today ? Theme.percent(queue.today.serviceLevel) : "–", color: tile.slColor },
-                { label: qsTr("abandon rate"), value: queue.today ? Theme.percent(queue.today.abandonRate) : "–" },
-                { label: qsTr("ready"), value: queue.agents ? String(queue.agents.ready) : "–" },
-                { label: qsTr("on call"), value: queue.agents ? String(queue.agents.onCall) : "–" },
-                { label: qsTr("wrap-up"), value: queue.agents ? String(queue.agents.wrapUp) : "–" },
-                { label: qsTr("not ready"), value: queue.agents ? String(queue.agents.notReady) : "–" },
-                { label: qsTr("answered"), value: queue.today ? String(queue.today.answered) : "–" },
-                { label: qsTr("abandoned"), value: queue.today ? String(queue.today.abandoned) : "–" },
-                { label: qsTr("ASA"), value: queue.today ? Theme.duration(queue.today.asaMs) : "–" },
-                { label: qsTr("AHT"), value: queue.today ? Theme.duration(queue.today.ahtMs) : "–" }
-            ]
-            ColumnLayout {
-                required property var modelData
-                spacing: 0
-                Label { text: modelData.value; font.pixelSize: 40; font.bold: true
-                    color: modelData.color !== undefined && modelData.color !== Theme.green && modelData.color !== Theme.tile ? modelData.color : Theme.text }
-                Label { text: modelData.label; color: Theme.dim; font.pixelSize: 16 }
+    ColumnLayout {
+        id: column
+        anchors { left: parent.left; right: parent.right; top: parent.top; margins: 16 * tile.unit }
+        spacing: 6 * tile.unit
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 12 * tile.unit
+            Label {
+                objectName: "title"
+                text: tile.queue.name || tile.queue.id || ""
+                color: Theme.text; font.pixelSize: 32 * tile.unit; font.bold: true
+                elide: Text.ElideRight
+                Layout.fillWidth: true
+            }
+            Rectangle {
+                objectName: "unreachable"
+                visible: tile.unreachable
+                color: Theme.red; radius: 6 * tile.unit
+                implicitWidth: noAgents.implicitWidth + 16 * tile.unit
+                implicitHeight: noAgents.implicitHeight + 6 * tile.unit
+                Label { id: noAgents; anchors.centerIn: parent; color: "white"; font.pixelSize: 18 * tile.unit
+                    font.bold: true; text: qsTr("no agents logged in") }
+            }
+            Label {
+                color: Theme.dim; font.pixelSize: 18 * tile.unit
+                text: qsTr("offered %1").arg(tile.count(tile.today.offered))
+            }
+        }
+        GridLayout {
+            Layout.fillWidth: true
+            columns: 4
+            columnSpacing: 12 * tile.unit
+            rowSpacing: 4 * tile.unit
+            Repeater {
+                model: [
+                    { stat: "waiting", label: qsTr("waiting"), value: tile.count(tile.queue.waiting), level: tile.waitingLevel },
+                    { stat: "longestWaitMs", label: qsTr("longest wait"), value: tile.longestWaitText, level: tile.longestWaitLevel },
+                    { stat: "serviceLevel", label: qsTr("service level %1 s").arg(tile.queue.slSeconds !== undefined ? tile.queue.slSeconds : "–"),
+                      value: Theme.percent(tile.today.serviceLevel), level: tile.serviceLevelLevel },
+                    { stat: "abandonRate", label: qsTr("abandon rate"), value: Theme.percent(tile.today.abandonRate), level: "" },
+                    { stat: "ready", label: qsTr("ready"), value: tile.count(tile.agentCounts.ready), level: "" },
+                    { stat: "onCall", label: qsTr("on call"), value: tile.count(tile.agentCounts.onCall), level: "" },
+                    { stat: "wrapUp", label: qsTr("wrap-up"), value: tile.count(tile.agentCounts.wrapUp), level: "" },
+                    { stat: "notReady", label: qsTr("not ready"), value: tile.count(tile.agentCounts.notReady), level: "" },
+                    { stat: "answered", label: qsTr("answered"), value: tile.count(tile.today.answered), level: "" },
+                    { stat: "abandoned", label: qsTr("abandoned"), value: tile.count(tile.today.abandoned), level: "" },
+                    { stat: "asaMs", label: qsTr("ASA"), value: Theme.duration(tile.today.asaMs), level: "" },
+                    { stat: "ahtMs", label: qsTr("AHT"), value: Theme.duration(tile.today.ahtMs), level: "" }
+                ]
+                ColumnLayout {
+                    required property var modelData
+                    objectName: "stat_" + modelData.stat
+                    readonly property string text: modelData.value
+                    readonly property string level: modelData.level
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    spacing: 0
+                    Label {
+                        text: modelData.value
+                        font.pixelSize: 44 * tile.unit; font.bold: true
+                        // Green figures stay white: colour only draws the eye to trouble.
+                        color: modelData.level === "red" || modelData.level === "amber" ? Theme.levelColor(modelData.level) : Theme.text
+                    }
+                    Label { text: modelData.label; color: Theme.dim; font.pixelSize: 17 * tile.unit
+                        elide: Text.ElideRight; Layout.fillWidth: true }
+                }
             }
         }
     }

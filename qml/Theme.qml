@@ -44,9 +44,43 @@ QtObject {
     }
     // green / amber / red for a value against its thresholds
     function level(value, amber, red, higherIsWorse) {
-        if (value === undefined || value === null) return tile
+        var name = levelName(value, amber, red, higherIsWorse)
+        return name === "" ? tile : levelColor(name)
+    }
+
+    // The threshold rule, shared with resources/web/wallboard.html (keep them equal):
+    // a threshold is the first value of its colour. Counts and waits: value >= red is red,
+    // value >= amber is amber. Service level (higher is better): value <= red is red,
+    // value <= amber is amber. No value (null: nothing to measure yet) is "".
+    function levelName(value, amber, red, higherIsWorse) {
+        if (value === undefined || value === null || isNaN(value)) return ""
         if (higherIsWorse)
-            return value >= red ? this.red : value >= amber ? this.amber : green
-        return value <= red ? this.red : value <= amber ? this.amber : green
+            return value >= red ? "red" : value >= amber ? "amber" : "green"
+        return value <= red ? "red" : value <= amber ? "amber" : "green"
+    }
+    function levelColor(name) {
+        return name === "red" ? red : name === "amber" ? amber : name === "green" ? green : dim
+    }
+    // A waiting time as the wallboard shows it: whole seconds, cut down (never rounded up),
+    // so "1:00" appears exactly when a 60 s threshold is reached.
+    function waitDuration(ms) {
+        if (ms === undefined || ms === null || isNaN(ms)) return "–"
+        return duration(Math.floor(Math.max(0, ms) / 1000) * 1000)
+    }
+    // Per-queue colours from the server's thresholds (protocol.md section 5; defaults when
+    // absent). elapsedMs ticks the longest wait on between two stats events.
+    function queueLevels(q, elapsedMs) {
+        var th = (q && q.thresholds) || {}
+        var w = th.waiting || {}, lw = th.longestWaitSeconds || {}, sl = th.serviceLevel || {}
+        var waitMs = q && q.waiting > 0 ? (q.longestWaitMs || 0) + Math.max(0, elapsedMs || 0) : 0
+        var r = {
+            waitMs: waitMs,
+            waiting: levelName(q ? q.waiting : null, w.amber !== undefined ? w.amber : 3, w.red !== undefined ? w.red : 6, true),
+            longestWait: levelName(Math.floor(waitMs / 1000), lw.amber !== undefined ? lw.amber : 60, lw.red !== undefined ? lw.red : 120, true),
+            serviceLevel: levelName(q && q.today ? q.today.serviceLevel : null, sl.amber !== undefined ? sl.amber : 0.8, sl.red !== undefined ? sl.red : 0.6, false)
+        }
+        var all = [r.waiting, r.longestWait, r.serviceLevel]
+        r.overall = all.indexOf("red") >= 0 ? "red" : all.indexOf("amber") >= 0 ? "amber" : "green"
+        return r
     }
 }

@@ -5,8 +5,13 @@ import QtQuick.Window
 import Acdesk.Core
 
 // The wallboard: queue tiles that turn amber/red at the server's thresholds, an agent
-// grid with time in state, broadcasts, a clock and the connection state. Pages rotate
-// when the queues do not fit.
+// grid with time in state, broadcasts as a ticker, a clock and the connection state.
+// Everything scales with the window height (`unit` is 1 at 1080 p), and pages rotate
+// every `pageSeconds` when the queues or agents do not fit.
+//
+// Tests feed it without a server through feed.applyStats(); the application starts the
+// feed (app/guimain.cpp). Kiosk mode (--kiosk): the cursor hides after `cursorHideMs`
+// without mouse movement, and the window closes only through `quitKeys`.
 ApplicationWindow {
     id: window
     width: 1920
@@ -17,70 +22,203 @@ ApplicationWindow {
 
     property alias feed: feed
     property bool kiosk: false
+    property string quitKeys: "Ctrl+Alt+Q"
+    property int cursorHideMs: 5000
     property int pageSeconds: 10
-    property int tilesPerPage: Math.max(1, Math.floor(width / 560) * 2)
-    property int page: 0
+    property int tickerSeconds: 600
+    property int rowsPerPage: 2
+
+    readonly property real unit: Math.max(0.4, height / 1080)
+    readonly property int columns: Math.max(1, Math.min(Math.floor(width / (560 * unit)),
+                                                        Math.max(1, feed.queues.length)))
+    readonly property int tilesPerPage: columns * rowsPerPage
     readonly property int pageCount: Math.max(1, Math.ceil(feed.queues.length / tilesPerPage))
+    // `pageTick` counts page turns; queue and agent pages each take it modulo their count.
+    property int pageTick: 0
+    readonly property int page: pageTick % pageCount
+    readonly property var pageQueues: feed.queues.slice(page * tilesPerPage, (page + 1) * tilesPerPage)
+    readonly property var shownAgents: feed.agents.filter(a => a.state !== "logged_out")
+    readonly property int agentColumns: Math.max(1, Math.floor((agentArea.width + 8 * unit) / (308 * unit)))
+    readonly property int agentRows: Math.max(1, Math.floor((agentArea.height + 8 * unit) / (76 * unit)))
+    readonly property int agentsPerPage: agentColumns * agentRows
+    readonly property int agentPageCount: Math.max(1, Math.ceil(shownAgents.length / agentsPerPage))
+    readonly property int agentPage: pageTick % agentPageCount
     property double now: Date.now()
+    readonly property double elapsedMs: feed.receivedAtMs > 0 ? Math.max(0, now - feed.receivedAtMs) : 0
+    property double tickerUntil: 0
+    property var redQueues: ({})
+    property bool cursorHidden: false
+    property bool quitRequested: false
 
-    WallboardFeed { id: feed }
+    /** A queue turned red (for the first time since it was not red): the pulse starts. */
+    signal queueWentRed(string queueId)
 
-    Timer { interval: 1000; running: true; repeat: true; onTriggered: window.now = Date.now() }
-    Timer {
-        objectName: "pageTimer"
-        interval: window.pageSeconds * 1000; running: window.pageCount > 1; repeat: true
-        onTriggered: window.page = (window.page + 1) % window.pageCount
+    function tick() {
+        now = Date.now()
+        checkAlerts()
+    }
+    // Red transitions across all queues, shown or not, so a queue on another page that
+    // goes red still raises the alert. (No sound: Qt Multimedia is not part of the build.)
+    function checkAlerts() {
+        var next = {}
+        for (var i = 0; i < feed.queues.length; ++i) {
+            var q = feed.queues[i]
+            if (Theme.queueLevels(q, elapsedMs).overall === "red") {
+                next[q.id] = true
+                if (!redQueues[q.id])
+                    queueWentRed(q.id)
+            }
+        }
+        redQueues = next
+    }
+    function statusText(s) {
+        switch (s) {
+        case "online": return qsTr("live")
+        case "reconnecting": return qsTr("reconnecting")
+        case "connecting": return qsTr("connecting")
+        default: return qsTr("offline")
+        }
     }
 
+    WallboardFeed {
+        id: feed
+        onStatsChanged: window.tick()
+        onMessageChanged: window.tickerUntil = Date.now() + window.tickerSeconds * 1000
+    }
+
+    Timer { objectName: "clockTimer"; interval: 1000; running: true; repeat: true; onTriggered: window.tick() }
+    Timer {
+        objectName: "pageTimer"
+        interval: Math.max(1, window.pageSeconds) * 1000
+        running: window.pageCount > 1 || window.agentPageCount > 1
+        repeat: true
+        onTriggered: window.pageTick = (window.pageTick + 1) % 1000000
+    }
+
+    Shortcut {
+        sequence: window.quitKeys
+        context: Qt.ApplicationShortcut
+        onActivated: { window.quitRequested = true; Qt.quit() }
+    }
+    onClosing: (close) => { if (window.kiosk && !window.quitRequested) close.accepted = false }
+
     ColumnLayout {
+        id: content
+        objectName: "content"
         anchors.fill: parent
-        anchors.margins: 16
-        spacing: 12
+        anchors.margins: 16 * window.unit
+        spacing: 12 * window.unit
+        opacity: feed.live || feed.receivedAtMs === 0 ? 1 : 0.45
+
         RowLayout {
             Layout.fillWidth: true
-            Label { text: "Acdesk"; color: Theme.text; font.pixelSize: 28; font.bold: true }
+            spacing: 16 * window.unit
+            Label { text: "Acdesk"; color: Theme.text; font.pixelSize: 34 * window.unit; font.bold: true }
             Rectangle {
-                radius: 6; color: feed.live ? Theme.green : Theme.red
-                implicitWidth: connLabel.implicitWidth + 16; implicitHeight: connLabel.implicitHeight + 6
-                Label { id: connLabel; anchors.centerIn: parent; color: "white"
-                    text: feed.live ? qsTr("live") : qsTr("offline") }
+                objectName: "connectionState"
+                radius: 6 * window.unit
+                color: feed.live ? Theme.green : feed.status === "offline" ? Theme.red : Theme.amber
+                implicitWidth: connLabel.implicitWidth + 20 * window.unit
+                implicitHeight: connLabel.implicitHeight + 8 * window.unit
+                Label { id: connLabel; anchors.centerIn: parent; color: "white"; font.pixelSize: 22 * window.unit
+                    text: window.statusText(feed.status) }
             }
-            Label { visible: window.pageCount > 1; color: Theme.dim
-                text: qsTr("page %1 of %2").arg(window.page + 1).arg(window.pageCount) }
+            Label {
+                objectName: "pageLabel"
+                visible: window.pageCount > 1
+                color: Theme.dim; font.pixelSize: 22 * window.unit
+                text: qsTr("page %1 of %2").arg(window.page + 1).arg(window.pageCount)
+            }
             Item { Layout.fillWidth: true }
-            Label { objectName: "clock"; color: Theme.text; font.pixelSize: 32
+            Label { color: Theme.dim; font.pixelSize: 24 * window.unit
+                text: Qt.formatDate(new Date(window.now), Qt.locale().dateFormat(Locale.ShortFormat)) }
+            Label { objectName: "clock"; color: Theme.text; font.pixelSize: 40 * window.unit; font.bold: true
                 text: Qt.formatTime(new Date(window.now), "hh:mm:ss") }
         }
-        Label {
+
+        // Broadcasts: one line; scrolls like a ticker when it is wider than the screen.
+        Rectangle {
+            id: tickerBar
             objectName: "ticker"
+            readonly property string text: feed.message.text || ""
+            readonly property string severity: feed.message.severity || "info"
             Layout.fillWidth: true
-            visible: feed.message.text !== undefined
-            text: feed.message.text || ""
-            font.pixelSize: 26
-            color: feed.message.severity === "alert" ? Theme.red : feed.message.severity === "warning" ? Theme.amber : Theme.text
-        }
-        GridLayout {
-            Layout.fillWidth: true
-            columns: Math.max(1, Math.floor(window.width / 560))
-            columnSpacing: 12
-            rowSpacing: 12
-            Repeater {
-                model: feed.queues.slice(window.page * window.tilesPerPage, (window.page + 1) * window.tilesPerPage)
-                QueueTile {
-                    required property var modelData
-                    Layout.fillWidth: true
-                    queue: modelData
-                    elapsedMs: window.now - feed.receivedAtMs
+            Layout.preferredHeight: 50 * window.unit
+            visible: text !== "" && window.now < window.tickerUntil
+            radius: 6 * window.unit
+            clip: true
+            color: severity === "alert" ? Theme.red : severity === "warning" ? Theme.amber : Theme.tile
+            Label {
+                id: tickerText
+                objectName: "tickerText"
+                readonly property bool scrolls: implicitWidth > tickerBar.width - 24 * window.unit
+                anchors.verticalCenter: parent.verticalCenter
+                x: 12 * window.unit
+                text: tickerBar.text
+                color: tickerBar.severity === "info" ? Theme.text : "white"
+                font.pixelSize: 30 * window.unit
+                font.bold: tickerBar.severity !== "info"
+                NumberAnimation on x {
+                    running: tickerText.scrolls && tickerBar.visible
+                    loops: Animation.Infinite
+                    from: tickerBar.width
+                    to: -tickerText.implicitWidth
+                    duration: Math.max(1, (tickerBar.width + tickerText.implicitWidth) / (120 * window.unit)) * 1000
+                    onRunningChanged: if (!running) tickerText.x = 12 * window.unit
                 }
             }
         }
-        Flow {
+
+        GridLayout {
+            id: queueGrid
+            objectName: "queueGrid"
+            Layout.fillWidth: true
+            columns: window.columns
+            columnSpacing: 12 * window.unit
+            rowSpacing: 12 * window.unit
+            // An integer model keeps the tiles alive across updates: only their data changes.
+            Repeater {
+                id: tiles
+                model: window.pageQueues.length
+                QueueTile {
+                    required property int index
+                    objectName: "tile_" + (queue.id || "")
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    Layout.alignment: Qt.AlignTop
+                    unit: window.unit
+                    queue: window.pageQueues[index] || ({})
+                    elapsedMs: window.elapsedMs
+                }
+            }
+        }
+        Label {
+            objectName: "noQueues"
+            visible: feed.queues.length === 0
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            color: Theme.dim; font.pixelSize: 32 * window.unit
+            text: feed.receivedAtMs === 0 ? qsTr("Waiting for statistics…") : qsTr("No queues to show")
+        }
+
+        Item {
+            id: agentArea
             Layout.fillWidth: true
             Layout.fillHeight: true
-            spacing: 8
-            Repeater {
-                model: feed.agents.filter(a => a.state !== "logged_out")
-                AgentCard { required property var modelData; agent: modelData; now: window.now }
+            clip: true
+            Flow {
+                anchors.fill: parent
+                spacing: 8 * window.unit
+                Repeater {
+                    model: window.shownAgents.slice(window.agentPage * window.agentsPerPage,
+                                                    (window.agentPage + 1) * window.agentsPerPage)
+                    AgentCard {
+                        required property var modelData
+                        agent: modelData
+                        now: window.now
+                        unit: window.unit
+                    }
+                }
             }
         }
     }
@@ -88,10 +226,32 @@ ApplicationWindow {
     Rectangle {
         objectName: "reconnectOverlay"
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
-        height: 48
+        height: 64 * window.unit
         visible: !feed.live
-        color: Theme.red
-        Label { anchors.centerIn: parent; color: "white"; font.pixelSize: 22
-            text: qsTr("Connection to the server lost – reconnecting…") }
+        color: feed.status === "offline" && feed.receivedAtMs === 0 ? Theme.tile : Theme.red
+        Label {
+            anchors.centerIn: parent; color: "white"; font.pixelSize: 28 * window.unit; font.bold: true
+            text: feed.status === "offline" && feed.receivedAtMs === 0 ? qsTr("Not connected")
+                : feed.receivedAtMs === 0 ? qsTr("Connecting to the server…")
+                : qsTr("Connection to the server lost – reconnecting…")
+        }
+    }
+
+    // Kiosk: hide the cursor after a few seconds without movement; any movement shows it.
+    MouseArea {
+        objectName: "cursorArea"
+        anchors.fill: parent
+        enabled: window.kiosk
+        hoverEnabled: true
+        acceptedButtons: Qt.NoButton
+        cursorShape: window.kiosk && window.cursorHidden ? Qt.BlankCursor : Qt.ArrowCursor
+        onPositionChanged: { window.cursorHidden = false; cursorTimer.restart() }
+    }
+    Timer {
+        id: cursorTimer
+        objectName: "cursorTimer"
+        interval: window.cursorHideMs
+        running: window.kiosk
+        onTriggered: window.cursorHidden = true
     }
 }

@@ -8,6 +8,23 @@ import re
 import sys
 
 DE = {
+    # wallboard (issue 6)
+    "no agents logged in": "keine Agenten angemeldet", "offered %1": "angeboten %1",
+    "service level %1 s": "Servicelevel %1 s", "reconnecting": "verbinde neu",
+    "connecting": "verbinde", "Waiting for statistics…": "Warte auf Statistiken…",
+    "No queues to show": "Keine Warteschlangen anzuzeigen", "Not connected": "Nicht verbunden",
+    "Connecting to the server…": "Verbinde mit dem Server…",
+    "Key sequence that quits the wallboard (kiosk: the only way).":
+        "Tastenkombination, die das Wallboard beendet (im Kioskmodus der einzige Weg).",
+    "Seconds per page when the queues do not fit.":
+        "Sekunden pro Seite, wenn nicht alle Warteschlangen auf den Bildschirm passen.",
+    # agent window (issue 5)
+    "System language": "Systemsprache", "Keypad": "Tastenfeld", "Transfer…": "Weiterleiten…",
+    "Hang up (Ctrl+H)": "Auflegen (Strg+H)", "Wrap-up – %1": "Nachbearbeitung – %1",
+    "Stay logged in": "Angemeldet bleiben", "Transfer call": "Anruf weiterleiten",
+    "Cancel": "Abbrechen", "Incoming call": "Eingehender Anruf",
+    "Agent id to sign in with.": "Agenten-ID für die automatische Anmeldung.",
+    "Agent password.": "Passwort des Agenten.", "Station (phone extension).": "Station (Nebenstelle).",
     "%1 waiting, longest %2": "%1 wartend, längste %2",
     "AHT": "AHT", "ASA": "ASA",
     "Accept (Ctrl+Enter)": "Annehmen (Strg+Enter)",

@@ -15,7 +15,12 @@ PACKAGES=(
   openssl curl tinyproxy
 )
 if [[ "${ACDESK_WITH_BROWSER:-0}" == 1 ]]; then
+  # The browser wallboard test drives Debian's chromium with playwright-core from npm;
+  # Node comes from Debian unless the machine already has one.
   PACKAGES+=(chromium)
+  if ! command -v npm >/dev/null 2>&1; then
+    PACKAGES+=(nodejs npm)
+  fi
 fi
 
 missing=()

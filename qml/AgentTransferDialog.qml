@@ -1,0 +1,45 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Acdesk.Core
+
+// Blind transfer of the active call: to one of my queues, to an agent, or to a number.
+Popup {
+    id: dialog
+    objectName: "transferDialog"
+    required property AgentSession session
+    property alias kind: kindBox.currentIndex // 0 queue, 1 agent, 2 number
+    modal: true
+    anchors.centerIn: Overlay.overlay
+    width: 360
+    padding: 16
+    background: Rectangle { color: Theme.tile; border.color: Theme.blue; radius: 6 }
+
+    function target() {
+        return kind === 0 ? (queueBox.currentValue || "") : targetField.text
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 8
+        Label { text: qsTr("Transfer call"); color: Theme.text; font.pixelSize: 18 }
+        ComboBox { id: kindBox; objectName: "transferKind"; Layout.fillWidth: true
+            model: [qsTr("Queue"), qsTr("Agent"), qsTr("Number")] }
+        ComboBox { id: queueBox; objectName: "transferQueue"; Layout.fillWidth: true
+            visible: dialog.kind === 0
+            model: dialog.session.queues; textRole: "name"; valueRole: "id" }
+        TextField { id: targetField; objectName: "transferTarget"; Layout.fillWidth: true
+            visible: dialog.kind !== 0
+            placeholderText: dialog.kind === 1 ? qsTr("Agent ID") : qsTr("Number") }
+        RowLayout {
+            Button { objectName: "transferConfirm"; text: qsTr("Transfer")
+                enabled: dialog.target() !== ""
+                onClicked: {
+                    dialog.session.transfer(["queue", "agent", "number"][dialog.kind], dialog.target())
+                    targetField.text = ""
+                    dialog.close()
+                } }
+            Button { text: qsTr("Cancel"); onClicked: dialog.close() }
+        }
+    }
+}

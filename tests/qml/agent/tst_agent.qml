@@ -1,0 +1,178 @@
+import QtQuick
+import QtQuick.Controls
+import QtTest
+import Acdesk.Views
+import AcdeskTest
+
+// The agent views with the real client core and a real server (TestServer, set up in C++).
+Item {
+    id: top
+    width: 1100
+    height: 760
+
+    Component {
+        id: viewComponent
+        AgentView { anchors.fill: parent; defaultUrl: TestServer.url }
+    }
+
+    TestCase {
+        id: tc
+        name: "AgentView"
+        when: windowShown
+
+        function createView() {
+            var v = createTemporaryObject(viewComponent, top)
+            verify(v)
+            return v
+        }
+        function byName(v, name) {
+            var o = findChild(v, name)
+            verify(o, "no item named " + name)
+            return o
+        }
+        function click(v, name) {
+            var b = byName(v, name)
+            tryVerify(function() { return b.visible && b.enabled && b.width > 0 }, 5000, name + " not clickable")
+            waitForRendering(b) // the layout has placed it
+            mouseClick(b)
+        }
+        function signIn(v, agent, password) {
+            byName(v, "urlField").text = TestServer.url
+            byName(v, "agentField").text = agent
+            byName(v, "passwordField").text = password
+            byName(v, "stationField").text = "20" + agent.substring(1)
+            click(v, "signInButton")
+        }
+        function loggedIn(agent, password) {
+            var v = createView()
+            signIn(v, agent, password)
+            tryCompare(v.session, "status", "online", 5000)
+            tryCompare(v.session, "agentId", agent, 5000)
+            tryVerify(function() { return findChild(v, "stateLabel") !== null }, 5000)
+            return v
+        }
+        function callState(v) { return v.session.activeCall.state }
+
+        function cleanup() {
+            TestServer.hangupAll()
+            for (var a of ["a1", "a2", "a3", "a4"])
+                TestServer.logoutAgent(a)
+        }
+
+        function test_1_loginFlow() {
+            var v = createView()
+            verify(byName(v, "urlField").text !== "") // remembered, or the default
+            verify(!byName(v, "signInButton").enabled) // nothing typed yet
+            signIn(v, "a1", "wrong")
+            tryVerify(function() { return byName(v, "errorLabel").text !== "" }, 5000)
+            compare(v.session.status, "offline")
+            verify(findChild(v, "stateLabel") === null)
+
+            byName(v, "passwordField").text = "pw1"
+            click(v, "signInButton")
+            tryCompare(v.session, "status", "online", 5000)
+            tryVerify(function() { return findChild(v, "stateLabel") !== null }, 5000)
+            compare(v.session.agentName, "Anna Berg")
+            compare(v.session.state, "not_ready")
+            compare(TestServer.agentState("a1"), "not_ready")
+            verify(!byName(v, "reconnectBanner").visible)
+
+            // the login form remembers everything but the password
+            click(v, "signOutButton")
+            tryCompare(v.session, "status", "offline", 5000)
+            var agentField = null
+            tryVerify(function() { agentField = findChild(v, "agentField"); return agentField !== null }, 5000)
+            compare(agentField.text, "a1")
+            compare(byName(v, "stationField").text, "201")
+            compare(byName(v, "passwordField").text, "")
+            compare(TestServer.agentState("a1"), "logged_out")
+        }
+
+        function test_2_callFlow() {
+            var v = loggedIn("a2", "pw2")
+            click(v, "readyButton")
+            tryCompare(v.session, "state", "ready", 5000)
+            verify(TestServer.arrive("q1", "support", "Erika Muster"))
+
+            // incoming call
+            var offer = byName(v, "offerPanel")
+            tryVerify(function() { return offer.visible }, 5000)
+            tryVerify(function() { return byName(v, "notification").visible }, 5000)
+            compare(v.session.offer.caller.name, "Erika Muster")
+            click(v, "acceptButton")
+            tryCompare(v.session, "state", "on_call", 5000)
+            verify(byName(v, "callPanel").visible)
+            verify(!offer.visible)
+
+            // hold and resume
+            click(v, "holdButton")
+            tryVerify(function() { return callState(v) === "held" }, 5000)
+            compare(byName(v, "holdButton").text, "Resume")
+            click(v, "holdButton")
+            tryVerify(function() { return callState(v) === "connected" }, 5000)
+
+            // DTMF keypad
+            click(v, "keypadButton")
+            click(v, "dtmf_5")
+            click(v, "dtmf_#")
+            compare(v.session.lastError, "")
+
+            // transfer to a queue through the dialog
+            click(v, "transferButton")
+            var dialog = byName(v, "transferDialog")
+            tryCompare(dialog, "opened", true, 5000)
+            dialog.kind = 0
+            var queueBox = byName(v, "transferQueue")
+            queueBox.currentIndex = queueBox.indexOfValue("sales")
+            verify(queueBox.currentIndex >= 0)
+            click(v, "transferConfirm")
+            tryCompare(v.session, "state", "wrap_up", 5000)
+            tryVerify(function() { return !byName(v, "callPanel").visible }, 5000)
+            compare(TestServer.waiting("sales"), 1)
+
+            // wrap-up with its elapsed time, disposition and notes
+            var wrap = byName(v, "wrapUpPanel")
+            verify(wrap.visible)
+            verify(byName(v, "wrapUpTime").text.indexOf("Wrap-up") === 0)
+            click(v, "endWrapUpButton")
+            // ready again: the call waiting in sales comes back to this agent at once
+            tryVerify(function() { return v.session.state !== "wrap_up" }, 5000)
+            tryVerify(function() { return !wrap.visible }, 5000)
+            tryCompare(v.session, "callCount", 1, 5000)
+            compare(v.session.offer.id, "q1")
+            compare(v.session.history.length, 1)
+            compare(v.session.history[0].cause, "transferred")
+        }
+
+        function test_3_shortcuts() {
+            var v = loggedIn("a3", "pw3")
+            keyClick(Qt.Key_R, Qt.ControlModifier)
+            tryCompare(v.session, "state", "ready", 5000)
+            verify(TestServer.arrive("k1", "support", "Kurt Kurz"))
+            tryVerify(function() { return byName(v, "offerPanel").visible }, 5000)
+            keyClick(Qt.Key_Return, Qt.ControlModifier)
+            tryCompare(v.session, "state", "on_call", 5000)
+            keyClick(Qt.Key_P, Qt.ControlModifier)
+            tryVerify(function() { return callState(v) === "held" }, 5000)
+            keyClick(Qt.Key_P, Qt.ControlModifier)
+            tryVerify(function() { return callState(v) === "connected" }, 5000)
+            keyClick(Qt.Key_H, Qt.ControlModifier)
+            tryCompare(v.session, "state", "wrap_up", 5000)
+            compare(TestServer.agentState("a3"), "wrap_up")
+        }
+
+        function test_4_german() {
+            var v = createView()
+            verify(v.session.setLanguage("de"))
+            tryCompare(byName(v, "signInTitle"), "text", "Anmelden")
+            compare(byName(v, "signInButton").text, "Anmelden")
+            compare(byName(v, "stayLoggedIn").text, "Angemeldet bleiben")
+            signIn(v, "a4", "pw4")
+            tryVerify(function() { return findChild(v, "stateLabel") !== null }, 5000)
+            tryCompare(byName(v, "stateLabel"), "text", "Nicht bereit (login)")
+            compare(byName(v, "readyButton").text, "Bereit")
+            verify(v.session.setLanguage("en"))
+            tryCompare(byName(v, "readyButton"), "text", "Ready")
+        }
+    }
+}

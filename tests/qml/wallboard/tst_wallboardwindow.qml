@@ -1,0 +1,201 @@
+import QtQuick
+import QtTest
+import Acdesk.Views
+
+// The wallboard window fed with stats objects (no server): page rotation, layouts from
+// 720 p to 2160 p and 1 to 20 queues, the ticking timers, the ticker, red alerts, the
+// overlay while not live, and kiosk behaviour.
+TestCase {
+    id: testCase
+    name: "WallboardWindow"
+    when: windowShown
+
+    Component { id: windowComponent; WallboardWindow { } }
+    SignalSpy { id: redSpy; signalName: "queueWentRed" }
+
+    function makeQueue(i, extra) {
+        var q = { id: "q" + i, name: "Queue " + i, waiting: 0, longestWaitMs: 0,
+                  agents: { loggedIn: 3, ready: 1, ringing: 0, onCall: 2, wrapUp: 0, notReady: 0 },
+                  today: { offered: 40 + i, answered: 38, abandoned: 2, shortAbandoned: 0, answeredInSl: 35,
+                           serviceLevel: 0.875, asaMs: 9000, ahtMs: 200000, abandonRate: 0.05, longestWaitMs: 50000 },
+                  slSeconds: 20,
+                  thresholds: { waiting: { amber: 3, red: 6 }, longestWaitSeconds: { amber: 60, red: 120 },
+                                serviceLevel: { amber: 0.8, red: 0.6 } } }
+        return Object.assign(q, extra || {})
+    }
+    function makeQueues(n) {
+        var out = []
+        for (var i = 1; i <= n; ++i)
+            out.push(makeQueue(i))
+        return out
+    }
+    function makeAgents(n, sinceMsAgo) {
+        var out = []
+        for (var i = 1; i <= n; ++i)
+            out.push({ id: "a" + i, name: "Agent " + i, state: i % 2 ? "on_call" : "ready", reason: null,
+                       since: new Date(Date.now() - sinceMsAgo).toISOString(), queues: ["q1"],
+                       answeredToday: i, connected: true })
+        return out
+    }
+    function board(props) {
+        var win = createTemporaryObject(windowComponent, testCase, props || {})
+        verify(win)
+        waitForRendering(win.contentItem)
+        return win
+    }
+    function feed(win, queues, agents) {
+        win.feed.applyStats({ type: "stats", seq: 1, time: new Date().toISOString(),
+                              queues: queues, agents: agents || [] })
+    }
+    function tile(win, id) { return findChild(win.contentItem, "tile_" + id) }
+    function stat(item, name) { return findChild(item, "stat_" + name) }
+
+    function test_page_rotation() {
+        var win = board({ width: 1920, height: 1080, pageSeconds: 1 })
+        feed(win, makeQueues(7))
+        compare(win.columns, 3)
+        compare(win.tilesPerPage, 6)
+        compare(win.pageCount, 2)
+        compare(win.page, 0)
+        verify(findChild(win.contentItem, "pageTimer").running)
+        tryVerify(() => tile(win, "q1") !== null && tile(win, "q6") !== null)
+        compare(tile(win, "q7"), null)
+        compare(findChild(win.contentItem, "pageLabel").text, "page 1 of 2")
+        tryCompare(win, "page", 1, 3000)
+        tryVerify(() => tile(win, "q7") !== null)
+        compare(tile(win, "q1"), null)
+        compare(findChild(win.contentItem, "pageLabel").text, "page 2 of 2")
+        tryCompare(win, "page", 0, 3000)
+        tryVerify(() => tile(win, "q1") !== null)
+        // Fewer queues: one page, no rotation.
+        feed(win, makeQueues(3))
+        compare(win.pageCount, 1)
+        compare(win.page, 0)
+        verify(!findChild(win.contentItem, "pageLabel").visible)
+    }
+
+    function test_layouts_data() {
+        var rows = []
+        for (var size of [[1280, 720], [1920, 1080], [3840, 2160]])
+            for (var n of [1, 4, 6, 20])
+                rows.push({ tag: size[0] + "x" + size[1] + " " + n + " queue(s)", w: size[0], h: size[1], n: n })
+        return rows
+    }
+    function test_layouts(data) {
+        var win = board({ width: data.w, height: data.h })
+        compare(win.width, data.w)
+        feed(win, makeQueues(data.n), makeAgents(12, 1000))
+        compare(win.unit, data.h / 1080)
+        compare(win.columns, Math.min(3, data.n))
+        compare(win.pageCount, Math.ceil(data.n / 6))
+        var shown = Math.min(data.n, 6)
+        tryVerify(() => tile(win, "q" + shown) !== null)
+        waitForRendering(win.contentItem)
+        // Every shown tile is inside the window, and fonts grow with the screen.
+        for (var i = 1; i <= shown; ++i) {
+            var t = tile(win, "q" + i)
+            var p = t.mapToItem(win.contentItem, 0, 0)
+            verify(p.x >= 0 && p.x + t.width <= data.w + 0.5, "tile " + i + " horizontally inside")
+            verify(p.y >= 0 && p.y + t.height <= data.h * 0.8, "tile " + i + " leaves room below: " + (p.y + t.height))
+            compare(t.unit, win.unit)
+        }
+        var title = findChild(tile(win, "q1"), "title")
+        fuzzyCompare(title.font.pixelSize, 32 * data.h / 1080, 1)
+        // With few queues the tiles share the full width.
+        verify(tile(win, "q1").width > data.w / Math.min(3, data.n) - 60 * win.unit)
+    }
+
+    function test_ticking_timers() {
+        var win = board()
+        var q = makeQueue(1, { waiting: 1, longestWaitMs: 5000 })
+        feed(win, [q], makeAgents(1, 10000))
+        var t = tile(win, "q1")
+        verify(t)
+        compare(t.longestWaitText, "0:05")
+        compare(stat(t, "longestWaitMs").text, "0:05")
+        var card = findChild(win.contentItem, "stateLine")
+        verify(card)
+        verify(card.text.indexOf("0:10") >= 0, card.text)
+        // No new stats: the one-second clock advances both.
+        tryCompare(t, "longestWaitText", "0:06", 2500)
+        tryCompare(t, "longestWaitText", "0:07", 1500)
+        verify(card.text.indexOf("0:12") >= 0, card.text)
+        // A fresh update restarts from the server's figure.
+        feed(win, [makeQueue(1, { waiting: 1, longestWaitMs: 30000 })], makeAgents(1, 10000))
+        compare(t.longestWaitText, "0:30")
+        var clock = findChild(win.contentItem, "clock")
+        var before = clock.text
+        tryVerify(() => clock.text !== before, 2500)
+    }
+
+    function test_reconnect_overlay_without_server() {
+        var win = board()
+        var overlay = findChild(win.contentItem, "reconnectOverlay")
+        verify(overlay)
+        compare(win.feed.live, false)
+        verify(overlay.visible)
+        feed(win, makeQueues(2))
+        // Numbers without a live connection are stale: the overlay stays, the board dims.
+        verify(overlay.visible)
+        verify(findChild(win.contentItem, "content").opacity < 1)
+    }
+
+    function test_ticker() {
+        var win = board()
+        var ticker = findChild(win.contentItem, "ticker")
+        verify(!ticker.visible)
+        win.feed.applyMessage({ type: "message", text: "Coffee machine fixed", severity: "info" })
+        verify(ticker.visible)
+        compare(findChild(win.contentItem, "tickerText").text, "Coffee machine fixed")
+        tryVerify(() => ticker.width > 1000)
+        verify(!findChild(win.contentItem, "tickerText").scrolls)
+        win.feed.applyMessage({ type: "message", severity: "alert",
+                                text: "Network outage at the Berlin site: callers may hear silence. ".repeat(4) })
+        compare(ticker.color, Theme.red)
+        verify(findChild(win.contentItem, "tickerText").scrolls)
+        var tt = findChild(win.contentItem, "tickerText")
+        var x0 = tt.x
+        tryVerify(() => tt.x !== x0, 1000)
+        // Broadcasts expire after tickerSeconds.
+        win.tickerSeconds = 0
+        win.feed.applyMessage({ type: "message", text: "gone soon", severity: "info" })
+        tryVerify(() => !ticker.visible, 2500)
+    }
+
+    function test_went_red_alert() {
+        var win = board()
+        redSpy.target = win
+        redSpy.clear()
+        feed(win, [makeQueue(1), makeQueue(2)])
+        compare(redSpy.count, 0)
+        feed(win, [makeQueue(1, { waiting: 6 }), makeQueue(2)])
+        compare(redSpy.count, 1)
+        compare(redSpy.signalArguments[0][0], "q1")
+        feed(win, [makeQueue(1, { waiting: 7 }), makeQueue(2)])
+        compare(redSpy.count, 1, "still red: no new alert")
+        feed(win, [makeQueue(1), makeQueue(2, { today: Object.assign(makeQueue(2).today, { serviceLevel: 0.5 }) })])
+        compare(redSpy.count, 2)
+        compare(redSpy.signalArguments[1][0], "q2")
+        verify(findChild(tile(win, "q2"), "pulse").visible)
+    }
+
+    function test_kiosk() {
+        var win = board({ kiosk: true, cursorHideMs: 200 })
+        var area = findChild(win.contentItem, "cursorArea")
+        verify(area.enabled)
+        tryCompare(win, "cursorHidden", true, 2000)
+        compare(area.cursorShape, Qt.BlankCursor)
+        mouseMove(win.contentItem, 100, 100)
+        mouseMove(win.contentItem, 120, 110)
+        compare(win.cursorHidden, false)
+        compare(area.cursorShape, Qt.ArrowCursor)
+        tryCompare(win, "cursorHidden", true, 2000)
+        // Closing is refused in kiosk mode (only the quit keys end it).
+        win.close()
+        verify(win.visible)
+        compare(win.quitKeys, "Ctrl+Alt+Q")
+        win.kiosk = false
+        win.close()
+        verify(!win.visible)
+    }
+}
