@@ -547,7 +547,7 @@ void Server::handleLogin(Connection *c, const proto::Envelope &env, const proto:
                     m_throttle->users.succeeded(userKey);
                     m_throttle->addresses.succeeded(conn->address);
                     const QString token = token::generate();
-                    m_storage->saveToken(token::digest(token), {role, req.user, t});
+                    m_storage->saveToken(token::digest(token), {role, req.user, t, station});
                     attach(conn, envCopy, role, req.user, station, token);
                 }
                 pump();
@@ -583,7 +583,7 @@ void Server::handleResume(Connection *c, const proto::Envelope &env, const QStri
         return;
     }
     m_storage->touchToken(digest, now);
-    attach(c, env, stored->role, stored->user, QString(), tokenText);
+    attach(c, env, stored->role, stored->user, stored->station, tokenText);
 }
 
 void Server::attach(Connection *c, const proto::Envelope &env, const QString &role,

@@ -67,6 +67,7 @@ Simulator::Simulator(Server *server, const QStringList &agents, quint32 seed)
     connect(&m_arrivals, &QTimer::timeout, this, [this] {
         arrive();
         scheduleArrival();
+        m_server->pump(); // deliver the arrival (and its offer) now, not at the next timer
     });
 }
 

@@ -42,6 +42,9 @@ const char *const Migrations[] = {
     // 2: the abandoned-callers worklist; the primary key makes a call back claimable once.
     R"(CREATE TABLE callbacks (
          entry TEXT PRIMARY KEY, done_by TEXT NOT NULL, done_at INTEGER NOT NULL);)",
+    // 3: an agent's station travels with its token, so a resume after a restart rings the
+    // same phone.
+    R"(ALTER TABLE tokens ADD COLUMN station TEXT;)",
 };
 
 QVariant timeOrNull(qint64 ms)
@@ -306,23 +309,25 @@ std::vector<StateLogEntry> Storage::stateLog(qint64 fromMs, qint64 toMs) const
 bool Storage::saveToken(const QByteArray &digest, const StoredToken &t)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO tokens (digest, role, user, last_used) "
-                             "VALUES (?, ?, ?, ?)"));
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO tokens (digest, role, user, last_used, "
+                             "station) VALUES (?, ?, ?, ?, ?)"));
     q.addBindValue(QString::fromLatin1(digest));
     q.addBindValue(t.role);
     q.addBindValue(t.user);
     q.addBindValue(t.lastUsedMs);
+    q.addBindValue(t.station);
     return q.exec();
 }
 
 std::optional<StoredToken> Storage::token(const QByteArray &digest) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("SELECT role, user, last_used FROM tokens WHERE digest = ?"));
+    q.prepare(QStringLiteral("SELECT role, user, last_used, station FROM tokens WHERE digest = ?"));
     q.addBindValue(QString::fromLatin1(digest));
     if (!q.exec() || !q.next())
         return std::nullopt;
-    return StoredToken{q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong()};
+    return StoredToken{q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(),
+                       q.value(3).toString()};
 }
 
 bool Storage::touchToken(const QByteArray &digest, qint64 nowMs)

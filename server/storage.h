@@ -18,6 +18,7 @@ struct StoredToken
     QString role;
     QString user;
     qint64 lastUsedMs = 0;
+    QString station; // agents only
 };
 
 /** @brief One agent state change, as logged for reports. */

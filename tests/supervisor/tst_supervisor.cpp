@@ -350,6 +350,43 @@ private Q_SLOTS:
                  QStringLiteral("forbidden"));
     }
 
+    void resumeAfterRestartRingsSameStation()
+    {
+        m_clients.push_back(std::make_unique<Client>());
+        Client *agent = m_clients.back().get();
+        QVERIFY(agent->open(m_server->baseUrl()));
+        const QJsonObject ok = agent->login(QStringLiteral("agent"), QStringLiteral("a2"),
+                                            QStringLiteral("pw2"), QStringLiteral("201"));
+        const QString token = ok.value(QStringLiteral("token")).toString();
+        QVERIFY(!token.isEmpty());
+
+        m_clients.clear();
+        server::Config cfg = m_server->config();
+        server::ServerOptions o;
+        o.dataDir = m_dir->path();
+        o.listen = QStringLiteral("127.0.0.1:0");
+        m_server.reset();
+        m_server = std::make_unique<server::Server>(cfg, o);
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+
+        Client *gw =
+            loggedIn(QStringLiteral("gateway"), QStringLiteral("pbx"), QStringLiteral("pwpbx"));
+        m_clients.push_back(std::make_unique<Client>());
+        Client *again = m_clients.back().get();
+        QVERIFY(again->open(m_server->baseUrl()));
+        QCOMPARE(typeOf(again->request(
+                     req(QStringLiteral("resume"), P({{QStringLiteral("token"), token}})))),
+                 QStringLiteral("ok"));
+        QCOMPARE(again->code(req(QStringLiteral("agent.setState"),
+                                 P({{QStringLiteral("state"), QStringLiteral("ready")}}))),
+                 QStringLiteral("ok"));
+        arrive(gw, QStringLiteral("s1"), QStringLiteral("support"));
+        const QJsonObject ring = gw->take(QStringLiteral("gw.ring"));
+        QCOMPARE(ring.value(QStringLiteral("agent")).toString(), QStringLiteral("a2"));
+        QCOMPARE(ring.value(QStringLiteral("station")).toString(), QStringLiteral("201"));
+    }
+
     void supervisorSeesWaitingCalls()
     {
         Client *gw =
