@@ -6,6 +6,7 @@
 #include "config.h"
 #include "engine/engine.h"
 #include "server.h"
+#include "storage.h"
 
 #include <QDate>
 #include <QTemporaryDir>
@@ -385,6 +386,64 @@ private Q_SLOTS:
         const QJsonObject ring = gw->take(QStringLiteral("gw.ring"));
         QCOMPARE(ring.value(QStringLiteral("agent")).toString(), QStringLiteral("a2"));
         QCOMPARE(ring.value(QStringLiteral("station")).toString(), QStringLiteral("201"));
+    }
+
+    void tokenExpiresAfterIdleHours()
+    {
+        m_clients.push_back(std::make_unique<Client>());
+        Client *tv = m_clients.back().get();
+        QVERIFY(tv->open(m_server->baseUrl()));
+        const QString token =
+            tv->login(QStringLiteral("wallboard"), QStringLiteral("tv1"), QStringLiteral("pwtv"))
+                .value(QStringLiteral("token"))
+                .toString();
+        m_clients.clear(); // no connection uses the token any more
+        server::Config cfg = m_server->config();
+        m_server.reset();
+        {
+            // Twelve hours and a second without any connection using it.
+            server::Storage storage;
+            QString error;
+            QVERIFY2(storage.open(m_dir->path(), &error), qPrintable(error));
+            QVERIFY(
+                storage.touchToken(server::token::digest(token),
+                                   QDateTime::currentMSecsSinceEpoch() - 12 * 3600 * 1000 - 1000));
+        }
+        server::ServerOptions o;
+        o.dataDir = m_dir->path();
+        o.listen = QStringLiteral("127.0.0.1:0");
+        m_server = std::make_unique<server::Server>(cfg, o);
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        m_clients.push_back(std::make_unique<Client>());
+        Client *again = m_clients.back().get();
+        QVERIFY(again->open(m_server->baseUrl()));
+        QCOMPARE(again->code(req(QStringLiteral("resume"), P({{QStringLiteral("token"), token}}))),
+                 QStringLiteral("auth_failed"));
+    }
+
+    void failedLoginsAreThrottled()
+    {
+        m_clients.push_back(std::make_unique<Client>());
+        Client *c = m_clients.back().get();
+        QVERIFY(c->open(m_server->baseUrl()));
+        auto attempt = [&](const QString &secret) {
+            return c->code(
+                req(QStringLiteral("login"), P({{QStringLiteral("role"), QStringLiteral("agent")},
+                                                {QStringLiteral("user"), QStringLiteral("a3")},
+                                                {QStringLiteral("secret"), secret}})));
+        };
+        // Five wrong guesses are answered as such; then the user must wait, even with
+        // the right password.
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(attempt(QStringLiteral("guess%1").arg(i)), QStringLiteral("auth_failed"));
+        const QJsonObject r = c->request(
+            req(QStringLiteral("login"), P({{QStringLiteral("role"), QStringLiteral("agent")},
+                                            {QStringLiteral("user"), QStringLiteral("a3")},
+                                            {QStringLiteral("secret"), QStringLiteral("pw3")}})));
+        QCOMPARE(r.value(QStringLiteral("code")).toString(), QStringLiteral("rate_limited"));
+        QVERIFY(
+            r.value(QStringLiteral("message")).toString().contains(QStringLiteral("try again in")));
     }
 
     void supervisorSeesWaitingCalls()
