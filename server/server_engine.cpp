@@ -678,10 +678,15 @@ void Server::handleWorklist(Connection *c, const proto::Envelope &env,
         return;
     }
     const qint64 now = m_clock->nowMs();
-    // The database's primary key is the arbiter: of two claims only one row goes in.
-    if (!it->doneBy.isEmpty() || !m_storage->saveCallback(it->id, c->user, now)) {
+    if (!it->doneBy.isEmpty()) {
         replyError(c, env.id, code(ErrorCode::Conflict),
                    QStringLiteral("already called back by %1").arg(it->doneBy));
+        return;
+    }
+    // The database's primary key is the final arbiter: only one row per entry goes in.
+    if (!m_storage->saveCallback(it->id, c->user, now)) {
+        replyError(c, env.id, code(ErrorCode::Internal),
+                   QStringLiteral("the call back could not be stored"));
         return;
     }
     it->doneBy = c->user;
