@@ -2,6 +2,7 @@
 
 #include "agentsession.h"
 #include "server.h"
+#include "supervisorsession.h"
 #include "wallboardfeed.h"
 
 #include <QCommandLineParser>
@@ -143,7 +144,23 @@ int run(QGuiApplication &app, const QString &mode)
     const QCommandLineOption agentStation(QStringLiteral("station"),
                                           QCoreApplication::translate("main", "Station (phone extension)."),
                                           QStringLiteral("STATION"));
+    // Supervisor mode: optional automatic sign-in and first tab
+    // (scripts/screenshots-supervisor.sh).
+    const QCommandLineOption supervisorUser(
+        QStringLiteral("user"),
+        QCoreApplication::translate("main", "Supervisor id to sign in with."),
+        QStringLiteral("ID"));
+    const QCommandLineOption supervisorPassword(
+        QStringLiteral("password"), QCoreApplication::translate("main", "Supervisor password."),
+        QStringLiteral("PASSWORD"));
+    const QCommandLineOption supervisorTab(
+        QStringLiteral("tab"),
+        QCoreApplication::translate(
+            "main", "Tab to show first: floor, calls, broadcast, worklist, reports."),
+        QStringLiteral("TAB"), QStringLiteral("floor"));
     parser.addOptions({server, caFile});
+    if (mode == QLatin1String("supervisor"))
+        parser.addOptions({supervisorUser, supervisorPassword, supervisorTab});
     if (mode == QLatin1String("agent"))
         parser.addOptions({agentUser, agentPassword, agentStation});
     if (mode == QLatin1String("wallboard"))
@@ -163,6 +180,20 @@ int run(QGuiApplication &app, const QString &mode)
         if (session && parser.isSet(agentUser))
             session->login(parser.value(server), parser.value(agentUser), parser.value(agentPassword),
                            parser.value(agentStation));
+        return app.exec();
+    }
+    if (mode == QLatin1String("supervisor")) {
+        QObject *root = load(*engine, QStringLiteral("SupervisorWindow.qml"),
+                             {{QStringLiteral("defaultUrl"), parser.value(server)},
+                              {QStringLiteral("currentTab"), parser.value(supervisorTab)}});
+        if (!root)
+            return 1;
+        auto *session = root->property("session").value<client::SupervisorSession *>();
+        if (session && parser.isSet(caFile))
+            session->connection()->addCaCertificates(parser.value(caFile));
+        if (session && parser.isSet(supervisorUser))
+            session->login(parser.value(server), parser.value(supervisorUser),
+                           parser.value(supervisorPassword));
         return app.exec();
     }
     // A TV has no one to type a password: what was given once on the command line is

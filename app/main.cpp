@@ -1,5 +1,6 @@
 // acdesk: one executable, several jobs. The mode is decided before the application
 // object exists, because the server must run as a QCoreApplication without a display.
+#include "doctor.h"
 #include "servermain.h"
 
 #ifdef ACDESK_WITH_GUI
@@ -25,7 +26,9 @@ void printTopLevelHelp()
            "  wallboard    wallboard (use --kiosk on a TV)\n"
            "  server       the ACD server (add --headless on a box without display)\n"
            "  demo         server, simulated calls, agent and wallboard windows; zero config\n"
-           "  report       CSV reports from a server's stored call records\n\n"
+           "  supervisor   supervisor console: floor, agent actions, broadcasts, callbacks, reports\n"
+           "  report       CSV reports from a server's stored call records\n"
+           "  doctor       check the connection to a server step by step (URL)\n\n"
            "Options:\n"
            "  -h, --help     show this help (acdesk MODE --help for a mode's options)\n"
            "  -v, --version  show the version\n";
@@ -66,6 +69,13 @@ int main(int argc, char **argv)
         QCoreApplication::setOrganizationName(QStringLiteral("acdesk"));
         return acdesk::runReportMode(app);
     }
+    if (std::strcmp(mode, "doctor") == 0) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("acdesk"));
+        QCoreApplication::setOrganizationName(QStringLiteral("acdesk"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(ACDESK_VERSION));
+        return acdesk::runDoctorMode(app);
+    }
     const bool serverLike = std::strcmp(mode, "server") == 0 || std::strcmp(mode, "demo") == 0;
     bool headless = hasArg(argc, argv, "--headless") || hasArg(argc, argv, "--help") ||
                     hasArg(argc, argv, "-h");
@@ -86,7 +96,8 @@ int main(int argc, char **argv)
         return acdesk::runServerMode(app, QString::fromLatin1(mode), true);
     }
 #ifdef ACDESK_WITH_GUI
-    if (std::strcmp(mode, "agent") == 0 || std::strcmp(mode, "wallboard") == 0 || serverLike) {
+    if (std::strcmp(mode, "agent") == 0 || std::strcmp(mode, "wallboard") == 0 ||
+        std::strcmp(mode, "supervisor") == 0 || serverLike) {
         QGuiApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("acdesk"));
         QCoreApplication::setOrganizationName(QStringLiteral("acdesk"));

@@ -1,5 +1,7 @@
 #include "clientconnection.h"
 
+#include "protocol/envelope.h"
+
 #include <QDateTime>
 #include <QFile>
 #include <QJsonDocument>
@@ -15,11 +17,10 @@ namespace acdesk::client {
 
 namespace {
 
+// The codec's list: the requests the server remembers keyed replies for.
 bool isMutating(const QString &type)
 {
-    return type.startsWith(QLatin1String("agent.")) || type.startsWith(QLatin1String("call.")) ||
-           type.startsWith(QLatin1String("supervisor.")) || type == QLatin1String("broadcast") ||
-           type.startsWith(QLatin1String("gw."));
+    return proto::isMutatingRequestType(type);
 }
 
 qint64 now()

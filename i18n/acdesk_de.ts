@@ -294,6 +294,476 @@
     </message>
 </context>
 <context>
+    <name>ConnectionDoctor</name>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="244"/>
+        <source>The network between here and the server inspects plain WebSocket traffic.</source>
+        <translation>Das Netz zwischen hier und dem Server untersucht unverschlüsselten WebSocket-Verkehr.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="248"/>
+        <source>Use wss:// on port 443: TLS hides the upgrade from the inspecting firewall or proxy (run the server with --tls-cert/--tls-key, or nginx in front).</source>
+        <translation>wss:// auf Port 443 verwenden: TLS verbirgt das Upgrade vor der prüfenden Firewall oder dem Proxy (Server mit --tls-cert/--tls-key starten oder nginx davorschalten).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="278"/>
+        <source>&quot;%1&quot; is not a WebSocket URL.</source>
+        <translation>„%1“ ist keine WebSocket-URL.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="279"/>
+        <source>Give the server as ws://HOST:PORT/ws or wss://HOST/ws.</source>
+        <translation>Den Server als ws://HOST:PORT/ws oder wss://HOST/ws angeben.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="312"/>
+        <source>--proxy none</source>
+        <translation>--proxy none</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="320"/>
+        <source>&quot;%1&quot; is not an HTTP proxy address.</source>
+        <translation>„%1“ ist keine HTTP-Proxy-Adresse.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="321"/>
+        <source>Give the proxy as --proxy http://HOST:PORT.</source>
+        <translation>Den Proxy als --proxy http://HOST:PORT angeben.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="326"/>
+        <source>--proxy</source>
+        <translation>--proxy</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="339"/>
+        <location filename="../core/connectiondoctor.cpp" line="343"/>
+        <source>the system&apos;s proxy settings</source>
+        <translation>Proxy-Einstellungen des Systems</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="353"/>
+        <source>The proxy %1 is given as an IP address; the proxy resolves %2.</source>
+        <translation>Der Proxy %1 ist als IP-Adresse angegeben; der Proxy löst %2 auf.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="355"/>
+        <source>%1 is an IP address; nothing to resolve.</source>
+        <translation>%1 ist eine IP-Adresse; nichts aufzulösen.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="361"/>
+        <source>The proxy&apos;s name %1 cannot be resolved: %2.</source>
+        <translation>Der Name des Proxys %1 lässt sich nicht auflösen: %2.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="362"/>
+        <source>The name %1 cannot be resolved: %2.</source>
+        <translation>Der Name %1 lässt sich nicht auflösen: %2.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="363"/>
+        <source>Check the spelling of the name and the DNS settings (/etc/resolv.conf), or use the server&apos;s IP address.</source>
+        <translation>Schreibweise des Namens und DNS-Einstellungen (/etc/resolv.conf) prüfen oder die IP-Adresse des Servers verwenden.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="376"/>
+        <source>The proxy %1 resolves to %2; the proxy resolves %3.</source>
+        <translation>Der Proxy %1 hat die Adresse %2; der Proxy löst %3 auf.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="378"/>
+        <source>%1 resolves to %2.</source>
+        <translation>%1 hat die Adresse %2.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="403"/>
+        <source>Connected to the proxy at %1 in %2 ms.</source>
+        <translation>Verbunden mit dem Proxy %1 in %2 ms.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="404"/>
+        <source>Connected to %1 in %2 ms.</source>
+        <translation>Verbunden mit %1 in %2 ms.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="410"/>
+        <source>The proxy at %1 refused the connection: nothing listens there.</source>
+        <translation>Der Proxy %1 hat die Verbindung abgelehnt: dort lauscht nichts.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="411"/>
+        <source>%1 refused the connection: nothing listens on port %2, or a firewall rejects it.</source>
+        <translation>%1 hat die Verbindung abgelehnt: auf Port %2 lauscht nichts, oder eine Firewall weist sie ab.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="415"/>
+        <source>Check the proxy address and port (--proxy or http_proxy).</source>
+        <translation>Adresse und Port des Proxys prüfen (--proxy oder http_proxy).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="416"/>
+        <source>Start the server (systemctl status acdesk-server), check the port in the URL, and open TCP port %1 on the server&apos;s firewall.</source>
+        <translation>Den Server starten (systemctl status acdesk-server), den Port in der URL prüfen und TCP-Port %1 in der Firewall des Servers öffnen.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="422"/>
+        <source>No answer from %1 within %2 s: a firewall drops the packets, or the host is down.</source>
+        <translation>Keine Antwort von %1 innerhalb von %2 s: eine Firewall verwirft die Pakete, oder der Rechner ist aus.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="425"/>
+        <source>Check that the proxy runs and that this machine may reach it.</source>
+        <translation>Prüfen, ob der Proxy läuft und dieser Rechner ihn erreichen darf.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="426"/>
+        <source>Open TCP port %1 on the firewalls between here and the server, or use wss:// on port 443, which most networks allow.</source>
+        <translation>TCP-Port %1 in den Firewalls zwischen hier und dem Server öffnen oder wss:// auf Port 443 verwenden, den die meisten Netze erlauben.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="430"/>
+        <source>Cannot connect to %1: %2.</source>
+        <translation>Keine Verbindung zu %1: %2.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="431"/>
+        <source>Check the network connection and the address in the URL.</source>
+        <translation>Netzwerkverbindung und Adresse in der URL prüfen.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="438"/>
+        <source>No proxy (%1): the connection is direct.</source>
+        <translation>Kein Proxy (%1): die Verbindung ist direkt.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="457"/>
+        <source>The proxy %1 (from %2) did not answer CONNECT %3 within %4 s.</source>
+        <translation>Der Proxy %1 (aus %2) hat CONNECT %3 nicht innerhalb von %4 s beantwortet.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="459"/>
+        <source>The proxy %1 (from %2) closed the connection without answering CONNECT %3.</source>
+        <translation>Der Proxy %1 (aus %2) hat die Verbindung geschlossen, ohne CONNECT %3 zu beantworten.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="462"/>
+        <source>Check that %1 is an HTTP proxy that supports CONNECT.</source>
+        <translation>Prüfen, ob %1 ein HTTP-Proxy ist, der CONNECT unterstützt.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="467"/>
+        <source>The proxy %1 (from %2) opened a tunnel to %3: %4.</source>
+        <translation>Der Proxy %1 (aus %2) hat einen Tunnel zu %3 geöffnet: %4.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="470"/>
+        <source>The proxy %1 (from %2) refused CONNECT %3: %4.</source>
+        <translation>Der Proxy %1 (aus %2) hat CONNECT %3 abgelehnt: %4.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="475"/>
+        <source>The proxy is %1.</source>
+        <translation>Der Proxy ist %1.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="478"/>
+        <source>The proxy wants credentials: give them as --proxy http://USER:PASSWORD@HOST:PORT or in the system&apos;s proxy settings.</source>
+        <translation>Der Proxy verlangt Zugangsdaten: als --proxy http://BENUTZER:PASSWORT@HOST:PORT oder in den Proxy-Einstellungen des Systems angeben.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="483"/>
+        <source>The proxy could not reach %1.</source>
+        <translation>Der Proxy konnte %1 nicht erreichen.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="484"/>
+        <source>Check that the server runs and listens on port %1, and that the proxy may reach it through its firewall.</source>
+        <translation>Prüfen, ob der Server läuft und auf Port %1 lauscht und ob der Proxy ihn durch seine Firewall erreichen darf.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="489"/>
+        <source>Ask the proxy&apos;s administrator to allow CONNECT to %1.</source>
+        <translation>Den Administrator des Proxys bitten, CONNECT zu %1 zu erlauben.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="492"/>
+        <source>Ask the proxy&apos;s administrator to allow CONNECT to port %1 (tinyproxy: &quot;ConnectPort %1&quot;; Squid: add it to SSL_ports), or use wss:// on port 443, which proxies allow by default.</source>
+        <translation>Den Administrator des Proxys bitten, CONNECT zu Port %1 zu erlauben (tinyproxy: „ConnectPort %1“; Squid: in SSL_ports aufnehmen), oder wss:// auf Port 443 verwenden, den Proxys standardmäßig erlauben.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="503"/>
+        <source>This program has no TLS support (no OpenSSL found).</source>
+        <translation>Dieses Programm hat keine TLS-Unterstützung (kein OpenSSL gefunden).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="504"/>
+        <source>Install the OpenSSL library (Debian: libssl3).</source>
+        <translation>Die OpenSSL-Bibliothek installieren (Debian: libssl3).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="510"/>
+        <source>No certificate could be read from %1.</source>
+        <translation>Aus %1 ließ sich kein Zertifikat lesen.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="511"/>
+        <source>Give --ca a PEM file with the issuing CA certificate.</source>
+        <translation>--ca eine PEM-Datei mit dem Zertifikat der ausstellenden CA übergeben.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="531"/>
+        <source>No TLS answer from %1:%2 within %3 s.</source>
+        <translation>Keine TLS-Antwort von %1:%2 innerhalb von %3 s.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="532"/>
+        <source>The TLS handshake with %1:%2 failed: %3.</source>
+        <translation>Der TLS-Handshake mit %1:%2 ist fehlgeschlagen: %3.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="536"/>
+        <source>Port %1 may not speak TLS: use ws:// for a plain port, or the server&apos;s TLS port (443, --tls-cert/--tls-key, or nginx) for wss://.</source>
+        <translation>Port %1 spricht vielleicht kein TLS: für einen unverschlüsselten Port ws:// verwenden, für wss:// den TLS-Port des Servers (443, --tls-cert/--tls-key oder nginx).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="548"/>
+        <source>%1, %2; chain: %3.</source>
+        <translation>%1, %2; Kette: %3.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="560"/>
+        <source>The server&apos;s certificate expired yesterday (on %1).</source>
+        <translation>Das Zertifikat des Servers ist gestern abgelaufen (am %1).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="561"/>
+        <source>The server&apos;s certificate expired %1 days ago (on %2).</source>
+        <translation>Das Zertifikat des Servers ist vor %1 Tagen abgelaufen (am %2).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="564"/>
+        <source>Renew the certificate (Let&apos;s Encrypt: certbot renew), then restart the server or reload nginx.</source>
+        <translation>Das Zertifikat erneuern (Let's Encrypt: certbot renew), dann den Server neu starten oder nginx neu laden.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="568"/>
+        <source>The server&apos;s certificate is not valid before %1.</source>
+        <translation>Das Zertifikat des Servers gilt erst ab %1.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="571"/>
+        <source>Check the clock of this computer and of the server.</source>
+        <translation>Die Uhr dieses Rechners und des Servers prüfen.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="575"/>
+        <source>The certificate is for %1, not for %2.</source>
+        <translation>Das Zertifikat gilt für %1, nicht für %2.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="576"/>
+        <source>Connect with a name the certificate carries, or get a certificate whose subjectAltName includes %1.</source>
+        <translation>Mit einem Namen verbinden, den das Zertifikat enthält, oder ein Zertifikat besorgen, dessen subjectAltName %1 enthält.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="587"/>
+        <source>The certificate chain is not trusted: %1.</source>
+        <translation>Der Zertifikatskette wird nicht vertraut: %1.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="589"/>
+        <source>Use a certificate from a public CA (Let&apos;s Encrypt), or trust the issuing CA: --ca FILE, or copy it to /usr/local/share/ca-certificates/ and run update-ca-certificates.</source>
+        <translation>Ein Zertifikat einer öffentlichen CA (Let's Encrypt) verwenden oder der ausstellenden CA vertrauen: --ca DATEI, oder sie nach /usr/local/share/ca-certificates/ kopieren und update-ca-certificates ausführen.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="605"/>
+        <source>(The remaining steps run anyway, to find further problems.)</source>
+        <translation>(Die übrigen Schritte laufen trotzdem, um weitere Probleme zu finden.)</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="610"/>
+        <source>Certificate valid for %1; expires tomorrow (%2).</source>
+        <translation>Zertifikat gültig für %1; läuft morgen ab (%2).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="611"/>
+        <source>Certificate valid for %1; expires in %2 days (%3).</source>
+        <translation>Zertifikat gültig für %1; läuft in %2 Tagen ab (%3).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="616"/>
+        <source>Renew the certificate soon (Let&apos;s Encrypt: certbot renew).</source>
+        <translation>Das Zertifikat bald erneuern (Let's Encrypt: certbot renew).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="647"/>
+        <source>No answer to the WebSocket upgrade (GET %1) within %2 s, although TCP works.</source>
+        <translation>Keine Antwort auf das WebSocket-Upgrade (GET %1) innerhalb von %2 s, obwohl TCP funktioniert.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="650"/>
+        <source>The connection was closed without an answer to the WebSocket upgrade (GET %1), although TCP works.</source>
+        <translation>Die Verbindung wurde ohne Antwort auf das WebSocket-Upgrade (GET %1) geschlossen, obwohl TCP funktioniert.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="657"/>
+        <source>Check the reverse proxy in front of the server: it must pass the Upgrade and Connection headers (see nginx-acdesk.conf in the examples), and the server&apos;s log.</source>
+        <translation>Den Reverse-Proxy vor dem Server prüfen: er muss die Header Upgrade und Connection weitergeben (siehe nginx-acdesk.conf in den Beispielen); außerdem das Protokoll des Servers.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="675"/>
+        <source>GET %1 was answered with &quot;%2&quot;.</source>
+        <translation>GET %1 wurde mit „%2“ beantwortet.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="686"/>
+        <source>no Upgrade header</source>
+        <translation>kein Upgrade-Header</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="689"/>
+        <source>GET %1 was answered with &quot;%2&quot; instead of &quot;101 Switching Protocols&quot; (%3).</source>
+        <translation>GET %1 wurde mit „%2“ statt „101 Switching Protocols“ beantwortet (%3).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="693"/>
+        <source>Body: &quot;%1&quot;.</source>
+        <translation>Inhalt: „%1“.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="698"/>
+        <source>The Sec-WebSocket-Accept key is wrong: something between here and the server rewrote the handshake.</source>
+        <translation>Der Sec-WebSocket-Accept-Schlüssel ist falsch: etwas zwischen hier und dem Server hat den Handshake verändert.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="700"/>
+        <source>Check the reverse proxy in front of the server.</source>
+        <translation>Den Reverse-Proxy vor dem Server prüfen.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="703"/>
+        <source>The server&apos;s WebSocket endpoint is /ws.</source>
+        <translation>Der WebSocket-Endpunkt des Servers ist /ws.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="704"/>
+        <source>Use the path /ws: %1://%2:%3/ws.</source>
+        <translation>Den Pfad /ws verwenden: %1://%2:%3/ws.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="709"/>
+        <source>The server only accepts listed origins: add this one to server.allowedOrigins in its config.</source>
+        <translation>Der Server akzeptiert nur aufgeführte Origins: diesen in server.allowedOrigins seiner Konfiguration aufnehmen.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="714"/>
+        <source>A reverse proxy answered, but it cannot reach the Acdesk server.</source>
+        <translation>Ein Reverse-Proxy hat geantwortet, erreicht aber den Acdesk-Server nicht.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="715"/>
+        <source>Start the server (systemctl status acdesk-server) and check that the reverse proxy&apos;s proxy_pass points to its address and port.</source>
+        <translation>Den Server starten (systemctl status acdesk-server) und prüfen, ob proxy_pass des Reverse-Proxys auf seine Adresse und seinen Port zeigt.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="720"/>
+        <source>The server redirects to %1: use that address (https:// becomes wss://).</source>
+        <translation>Der Server leitet auf %1 um: diese Adresse verwenden (aus https:// wird wss://).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="727"/>
+        <source>Something in front of the server refused the upgrade.</source>
+        <translation>Etwas vor dem Server hat das Upgrade abgelehnt.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="728"/>
+        <source>Make the reverse proxy pass the Upgrade and Connection headers to the server (see nginx-acdesk.conf in the examples).</source>
+        <translation>Den Reverse-Proxy die Header Upgrade und Connection an den Server weitergeben lassen (siehe nginx-acdesk.conf in den Beispielen).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="737"/>
+        <source>The server selected the subprotocol acdesk.v1.</source>
+        <translation>Der Server hat das Subprotokoll acdesk.v1 gewählt.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="740"/>
+        <source>The server selected no subprotocol although acdesk.v1 was offered.</source>
+        <translation>Der Server hat kein Subprotokoll gewählt, obwohl acdesk.v1 angeboten wurde.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="741"/>
+        <source>Update the Acdesk server, and make sure a reverse proxy passes the Sec-WebSocket-Protocol header.</source>
+        <translation>Den Acdesk-Server aktualisieren und sicherstellen, dass ein Reverse-Proxy den Header Sec-WebSocket-Protocol weitergibt.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="745"/>
+        <source>The server selected the subprotocol &quot;%1&quot; instead of acdesk.v1.</source>
+        <translation>Der Server hat das Subprotokoll „%1“ statt acdesk.v1 gewählt.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="747"/>
+        <location filename="../core/connectiondoctor.cpp" line="780"/>
+        <source>Check that the URL points to an Acdesk server.</source>
+        <translation>Prüfen, ob die URL auf einen Acdesk-Server zeigt.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="759"/>
+        <source>No hello from the server within %1 s after the upgrade.</source>
+        <translation>Kein hello vom Server innerhalb von %1 s nach dem Upgrade.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="760"/>
+        <source>The connection was closed before the server&apos;s hello arrived.</source>
+        <translation>Die Verbindung wurde geschlossen, bevor das hello des Servers ankam.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="761"/>
+        <source>Check the server&apos;s log; a reverse proxy must not buffer the WebSocket stream (nginx: proxy_buffering off).</source>
+        <translation>Das Protokoll des Servers prüfen; ein Reverse-Proxy darf den WebSocket-Datenstrom nicht puffern (nginx: proxy_buffering off).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="768"/>
+        <source>The server closed the WebSocket instead of saying hello (code %1%2).</source>
+        <translation>Der Server hat den WebSocket geschlossen, statt hello zu senden (Code %1%2).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="773"/>
+        <source>Check the server&apos;s log.</source>
+        <translation>Das Protokoll des Servers prüfen.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="778"/>
+        <source>The first message was not a hello: &quot;%1&quot;.</source>
+        <translation>Die erste Nachricht war kein hello: „%1“.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="782"/>
+        <source>hello from %1 (protocol %2) %3 ms after the upgrade.</source>
+        <translation>hello von %1 (Protokoll %2) %3 ms nach dem Upgrade.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="808"/>
+        <source>No answer to a WebSocket ping within %1 s.</source>
+        <translation>Keine Antwort auf einen WebSocket-Ping innerhalb von %1 s.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="809"/>
+        <source>The connection was closed during the ping.</source>
+        <translation>Die Verbindung wurde während des Pings geschlossen.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="810"/>
+        <source>Check the reverse proxy&apos;s read timeouts (nginx: proxy_read_timeout).</source>
+        <translation>Die Lese-Timeouts des Reverse-Proxys prüfen (nginx: proxy_read_timeout).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="813"/>
+        <source>Round trip (WebSocket ping) %1 ms.</source>
+        <translation>Umlaufzeit (WebSocket-Ping) %1 ms.</translation>
+    </message>
+</context>
+<context>
     <name>QueueTile</name>
     <message>
         <location filename="../qml/QueueTile.qml" line="91"/>
@@ -368,6 +838,561 @@
         <location filename="../qml/QueueTile.qml" line="103"/>
         <source>AHT</source>
         <translation>AHT</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorBarChart</name>
+    <message>
+        <location filename="../qml/SupervisorBarChart.qml" line="12"/>
+        <source>offered</source>
+        <translation>angeboten</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorBarChart.qml" line="13"/>
+        <source>answered</source>
+        <translation>angenommen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorBarChart.qml" line="14"/>
+        <source>abandoned</source>
+        <translation>abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorBroadcast</name>
+    <message>
+        <location filename="../qml/SupervisorBroadcast.qml" line="17"/>
+        <source>Message to agents and wallboards</source>
+        <translation>Nachricht an Agenten und Wallboards</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorBroadcast.qml" line="24"/>
+        <source>e.g. Network outage in Berlin – expect more calls</source>
+        <translation>z. B. Netzstörung in Berlin – mit mehr Anrufen rechnen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorBroadcast.qml" line="28"/>
+        <source>%1 of %2 characters</source>
+        <translation>%1 von %2 Zeichen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorBroadcast.qml" line="32"/>
+        <source>Severity</source>
+        <translation>Dringlichkeit</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorBroadcast.qml" line="35"/>
+        <source>Info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorBroadcast.qml" line="36"/>
+        <source>Warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorBroadcast.qml" line="37"/>
+        <source>Alert</source>
+        <translation>Alarm</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorBroadcast.qml" line="51"/>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorFloor</name>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="50"/>
+        <source>Agents</source>
+        <translation>Agenten</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="85"/>
+        <source>disconnected</source>
+        <translation>Verbindung getrennt</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../qml/SupervisorFloor.qml" line="87"/>
+        <source>%n call(s)</source>
+        <translation><numerusform>%n Anruf</numerusform><numerusform>%n Anrufe</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="93"/>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="99"/>
+        <source>Not ready…</source>
+        <translation>Nicht bereit…</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="105"/>
+        <source>Log out</source>
+        <translation>Abmelden</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="115"/>
+        <source>No agents configured</source>
+        <translation>Keine Agenten eingerichtet</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="130"/>
+        <source>Set agent ready?</source>
+        <translation>Agent auf bereit setzen?</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="131"/>
+        <source>Set agent not ready?</source>
+        <translation>Agent auf nicht bereit setzen?</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="132"/>
+        <source>Log agent out?</source>
+        <translation>Agent abmelden?</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="142"/>
+        <source>%1 will be offered calls at once.</source>
+        <translation>%1 bekommt sofort Anrufe angeboten.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="143"/>
+        <source>%1 will receive no calls until set ready again.</source>
+        <translation>%1 bekommt keine Anrufe, bis wieder auf bereit gesetzt.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="144"/>
+        <source>%1 will be logged out. The agent&apos;s application stays open but signed off.</source>
+        <translation>%1 wird abgemeldet. Die Anwendung des Agenten bleibt offen, aber abgemeldet.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="146"/>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="155"/>
+        <source>Supervisor (no reason)</source>
+        <translation>Supervisor (ohne Grund)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="160"/>
+        <source>Confirm</source>
+        <translation>Bestätigen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorFloor.qml" line="161"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorReports</name>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="73"/>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="76"/>
+        <source>To</source>
+        <translation>Bis</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="83"/>
+        <source>Hourly</source>
+        <translation>Stündlich</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="88"/>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="88"/>
+        <source>Show report</source>
+        <translation>Bericht anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="98"/>
+        <source>CSV file</source>
+        <translation>CSV-Datei</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="103"/>
+        <source>Export CSV</source>
+        <translation>CSV exportieren</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="109"/>
+        <source>Queues per day</source>
+        <translation>Warteschlangen pro Tag</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="111"/>
+        <source>No calls in this period.</source>
+        <translation>Keine Anrufe in diesem Zeitraum.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="111"/>
+        <source>Choose the days and press Show report.</source>
+        <translation>Tage wählen und „Bericht anzeigen“ drücken.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="119"/>
+        <location filename="../qml/SupervisorReports.qml" line="162"/>
+        <source>Day</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="120"/>
+        <source>Queue</source>
+        <translation>Warteschlange</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="121"/>
+        <source>Offered</source>
+        <translation>Angeboten</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="122"/>
+        <source>Answered</source>
+        <translation>Angenommen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="123"/>
+        <source>Abandoned</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="124"/>
+        <source>Short</source>
+        <translation>Kurz</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="125"/>
+        <source>Service level</source>
+        <translation>Servicelevel</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="126"/>
+        <source>ASA</source>
+        <translation>ASA</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="127"/>
+        <source>AHT</source>
+        <translation>AHT</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="128"/>
+        <source>Abandon rate</source>
+        <translation>Abbruchquote</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="129"/>
+        <source>Reachability</source>
+        <translation>Erreichbarkeit</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="130"/>
+        <source>Longest wait</source>
+        <translation>Längste Wartezeit</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="137"/>
+        <source>Calls per hour</source>
+        <translation>Anrufe pro Stunde</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="143"/>
+        <source>All queues</source>
+        <translation>Alle Warteschlangen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="155"/>
+        <source>Agents per day</source>
+        <translation>Agenten pro Tag</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="163"/>
+        <source>Agent</source>
+        <translation>Agent</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="164"/>
+        <source>Logged in</source>
+        <translation>Angemeldet</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="165"/>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="166"/>
+        <source>Talk</source>
+        <translation>Gespräch</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="167"/>
+        <source>Wrap-up</source>
+        <translation>Nachbearbeitung</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="168"/>
+        <source>Not ready</source>
+        <translation>Nicht bereit</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="169"/>
+        <source>Not ready by reason</source>
+        <translation>Nicht bereit nach Grund</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="170"/>
+        <source>Calls handled</source>
+        <translation>Bearbeitete Anrufe</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorView</name>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="40"/>
+        <source>live</source>
+        <translation>live</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="41"/>
+        <source>reconnecting</source>
+        <translation>verbinde neu</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="42"/>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="43"/>
+        <source>connecting</source>
+        <translation>verbinde</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="56"/>
+        <source>Supervisor sign in</source>
+        <translation>Supervisor-Anmeldung</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="57"/>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="60"/>
+        <source>Supervisor ID</source>
+        <translation>Supervisor-ID</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="63"/>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="70"/>
+        <source>Sign in</source>
+        <translation>Anmelden</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="70"/>
+        <source>Signing in…</source>
+        <translation>Melde an…</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="89"/>
+        <source>Acdesk supervisor</source>
+        <translation>Acdesk Supervisor</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="108"/>
+        <source>Sign out</source>
+        <translation>Abmelden</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="126"/>
+        <source>Broadcast from %1: %2</source>
+        <translation>Rundruf von %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="136"/>
+        <source>Floor</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="137"/>
+        <source>Waiting calls (%1)</source>
+        <translation>Wartende Anrufe (%1)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="138"/>
+        <source>Broadcast</source>
+        <translation>Rundruf</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="141"/>
+        <source>Abandoned callers (%1)</source>
+        <translation>Abgebrochene Anrufer (%1)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="143"/>
+        <source>Reports</source>
+        <translation>Berichte</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorWaitingCalls</name>
+    <message>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="27"/>
+        <source>ringing</source>
+        <translation>klingelt</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="27"/>
+        <source>queued</source>
+        <translation>wartet</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="40"/>
+        <source>No calls are waiting.</source>
+        <translation>Keine wartenden Anrufe.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="56"/>
+        <source>%1 – %2 waiting</source>
+        <translation>%1 – %2 wartend</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="64"/>
+        <source>Caller</source>
+        <translation>Anrufer</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="65"/>
+        <source>Wait</source>
+        <translation>Wartezeit</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="66"/>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="67"/>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="68"/>
+        <source>Hotline</source>
+        <translation>Hotline</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="69"/>
+        <source>Attached data</source>
+        <translation>Anrufdaten</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorWindow</name>
+    <message>
+        <location filename="../qml/SupervisorWindow.qml" line="13"/>
+        <source>Acdesk supervisor – %1</source>
+        <translation>Acdesk Supervisor – %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWindow.qml" line="13"/>
+        <source>Acdesk supervisor</source>
+        <translation>Acdesk Supervisor</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorWorklist</name>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="31"/>
+        <source>Callers who hung up before an answer, today</source>
+        <translation>Anrufer, die heute vor der Annahme aufgelegt haben</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="36"/>
+        <source>Show called back</source>
+        <translation>Zurückgerufene zeigen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="39"/>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="45"/>
+        <source>No abandoned callers.</source>
+        <translation>Keine abgebrochenen Anrufe.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="53"/>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="53"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="53"/>
+        <source>Queue</source>
+        <translation>Warteschlange</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="53"/>
+        <source>Waited</source>
+        <translation>Gewartet</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="54"/>
+        <source>Hung up</source>
+        <translation>Aufgelegt um</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="54"/>
+        <source>Short</source>
+        <translation>Kurz</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="54"/>
+        <source>Called back by</source>
+        <translation>Zurückgerufen von</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="83"/>
+        <source>short</source>
+        <translation>kurz</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="88"/>
+        <source>%1 at %2</source>
+        <translation>%1 um %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="93"/>
+        <source>Called back</source>
+        <translation>Zurückgerufen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWorklist.qml" line="93"/>
+        <source>Mark called back</source>
+        <translation>Als zurückgerufen markieren</translation>
     </message>
 </context>
 <context>
@@ -471,96 +1496,330 @@
     <message>
         <location filename="../core/agentsession.cpp" line="247"/>
         <source>You were logged out by a supervisor.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie wurden von einer Teamleitung abgemeldet.</translation>
     </message>
 </context>
 <context>
     <name>acdesk::client::ClientConnection</name>
     <message>
-        <location filename="../core/clientconnection.cpp" line="187"/>
-        <location filename="../core/clientconnection.cpp" line="371"/>
+        <location filename="../core/clientconnection.cpp" line="188"/>
+        <location filename="../core/clientconnection.cpp" line="372"/>
         <source>The server did not answer in time.</source>
         <translation>Der Server hat nicht rechtzeitig geantwortet.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="219"/>
+        <location filename="../core/clientconnection.cpp" line="220"/>
         <source>The connection to the server was lost.</source>
         <translation>Die Verbindung zum Server ist verloren gegangen.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="225"/>
+        <location filename="../core/clientconnection.cpp" line="226"/>
         <source>You logged in somewhere else; this window was signed out.</source>
         <translation>Sie haben sich anderswo angemeldet; dieses Fenster wurde abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="328"/>
+        <location filename="../core/clientconnection.cpp" line="329"/>
         <source>Not connected to the server; please try again in a moment.</source>
         <translation>Keine Verbindung zum Server; bitte gleich noch einmal versuchen.</translation>
     </message>
 </context>
 <context>
+    <name>acdesk::client::ConnectionDoctor</name>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="863"/>
+        <source>Both work: %1 and its TLS twin %2.</source>
+        <translation>Beide funktionieren: %1 und sein TLS-Zwilling %2.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="865"/>
+        <source>%1 works while %2 does not.</source>
+        <translation>%1 funktioniert, %2 nicht.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="866"/>
+        <source>Connect to %1.</source>
+        <translation>Mit %1 verbinden.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="868"/>
+        <source>%1 failed at &quot;%2&quot;: %3</source>
+        <translation>%1 scheitert bei „%2“: %3</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="871"/>
+        <source>%1 works; its TLS twin does not (fine on this network).</source>
+        <translation>%1 funktioniert, sein TLS-Zwilling nicht (in diesem Netz kein Problem).</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="875"/>
+        <source>Neither %1 nor its TLS twin works.</source>
+        <translation>Weder %1 noch sein TLS-Zwilling funktioniert.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="896"/>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="898"/>
+        <source>Name resolution</source>
+        <translation>Namensauflösung</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="900"/>
+        <source>TCP connect</source>
+        <translation>TCP-Verbindung</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="902"/>
+        <source>Proxy</source>
+        <translation>Proxy</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="904"/>
+        <source>TLS handshake</source>
+        <translation>TLS-Handshake</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="906"/>
+        <source>WebSocket upgrade</source>
+        <translation>WebSocket-Upgrade</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="908"/>
+        <source>Subprotocol</source>
+        <translation>Subprotokoll</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="910"/>
+        <source>Server hello</source>
+        <translation>hello des Servers</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="912"/>
+        <source>Round trip</source>
+        <translation>Umlaufzeit</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="914"/>
+        <source>ws:// or wss://</source>
+        <translation>ws:// oder wss://</translation>
+    </message>
+</context>
+<context>
+    <name>acdesk::client::SupervisorSession</name>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="124"/>
+        <source>%1 is set ready.</source>
+        <translation>%1 ist auf bereit gesetzt.</translation>
+    </message>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="125"/>
+        <source>%1 is set not ready.</source>
+        <translation>%1 ist auf nicht bereit gesetzt.</translation>
+    </message>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="132"/>
+        <source>%1 is logged out.</source>
+        <translation>%1 ist abgemeldet.</translation>
+    </message>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="140"/>
+        <source>Message sent.</source>
+        <translation>Nachricht gesendet.</translation>
+    </message>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="151"/>
+        <source>Marked as called back.</source>
+        <translation>Als zurückgerufen markiert.</translation>
+    </message>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="162"/>
+        <source>Already called back by %1.</source>
+        <translation>Bereits zurückgerufen von %1.</translation>
+    </message>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="265"/>
+        <source>Load a report first.</source>
+        <translation>Zuerst einen Bericht laden.</translation>
+    </message>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="276"/>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="282"/>
+        <source>Saved %1 and %2.</source>
+        <translation>%1 und %2 gespeichert.</translation>
+    </message>
+</context>
+<context>
+    <name>doctor</name>
+    <message>
+        <location filename="../app/doctor.cpp" line="37"/>
+        <source>Checks the connection to an Acdesk server step by step: name resolution, TCP, proxy, TLS, the WebSocket upgrade, the server&apos;s hello and the round trip. Exit code 0 when every step passes, 1 otherwise.</source>
+        <translation>Prüft die Verbindung zu einem Acdesk-Server Schritt für Schritt: Namensauflösung, TCP, Proxy, TLS, das WebSocket-Upgrade, das hello des Servers und die Umlaufzeit. Rückgabewert 0, wenn jeder Schritt gelingt, sonst 1.</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="43"/>
+        <source>mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="46"/>
+        <source>The server, e.g. ws://acd.example.com:8080/ws or wss://acd.example.com/ws.</source>
+        <translation>Der Server, z. B. ws://acd.example.com:8080/ws oder wss://acd.example.com/ws.</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="50"/>
+        <source>HTTP proxy to use, http://[USER:PASSWORD@]HOST:PORT, or &quot;none&quot;. Default: the system&apos;s (http_proxy, https_proxy).</source>
+        <translation>Zu verwendender HTTP-Proxy, http://[BENUTZER:PASSWORT@]HOST:PORT, oder „none“. Standard: der des Systems (http_proxy, https_proxy).</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="57"/>
+        <source>Extra CA certificates to trust (PEM).</source>
+        <translation>Zusätzliche vertrauenswürdige CA-Zertifikate (PEM).</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="61"/>
+        <source>Print the steps as a JSON array of {step, ok, detail, fix, ms}.</source>
+        <translation>Die Schritte als JSON-Array aus {step, ok, detail, fix, ms} ausgeben.</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="66"/>
+        <source>Seconds each step may take (default 5).</source>
+        <translation>Sekunden, die jeder Schritt dauern darf (Standard 5).</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="70"/>
+        <source>Port of the wss:// twin tried for a ws:// URL (default 443).</source>
+        <translation>Port des wss://-Zwillings, der bei einer ws://-URL mitgeprüft wird (Standard 443).</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="80"/>
+        <source>Usage: acdesk doctor URL [--proxy URL] [--ca FILE] [--json] [--timeout S] [--wss-port PORT]</source>
+        <translation>Aufruf: acdesk doctor URL [--proxy URL] [--ca DATEI] [--json] [--timeout S] [--wss-port PORT]</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="90"/>
+        <source>--timeout takes seconds (0 to 600), --wss-port a port.</source>
+        <translation>--timeout erwartet Sekunden (0 bis 600), --wss-port einen Port.</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="106"/>
+        <source>Checking %1</source>
+        <translation>Prüfe %1</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="115"/>
+        <source>PASS</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="116"/>
+        <source>FAIL</source>
+        <translation>FEHLER</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="118"/>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="120"/>
+        <source>Fix:</source>
+        <translation>Abhilfe:</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="139"/>
+        <source>All %1 steps passed.</source>
+        <translation>Alle %1 Schritte erfolgreich.</translation>
+    </message>
+    <message>
+        <location filename="../app/doctor.cpp" line="142"/>
+        <source>%1 of %2 steps failed.</source>
+        <translation>%1 von %2 Schritten fehlgeschlagen.</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <location filename="../app/guimain.cpp" line="107"/>
+        <location filename="../app/guimain.cpp" line="108"/>
         <location filename="../app/reportmain.cpp" line="25"/>
         <location filename="../app/servermain.cpp" line="65"/>
         <source>mode</source>
         <translation>Modus</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="110"/>
+        <location filename="../app/guimain.cpp" line="111"/>
         <source>Server URL (ws:// or wss://).</source>
         <translation>Server-URL (ws:// oder wss://).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="113"/>
+        <location filename="../app/guimain.cpp" line="114"/>
         <source>Fullscreen kiosk mode.</source>
         <translation>Vollbild-Kioskmodus.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="115"/>
+        <location filename="../app/guimain.cpp" line="116"/>
         <source>Wallboard id.</source>
         <translation>Wallboard-ID.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="118"/>
+        <location filename="../app/guimain.cpp" line="119"/>
         <source>Wallboard secret.</source>
         <translation>Wallboard-Geheimnis.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="122"/>
+        <location filename="../app/guimain.cpp" line="123"/>
         <source>Queues to show (comma-separated).</source>
         <translation>Anzuzeigende Warteschlangen (durch Kommas getrennt).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="125"/>
+        <location filename="../app/guimain.cpp" line="126"/>
         <source>Extra CA certificates (PEM).</source>
         <translation>Zusätzliche CA-Zertifikate (PEM).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="129"/>
+        <location filename="../app/guimain.cpp" line="130"/>
         <source>Key sequence that quits the wallboard (kiosk: the only way).</source>
         <translation>Tastenkombination, die das Wallboard beendet (im Kioskmodus der einzige Weg).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="134"/>
+        <location filename="../app/guimain.cpp" line="135"/>
         <source>Seconds per page when the queues do not fit.</source>
         <translation>Sekunden pro Seite, wenn nicht alle Warteschlangen auf den Bildschirm passen.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="138"/>
+        <location filename="../app/guimain.cpp" line="139"/>
         <source>Agent id to sign in with.</source>
         <translation>Agenten-ID für die automatische Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="141"/>
+        <location filename="../app/guimain.cpp" line="142"/>
         <source>Agent password.</source>
         <translation>Passwort des Agenten.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="144"/>
+        <location filename="../app/guimain.cpp" line="145"/>
         <source>Station (phone extension).</source>
         <translation>Station (Nebenstelle).</translation>
+    </message>
+    <message>
+        <location filename="../app/guimain.cpp" line="151"/>
+        <source>Supervisor id to sign in with.</source>
+        <translation>Supervisor-ID für die Anmeldung.</translation>
+    </message>
+    <message>
+        <location filename="../app/guimain.cpp" line="154"/>
+        <source>Supervisor password.</source>
+        <translation>Supervisor-Passwort.</translation>
+    </message>
+    <message>
+        <location filename="../app/guimain.cpp" line="158"/>
+        <source>Tab to show first: floor, calls, broadcast, worklist, reports.</source>
+        <translation>Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports.</translation>
     </message>
     <message>
         <location filename="../app/servermain.cpp" line="60"/>
@@ -635,42 +1894,42 @@
     <message>
         <location filename="../app/reportmain.cpp" line="21"/>
         <source>Day and range reports from a server&apos;s stored call records.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tages- und Zeitraumberichte aus den gespeicherten Anrufdaten eines Servers.</translation>
     </message>
     <message>
         <location filename="../app/reportmain.cpp" line="28"/>
         <source>First day (YYYY-MM-DD), default today.</source>
-        <translation type="unfinished"></translation>
+        <translation>Erster Tag (JJJJ-MM-TT), Standard heute.</translation>
     </message>
     <message>
         <location filename="../app/reportmain.cpp" line="32"/>
         <source>Last day (YYYY-MM-DD), default FROM.</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzter Tag (JJJJ-MM-TT), Standard FROM.</translation>
     </message>
     <message>
         <location filename="../app/reportmain.cpp" line="35"/>
         <source>csv (default).</source>
-        <translation type="unfinished"></translation>
+        <translation>csv (Standard).</translation>
     </message>
     <message>
         <location filename="../app/reportmain.cpp" line="38"/>
         <source>queues (default) or agents.</source>
-        <translation type="unfinished"></translation>
+        <translation>queues (Standard) oder agents.</translation>
     </message>
     <message>
         <location filename="../app/reportmain.cpp" line="41"/>
         <source>Add a row per hour.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Zeile pro Stunde hinzufügen.</translation>
     </message>
     <message>
         <location filename="../app/reportmain.cpp" line="44"/>
         <source>Data directory of the server.</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenverzeichnis des Servers.</translation>
     </message>
     <message>
         <location filename="../app/reportmain.cpp" line="48"/>
         <source>The server&apos;s config file (queues, time zone).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Konfigurationsdatei des Servers (Warteschlangen, Zeitzone).</translation>
     </message>
 </context>
 </TS>

@@ -12,12 +12,14 @@ PACKAGES=(
   qml6-module-qtquick-templates qml6-module-qtquick-layouts qml6-module-qtquick-window
   qml6-module-qttest qml6-module-qt-labs-settings qml6-module-qtquick-dialogs
   libgl1-mesa-dri libglx-mesa0 fonts-dejavu-core xvfb xauth
-  openssl curl tinyproxy
+  openssl curl tinyproxy nginx dpkg-dev
 )
 if [[ "${ACDESK_WITH_BROWSER:-0}" == 1 ]]; then
   # The browser wallboard test drives Debian's chromium with playwright-core from npm;
   # Node comes from Debian unless the machine already has one.
   PACKAGES+=(chromium)
+  # The test path also builds and runs the libFuzzer targets (scripts/sanitize.sh).
+  PACKAGES+=(clang-14 libclang-rt-14-dev python3)
   if ! command -v npm >/dev/null 2>&1; then
     PACKAGES+=(nodejs npm)
   fi

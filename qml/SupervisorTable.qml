@@ -1,0 +1,57 @@
+import QtQuick
+import QtQuick.Controls
+
+// A plain read-only table: `columns` are {title, width, text: function(row)}, `rows` any
+// list. Each row item is named rowPrefix + index and exposes its cells' texts as `cells`.
+Column {
+    id: table
+    property var columns: []
+    property var rows: []
+    property string rowPrefix: "row_"
+    property int rowHeight: 26
+
+    Row {
+        Repeater {
+            model: table.columns
+            Label {
+                required property var modelData
+                width: modelData.width
+                text: modelData.title
+                color: Theme.dim
+                font.bold: true
+                elide: Text.ElideRight
+                padding: 4
+            }
+        }
+    }
+    Repeater {
+        model: table.rows.length
+        Rectangle {
+            id: rowItem
+            required property int index
+            readonly property var modelData: table.rows[index]
+            readonly property var cells: modelData === undefined ? [] : table.columns.map(c => c.text(modelData))
+            objectName: table.rowPrefix + index
+            width: Math.max(table.width, cellRow.implicitWidth)
+            height: table.rowHeight
+            color: index % 2 ? Theme.tile : "transparent"
+            Row {
+                id: cellRow
+                Repeater {
+                    model: table.columns.length
+                    Label {
+                        required property int index
+                        width: table.columns[index].width
+                        height: table.rowHeight
+                        verticalAlignment: Text.AlignVCenter
+                        text: rowItem.cells[index] === undefined || rowItem.cells[index] === null ? "" : rowItem.cells[index]
+                        color: Theme.text
+                        elide: Text.ElideRight
+                        leftPadding: 4
+                        rightPadding: 4
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Acdesk.Core
+
+// The calls waiting in each queue (stats `calls`, feature "waitingCalls"): caller, wait
+// (ticking between two stats events), priority, state and the data the gateway attached.
+Item {
+    id: page
+    required property SupervisorSession session
+    property double now: Date.now()
+    readonly property double elapsedMs: session.statsReceivedAtMs > 0 ? Math.max(0, now - session.statsReceivedAtMs) : 0
+
+    function callsOf(queueId) {
+        return session.waitingCalls.filter(c => c.queue === queueId).sort(function(a, b) {
+            return (b.priority || 0) - (a.priority || 0) || (b.waitedMs || 0) - (a.waitedMs || 0)
+        })
+    }
+    function dataText(data) {
+        if (!data) return ""
+        var parts = []
+        for (var k in data)
+            parts.push(k + ": " + (typeof data[k] === "object" ? JSON.stringify(data[k]) : data[k]))
+        return parts.join(", ")
+    }
+    function stateText(s) {
+        return s === "offered" ? qsTr("ringing") : s === "queued" ? qsTr("queued") : s
+    }
+
+    ScrollView {
+        anchors.fill: parent
+        contentWidth: availableWidth
+        clip: true
+        ColumnLayout {
+            width: page.width - 12
+            spacing: 12
+            Label {
+                objectName: "noWaitingCalls"
+                visible: page.session.waitingCalls.length === 0
+                text: qsTr("No calls are waiting.")
+                color: Theme.dim
+                font.pixelSize: 18
+            }
+            Repeater {
+                model: page.session.queues.length
+                ColumnLayout {
+                    id: queueBlock
+                    required property int index
+                    readonly property var modelData: page.session.queues[index] || ({})
+                    readonly property var calls: page.callsOf(modelData.id)
+                    objectName: "waiting_" + modelData.id
+                    visible: calls.length > 0
+                    Layout.fillWidth: true
+                    spacing: 2
+                    Label {
+                        text: qsTr("%1 – %2 waiting").arg(queueBlock.modelData.name || queueBlock.modelData.id).arg(queueBlock.calls.length)
+                        color: Theme.text; font.pixelSize: 18; font.bold: true
+                    }
+                    SupervisorTable {
+                        Layout.fillWidth: true
+                        rowPrefix: "call_"
+                        rows: queueBlock.calls
+                        columns: [
+                            { title: qsTr("Caller"), width: 260, text: c => (c.caller.name ? c.caller.name + " " : "") + c.caller.number },
+                            { title: qsTr("Wait"), width: 90, text: c => Theme.waitDuration((c.waitedMs || 0) + page.elapsedMs) },
+                            { title: qsTr("Priority"), width: 80, text: c => String(c.priority || 0) },
+                            { title: qsTr("State"), width: 100, text: c => page.stateText(c.state) },
+                            { title: qsTr("Hotline"), width: 180, text: c => c.hotline ? (c.hotline.name || c.hotline.number) : "" },
+                            { title: qsTr("Attached data"), width: 360, text: c => page.dataText(c.data) }
+                        ]
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+// Qt Quick Test of the supervisor console (SupervisorView and its tabs) with the real
+// client core against a real server in-process on loopback (tests/data/server/api.json).
+// The setup gives the tests a TestServer singleton to bring in calls, let callers hang up
+// and read the engine's state.
+#include "auth.h"
+#include "config.h"
+#include "engine/engine.h"
+#include "server.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QQmlEngine>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtQuickTest>
+
+#include <memory>
+
+using namespace acdesk;
+
+/** @brief The test's view of the server: its URL, calls brought in, engine state. */
+class TestServer : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(QString url READ url CONSTANT)
+    Q_PROPERTY(QString tempDir READ tempDir CONSTANT)
+public:
+    bool start()
+    {
+        QFile file(QStringLiteral(ACDESK_TEST_DATA_DIR "/server/api.json"));
+        if (!file.open(QIODevice::ReadOnly)) {
+            qWarning() << "cannot read" << file.fileName();
+            return false;
+        }
+        server::ConfigResult r = server::parseConfig(file.readAll(), QStringLiteral("api.json"));
+        if (!r.config) {
+            qWarning() << r.error;
+            return false;
+        }
+        server::Config c = *r.config;
+        // Cheap hashes: logins in tests should not cost 60,000 PBKDF2 rounds each.
+        for (auto *list : {&c.agents, &c.supervisors, &c.wallboards, &c.gateways})
+            for (server::Account &a : *list)
+                a.secretHash = server::password::hash(a.secret, 1000);
+        // api.json's short login timeout and pings are for the API tests; the views here
+        // stay connected for whole test functions.
+        c.limits.loginTimeoutSeconds = 30;
+        c.limits.pingSeconds = 15;
+        server::ServerOptions o;
+        o.dataDir = m_dir.path();
+        o.listen = QStringLiteral("127.0.0.1:0");
+        m_server = std::make_unique<server::Server>(c, o);
+        QString error;
+        if (!m_server->start(&error)) {
+            qWarning() << error;
+            return false;
+        }
+        return true;
+    }
+    void stop() { m_server.reset(); }
+    QString url() const
+    {
+        return m_server ? m_server->baseUrl() + QStringLiteral("/ws") : QString();
+    }
+    QString tempDir() const { return m_dir.path(); }
+
+    /** @brief A call arrives in @p queue (softphone mode: no gateway). */
+    Q_INVOKABLE bool arrive(const QString &id, const QString &queue, const QString &number,
+                            const QString &callerName, int priority)
+    {
+        engine::Arrival a;
+        a.id = id;
+        a.queue = queue;
+        a.callerNumber = number;
+        a.callerName = callerName;
+        a.priority = priority;
+        a.data.insert(QStringLiteral("customer"), QStringLiteral("K-17"));
+        const bool ok = m_server->engine().arrive(a).ok();
+        m_server->pump();
+        return ok;
+    }
+    /** @brief The caller of @p call hangs up (an abandon while it waits). */
+    Q_INVOKABLE bool abandon(const QString &call)
+    {
+        const bool ok = m_server->engine().callerHangup(call).ok();
+        m_server->pump();
+        return ok;
+    }
+    /** @brief Logs @p agent in (not_ready/login), as its own client would. */
+    Q_INVOKABLE bool loginAgent(const QString &agent)
+    {
+        const bool ok = m_server->engine().login(agent).ok();
+        m_server->pump();
+        return ok;
+    }
+    /** @brief The engine's state name of @p agent ("ready", "not_ready", ...). */
+    Q_INVOKABLE QString agentState(const QString &agent) const
+    {
+        return engine::agentStateName(m_server->engine().agent(agent).state);
+    }
+    /** @brief The engine's not-ready reason of @p agent. */
+    Q_INVOKABLE QString agentReason(const QString &agent) const
+    {
+        return m_server->engine().agent(agent).reason;
+    }
+    /** @brief Every caller hangs up and every agent is logged out (between test functions). */
+    Q_INVOKABLE void reset()
+    {
+        for (const engine::Call &c : m_server->engine().calls())
+            m_server->engine().callerHangup(c.id);
+        for (const engine::AgentInfo &a : m_server->engine().agents())
+            m_server->engine().forceLogout(a.id);
+        m_server->pump();
+    }
+    /** @brief The content of @p path ("" when missing). */
+    Q_INVOKABLE QString readFile(const QString &path) const
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+    }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<server::Server> m_server;
+};
+
+class Setup : public QObject
+{
+    Q_OBJECT
+public Q_SLOTS:
+    void applicationAvailable()
+    {
+        // Qt.labs.settings writes below a test location, never into the user's config.
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("acdesk-test"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_qml_supervisor"));
+        if (!m_server.start())
+            qFatal("the test server did not start");
+    }
+    void qmlEngineAvailable(QQmlEngine *engine)
+    {
+        engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+        static bool registered = false; // one registration for all engines of the run
+        if (!registered)
+            qmlRegisterSingletonInstance("AcdeskTest", 1, 0, "TestServer", &m_server);
+        registered = true;
+    }
+    void cleanupTestCase() { m_server.stop(); }
+
+private:
+    TestServer m_server;
+};
+
+QUICK_TEST_MAIN_WITH_SETUP(tst_qml_supervisor, Setup)
+
+#include "tst_qml_supervisor.moc"
