@@ -9,6 +9,8 @@
 #include <QGuiApplication>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QNetworkProxy>
+#include <QNetworkProxyFactory>
 #include <QProcess>
 #include <QQmlApplicationEngine>
 #include <QQmlComponent>
@@ -90,6 +92,28 @@ void keepScreenAwake(QWindow *window)
     QProcess::startDetached(tool, {QStringLiteral("suspend"), QString::number(window->winId())});
 }
 
+// Proxies: the system's (http_proxy/https_proxy and desktop settings) unless --proxy
+// names one or says none. Every socket of the client (QWebSocket) follows the application
+// proxy, which goes through CONNECT for ws:// and wss:// alike.
+bool applyProxy(const QString &text)
+{
+    if (text.isEmpty()) {
+        QNetworkProxyFactory::setUseSystemConfiguration(true);
+        return true;
+    }
+    if (text == QLatin1String("none")) {
+        QNetworkProxy::setApplicationProxy(QNetworkProxy::NoProxy);
+        return true;
+    }
+    const QUrl url(text.contains(QLatin1String("://")) ? text : QStringLiteral("http://") + text);
+    if (!url.isValid() || url.host().isEmpty() || url.port() <= 0)
+        return false;
+    QNetworkProxy::setApplicationProxy(QNetworkProxy(QNetworkProxy::HttpProxy, url.host(),
+                                                     quint16(url.port()), url.userName(),
+                                                     url.password()));
+    return true;
+}
+
 // Owns the QML engines of the server's windows for as long as they are shown.
 class WindowSet : public QObject
 {
@@ -158,7 +182,13 @@ int run(QGuiApplication &app, const QString &mode)
         QCoreApplication::translate(
             "main", "Tab to show first: floor, calls, broadcast, worklist, reports."),
         QStringLiteral("TAB"), QStringLiteral("floor"));
-    parser.addOptions({server, caFile});
+    const QCommandLineOption proxy(
+        QStringLiteral("proxy"),
+        QCoreApplication::translate("main",
+                                    "HTTP proxy (http://HOST:PORT); default: the system's, "
+                                    "\"none\" for a direct connection."),
+        QStringLiteral("URL"));
+    parser.addOptions({server, caFile, proxy});
     if (mode == QLatin1String("supervisor"))
         parser.addOptions({supervisorUser, supervisorPassword, supervisorTab});
     if (mode == QLatin1String("agent"))
@@ -166,6 +196,10 @@ int run(QGuiApplication &app, const QString &mode)
     if (mode == QLatin1String("wallboard"))
         parser.addOptions({kiosk, user, secret, queues, quitKeys, pageSeconds});
     parser.process(app);
+    if (!applyProxy(parser.value(proxy))) {
+        std::fprintf(stderr, "acdesk: --proxy needs http://HOST:PORT or none\n");
+        return 2;
+    }
 
     armScreenshots();
     auto engine = makeEngine();

@@ -232,6 +232,16 @@
         <source>Signing in…</source>
         <translation>Melde an…</translation>
     </message>
+    <message>
+        <location filename="../qml/AgentLogin.qml" line="65"/>
+        <source>Testing…</source>
+        <translation>Teste…</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentLogin.qml" line="65"/>
+        <source>Test connection</source>
+        <translation>Verbindung testen</translation>
+    </message>
 </context>
 <context>
     <name>AgentTransferDialog</name>
@@ -1745,81 +1755,86 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/guimain.cpp" line="108"/>
+        <location filename="../app/guimain.cpp" line="132"/>
         <location filename="../app/reportmain.cpp" line="25"/>
         <location filename="../app/servermain.cpp" line="65"/>
         <source>mode</source>
         <translation>Modus</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="111"/>
+        <location filename="../app/guimain.cpp" line="135"/>
         <source>Server URL (ws:// or wss://).</source>
         <translation>Server-URL (ws:// oder wss://).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="114"/>
+        <location filename="../app/guimain.cpp" line="138"/>
         <source>Fullscreen kiosk mode.</source>
         <translation>Vollbild-Kioskmodus.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="116"/>
+        <location filename="../app/guimain.cpp" line="140"/>
         <source>Wallboard id.</source>
         <translation>Wallboard-ID.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="119"/>
+        <location filename="../app/guimain.cpp" line="143"/>
         <source>Wallboard secret.</source>
         <translation>Wallboard-Geheimnis.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="123"/>
+        <location filename="../app/guimain.cpp" line="147"/>
         <source>Queues to show (comma-separated).</source>
         <translation>Anzuzeigende Warteschlangen (durch Kommas getrennt).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="126"/>
+        <location filename="../app/guimain.cpp" line="150"/>
         <source>Extra CA certificates (PEM).</source>
         <translation>Zusätzliche CA-Zertifikate (PEM).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="130"/>
+        <location filename="../app/guimain.cpp" line="154"/>
         <source>Key sequence that quits the wallboard (kiosk: the only way).</source>
         <translation>Tastenkombination, die das Wallboard beendet (im Kioskmodus der einzige Weg).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="135"/>
+        <location filename="../app/guimain.cpp" line="159"/>
         <source>Seconds per page when the queues do not fit.</source>
         <translation>Sekunden pro Seite, wenn nicht alle Warteschlangen auf den Bildschirm passen.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="139"/>
+        <location filename="../app/guimain.cpp" line="163"/>
         <source>Agent id to sign in with.</source>
         <translation>Agenten-ID für die automatische Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="142"/>
+        <location filename="../app/guimain.cpp" line="166"/>
         <source>Agent password.</source>
         <translation>Passwort des Agenten.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="145"/>
+        <location filename="../app/guimain.cpp" line="169"/>
         <source>Station (phone extension).</source>
         <translation>Station (Nebenstelle).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="151"/>
+        <location filename="../app/guimain.cpp" line="175"/>
         <source>Supervisor id to sign in with.</source>
         <translation>Supervisor-ID für die Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="154"/>
+        <location filename="../app/guimain.cpp" line="178"/>
         <source>Supervisor password.</source>
         <translation>Supervisor-Passwort.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="158"/>
+        <location filename="../app/guimain.cpp" line="182"/>
         <source>Tab to show first: floor, calls, broadcast, worklist, reports.</source>
         <translation>Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports.</translation>
+    </message>
+    <message>
+        <location filename="../app/guimain.cpp" line="187"/>
+        <source>HTTP proxy (http://HOST:PORT); default: the system&apos;s, &quot;none&quot; for a direct connection.</source>
+        <translation>HTTP-Proxy (http://HOST:PORT); Standard: der des Systems, "none" für eine direkte Verbindung.</translation>
     </message>
     <message>
         <location filename="../app/servermain.cpp" line="60"/>

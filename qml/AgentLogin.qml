@@ -59,5 +59,27 @@ Rectangle {
             wrapMode: Text.WordWrap
             Layout.fillWidth: true
         }
+        // The connection doctor, step by step, with a fix for each failure.
+        Button {
+            objectName: "testConnectionButton"
+            text: doctor.running ? qsTr("Testing…") : qsTr("Test connection")
+            enabled: !doctor.running && url.text !== ""
+            Layout.fillWidth: true
+            onClicked: doctor.start(url.text)
+        }
+        Repeater {
+            model: doctor.steps
+            Label {
+                required property var modelData
+                required property int index
+                objectName: "doctorStep" + index
+                Layout.fillWidth: true
+                wrapMode: Text.WordWrap
+                color: modelData.ok ? Theme.green : Theme.red
+                text: (modelData.ok ? "✓ " : "✗ ") + modelData.title + ": " + modelData.detail
+                      + (!modelData.ok && modelData.fix ? " – " + modelData.fix : "")
+            }
+        }
     }
+    ConnectionDoctor { id: doctor }
 }

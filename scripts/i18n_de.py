@@ -261,6 +261,10 @@ DE = {
     "then: %1": "danach: %1", "waited %1": "wartete %1", "waiting": "wartend",
     "wrap-up": "Nachbearbeitung",
     "You were logged out by a supervisor.": "Sie wurden von einer Teamleitung abgemeldet.",
+    "Testing…": "Teste…",
+    "Test connection": "Verbindung testen",
+    "HTTP proxy (http://HOST:PORT); default: the system's, \"none\" for a direct connection.":
+        "HTTP-Proxy (http://HOST:PORT); Standard: der des Systems, \"none\" für eine direkte Verbindung.",
     # supervisor console (issue 9)
     "offered": "angeboten",
     "Message to agents and wallboards": "Nachricht an Agenten und Wallboards",

@@ -88,6 +88,23 @@ Item {
             compare(TestServer.agentState("a1"), "logged_out")
         }
 
+        function test_1b_testConnection() {
+            var v = createView()
+            byName(v, "urlField").text = TestServer.url
+            click(v, "testConnectionButton")
+            // The doctor runs step by step against the real server: resolve, TCP, upgrade,
+            // hello, round trip; the last line shown is a passed step.
+            tryVerify(function() { return byName(v, "testConnectionButton").enabled }, 15000)
+            var labels = []
+            for (var i = 0; i < 20; ++i) {
+                var l = findChild(v, "doctorStep" + i)
+                if (l) labels.push(l.text)
+            }
+            verify(labels.length >= 4, labels.join(" | "))
+            for (var j = 0; j < labels.length; ++j)
+                verify(labels[j].indexOf("✓") === 0, labels[j])
+        }
+
         function test_2_callFlow() {
             var v = loggedIn("a2", "pw2")
             click(v, "readyButton")
