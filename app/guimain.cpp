@@ -108,9 +108,8 @@ bool applyProxy(const QString &text)
     const QUrl url(text.contains(QLatin1String("://")) ? text : QStringLiteral("http://") + text);
     if (!url.isValid() || url.host().isEmpty() || url.port() <= 0)
         return false;
-    QNetworkProxy::setApplicationProxy(QNetworkProxy(QNetworkProxy::HttpProxy, url.host(),
-                                                     quint16(url.port()), url.userName(),
-                                                     url.password()));
+    QNetworkProxy::setApplicationProxy(QNetworkProxy(
+        QNetworkProxy::HttpProxy, url.host(), quint16(url.port()), url.userName(), url.password()));
     return true;
 }
 
@@ -159,15 +158,16 @@ int run(QGuiApplication &app, const QString &mode)
         QCoreApplication::translate("main", "Seconds per page when the queues do not fit."),
         QStringLiteral("N"), QStringLiteral("10"));
     // Agent mode: optional automatic sign-in (scripts/screenshots-agent.sh, kiosk desks).
-    const QCommandLineOption agentUser(QStringLiteral("user"),
-                                       QCoreApplication::translate("main", "Agent id to sign in with."),
-                                       QStringLiteral("ID"));
+    const QCommandLineOption agentUser(
+        QStringLiteral("user"), QCoreApplication::translate("main", "Agent id to sign in with."),
+        QStringLiteral("ID"));
     const QCommandLineOption agentPassword(QStringLiteral("password"),
                                            QCoreApplication::translate("main", "Agent password."),
                                            QStringLiteral("PASSWORD"));
-    const QCommandLineOption agentStation(QStringLiteral("station"),
-                                          QCoreApplication::translate("main", "Station (phone extension)."),
-                                          QStringLiteral("STATION"));
+    const QCommandLineOption agentStation(
+        QStringLiteral("station"),
+        QCoreApplication::translate("main", "Station (phone extension)."),
+        QStringLiteral("STATION"));
     // Supervisor mode: optional automatic sign-in and first tab
     // (scripts/screenshots-supervisor.sh).
     const QCommandLineOption supervisorUser(
@@ -184,9 +184,8 @@ int run(QGuiApplication &app, const QString &mode)
         QStringLiteral("TAB"), QStringLiteral("floor"));
     const QCommandLineOption proxy(
         QStringLiteral("proxy"),
-        QCoreApplication::translate("main",
-                                    "HTTP proxy (http://HOST:PORT); default: the system's, "
-                                    "\"none\" for a direct connection."),
+        QCoreApplication::translate("main", "HTTP proxy (http://HOST:PORT); default: the system's, "
+                                            "\"none\" for a direct connection."),
         QStringLiteral("URL"));
     parser.addOptions({server, caFile, proxy});
     if (mode == QLatin1String("supervisor"))
@@ -212,8 +211,8 @@ int run(QGuiApplication &app, const QString &mode)
         if (session && parser.isSet(caFile))
             session->connection()->addCaCertificates(parser.value(caFile));
         if (session && parser.isSet(agentUser))
-            session->login(parser.value(server), parser.value(agentUser), parser.value(agentPassword),
-                           parser.value(agentStation));
+            session->login(parser.value(server), parser.value(agentUser),
+                           parser.value(agentPassword), parser.value(agentStation));
         return app.exec();
     }
     if (mode == QLatin1String("supervisor")) {

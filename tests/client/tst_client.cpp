@@ -455,7 +455,6 @@ private Q_SLOTS:
         QVERIFY(ready(*s));
         QTRY_VERIFY(log.contains("CONNECT"));
 
-
         s.reset();
         proxy.terminate();
         QVERIFY(proxy.waitForFinished(5000));
