@@ -7,25 +7,6 @@
 
 namespace acdesk::client {
 
-namespace {
-QString statusName(ClientConnection::Status s)
-{
-    switch (s) {
-    case ClientConnection::Status::Offline:
-        return QStringLiteral("offline");
-    case ClientConnection::Status::Connecting:
-        return QStringLiteral("connecting");
-    case ClientConnection::Status::LoggingIn:
-        return QStringLiteral("loggingIn");
-    case ClientConnection::Status::Online:
-        return QStringLiteral("online");
-    case ClientConnection::Status::Reconnecting:
-        return QStringLiteral("reconnecting");
-    }
-    return {};
-}
-} // namespace
-
 AgentSession::AgentSession(QObject *parent)
     : QObject(parent)
 {
@@ -42,7 +23,7 @@ AgentSession::AgentSession(QObject *parent)
 
 QString AgentSession::status() const
 {
-    return statusName(m_connection.status());
+    return ClientConnection::statusName(m_connection.status());
 }
 
 QDateTime AgentSession::since() const

@@ -30,6 +30,23 @@ qint64 now()
 
 } // namespace
 
+QString ClientConnection::statusName(Status s)
+{
+    switch (s) {
+    case Status::Offline:
+        return QStringLiteral("offline");
+    case Status::Connecting:
+        return QStringLiteral("connecting");
+    case Status::LoggingIn:
+        return QStringLiteral("loggingIn");
+    case Status::Online:
+        return QStringLiteral("online");
+    case Status::Reconnecting:
+        return QStringLiteral("reconnecting");
+    }
+    return {};
+}
+
 ClientConnection::ClientConnection(QObject *parent)
     : QObject(parent)
     , m_ssl(QSslConfiguration::defaultConfiguration())

@@ -58,6 +58,8 @@ public:
     /** @brief Sends a request; @p handler gets its reply exactly once (or a local error). */
     void request(QJsonObject message, ReplyHandler handler = {});
 
+    /** @brief The status as QML shows it: offline, connecting, loggingIn, online, reconnecting. */
+    static QString statusName(Status status);
     /** @brief Current status. */
     Status status() const { return m_status; }
     /** @brief The session token (empty before the first login). */

@@ -12,22 +12,6 @@
 namespace acdesk::client {
 
 namespace {
-QString statusName(ClientConnection::Status s)
-{
-    switch (s) {
-    case ClientConnection::Status::Offline:
-        return QStringLiteral("offline");
-    case ClientConnection::Status::Connecting:
-        return QStringLiteral("connecting");
-    case ClientConnection::Status::LoggingIn:
-        return QStringLiteral("loggingIn");
-    case ClientConnection::Status::Online:
-        return QStringLiteral("online");
-    case ClientConnection::Status::Reconnecting:
-        return QStringLiteral("reconnecting");
-    }
-    return {};
-}
 
 QString str(const QJsonObject &o, const char *key)
 {
@@ -61,7 +45,7 @@ SupervisorSession::SupervisorSession(QObject *parent)
 
 QString SupervisorSession::status() const
 {
-    return statusName(m_connection.status());
+    return ClientConnection::statusName(m_connection.status());
 }
 
 void SupervisorSession::setError(const QString &message)
