@@ -141,6 +141,12 @@ int run(QGuiApplication &app, const QString &mode)
     const QCommandLineOption secret(QStringLiteral("secret"),
                                     QCoreApplication::translate("main", "Wallboard secret."),
                                     QStringLiteral("SECRET"));
+    const QCommandLineOption token(
+        QStringLiteral("token"),
+        QCoreApplication::translate("main",
+                                    "Session token of an earlier wallboard login (instead of "
+                                    "--user/--secret)."),
+        QStringLiteral("TOKEN"));
     const QCommandLineOption queues(
         QStringLiteral("queues"),
         QCoreApplication::translate("main", "Queues to show (comma-separated)."),
@@ -193,7 +199,7 @@ int run(QGuiApplication &app, const QString &mode)
     if (mode == QLatin1String("agent"))
         parser.addOptions({agentUser, agentPassword, agentStation});
     if (mode == QLatin1String("wallboard"))
-        parser.addOptions({kiosk, user, secret, queues, quitKeys, pageSeconds});
+        parser.addOptions({kiosk, user, secret, token, queues, quitKeys, pageSeconds});
     parser.process(app);
     if (!applyProxy(parser.value(proxy))) {
         std::fprintf(stderr, "acdesk: --proxy needs http://HOST:PORT or none\n");
@@ -267,8 +273,11 @@ int run(QGuiApplication &app, const QString &mode)
             keepScreenAwake(w);
         }
     }
-    feed->start(serverUrl, userId, userSecret,
-                queueList.split(QLatin1Char(','), Qt::SkipEmptyParts));
+    const QStringList queueIds = queueList.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (parser.isSet(token))
+        feed->resume(serverUrl, parser.value(token), queueIds);
+    else
+        feed->start(serverUrl, userId, userSecret, queueIds);
     return app.exec();
 }
 

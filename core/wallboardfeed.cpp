@@ -45,6 +45,7 @@ QString WallboardFeed::status() const
 void WallboardFeed::start(const QString &url, const QString &user, const QString &secret,
                           const QStringList &queues, const QString &role)
 {
+    m_url = url;
     m_wanted = queues;
     m_connection.open(QUrl(url), role, user, secret);
 }
@@ -63,6 +64,13 @@ void WallboardFeed::applyMessage(const QVariantMap &event)
 {
     m_message = event;
     Q_EMIT messageChanged();
+}
+
+void WallboardFeed::resume(const QString &url, const QString &token, const QStringList &queues)
+{
+    m_url = url;
+    m_wanted = queues;
+    m_connection.openWithToken(QUrl(url), token);
 }
 
 void WallboardFeed::stop()

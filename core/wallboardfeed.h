@@ -18,6 +18,7 @@ class WallboardFeed : public QObject
     Q_OBJECT
     QML_ELEMENT
     Q_PROPERTY(QString status READ status NOTIFY statusChanged)
+    Q_PROPERTY(QString url READ url NOTIFY statusChanged)
     Q_PROPERTY(bool live READ live NOTIFY statusChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
     Q_PROPERTY(QVariantList queues READ queues NOTIFY statsChanged)
@@ -34,6 +35,11 @@ public:
                            const QString &role = QStringLiteral("wallboard"));
     /** @brief Disconnects. */
     Q_INVOKABLE void stop();
+    /** @brief Connects with a session token from an earlier login (`--token`). */
+    Q_INVOKABLE void resume(const QString &url, const QString &token,
+                            const QStringList &queues = {});
+    /** @brief The server URL in use. */
+    QString url() const { return m_url; }
     /** @brief Takes @p event (a `stats` event of the contract) as if the server had sent it. */
     Q_INVOKABLE void applyStats(const QVariantMap &event);
     /** @brief Takes @p event (a `message` event: text, severity) as if the server had sent it. */
@@ -59,6 +65,7 @@ Q_SIGNALS:
 private:
     ClientConnection m_connection;
     QStringList m_wanted;
+    QString m_url;
     QVariantList m_queues;
     QVariantList m_agents;
     qint64 m_receivedAtMs = 0;

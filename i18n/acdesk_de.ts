@@ -1481,30 +1481,40 @@
         <translation>Keine Warteschlangen anzuzeigen</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="234"/>
+        <location filename="../qml/WallboardWindow.qml" line="240"/>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="235"/>
+        <location filename="../qml/WallboardWindow.qml" line="241"/>
         <source>Connecting to the server…</source>
         <translation>Verbinde mit dem Server…</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="236"/>
+        <location filename="../qml/WallboardWindow.qml" line="242"/>
         <source>Connection to the server lost – reconnecting…</source>
         <translation>Verbindung zum Server verloren – verbinde neu…</translation>
+    </message>
+    <message>
+        <location filename="../qml/WallboardWindow.qml" line="250"/>
+        <source>Testing…</source>
+        <translation>Teste…</translation>
+    </message>
+    <message>
+        <location filename="../qml/WallboardWindow.qml" line="250"/>
+        <source>Test connection</source>
+        <translation>Verbindung testen</translation>
     </message>
 </context>
 <context>
     <name>acdesk::client::AgentSession</name>
     <message>
-        <location filename="../core/agentsession.cpp" line="111"/>
+        <location filename="../core/agentsession.cpp" line="92"/>
         <source>There is no call for this.</source>
         <translation>Dafür gibt es keinen Anruf.</translation>
     </message>
     <message>
-        <location filename="../core/agentsession.cpp" line="247"/>
+        <location filename="../core/agentsession.cpp" line="228"/>
         <source>You were logged out by a supervisor.</source>
         <translation>Sie wurden von einer Teamleitung abgemeldet.</translation>
     </message>
@@ -1512,23 +1522,23 @@
 <context>
     <name>acdesk::client::ClientConnection</name>
     <message>
-        <location filename="../core/clientconnection.cpp" line="188"/>
-        <location filename="../core/clientconnection.cpp" line="372"/>
+        <location filename="../core/clientconnection.cpp" line="205"/>
+        <location filename="../core/clientconnection.cpp" line="389"/>
         <source>The server did not answer in time.</source>
         <translation>Der Server hat nicht rechtzeitig geantwortet.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="220"/>
+        <location filename="../core/clientconnection.cpp" line="237"/>
         <source>The connection to the server was lost.</source>
         <translation>Die Verbindung zum Server ist verloren gegangen.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="226"/>
+        <location filename="../core/clientconnection.cpp" line="243"/>
         <source>You logged in somewhere else; this window was signed out.</source>
         <translation>Sie haben sich anderswo angemeldet; dieses Fenster wurde abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="329"/>
+        <location filename="../core/clientconnection.cpp" line="346"/>
         <source>Not connected to the server; please try again in a moment.</source>
         <translation>Keine Verbindung zum Server; bitte gleich noch einmal versuchen.</translation>
     </message>
@@ -1619,47 +1629,47 @@
 <context>
     <name>acdesk::client::SupervisorSession</name>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="124"/>
+        <location filename="../core/supervisorsession.cpp" line="108"/>
         <source>%1 is set ready.</source>
         <translation>%1 ist auf bereit gesetzt.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="125"/>
+        <location filename="../core/supervisorsession.cpp" line="109"/>
         <source>%1 is set not ready.</source>
         <translation>%1 ist auf nicht bereit gesetzt.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="132"/>
+        <location filename="../core/supervisorsession.cpp" line="116"/>
         <source>%1 is logged out.</source>
         <translation>%1 ist abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="140"/>
+        <location filename="../core/supervisorsession.cpp" line="124"/>
         <source>Message sent.</source>
         <translation>Nachricht gesendet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="151"/>
+        <location filename="../core/supervisorsession.cpp" line="135"/>
         <source>Marked as called back.</source>
         <translation>Als zurückgerufen markiert.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="162"/>
+        <location filename="../core/supervisorsession.cpp" line="146"/>
         <source>Already called back by %1.</source>
         <translation>Bereits zurückgerufen von %1.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="265"/>
+        <location filename="../core/supervisorsession.cpp" line="249"/>
         <source>Load a report first.</source>
         <translation>Zuerst einen Bericht laden.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="276"/>
+        <location filename="../core/supervisorsession.cpp" line="260"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="282"/>
+        <location filename="../core/supervisorsession.cpp" line="266"/>
         <source>Saved %1 and %2.</source>
         <translation>%1 und %2 gespeichert.</translation>
     </message>
@@ -1755,84 +1765,89 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/guimain.cpp" line="132"/>
+        <location filename="../app/guimain.cpp" line="131"/>
         <location filename="../app/reportmain.cpp" line="25"/>
         <location filename="../app/servermain.cpp" line="65"/>
         <source>mode</source>
         <translation>Modus</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="135"/>
+        <location filename="../app/guimain.cpp" line="134"/>
         <source>Server URL (ws:// or wss://).</source>
         <translation>Server-URL (ws:// oder wss://).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="138"/>
+        <location filename="../app/guimain.cpp" line="137"/>
         <source>Fullscreen kiosk mode.</source>
         <translation>Vollbild-Kioskmodus.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="140"/>
+        <location filename="../app/guimain.cpp" line="139"/>
         <source>Wallboard id.</source>
         <translation>Wallboard-ID.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="143"/>
+        <location filename="../app/guimain.cpp" line="142"/>
         <source>Wallboard secret.</source>
         <translation>Wallboard-Geheimnis.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="147"/>
+        <location filename="../app/guimain.cpp" line="146"/>
+        <source>Session token of an earlier wallboard login (instead of --user/--secret).</source>
+        <translation>Sitzungstoken einer früheren Wallboard-Anmeldung (statt --user/--secret).</translation>
+    </message>
+    <message>
+        <location filename="../app/guimain.cpp" line="152"/>
         <source>Queues to show (comma-separated).</source>
         <translation>Anzuzeigende Warteschlangen (durch Kommas getrennt).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="150"/>
+        <location filename="../app/guimain.cpp" line="155"/>
         <source>Extra CA certificates (PEM).</source>
         <translation>Zusätzliche CA-Zertifikate (PEM).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="154"/>
+        <location filename="../app/guimain.cpp" line="159"/>
         <source>Key sequence that quits the wallboard (kiosk: the only way).</source>
         <translation>Tastenkombination, die das Wallboard beendet (im Kioskmodus der einzige Weg).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="159"/>
+        <location filename="../app/guimain.cpp" line="164"/>
         <source>Seconds per page when the queues do not fit.</source>
         <translation>Sekunden pro Seite, wenn nicht alle Warteschlangen auf den Bildschirm passen.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="163"/>
+        <location filename="../app/guimain.cpp" line="168"/>
         <source>Agent id to sign in with.</source>
         <translation>Agenten-ID für die automatische Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="166"/>
+        <location filename="../app/guimain.cpp" line="171"/>
         <source>Agent password.</source>
         <translation>Passwort des Agenten.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="169"/>
+        <location filename="../app/guimain.cpp" line="175"/>
         <source>Station (phone extension).</source>
         <translation>Station (Nebenstelle).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="175"/>
+        <location filename="../app/guimain.cpp" line="181"/>
         <source>Supervisor id to sign in with.</source>
         <translation>Supervisor-ID für die Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="178"/>
+        <location filename="../app/guimain.cpp" line="184"/>
         <source>Supervisor password.</source>
         <translation>Supervisor-Passwort.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="182"/>
+        <location filename="../app/guimain.cpp" line="188"/>
         <source>Tab to show first: floor, calls, broadcast, worklist, reports.</source>
         <translation>Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="187"/>
+        <location filename="../app/guimain.cpp" line="193"/>
         <source>HTTP proxy (http://HOST:PORT); default: the system&apos;s, &quot;none&quot; for a direct connection.</source>
         <translation>HTTP-Proxy (http://HOST:PORT); Standard: der des Systems, "none" für eine direkte Verbindung.</translation>
     </message>

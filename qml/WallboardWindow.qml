@@ -226,15 +226,44 @@ ApplicationWindow {
     Rectangle {
         objectName: "reconnectOverlay"
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
-        height: 64 * window.unit
+        height: overlayColumn.implicitHeight + 24 * window.unit
         visible: !feed.live
         color: feed.status === "offline" && feed.receivedAtMs === 0 ? Theme.tile : Theme.red
-        Label {
-            anchors.centerIn: parent; color: "white"; font.pixelSize: 28 * window.unit; font.bold: true
-            text: feed.status === "offline" && feed.receivedAtMs === 0 ? qsTr("Not connected")
-                : feed.receivedAtMs === 0 ? qsTr("Connecting to the server…")
-                : qsTr("Connection to the server lost – reconnecting…")
+        Column {
+            id: overlayColumn
+            anchors.centerIn: parent
+            width: parent.width - 48 * window.unit
+            spacing: 8 * window.unit
+            Label {
+                anchors.horizontalCenter: parent.horizontalCenter
+                color: "white"; font.pixelSize: 28 * window.unit; font.bold: true
+                text: feed.status === "offline" && feed.receivedAtMs === 0 ? qsTr("Not connected")
+                    : feed.receivedAtMs === 0 ? qsTr("Connecting to the server…")
+                    : qsTr("Connection to the server lost – reconnecting…")
+            }
+            // Why it cannot connect, in plain words: the connection doctor.
+            Button {
+                objectName: "wallboardTestConnection"
+                anchors.horizontalCenter: parent.horizontalCenter
+                visible: feed.url !== ""
+                enabled: !doctor.running
+                text: doctor.running ? qsTr("Testing…") : qsTr("Test connection")
+                onClicked: doctor.start(feed.url)
+            }
+            Repeater {
+                model: doctor.steps
+                Label {
+                    required property var modelData
+                    width: overlayColumn.width
+                    wrapMode: Text.WordWrap
+                    horizontalAlignment: Text.AlignHCenter
+                    color: "white"; font.pixelSize: 20 * window.unit
+                    text: (modelData.ok ? "✓ " : "✗ ") + modelData.title + ": " + modelData.detail
+                          + (!modelData.ok && modelData.fix ? " – " + modelData.fix : "")
+                }
+            }
         }
+        ConnectionDoctor { id: doctor }
     }
 
     // Kiosk: hide the cursor after a few seconds without movement; any movement shows it.

@@ -262,6 +262,8 @@ DE = {
     "wrap-up": "Nachbearbeitung",
     "You were logged out by a supervisor.": "Sie wurden von einer Teamleitung abgemeldet.",
     "Testing…": "Teste…",
+    "Session token of an earlier wallboard login (instead of --user/--secret).":
+        "Sitzungstoken einer früheren Wallboard-Anmeldung (statt --user/--secret).",
     "Test connection": "Verbindung testen",
     "HTTP proxy (http://HOST:PORT); default: the system's, \"none\" for a direct connection.":
         "HTTP-Proxy (http://HOST:PORT); Standard: der des Systems, \"none\" für eine direkte Verbindung.",

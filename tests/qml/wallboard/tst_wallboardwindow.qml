@@ -140,6 +140,29 @@ TestCase {
         verify(findChild(win.contentItem, "content").opacity < 1)
     }
 
+    function test_overlay_test_connection() {
+        var win = board()
+        // Nothing listens on port 1: the board cannot connect, and the doctor says why.
+        win.feed.start("ws://127.0.0.1:1/ws", "tv1", "secret")
+        var button = findChild(win.contentItem, "wallboardTestConnection")
+        verify(button)
+        tryVerify(() => button.visible && button.enabled)
+        mouseClick(button)
+        tryVerify(() => button.enabled && button.text === "Test connection", 15000)
+        var overlay = findChild(win.contentItem, "reconnectOverlay")
+        var failed = false
+        for (var i = 0; i < overlay.children.length; ++i) {
+            var column = overlay.children[i]
+            for (var j = 0; column.children && j < column.children.length; ++j) {
+                var t = column.children[j].text
+                if (t !== undefined && t.indexOf("✗") === 0)
+                    failed = true
+            }
+        }
+        verify(failed, "a failed step is shown")
+        win.feed.stop()
+    }
+
     function test_ticker() {
         var win = board()
         var ticker = findChild(win.contentItem, "ticker")
