@@ -95,6 +95,14 @@ Server::Server(Config config, ServerOptions options, QObject *parent)
 Server::~Server()
 {
     shutdown();
+    // Connections whose close handshake has not finished yet.
+    const QList<Connection *> open = m_connections.values();
+    for (Connection *c : open) {
+        c->socket->disconnect(this);
+        delete c->socket;
+        delete c;
+    }
+    qDeleteAll(m_graveyard);
 }
 
 engine::Engine &Server::engine()
@@ -322,7 +330,16 @@ void Server::onDisconnected(Connection *c)
             m_storage->touchToken(c->tokenDigest, m_clock->nowMs());
     }
     c->socket->deleteLater();
-    delete c;
+    // QWebSocket::close() can emit disconnected() before it returns, with callers further
+    // up the stack still holding c (e.g. the rate limiter closing a flooding client):
+    // c dies on the next turn of the event loop, and `closing` keeps those callers quiet.
+    c->closing = true;
+    m_graveyard.append(c);
+    if (m_graveyard.size() == 1)
+        QTimer::singleShot(0, this, [this] {
+            qDeleteAll(m_graveyard);
+            m_graveyard.clear();
+        });
     if (!m_stopping)
         pump();
 }

@@ -172,6 +172,7 @@ private:
     qint64 m_restoredDayStart = 0;
 
     QSet<Connection *> m_connections;
+    QList<Connection *> m_graveyard; // disconnected, deleted on the next event-loop turn
     QHash<quint64, Connection *> m_bySerial; // survives a connection only while it lives
     quint64 m_connectionSerial = 0;
     QHash<QString, Connection *> m_agentConnection; // agent id -> the one holding it

@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Writes a server config for the benchmarks (contract section 7).
+
+Usage: make_config.py OUT.json [--agents N] [--max-connections N]
+
+One queue "q" (no wrap-up, long offer timeout, very long max wait), agents a0..a(N-1)
+with password "pw", wallboard tv1/pwtv, gateway pbx/pwpbx. Passwords are given as
+pbkdf2 hashes with one iteration: the benchmarks measure the server, not the password
+hash work factor (60,000 iterations by default, on purpose slow), which would otherwise
+dominate 10,000 logins. Rate limits are raised so the load generator is never throttled.
+"""
+import argparse
+import base64
+import hashlib
+import json
+import os
+
+ap = argparse.ArgumentParser()
+ap.add_argument("out")
+ap.add_argument("--agents", type=int, default=0)
+ap.add_argument("--max-connections", type=int, default=30000)
+args = ap.parse_args()
+
+
+def pw_hash(plain):
+    salt = os.urandom(16)
+    key = hashlib.pbkdf2_hmac("sha256", plain.encode(), salt, 1, dklen=32)
+    return "pbkdf2-sha256$1$%s$%s" % (base64.b64encode(salt).decode(),
+                                      base64.b64encode(key).decode())
+
+
+agent_hash = pw_hash("pw")
+config = {
+    "timeZone": "UTC",
+    "queues": [{"id": "q", "name": "Bench", "strategy": "longest_idle", "slSeconds": 20,
+                "wrapUpSeconds": 0, "offerTimeoutSeconds": 600, "maxWaitSeconds": 86400}],
+    "agents": [{"id": "a%d" % i, "name": "Agent %d" % i, "passwordHash": agent_hash,
+                "queues": ["q"]} for i in range(args.agents)],
+    "wallboards": [{"id": "tv1", "passwordHash": pw_hash("pwtv")}],
+    "gateways": [{"id": "pbx", "name": "Bench PBX", "passwordHash": pw_hash("pwpbx")}],
+    "server": {"limits": {"maxConnections": args.max_connections, "requestsPerSecond": 100000,
+                          "requestBurst": 1000000, "loginTimeoutSeconds": 120,
+                          "pingSeconds": 3600}},
+}
+with open(args.out, "w", encoding="utf-8") as f:
+    json.dump(config, f, indent=1)

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Sanitizer suite and fuzzing (issue 7), run by `scripts/acdesk.sh test` after the normal
+# tests. Two parts, both fail on any finding:
+#   asan  a second build (gcc, ASan + UBSan, no GUI) in build-asan, running the engine,
+#         protocol, server, reports and supervisor tests; UBSan does not recover.
+#   fuzz  the libFuzzer targets of tests/fuzz (clang, -fsanitize=fuzzer,address,undefined)
+#         in build-fuzz, each for FUZZ_SECONDS on a corpus seeded from tests/data.
+# Environment: SANITIZE_STEPS="asan fuzz" (default both), FUZZ_SECONDS (default 60),
+# ACDESK_ASAN_BUILD_DIR, ACDESK_FUZZ_BUILD_DIR, ACDESK_JOBS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+ASAN_BUILD=${ACDESK_ASAN_BUILD_DIR:-$ROOT/build-asan}
+FUZZ_BUILD=${ACDESK_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
+JOBS=${ACDESK_JOBS:-$(nproc)}
+STEPS=${SANITIZE_STEPS:-asan fuzz}
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+export CCACHE_DIR=${CCACHE_DIR:-$ROOT/.cache/ccache}
+t0=$(date +%s)
+
+if [[ " $STEPS " == *" asan "* ]]; then
+  if [[ ! -f "$ASAN_BUILD/build.ninja" ]]; then
+    cmake -S "$ROOT" -B "$ASAN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+      -DACDESK_BUILD_GUI=OFF -DACDESK_BUILD_BENCH=OFF -DACDESK_BUILD_TESTS=ON \
+      -DCMAKE_CXX_FLAGS="-O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+      -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+  fi
+  tests=(tst_engine tst_engine_model tst_protocol tst_server_api tst_server_process tst_reports
+    tst_supervisor)
+  cmake --build "$ASAN_BUILD" -j "$JOBS" --target acdesk "${tests[@]}"
+  regex="^($(IFS='|'; echo "${tests[*]}"))\$"
+  # Leaks are reported too: a leak in our code fails like any other finding. Qt's own
+  # one-off allocations at exit are suppressed in tests/fuzz/lsan.supp.
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}
+  export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/fuzz/lsan.supp:print_suppressions=0}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+  (cd "$ASAN_BUILD" && ctest --output-on-failure -j "$JOBS" --timeout 900 -R "$regex")
+  echo "sanitize: asan+ubsan suite passed in $(( $(date +%s) - t0 )) s"
+fi
+
+if [[ " $STEPS " == *" fuzz "* ]]; then
+  t1=$(date +%s)
+  if ! command -v clang++-14 >/dev/null && ! command -v clang++ >/dev/null; then
+    echo "sanitize: clang is missing (scripts/setup-deps.sh with ACDESK_WITH_BROWSER=1 installs it)" >&2
+    exit 1
+  fi
+  CLANG=$(command -v clang++-14 || command -v clang++)
+  if [[ ! -f "$FUZZ_BUILD/build.ninja" ]]; then
+    cmake -S "$ROOT/tests/fuzz" -B "$FUZZ_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+      -DCMAKE_CXX_COMPILER="$CLANG" >/dev/null
+  fi
+  cmake --build "$FUZZ_BUILD" -j "$JOBS"
+  rm -rf "$FUZZ_BUILD/seeds"
+  python3 "$ROOT/tests/fuzz/split_corpus.py" "$ROOT/tests/data" "$FUZZ_BUILD/seeds"
+  export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  for pair in fuzz_requests:requests fuzz_server_messages:server_messages fuzz_config:config; do
+    target=${pair%%:*}
+    seeds=$FUZZ_BUILD/seeds/${pair##*:}
+    corpus=$FUZZ_BUILD/corpus/${pair##*:}
+    mkdir -p "$corpus" "$FUZZ_BUILD/crashes"
+    # The corpus grows across runs in the build dir; the seeds are always added. Frames
+    # above 64 KiB are refused by the server before decoding, so -max_len stays below.
+    echo "sanitize: $target for ${FUZZ_SECONDS}s"
+    if ! "$FUZZ_BUILD/$target" -max_total_time="$FUZZ_SECONDS" -max_len=8192 -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$FUZZ_BUILD/crashes/$target-" \
+      "$corpus" "$seeds" >"$FUZZ_BUILD/$target.log" 2>&1; then
+      tail -n 60 "$FUZZ_BUILD/$target.log" >&2
+      echo "sanitize: $target FAILED; reproducer in $FUZZ_BUILD/crashes/" >&2
+      exit 1
+    fi
+    grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$FUZZ_BUILD/$target.log" | tr '\n' ' '
+    echo
+  done
+  echo "sanitize: fuzzing passed in $(( $(date +%s) - t1 )) s"
+fi
+echo "sanitize: total $(( $(date +%s) - t0 )) s"
