@@ -664,6 +664,17 @@ void Server::sendRaw(Connection *c, const QByteArray &utf8)
 {
     if (c->closing)
         return;
+    // A client that stops reading must not make the server buffer without bound: past a
+    // few megabytes of unsent data it is dropped and resyncs from a snapshot on resume.
+    constexpr qint64 MaxUnsentBytes = 4 * 1024 * 1024;
+    if (c->socket->bytesToWrite() > MaxUnsentBytes) {
+        qCInfo(lcServer) << "dropping" << c->address << c->user << "that stopped reading";
+        ++m_slowConsumersDropped;
+        c->closing = true;
+        // Later: callers may be iterating over the connections right now.
+        QMetaObject::invokeMethod(c->socket, &QWebSocket::abort, Qt::QueuedConnection);
+        return;
+    }
     ++m_messagesOut;
     m_bytesOut += quint64(utf8.size());
     c->socket->sendTextMessage(QString::fromUtf8(utf8));

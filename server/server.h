@@ -172,7 +172,7 @@ private:
     qint64 m_restoredDayStart = 0;
 
     QSet<Connection *> m_connections;
-    QList<Connection *> m_graveyard; // disconnected, deleted on the next event-loop turn
+    QList<Connection *> m_graveyard;         // disconnected, deleted on the next event-loop turn
     QHash<quint64, Connection *> m_bySerial; // survives a connection only while it lives
     quint64 m_connectionSerial = 0;
     QHash<QString, Connection *> m_agentConnection; // agent id -> the one holding it
@@ -203,6 +203,7 @@ private:
     quint64 m_routed = 0;
     quint64 m_errorsSent = 0;
     quint64 m_watchdogRepairs = 0;
+    quint64 m_slowConsumersDropped = 0;
     qint64 m_loopLagMs = 0;
     qint64 m_lastPingTickMs = 0;
     bool m_stopping = false;

@@ -777,6 +777,9 @@ QByteArray Server::metricsText() const
     value("errors_sent_total", {}, double(m_errorsSent));
     metric("watchdog_repairs_total", "counter", "Inconsistencies repaired by the watchdog.");
     value("watchdog_repairs_total", {}, double(m_watchdogRepairs));
+    metric("slow_consumers_dropped_total", "counter",
+           "Connections dropped because they stopped reading.");
+    value("slow_consumers_dropped_total", {}, double(m_slowConsumersDropped));
     metric("event_loop_lag_seconds", "gauge", "How late the last periodic timer fired.");
     value("event_loop_lag_seconds", {}, double(m_loopLagMs) / 1000.0);
     metric("uptime_seconds", "gauge", "Seconds since the server started.");

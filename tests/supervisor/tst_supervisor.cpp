@@ -9,6 +9,7 @@
 #include "storage.h"
 
 #include <QDate>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -444,6 +445,60 @@ private Q_SLOTS:
         QCOMPARE(r.value(QStringLiteral("code")).toString(), QStringLiteral("rate_limited"));
         QVERIFY(
             r.value(QStringLiteral("message")).toString().contains(QStringLiteral("try again in")));
+    }
+
+    void slowConsumerIsDropped()
+    {
+        // A fast lane for the flood: no rate limit in the way of this test.
+        server::Config cfg = m_server->config();
+        cfg.limits.requestsPerSecond = 100000;
+        cfg.limits.requestBurst = 1000000;
+        m_clients.clear();
+        m_server.reset();
+        m_dir = std::make_unique<QTemporaryDir>();
+        server::ServerOptions o;
+        o.dataDir = m_dir->path();
+        o.listen = QStringLiteral("127.0.0.1:0");
+        m_server = std::make_unique<server::Server>(cfg, o);
+        QString error;
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+
+        // A wallboard that logs in and then never reads again.
+        QTcpSocket raw;
+        raw.setReadBufferSize(4096); // Qt stops draining the kernel buffer once this is full
+        raw.connectToHost(QStringLiteral("127.0.0.1"), m_server->port());
+        QVERIFY(raw.waitForConnected(5000));
+        raw.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                  "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n");
+        QTRY_VERIFY(raw.bytesAvailable() > 0);
+        // One masked text frame (mask 0: the payload goes as it is).
+        const QByteArray login = QByteArrayLiteral(
+            R"({"type":"login","role":"wallboard","user":"tv1","secret":"pwtv"})");
+        QByteArray frame;
+        frame.append(char(0x81));
+        frame.append(char(0x80 | login.size()));
+        frame.append(QByteArray(4, '\0'));
+        frame.append(login);
+        raw.write(frame);
+
+        Client *boss = loggedIn(QStringLiteral("supervisor"), QStringLiteral("boss"),
+                                QStringLiteral("pwboss"));
+        const QString text(1000, QLatin1Char('x'));
+        auto dropped = [&] {
+            return httpGet(m_server->port(), "/metrics")
+                .body.contains("acdesk_slow_consumers_dropped_total 1\n");
+        };
+        // Broadcasts until the server gives up on the reader (bounded: 64 MB at most).
+        for (int round = 0; round < 64 && !dropped(); ++round) {
+            for (int i = 0; i < 1000; ++i)
+                boss->send(req(QStringLiteral("broadcast"), P({{QStringLiteral("text"), text}})));
+            waitFor([&] { return boss->pending.size() >= 1900; }, 5000);
+            boss->pending.clear();
+        }
+        QVERIFY(dropped());
+        // Everyone else carries on.
+        QCOMPARE(boss->code(req(QStringLiteral("stats.unsubscribe"))), QStringLiteral("ok"));
     }
 
     void supervisorSeesWaitingCalls()
