@@ -14,7 +14,9 @@ ASAN_BUILD=${ACDESK_ASAN_BUILD_DIR:-$ROOT/build-asan}
 FUZZ_BUILD=${ACDESK_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 JOBS=${ACDESK_JOBS:-$(nproc)}
 STEPS=${SANITIZE_STEPS:-asan fuzz}
-FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+FUZZ_RUNS=${FUZZ_RUNS:-200000}
+FUZZ_SEED=${FUZZ_SEED:-1}
 export CCACHE_DIR=${CCACHE_DIR:-$ROOT/.cache/ccache}
 t0=$(date +%s)
 
@@ -62,7 +64,10 @@ if [[ " $STEPS " == *" fuzz "* ]]; then
     # The corpus grows across runs in the build dir; the seeds are always added. Frames
     # above 64 KiB are refused by the server before decoding, so -max_len stays below.
     echo "sanitize: $target for ${FUZZ_SECONDS}s"
-    if ! "$FUZZ_BUILD/$target" -max_total_time="$FUZZ_SECONDS" -max_len=8192 -timeout=10 \
+    # A fixed seed and run count make CI repeatable: the same inputs every time, so a red
+    # run is a real finding, not luck; FUZZ_SECONDS caps the time on a slow machine.
+    if ! "$FUZZ_BUILD/$target" -seed="$FUZZ_SEED" -runs="$FUZZ_RUNS" \
+      -max_total_time="$FUZZ_SECONDS" -max_len=8192 -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$FUZZ_BUILD/crashes/$target-" \
       "$corpus" "$seeds" >"$FUZZ_BUILD/$target.log" 2>&1; then
       tail -n 60 "$FUZZ_BUILD/$target.log" >&2

@@ -10,6 +10,8 @@
 #include <QSet>
 #include <QTimeZone>
 
+#include <cmath>
+
 namespace acdesk::server {
 
 namespace {
@@ -96,7 +98,9 @@ public:
             return fallback;
         }
         const double d = v.toDouble();
-        if (integer && d != double(qint64(d))) {
+        // No cast to an integer before the range check: 1e44 would be undefined behaviour
+        // (found by the config fuzzer).
+        if (integer && std::floor(d) != d) {
             fail(p, QStringLiteral("must be a whole number"));
             return fallback;
         }

@@ -134,6 +134,13 @@ private Q_SLOTS:
             << R"($.agents[0].password: is required (or give "passwordHash"))";
         QTest::newRow("limit range") << QByteArray(R"({"server":{"limits":{"pingSeconds":0}}})")
                                      << "$.server.limits.pingSeconds: must be between 1 and 3600";
+        // Found by the config fuzzer: a huge whole number used to be cast to an integer.
+        QTest::newRow("huge number")
+            << QByteArray(
+                   R"({"server":{"limits":{"graceSeconds":6666666666666666666666666666666666666666666662}}})")
+            << "$.server.limits.graceSeconds: must be between 0 and 86400";
+        QTest::newRow("fraction") << QByteArray(R"({"queues":[{"id":"q","slSeconds":2.5}]})")
+                                  << "$.queues[0].slSeconds: must be a whole number";
     }
 
     void badConfig()
