@@ -5,7 +5,7 @@
 #         protocol, server, reports and supervisor tests; UBSan does not recover.
 #   fuzz  the libFuzzer targets of tests/fuzz (clang, -fsanitize=fuzzer,address,undefined)
 #         in build-fuzz, each for FUZZ_SECONDS on a corpus seeded from tests/data.
-# Environment: SANITIZE_STEPS="asan fuzz" (default both), FUZZ_SECONDS (default 60),
+# Environment: SANITIZE_STEPS="asan fuzz" (default both), FUZZ_RUNS (200000), FUZZ_SEED (1), FUZZ_SECONDS (cap, 60),
 # ACDESK_ASAN_BUILD_DIR, ACDESK_FUZZ_BUILD_DIR, ACDESK_JOBS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,7 +63,7 @@ if [[ " $STEPS " == *" fuzz "* ]]; then
     mkdir -p "$corpus" "$FUZZ_BUILD/crashes"
     # The corpus grows across runs in the build dir; the seeds are always added. Frames
     # above 64 KiB are refused by the server before decoding, so -max_len stays below.
-    echo "sanitize: $target for ${FUZZ_SECONDS}s"
+    echo "sanitize: $target: $FUZZ_RUNS runs from seed $FUZZ_SEED (at most ${FUZZ_SECONDS}s)"
     # A fixed seed and run count make CI repeatable: the same inputs every time, so a red
     # run is a real finding, not luck; FUZZ_SECONDS caps the time on a slow machine.
     if ! "$FUZZ_BUILD/$target" -seed="$FUZZ_SEED" -runs="$FUZZ_RUNS" \
