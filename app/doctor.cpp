@@ -1,6 +1,7 @@
 #include "doctor.h"
 
 #include "connectiondoctor.h"
+#include "servermain.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -15,11 +16,9 @@
 
 namespace acdesk {
 
-namespace {
-
 void installTranslations(QCoreApplication &app)
 {
-    // As in the windows: ACDESK_LANG=de|en overrides the system's language.
+    // German when the system asks for it; ACDESK_LANG=de|en overrides (settings, tests).
     const QString wanted = qEnvironmentVariable("ACDESK_LANG");
     const QLocale locale = wanted.isEmpty() ? QLocale::system() : QLocale(wanted);
     auto *translator = new QTranslator(&app);
@@ -27,8 +26,6 @@ void installTranslations(QCoreApplication &app)
                          QStringLiteral(":/i18n")))
         QCoreApplication::installTranslator(translator);
 }
-
-} // namespace
 
 int runDoctorMode(QCoreApplication &app)
 {

@@ -1,5 +1,7 @@
 #include "guimain.h"
 
+#include "servermain.h"
+
 #include "agentsession.h"
 #include "server.h"
 #include "supervisorsession.h"
@@ -25,17 +27,6 @@
 namespace acdesk::gui {
 
 namespace {
-
-void installTranslations(QGuiApplication &app)
-{
-    // German when the system asks for it; ACDESK_LANG=de|en overrides (settings, tests).
-    const QString wanted = qEnvironmentVariable("ACDESK_LANG");
-    const QLocale locale = wanted.isEmpty() ? QLocale::system() : QLocale(wanted);
-    auto *translator = new QTranslator(&app);
-    if (translator->load(locale, QStringLiteral("acdesk"), QStringLiteral("_"),
-                         QStringLiteral(":/i18n")))
-        QCoreApplication::installTranslator(translator);
-}
 
 std::unique_ptr<QQmlApplicationEngine> makeEngine()
 {
@@ -283,7 +274,7 @@ int run(QGuiApplication &app, const QString &mode)
 
 std::unique_ptr<QObject> openServerWindows(server::Server *srv, bool demo)
 {
-    installTranslations(*qobject_cast<QGuiApplication *>(QCoreApplication::instance()));
+    installTranslations(*QCoreApplication::instance());
     armScreenshots();
     auto set = std::make_unique<WindowSet>();
     const QString url = srv->baseUrl() + QStringLiteral("/ws");

@@ -10,6 +10,8 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless);
 } // namespace acdesk
 
 namespace acdesk {
+/** @brief Loads the English or German strings (system language; ACDESK_LANG=de|en wins). */
+void installTranslations(QCoreApplication &app);
 /** @brief Runs `acdesk report`: CSV from a data directory, headless. */
 int runReportMode(QCoreApplication &app);
 } // namespace acdesk
