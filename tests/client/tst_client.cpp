@@ -2,9 +2,9 @@
 // loopback: login, every agent command, resume after a restart and after a dropped
 // connection, exactly-once keyed commands, an HTTP proxy (tinyproxy) and wss with a test CA.
 #include "agentsession.h"
-#include "auth.h"
 #include "config.h"
 #include "engine/engine.h"
+#include "inprocessserver.h"
 #include "server.h"
 
 #include <QJsonArray>
@@ -83,26 +83,8 @@ class TestClient : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<server::Server> m_server;
+    test::InProcessServer m_server;
     server::Config m_config;
-    server::ServerOptions m_options;
-    QString m_url;
-
-    bool startServer(quint16 port = 0)
-    {
-        m_server.reset();
-        m_options.dataDir = m_dir->path();
-        m_options.listen = QStringLiteral("127.0.0.1:%1").arg(port);
-        m_server = std::make_unique<server::Server>(m_config, m_options);
-        QString error;
-        if (!m_server->start(&error)) {
-            qWarning() << error;
-            return false;
-        }
-        m_url = m_server->baseUrl() + QStringLiteral("/ws");
-        return true;
-    }
 
     void arrive(const QString &id, const QString &queue = QStringLiteral("support"))
     {
@@ -128,7 +110,7 @@ private:
     std::unique_ptr<AgentSession> loggedIn(const QString &agent, const QString &password)
     {
         auto s = session();
-        s->login(m_url, agent, password, QString());
+        s->login(m_server.wsUrl(), agent, password, QString());
         if (!QTest::qWaitFor(
                 [&] { return s->status() == QLatin1String("online") && !s->agentId().isEmpty(); },
                 5000))
@@ -145,35 +127,28 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        server::ConfigResult r = server::parseConfig(ConfigJson, QStringLiteral("client.json"));
-        QVERIFY2(r.config, qPrintable(r.error));
-        m_config = *r.config;
-        // Low-iteration hashes keep server starts and logins cheap.
-        for (server::Account &a : m_config.agents)
-            a.secretHash = server::password::hash(a.secret, 1000);
+        const auto config = test::testConfig(ConfigJson, QStringLiteral("client.json"));
+        QVERIFY(config);
+        m_config = *config;
     }
 
-    void init()
-    {
-        m_dir = std::make_unique<QTemporaryDir>();
-        m_options = {};
-        QVERIFY(startServer());
-    }
+    void init() { QVERIFY(m_server.start(m_config)); }
 
-    void cleanup() { m_server.reset(); }
+    void cleanup() { m_server.stop(); }
 
     void login()
     {
         auto bad = session();
         QSignalSpy failed(bad->connection(), &ClientConnection::loginFailed);
-        bad->login(m_url, QStringLiteral("a1"), QStringLiteral("wrong"), QString());
+        bad->login(m_server.wsUrl(), QStringLiteral("a1"), QStringLiteral("wrong"), QString());
         QTRY_COMPARE(failed.size(), 1);
         QTRY_COMPARE(bad->status(), QStringLiteral("offline"));
         QVERIFY(!bad->lastError().isEmpty());
 
         auto s = session();
         QSignalSpy loggedIn(s->connection(), &ClientConnection::loggedIn);
-        s->login(m_url, QStringLiteral("a1"), QStringLiteral("pw1"), QStringLiteral("201"));
+        s->login(m_server.wsUrl(), QStringLiteral("a1"), QStringLiteral("pw1"),
+                 QStringLiteral("201"));
         QTRY_COMPARE(loggedIn.size(), 1);
         QCOMPARE(s->status(), QStringLiteral("online"));
         QVERIFY(!s->token().isEmpty());
@@ -294,7 +269,7 @@ private Q_SLOTS:
     void offlineCommandIsRefusedVisibly()
     {
         auto s = loggedIn(QStringLiteral("a1"), QStringLiteral("pw1"));
-        m_server.reset();
+        m_server.stop();
         QTRY_COMPARE(s->status(), QStringLiteral("reconnecting"));
         QSignalSpy failed(s.get(), &AgentSession::commandFailed);
         s->setReady();
@@ -311,13 +286,12 @@ private Q_SLOTS:
         s->accept();
         QTRY_COMPARE(s->state(), QStringLiteral("on_call"));
         const QString token = s->token();
-        const quint16 port = m_server->port();
         QSignalSpy loggedIn(s->connection(), &ClientConnection::loggedIn);
 
-        m_server.reset();
+        m_server.stop();
         QTRY_COMPARE(s->status(), QStringLiteral("reconnecting"));
         QCOMPARE(s->callCount(), 1); // the view keeps the call while reconnecting
-        QVERIFY(startServer(port));  // same data dir, same port
+        QVERIFY(m_server.restart()); // same data dir, same port
 
         QTRY_COMPARE(s->status(), QStringLiteral("online"));
         QCOMPARE(loggedIn.size(), 1);
@@ -449,7 +423,7 @@ private Q_SLOTS:
         auto s = session();
         s->connection()->setProxy(
             QNetworkProxy(QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), proxyPort));
-        s->login(m_url, QStringLiteral("a1"), QStringLiteral("pw1"), QString());
+        s->login(m_server.wsUrl(), QStringLiteral("a1"), QStringLiteral("pw1"), QString());
         QTRY_COMPARE(s->status(), QStringLiteral("online"));
         QTRY_COMPARE(s->agentId(), QStringLiteral("a1"));
         QVERIFY(ready(*s));
@@ -492,14 +466,15 @@ private Q_SLOTS:
                         QStringLiteral("-CAkey"), path("ca.key"), QStringLiteral("-CAcreateserial"),
                         QStringLiteral("-out"), path("cert.pem"), QStringLiteral("-days"),
                         QStringLiteral("1"), QStringLiteral("-extfile"), path("ext.cnf")}));
-        m_options.tlsCert = path("cert.pem");
-        m_options.tlsKey = path("key.pem");
-        QVERIFY(startServer());
-        QVERIFY(m_url.startsWith(QLatin1String("wss://")));
+        server::ServerOptions tls;
+        tls.tlsCert = path("cert.pem");
+        tls.tlsKey = path("key.pem");
+        QVERIFY(m_server.start(m_config, tls));
+        QVERIFY(m_server.wsUrl().startsWith(QLatin1String("wss://")));
 
         // not trusted: no session, a visible error, no crash
         auto untrusting = session();
-        untrusting->login(m_url, QStringLiteral("a2"), QStringLiteral("pw2"), QString());
+        untrusting->login(m_server.wsUrl(), QStringLiteral("a2"), QStringLiteral("pw2"), QString());
         QTRY_VERIFY(!untrusting->lastError().isEmpty());
         QVERIFY(untrusting->status() != QLatin1String("online"));
         untrusting.reset();
@@ -507,7 +482,7 @@ private Q_SLOTS:
         auto s = session();
         QVERIFY(s->connection()->addCaCertificates(path("ca.pem")));
         QVERIFY(!s->connection()->addCaCertificates(path("missing.pem")));
-        s->login(m_url, QStringLiteral("a1"), QStringLiteral("pw1"), QString());
+        s->login(m_server.wsUrl(), QStringLiteral("a1"), QStringLiteral("pw1"), QString());
         QTRY_COMPARE(s->status(), QStringLiteral("online"));
         QTRY_COMPARE(s->agentId(), QStringLiteral("a1"));
         QVERIFY(ready(*s));

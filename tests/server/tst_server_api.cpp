@@ -2,9 +2,9 @@
 // real QWebSocket clients through the whole contract (shared/design/protocol.md).
 #include "servertestutil.h"
 
-#include "auth.h"
 #include "config.h"
 #include "engine/engine.h"
+#include "inprocessserver.h"
 #include "protocol/protocol.h"
 #include "server.h"
 
@@ -43,50 +43,24 @@ class TestServerApi : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<server::Server> m_server;
+    test::InProcessServer m_server;
     std::vector<std::unique_ptr<Client>> m_clients;
     QString m_url;
-
-    // Low-iteration hashes keep each server start and login cheap; the real work factor
-    // is the auth code's business, not the transport's.
-    static void fastHashes(QList<server::Account> &accounts)
-    {
-        static QHash<QString, QString> cache;
-        for (server::Account &a : accounts) {
-            if (!cache.contains(a.secret))
-                cache.insert(a.secret, server::password::hash(a.secret, 1000));
-            a.secretHash = cache.value(a.secret);
-        }
-    }
 
     bool startServer(const std::function<void(Config &, server::ServerOptions &)> &tweak = {})
     {
         m_clients.clear();
-        m_server.reset();
-        m_dir = std::make_unique<QTemporaryDir>();
-        server::ConfigResult r = server::parseConfig(readDataFile(QStringLiteral("api.json")),
-                                                     QStringLiteral("api.json"));
-        if (!r.config) {
-            qWarning() << r.error;
+        // Parsed and hashed (cheaply) once for the whole run.
+        static const std::optional<Config> base =
+            test::testConfig(readDataFile(QStringLiteral("api.json")), QStringLiteral("api.json"));
+        if (!base)
             return false;
-        }
-        Config c = *r.config;
-        fastHashes(c.agents);
-        fastHashes(c.supervisors);
-        fastHashes(c.wallboards);
-        fastHashes(c.gateways);
+        Config c = *base;
         server::ServerOptions o;
-        o.dataDir = m_dir->path();
-        o.listen = QStringLiteral("127.0.0.1:0");
         if (tweak)
             tweak(c, o);
-        m_server = std::make_unique<server::Server>(c, o);
-        QString error;
-        if (!m_server->start(&error)) {
-            qWarning() << error;
+        if (!m_server.start(c, o))
             return false;
-        }
         m_url = m_server->baseUrl();
         return true;
     }
@@ -197,8 +171,7 @@ private Q_SLOTS:
     void cleanup()
     {
         m_clients.clear();
-        m_server.reset();
-        m_dir.reset();
+        m_server.stop();
     }
 
     void helloAndSubprotocol()

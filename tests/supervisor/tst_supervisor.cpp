@@ -5,12 +5,12 @@
 #include "auth.h"
 #include "config.h"
 #include "engine/engine.h"
+#include "inprocessserver.h"
 #include "server.h"
 #include "storage.h"
 
 #include <QDate>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace acdesk;
@@ -34,8 +34,7 @@ class TestSupervisor : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<server::Server> m_server;
+    test::InProcessServer m_server;
     std::vector<std::unique_ptr<Client>> m_clients;
 
     Client *loggedIn(const QString &role, const QString &user, const QString &secret)
@@ -66,21 +65,10 @@ private Q_SLOTS:
     void init()
     {
         m_clients.clear();
-        m_server.reset();
-        m_dir = std::make_unique<QTemporaryDir>();
-        server::ConfigResult r = server::parseConfig(readDataFile(QStringLiteral("api.json")),
-                                                     QStringLiteral("api.json"));
-        QVERIFY2(r.config, qPrintable(r.error));
-        server::Config c = *r.config;
-        for (auto *list : {&c.agents, &c.supervisors, &c.wallboards, &c.gateways})
-            for (server::Account &a : *list)
-                a.secretHash = server::password::hash(a.secret, 1000);
-        server::ServerOptions o;
-        o.dataDir = m_dir->path();
-        o.listen = QStringLiteral("127.0.0.1:0");
-        m_server = std::make_unique<server::Server>(c, o);
-        QString error;
-        QVERIFY2(m_server->start(&error), qPrintable(error));
+        const auto config =
+            test::testConfig(readDataFile(QStringLiteral("api.json")), QStringLiteral("api.json"));
+        QVERIFY(config);
+        QVERIFY(m_server.start(*config));
     }
 
     void helloAnnouncesFeatures()
@@ -273,14 +261,7 @@ private Q_SLOTS:
 
         // Restart: the entry and who called back survive.
         m_clients.clear();
-        server::Config cfg = m_server->config();
-        server::ServerOptions o;
-        o.dataDir = m_dir->path();
-        o.listen = QStringLiteral("127.0.0.1:0");
-        m_server.reset();
-        m_server = std::make_unique<server::Server>(cfg, o);
-        QString error;
-        QVERIFY2(m_server->start(&error), qPrintable(error));
+        QVERIFY(m_server.restart());
         Client *boss2 = loggedIn(QStringLiteral("supervisor"), QStringLiteral("boss"),
                                  QStringLiteral("pwboss"));
         const QJsonArray entries = boss2->request(req(QStringLiteral("worklist.list")))
@@ -363,14 +344,7 @@ private Q_SLOTS:
         QVERIFY(!token.isEmpty());
 
         m_clients.clear();
-        server::Config cfg = m_server->config();
-        server::ServerOptions o;
-        o.dataDir = m_dir->path();
-        o.listen = QStringLiteral("127.0.0.1:0");
-        m_server.reset();
-        m_server = std::make_unique<server::Server>(cfg, o);
-        QString error;
-        QVERIFY2(m_server->start(&error), qPrintable(error));
+        QVERIFY(m_server.restart());
 
         Client *gw =
             loggedIn(QStringLiteral("gateway"), QStringLiteral("pbx"), QStringLiteral("pwpbx"));
@@ -399,23 +373,17 @@ private Q_SLOTS:
                 .value(QStringLiteral("token"))
                 .toString();
         m_clients.clear(); // no connection uses the token any more
-        server::Config cfg = m_server->config();
-        m_server.reset();
+        m_server.stop();
         {
             // Twelve hours and a second without any connection using it.
             server::Storage storage;
             QString error;
-            QVERIFY2(storage.open(m_dir->path(), &error), qPrintable(error));
+            QVERIFY2(storage.open(m_server.dataDir(), &error), qPrintable(error));
             QVERIFY(
                 storage.touchToken(server::token::digest(token),
                                    QDateTime::currentMSecsSinceEpoch() - 12 * 3600 * 1000 - 1000));
         }
-        server::ServerOptions o;
-        o.dataDir = m_dir->path();
-        o.listen = QStringLiteral("127.0.0.1:0");
-        m_server = std::make_unique<server::Server>(cfg, o);
-        QString error;
-        QVERIFY2(m_server->start(&error), qPrintable(error));
+        QVERIFY(m_server.restart());
         m_clients.push_back(std::make_unique<Client>());
         Client *again = m_clients.back().get();
         QVERIFY(again->open(m_server->baseUrl()));
@@ -450,18 +418,11 @@ private Q_SLOTS:
     void slowConsumerIsDropped()
     {
         // A fast lane for the flood: no rate limit in the way of this test.
-        server::Config cfg = m_server->config();
+        server::Config cfg = m_server.config();
         cfg.limits.requestsPerSecond = 100000;
         cfg.limits.requestBurst = 1000000;
         m_clients.clear();
-        m_server.reset();
-        m_dir = std::make_unique<QTemporaryDir>();
-        server::ServerOptions o;
-        o.dataDir = m_dir->path();
-        o.listen = QStringLiteral("127.0.0.1:0");
-        m_server = std::make_unique<server::Server>(cfg, o);
-        QString error;
-        QVERIFY2(m_server->start(&error), qPrintable(error));
+        QVERIFY(m_server.restart(cfg));
 
         // A wallboard that logs in and then never reads again.
         QTcpSocket raw;

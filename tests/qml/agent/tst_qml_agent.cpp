@@ -1,18 +1,13 @@
 // Qt Quick Test of the agent views (AgentView, AgentLogin, AgentDesk) with the real client
 // core against a real server in-process on loopback. The setup starts the server and
 // gives the tests a small TestServer singleton to bring in calls and read engine state.
-#include "auth.h"
-#include "config.h"
 #include "engine/engine.h"
-#include "server.h"
+#include "inprocessserver.h"
 
 #include <QCoreApplication>
 #include <QQmlEngine>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QtQuickTest>
-
-#include <memory>
 
 using namespace acdesk;
 
@@ -48,30 +43,11 @@ class TestServer : public QObject
 public:
     bool start()
     {
-        server::ConfigResult r = server::parseConfig(ConfigJson, QStringLiteral("agent-test.json"));
-        if (!r.config) {
-            qWarning() << r.error;
-            return false;
-        }
-        server::Config c = *r.config;
-        for (server::Account &a : c.agents)
-            a.secretHash = server::password::hash(a.secret, 1000);
-        server::ServerOptions o;
-        o.dataDir = m_dir.path();
-        o.listen = QStringLiteral("127.0.0.1:0");
-        m_server = std::make_unique<server::Server>(c, o);
-        QString error;
-        if (!m_server->start(&error)) {
-            qWarning() << error;
-            return false;
-        }
-        return true;
+        const auto config = test::testConfig(ConfigJson, QStringLiteral("agent-test.json"));
+        return config && m_server.start(*config);
     }
-    void stop() { m_server.reset(); }
-    QString url() const
-    {
-        return m_server ? m_server->baseUrl() + QStringLiteral("/ws") : QString();
-    }
+    void stop() { m_server.stop(); }
+    QString url() const { return m_server.wsUrl(); }
 
     /** @brief A call arrives in @p queue (softphone mode: no gateway). */
     Q_INVOKABLE bool arrive(const QString &id, const QString &queue, const QString &callerName)
@@ -111,8 +87,7 @@ public:
     }
 
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<server::Server> m_server;
+    test::InProcessServer m_server;
 };
 
 class Setup : public QObject

@@ -2,19 +2,14 @@
 // client core against a real server in-process on loopback (tests/data/server/api.json).
 // The setup gives the tests a TestServer singleton to bring in calls, let callers hang up
 // and read the engine's state.
-#include "auth.h"
-#include "config.h"
 #include "engine/engine.h"
-#include "server.h"
+#include "inprocessserver.h"
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QQmlEngine>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QtQuickTest>
-
-#include <memory>
 
 using namespace acdesk;
 
@@ -32,37 +27,18 @@ public:
             qWarning() << "cannot read" << file.fileName();
             return false;
         }
-        server::ConfigResult r = server::parseConfig(file.readAll(), QStringLiteral("api.json"));
-        if (!r.config) {
-            qWarning() << r.error;
+        auto config = test::testConfig(file.readAll(), QStringLiteral("api.json"));
+        if (!config)
             return false;
-        }
-        server::Config c = *r.config;
-        // Cheap hashes: logins in tests should not cost 60,000 PBKDF2 rounds each.
-        for (auto *list : {&c.agents, &c.supervisors, &c.wallboards, &c.gateways})
-            for (server::Account &a : *list)
-                a.secretHash = server::password::hash(a.secret, 1000);
         // api.json's short login timeout and pings are for the API tests; the views here
         // stay connected for whole test functions.
-        c.limits.loginTimeoutSeconds = 30;
-        c.limits.pingSeconds = 15;
-        server::ServerOptions o;
-        o.dataDir = m_dir.path();
-        o.listen = QStringLiteral("127.0.0.1:0");
-        m_server = std::make_unique<server::Server>(c, o);
-        QString error;
-        if (!m_server->start(&error)) {
-            qWarning() << error;
-            return false;
-        }
-        return true;
+        config->limits.loginTimeoutSeconds = 30;
+        config->limits.pingSeconds = 15;
+        return m_server.start(*config);
     }
-    void stop() { m_server.reset(); }
-    QString url() const
-    {
-        return m_server ? m_server->baseUrl() + QStringLiteral("/ws") : QString();
-    }
-    QString tempDir() const { return m_dir.path(); }
+    void stop() { m_server.stop(); }
+    QString url() const { return m_server.wsUrl(); }
+    QString tempDir() const { return m_server.dataDir(); }
 
     /** @brief A call arrives in @p queue (softphone mode: no gateway). */
     Q_INVOKABLE bool arrive(const QString &id, const QString &queue, const QString &number,
@@ -120,8 +96,7 @@ public:
     }
 
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<server::Server> m_server;
+    test::InProcessServer m_server;
 };
 
 class Setup : public QObject

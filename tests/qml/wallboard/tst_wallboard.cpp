@@ -2,21 +2,16 @@
 // Most tests feed the window with stats objects (WallboardFeed::applyStats); one runs
 // against a real in-process server, which the QML side drives through `TestServer`.
 
-#include "auth.h"
-#include "config.h"
 #include "engine/engine.h"
-#include "server.h"
+#include "inprocessserver.h"
 #include "wallboardfeed.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QObject>
 #include <QQmlEngine>
-#include <QTemporaryDir>
 #include <QtQml/qqml.h>
 #include <QtQuickTest/quicktest.h>
-
-#include <memory>
 
 using namespace acdesk;
 
@@ -31,32 +26,19 @@ public:
     /** @brief Starts the server (again on the same port after stop()); false on failure. */
     Q_INVOKABLE bool start()
     {
-        m_server.reset();
-        server::Config c = server::demoConfig();
-        // Cheap hashes: the default work factor costs a noticeable time per login.
-        for (QList<server::Account> *list : {&c.agents, &c.supervisors, &c.wallboards, &c.gateways})
-            for (server::Account &a : *list)
-                a.secretHash = server::password::hash(a.secret, 1000);
-        server::ServerOptions o;
-        o.dataDir = m_dir.path();
-        o.listen = QStringLiteral("127.0.0.1:%1").arg(m_port);
-        m_server = std::make_unique<server::Server>(c, o);
-        QString error;
-        if (!m_server->start(&error)) {
-            qWarning("server did not start: %s", qPrintable(error));
-            m_server.reset();
-            return false;
-        }
-        m_port = m_server->port();
+        // The first start makes the data directory; later ones come back on its port.
+        const bool ok = m_server.dataDir().isEmpty()
+                            ? m_server.start(test::withFastHashes(server::demoConfig()))
+                            : m_server.restart();
         Q_EMIT urlChanged();
-        return true;
+        return ok;
     }
     /** @brief Stops the server: every connection drops. */
-    Q_INVOKABLE void stop() { m_server.reset(); }
+    Q_INVOKABLE void stop() { m_server.stop(); }
     /** @brief A call arrives in @p queue (no gateway: the engine directly). */
     Q_INVOKABLE bool arrive(const QString &queue)
     {
-        if (!m_server)
+        if (!m_server.running())
             return false;
         engine::Arrival a;
         a.queue = queue;
@@ -81,18 +63,13 @@ public:
         }
         return QJsonDocument::fromJson(f.readAll()).toVariant();
     }
-    QString url() const
-    {
-        return m_server ? m_server->baseUrl() + QStringLiteral("/ws") : QString();
-    }
+    QString url() const { return m_server.wsUrl(); }
 
 Q_SIGNALS:
     void urlChanged();
 
 private:
-    QTemporaryDir m_dir;
-    quint16 m_port = 0;
-    std::unique_ptr<server::Server> m_server;
+    test::InProcessServer m_server;
 };
 
 class Setup : public QObject
