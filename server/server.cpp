@@ -215,7 +215,6 @@ void Server::restoreToday()
 {
     const qint64 dayStart = m_engine->dayStartMs();
     m_engine->restoreDay(m_storage->legs(dayStart, dayStart + 2LL * 24 * 3600 * 1000));
-    m_restoredDayStart = dayStart;
     restoreWorklist();
 }
 
@@ -259,6 +258,11 @@ void Server::housekeeping()
             k = k->expiresAtMs < now ? it->erase(k) : std::next(k);
         it = it->isEmpty() ? m_keyedReplies.erase(it) : std::next(it);
     }
+    // The worklist is today's (the engine's timer rolls the day over at midnight);
+    // yesterday's callers stay in the records and reports.
+    const qint64 dayStart = m_engine->dayStartMs();
+    for (auto it = m_worklist.begin(); it != m_worklist.end();)
+        it = it->abandonedAtMs < dayStart ? m_worklist.erase(it) : std::next(it);
 }
 
 // ---------------------------------------------------------------------------------------

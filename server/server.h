@@ -78,10 +78,6 @@ public:
     /** @brief Runs engine time forward and dispatches what happened (timers, commands). */
     void pump();
 
-Q_SIGNALS:
-    /** @brief Emitted after every dispatched batch of engine events (for tests and GUI). */
-    void engineStepped();
-
 private:
     friend class Simulator;
     // transport and sessions (server.cpp)
@@ -169,7 +165,6 @@ private:
     QTimer m_statsPeriodic;
     QTimer m_housekeeping;
     QElapsedTimer m_uptime;
-    qint64 m_restoredDayStart = 0;
 
     QSet<Connection *> m_connections;
     QList<Connection *> m_graveyard;         // disconnected, deleted on the next event-loop turn
@@ -200,7 +195,6 @@ private:
     quint64 m_messagesIn = 0;
     quint64 m_messagesOut = 0;
     quint64 m_bytesOut = 0;
-    quint64 m_routed = 0;
     quint64 m_errorsSent = 0;
     quint64 m_watchdogRepairs = 0;
     quint64 m_slowConsumersDropped = 0;

@@ -96,10 +96,6 @@ void Server::dispatchEngineEvents(Connection *skip)
     std::vector<engine::Event> events = m_engine->takeEvents();
     if (events.empty())
         return;
-    if (m_engine->dayStartMs() != m_restoredDayStart) {
-        // Midnight passed: the engine rolled "today" over; remember the new day.
-        m_restoredDayStart = m_engine->dayStartMs();
-    }
     // Durability first: records and state changes are committed before any client
     // sees a number that depends on them.
     m_storage->begin();
@@ -149,7 +145,6 @@ void Server::dispatchEngineEvents(Connection *skip)
             for (const QString &q : m_engine->agent(s->agent).queues)
                 markStatsDirty(q);
         } else if (const auto *o = std::get_if<engine::CallOffered>(&e)) {
-            ++m_routed;
             if (Connection *c = m_agentConnection.value(o->agent); c && c != skip)
                 sendEvent(c, proto::CallOfferEvent{0, toProto(o->call), o->timeoutMs}.toJson());
         } else if (const auto *u = std::get_if<engine::CallUpdated>(&e)) {
@@ -178,7 +173,6 @@ void Server::dispatchEngineEvents(Connection *skip)
     }
     if (m_simulator)
         m_simulator->onEngineEvents(events);
-    Q_EMIT engineStepped();
 }
 
 Connection *Server::gatewayFor(const QString &origin) const
