@@ -14,7 +14,6 @@ using namespace detail;
 namespace {
 
 const QLatin1String kType("type");
-const QLatin1String kSeq("seq");
 const QLatin1String kRe("re");
 const QLatin1String kCall("call");
 const QLatin1String kAgent("agent");
