@@ -4,17 +4,17 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <QTimer>
 
-class QWebSocket;
-class QTimer;
+#include <memory>
 
 namespace acdesk::server {
 
 /** @brief Per-connection state the server keeps; plain data, the Server acts on it. */
 struct Connection
 {
-    QWebSocket *socket = nullptr;
-    quint64 serial = 0; // identifies the connection in callbacks that may outlive it
+    class Peer *peer = nullptr; // owned by the Listener; null once the connection closed
+    quint64 serial = 0;         // identifies the connection in callbacks that may outlive it
     QString address;
     bool authenticated = false;
     bool loginPending = false;      // a password check is running on the thread pool
@@ -24,7 +24,7 @@ struct Connection
     QString name;
     QByteArray tokenDigest;
     quint64 seq = 0;
-    QTimer *loginTimer = nullptr;
+    std::unique_ptr<QTimer> loginTimer;
     int unansweredPings = 0;
     bool closing = false;
 

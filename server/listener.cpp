@@ -1,25 +1,32 @@
 #include "listener.h"
 
+#include "peer.h"
+
+#include <QCryptographicHash>
 #include <QFile>
+#include <QHostAddress>
 #include <QLoggingCategory>
-#include <QPointer>
+#include <QSocketNotifier>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QSslServer>
 #include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QTimer>
-#include <QWebSocket>
-#include <QWebSocketServer>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcListener, "acdesk.server.listener")
 
 namespace acdesk::server {
 
 namespace {
-
-constexpr qint64 MaxRequestHead = 16 * 1024;
 
 QByteArray reasonPhrase(int status)
 {
@@ -34,6 +41,8 @@ QByteArray reasonPhrase(int status)
         return "Method Not Allowed";
     case 400:
         return "Bad Request";
+    case 426:
+        return "Upgrade Required";
     case 431:
         return "Request Header Fields Too Large";
     case 503:
@@ -84,18 +93,68 @@ bool headerHasToken(const QByteArray &value, const QByteArray &token)
     return false;
 }
 
+// Hands accepted descriptors over as they are: no QTcpSocket for plain connections.
+class PlainServer : public QTcpServer
+{
+public:
+    PlainServer(std::function<void(int)> adopt, QObject *parent)
+        : QTcpServer(parent)
+        , m_adopt(std::move(adopt))
+    {}
+
+protected:
+    void incomingConnection(qintptr fd) override { m_adopt(int(fd)); }
+
+private:
+    std::function<void(int)> m_adopt;
+};
+
+QString peerAddress(int fd)
+{
+    sockaddr_storage storage{};
+    socklen_t size = sizeof storage;
+    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&storage), &size) != 0)
+        return {};
+    QHostAddress address(reinterpret_cast<const sockaddr *>(&storage));
+    bool mapped = false;
+    const QHostAddress v4(address.toIPv4Address(&mapped));
+    return mapped ? v4.toString() : address.toString();
+}
+
 } // namespace
 
 Listener::Listener(QObject *parent)
     : QObject(parent)
-{}
+{
+    m_clock.start();
+    m_sweep.setInterval(250);
+    connect(&m_sweep, &QTimer::timeout, this, &Listener::sweepDeadlines);
+    m_bury.setSingleShot(true);
+    m_bury.setInterval(0);
+    connect(&m_bury, &QTimer::timeout, this, &Listener::buryDead);
+}
 
-Listener::~Listener() = default;
+Listener::~Listener()
+{
+    // The server goes first; nobody is told about these any more.
+    // m_peers also holds the dead ones that are not buried yet.
+    for (Peer *peer : qAsConst(m_peers))
+        delete peer;
+    if (m_epoll >= 0)
+        ::close(m_epoll);
+}
 
 bool Listener::listen(const Options &options, QString *error)
 {
     m_options = options;
     m_tls = !options.tlsCertFile.isEmpty();
+    m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    if (m_epoll < 0) {
+        *error = QStringLiteral("epoll_create1: %1").arg(QString::fromLocal8Bit(strerror(errno)));
+        return false;
+    }
+    m_epollNotifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
+    connect(m_epollNotifier, &QSocketNotifier::activated, this, &Listener::onEpoll);
     if (m_tls) {
         QFile certFile(options.tlsCertFile);
         QFile keyFile(options.tlsKeyFile);
@@ -127,26 +186,18 @@ bool Listener::listen(const Options &options, QString *error)
         sslServer->setSslConfiguration(ssl);
         sslServer->setHandshakeTimeout(options.handshakeTimeoutMs);
         m_tcp = sslServer;
+        connect(sslServer, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            while (QTcpSocket *socket = m_tcp->nextPendingConnection())
+                adoptTls(socket);
+            updateAccepting();
+        });
     } else {
-        m_tcp = new QTcpServer(this);
+        m_tcp = new PlainServer([this](int fd) { adopt(fd); }, this);
     }
     // The default backlog of 50 drops SYNs during reconnect storms (all TVs and agents
     // coming back after a server restart); the kernel caps it at somaxconn anyway.
     m_tcp->setListenBacklogSize(1024);
     m_tcp->setMaxPendingConnections(1024);
-
-    m_ws = new QWebSocketServer(QStringLiteral("acdesk"), QWebSocketServer::NonSecureMode, this);
-    m_ws->setSupportedSubprotocols({QStringLiteral("acdesk.v1")});
-    m_ws->setHandshakeTimeout(std::chrono::milliseconds(options.handshakeTimeoutMs));
-    connect(m_ws, &QWebSocketServer::newConnection, this, [this] {
-        while (QWebSocket *socket = m_ws->nextPendingConnection()) {
-            socket->setMaxAllowedIncomingMessageSize(quint64(m_options.maxMessageBytes));
-            socket->setMaxAllowedIncomingFrameSize(quint64(m_options.maxMessageBytes));
-            Q_EMIT newConnection(socket);
-        }
-    });
-
-    connect(m_tcp, &QTcpServer::pendingConnectionAvailable, this, &Listener::onTcpConnection);
     if (!m_tcp->listen(QHostAddress(options.host), options.port)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3")
                      .arg(options.host)
@@ -176,103 +227,201 @@ void Listener::close()
 void Listener::updateAccepting()
 {
     // At the descriptor limit Qt's accept loop spins; stop accepting before that.
-    if (m_open >= m_options.maxConnections)
+    if (m_peers.size() >= m_options.maxConnections)
         m_tcp->pauseAccepting();
     else
         m_tcp->resumeAccepting();
 }
 
-void Listener::onTcpConnection()
+void Listener::adopt(int fd)
 {
-    while (QTcpSocket *socket = m_tcp->nextPendingConnection()) {
-        ++m_open;
-        // The handshake timer of QWebSocketServer does not run for handleConnection():
-        // ours covers the time until the request head is complete.
-        auto *deadline = new QTimer(socket);
-        deadline->setSingleShot(true);
-        connect(deadline, &QTimer::timeout, socket, [socket] { socket->abort(); });
-        deadline->start(m_options.handshakeTimeoutMs);
-        socket->setProperty("acdeskDeadline", QVariant::fromValue<QObject *>(deadline));
-        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadable(socket); });
-        // The QWebSocket adopts the TCP socket and deletes it when it goes, so counting
-        // destructions covers upgraded, refused and half-open connections alike.
-        connect(socket, &QObject::destroyed, this, [this] {
-            --m_open;
-            updateAccepting();
-        });
-        connect(socket, &QTcpSocket::disconnected, this, [socket] {
-            if (!socket->property("acdeskHandedOver").toBool())
-                socket->deleteLater();
-        });
-        if (socket->bytesAvailable() > 0)
-            onReadable(socket);
+    const int flags = ::fcntl(fd, F_GETFL);
+    const int one = 1;
+    // Every message is written whole, so Nagle's algorithm could only delay it.
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0 ||
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) {
+        ::close(fd);
+        return;
+    }
+    auto *peer = new Peer(this, fd, nullptr, peerAddress(fd));
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP;
+    ev.data.ptr = peer;
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        qCWarning(lcListener) << "epoll_ctl:" << strerror(errno);
+        delete peer;
+        return;
+    }
+    add(peer);
+}
+
+void Listener::adoptTls(QTcpSocket *socket)
+{
+    auto *ssl = qobject_cast<QSslSocket *>(socket);
+    if (!ssl) {
+        socket->deleteLater();
+        return;
+    }
+    ssl->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    auto *peer = new Peer(this, -1, ssl, socket->peerAddress().toString());
+    connect(ssl, &QSslSocket::readyRead, ssl, [peer, ssl] { peer->received(ssl->readAll()); });
+    connect(ssl, &QSslSocket::disconnected, ssl, [peer] { peer->terminate(); });
+    add(peer);
+    if (ssl->bytesAvailable() > 0)
+        peer->received(ssl->readAll());
+}
+
+void Listener::add(Peer *peer)
+{
+    m_peers.insert(peer);
+    // The time until the request head is complete; the login timeout follows it.
+    setDeadline(peer, m_options.handshakeTimeoutMs);
+    updateAccepting();
+}
+
+void Listener::onEpoll()
+{
+    // Level-triggered: what is left for later is reported again on the next turn, so one
+    // batch per turn keeps timers and TLS peers from waiting behind a busy floor.
+    epoll_event events[256];
+    const int n = ::epoll_wait(m_epoll, events, 256, 0);
+    for (int i = 0; i < n; ++i) {
+        auto *peer = static_cast<Peer *>(events[i].data.ptr);
+        if (peer->m_state == Peer::State::Dead)
+            continue; // died earlier in this batch; buried on the next turn
+        if (events[i].events & EPOLLOUT)
+            peer->onWritable();
+        if (peer->m_state != Peer::State::Dead &&
+            (events[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
+            peer->onReadable();
+    }
+}
+
+void Listener::watchWrites(Peer *peer, bool on)
+{
+    if (peer->m_fd < 0 || peer->m_watchingWrites == on)
+        return;
+    peer->m_watchingWrites = on;
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP | (on ? quint32(EPOLLOUT) : 0u);
+    ev.data.ptr = peer;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, peer->m_fd, &ev);
+}
+
+void Listener::setDeadline(Peer *peer, qint64 afterMs)
+{
+    peer->m_deadlineMs = nowMs() + afterMs;
+    m_deadlines.insert(peer);
+    if (!m_sweep.isActive())
+        m_sweep.start();
+}
+
+void Listener::sweepDeadlines()
+{
+    const qint64 now = nowMs();
+    const QList<Peer *> timed = m_deadlines.values();
+    for (Peer *peer : timed) {
+        const bool waiting =
+            peer->m_state == Peer::State::Head || peer->m_state == Peer::State::Closing;
+        if (!waiting)
+            m_deadlines.remove(peer);
+        else if (peer->m_deadlineMs <= now)
+            peer->terminate();
+    }
+    if (m_deadlines.isEmpty())
+        m_sweep.stop();
+}
+
+void Listener::died(Peer *peer)
+{
+    m_deadlines.remove(peer);
+    m_dead.append(peer);
+    m_bury.start();
+}
+
+void Listener::buryDead()
+{
+    // Later than the death itself: whoever made the peer fail may still be using it.
+    const QList<Peer *> dead = std::exchange(m_dead, {});
+    for (Peer *peer : dead) {
+        m_peers.remove(peer);
+        if (peer->m_handler)
+            peer->m_handler->peerClosed(peer);
+        delete peer;
     }
     updateAccepting();
 }
 
-void Listener::onReadable(QTcpSocket *socket)
+void Listener::onHead(Peer *peer, QByteArrayView headBytes)
 {
-    if (socket->property("acdeskHandedOver").toBool())
-        return;
-    // Peek only: QWebSocketServer::handleConnection() reads the request itself.
-    const QByteArray data = socket->peek(MaxRequestHead);
-    const qsizetype end = data.indexOf("\r\n\r\n");
-    if (end < 0) {
-        if (data.size() >= MaxRequestHead)
-            answerHttp(socket, {431, "text/plain; charset=utf-8", "request head too large\n"});
-        return;
-    }
-    const std::optional<RequestHead> head = parseHead(data.left(end));
+    const std::optional<RequestHead> head = parseHead(headBytes.toByteArray());
     if (!head) {
-        answerHttp(socket, {400, "text/plain; charset=utf-8", "bad request\n"});
+        answerHttp(peer, {400, "text/plain; charset=utf-8", "bad request\n"});
         return;
     }
     const bool upgrade =
         headerHasToken(head->headers.value("connection"), "upgrade") &&
         head->headers.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
-    if (upgrade) {
-        if (head->path != "/ws") {
-            answerHttp(socket, {404, "text/plain; charset=utf-8", "WebSocket endpoint is /ws\n"});
+    if (!upgrade) {
+        if (head->method != "GET" && head->method != "HEAD") {
+            answerHttp(peer, {405, "text/plain; charset=utf-8", "only GET is served\n"});
             return;
         }
-        const QByteArray origin = head->headers.value("origin");
-        if (!origin.isEmpty() && !m_options.allowedOrigins.isEmpty() &&
-            !m_options.allowedOrigins.contains(QString::fromUtf8(origin))) {
-            qCInfo(lcListener) << "refused WebSocket from origin" << origin;
-            answerHttp(socket, {403, "text/plain; charset=utf-8", "origin not allowed\n"});
-            return;
-        }
-        socket->setProperty("acdeskHandedOver", true);
-        disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
-        if (auto *deadline = socket->property("acdeskDeadline").value<QObject *>())
-            deadline->deleteLater();
-        m_ws->handleConnection(socket);
+        HttpResponse response{404, "text/plain; charset=utf-8", "not found\n"};
+        if (m_http)
+            response = m_http(head->target);
+        answerHttp(peer, response, head->method == "HEAD");
         return;
     }
-    if (head->method != "GET" && head->method != "HEAD") {
-        answerHttp(socket, {405, "text/plain; charset=utf-8", "only GET is served\n"});
+    if (head->path != "/ws") {
+        answerHttp(peer, {404, "text/plain; charset=utf-8", "WebSocket endpoint is /ws\n"});
         return;
     }
-    HttpResponse response{404, "text/plain; charset=utf-8", "not found\n"};
-    if (m_http)
-        response = m_http(head->target);
-    answerHttp(socket, response, head->method == "HEAD");
+    const QByteArray origin = head->headers.value("origin");
+    if (!origin.isEmpty() && !m_options.allowedOrigins.isEmpty() &&
+        !m_options.allowedOrigins.contains(QString::fromUtf8(origin))) {
+        qCInfo(lcListener) << "refused WebSocket from origin" << origin;
+        answerHttp(peer, {403, "text/plain; charset=utf-8", "origin not allowed\n"});
+        return;
+    }
+    if (head->method != "GET" || head->headers.value("sec-websocket-version") != "13") {
+        answerHttp(peer, {426, "text/plain; charset=utf-8", "WebSocket version 13 only\n"});
+        return;
+    }
+    const QByteArray key = head->headers.value("sec-websocket-key");
+    if (QByteArray::fromBase64(key).size() != 16) {
+        answerHttp(peer, {400, "text/plain; charset=utf-8", "bad Sec-WebSocket-Key\n"});
+        return;
+    }
+    // RFC 6455 section 4.2.2: the accept value proves the server read this handshake.
+    const QByteArray accept =
+        QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
+                                 QCryptographicHash::Sha1)
+            .toBase64();
+    QByteArray response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                          "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
+                          accept + "\r\n";
+    if (headerHasToken(head->headers.value("sec-websocket-protocol"), "acdesk.v1"))
+        response += "Sec-WebSocket-Protocol: acdesk.v1\r\n";
+    response += "\r\n";
+    peer->m_state = Peer::State::Open;
+    m_deadlines.remove(peer);
+    peer->write(response);
+    if (peer->m_state == Peer::State::Open)
+        Q_EMIT newConnection(peer);
 }
 
-void Listener::answerHttp(QTcpSocket *socket, const HttpResponse &response, bool head)
+void Listener::answerHttp(Peer *peer, const HttpResponse &response, bool head)
 {
-    socket->setProperty("acdeskHandedOver", false);
-    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
-    QByteArray out =
-        "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) +
-        "\r\nContent-Type: " + response.contentType +
-        "\r\nContent-Length: " + QByteArray::number(response.body.size()) +
-        "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: "
-        "close\r\n\r\n";
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' +
+                     reasonPhrase(response.status) + "\r\nContent-Type: " + response.contentType +
+                     "\r\nContent-Length: " + QByteArray::number(response.body.size()) +
+                     "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n" +
+                     (response.status == 426 ? "Sec-WebSocket-Version: 13\r\n" : "") +
+                     "Connection: close\r\n\r\n";
     if (!head)
         out += response.body;
-    socket->write(out);
-    socket->disconnectFromHost();
+    peer->respondAndClose(out);
 }
 
 } // namespace acdesk::server

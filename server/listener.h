@@ -5,12 +5,15 @@
 #include <QSslConfiguration>
 #include <QStringList>
 
+#include <QElapsedTimer>
+#include <QSet>
+#include <QTimer>
+
 #include <functional>
 
+class QSocketNotifier;
 class QTcpServer;
 class QTcpSocket;
-class QWebSocket;
-class QWebSocketServer;
 
 namespace acdesk::server {
 
@@ -22,13 +25,17 @@ struct HttpResponse
     QByteArray body;
 };
 
+class Peer;
+
 /**
  * @brief One TCP (or TLS) port that answers both WebSocket upgrades on /ws and plain GETs.
  *
- * QWebSocketServer alone cannot serve HTTP, and QtHttpServer 6.4 hides the handshake
- * (no subprotocol selection, no origin check, no listen backlog). So a QTcpServer/QSslServer
- * accepts, we peek at the request head, and either hand the socket to
- * QWebSocketServer::handleConnection() or answer the GET ourselves.
+ * QtHttpServer 6.4 hides the handshake (no subprotocol selection, no origin check, no
+ * listen backlog), and QWebSocketServer costs a QTcpSocket and a QWebSocket per
+ * connection (see Peer for what that costs). So a QTcpServer accepts the descriptors, one
+ * epoll set watches them all behind a single QSocketNotifier (Qt's own dispatcher polls
+ * every notifier on every turn), and each connection is a Peer. With TLS a QSslServer
+ * accepts and does the TLS handshake; the Peer then reads and writes through the QSslSocket.
  */
 class Listener : public QObject
 {
@@ -62,23 +69,42 @@ public:
     /** @brief Stops accepting and closes pending handshakes. */
     void close();
     /** @brief Open TCP connections, handshaking or upgraded. */
-    int openConnections() const { return m_open; }
+    int openConnections() const { return int(m_peers.size()); }
 
 Q_SIGNALS:
-    /** @brief A WebSocket connection on /ws finished its handshake. Ownership passes on. */
-    void newConnection(QWebSocket *socket);
+    /**
+     * @brief A WebSocket connection on /ws finished its handshake. The listener keeps
+     * owning the peer; the receiver sets its handler before returning.
+     */
+    void newConnection(acdesk::server::Peer *peer);
 
 private:
-    void onTcpConnection();
-    void onReadable(QTcpSocket *socket);
-    void answerHttp(QTcpSocket *socket, const HttpResponse &response, bool head = false);
+    friend class Peer;
+    void adopt(int fd);
+    void adoptTls(QTcpSocket *socket);
+    void add(Peer *peer);
+    void onEpoll();
+    void onHead(Peer *peer, QByteArrayView head);
+    void answerHttp(Peer *peer, const HttpResponse &response, bool head = false);
+    void watchWrites(Peer *peer, bool on);
+    void setDeadline(Peer *peer, qint64 afterMs);
+    void sweepDeadlines();
+    void died(Peer *peer);
+    void buryDead();
     void updateAccepting();
+    qint64 nowMs() const { return m_clock.elapsed(); }
 
     Options m_options;
     QTcpServer *m_tcp = nullptr;
-    QWebSocketServer *m_ws = nullptr;
     HttpHandler m_http;
-    int m_open = 0; // handshaking + live WebSocket connections
+    int m_epoll = -1;
+    QSocketNotifier *m_epollNotifier = nullptr;
+    QSet<Peer *> m_peers;     // every open connection, handshaking or upgraded
+    QSet<Peer *> m_deadlines; // peers in their request head or closing handshake
+    QList<Peer *> m_dead;     // closed, deleted on the next turn of the event loop
+    QTimer m_sweep;
+    QTimer m_bury;
+    QElapsedTimer m_clock;
     bool m_tls = false;
 };
 

@@ -15,10 +15,12 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QThreadPool>
 #include <QUrlQuery>
-#include <QWebSocket>
+
+#include <cstdio>
 
 Q_LOGGING_CATEGORY(lcServer, "acdesk.server")
 
@@ -34,7 +36,7 @@ struct Server::Throttle
 
 namespace {
 
-constexpr auto CloseReplaced = QWebSocketProtocol::CloseCode(4000);
+constexpr quint16 CloseReplaced = 4000;
 constexpr qint64 KeyedReplyTtlMs = 5 * 60 * 1000;
 
 QString code(ErrorCode c)
@@ -90,18 +92,27 @@ Server::Server(Config config, ServerOptions options, QObject *parent)
     connect(&m_pingTimer, &QTimer::timeout, this, &Server::pingTick);
     m_housekeeping.setInterval(60 * 60 * 1000);
     connect(&m_housekeeping, &QTimer::timeout, this, &Server::housekeeping);
+    // Commits reach the disk's log without an fsync (see Storage); this makes them durable
+    // against power loss once a second, off the event loop.
+    m_checkpointRunning = std::make_shared<std::atomic_bool>(false);
+    m_checkpoint.setInterval(1000);
+    connect(&m_checkpoint, &QTimer::timeout, this, [this] {
+        if (m_checkpointRunning->exchange(true))
+            return; // the last one is still syncing
+        QThreadPool::globalInstance()->start(
+            [running = m_checkpointRunning, path = m_storage->path()] {
+                Storage::checkpoint(path);
+                *running = false;
+            });
+    });
 }
 
 Server::~Server()
 {
     shutdown();
     // Connections whose close handshake has not finished yet.
-    const QList<Connection *> open = m_connections.values();
-    for (Connection *c : open) {
-        c->socket->disconnect(this);
-        delete c->socket;
-        delete c;
-    }
+    // The listener (a child) deletes the peers after this without telling anyone.
+    qDeleteAll(m_connections);
     qDeleteAll(m_graveyard);
 }
 
@@ -201,6 +212,7 @@ bool Server::start(QString *error)
     m_pingTimer.start();
     m_statsPeriodic.start();
     m_housekeeping.start();
+    m_checkpoint.start();
     m_lastPingTickMs = m_clock->nowMs();
     housekeeping();
     if (m_options.simulateCallsPerHour > 0 || !simAgents.isEmpty()) {
@@ -235,13 +247,15 @@ void Server::shutdown()
         c->closing = true;
         if (!c->tokenDigest.isEmpty())
             m_storage->touchToken(c->tokenDigest, m_clock->nowMs());
-        c->socket->close(QWebSocketProtocol::CloseCodeGoingAway,
-                         QStringLiteral("server shutting down"));
+        c->peer->close(closecode::GoingAway, QStringLiteral("server shutting down"));
     }
     if (m_engine)
         dispatchEngineEvents();
-    if (m_storage)
+    m_checkpoint.stop();
+    if (m_storage) {
         m_storage->commit();
+        Storage::checkpoint(m_storage->path());
+    }
 }
 
 void Server::housekeeping()
@@ -268,41 +282,30 @@ void Server::housekeeping()
 // ---------------------------------------------------------------------------------------
 // connections
 
-void Server::onNewConnection(QWebSocket *socket)
+void Server::onNewConnection(Peer *peer)
 {
     if (m_stopping) {
-        socket->abort();
-        socket->deleteLater();
+        peer->abort();
         return;
     }
     auto *c = new Connection;
-    c->socket = socket;
+    c->peer = peer;
+    peer->setHandler(this, c);
     c->serial = ++m_connectionSerial;
-    c->address = socket->peerAddress().toString();
+    c->address = peer->address();
     c->tokens = m_config.limits.requestBurst;
     c->refilledAtMs = m_clock->nowMs();
     c->connectedAtMs = c->refilledAtMs;
     m_connections.insert(c);
     m_bySerial.insert(c->serial, c);
 
-    c->loginTimer = new QTimer(socket);
+    c->loginTimer = std::make_unique<QTimer>();
     c->loginTimer->setSingleShot(true);
-    connect(c->loginTimer, &QTimer::timeout, this, [this, c] {
+    connect(c->loginTimer.get(), &QTimer::timeout, this, [this, c] {
         if (!c->authenticated)
-            closeConnection(c, QWebSocketProtocol::CloseCodePolicyViolated,
-                            QStringLiteral("login timeout"));
+            closeConnection(c, closecode::PolicyViolated, QStringLiteral("login timeout"));
     });
     c->loginTimer->start(m_config.limits.loginTimeoutSeconds * 1000);
-
-    connect(socket, &QWebSocket::textMessageReceived, this,
-            [this, c](const QString &text) { onTextMessage(c, text); });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [this, c](const QByteArray &) {
-        closeConnection(c, QWebSocketProtocol::CloseCodeDatatypeNotSupported,
-                        QStringLiteral("binary frames are not supported"));
-    });
-    connect(socket, &QWebSocket::pong, this,
-            [c](quint64, const QByteArray &) { c->unansweredPings = 0; });
-    connect(socket, &QWebSocket::disconnected, this, [this, c] { onDisconnected(c); });
 
     proto::Hello hello;
     hello.server = QStringLiteral("acdesk/" ACDESK_VERSION);
@@ -315,17 +318,23 @@ void Server::onNewConnection(QWebSocket *socket)
     sendRaw(c, QJsonDocument(helloJson).toJson(QJsonDocument::Compact));
 }
 
-void Server::closeConnection(Connection *c, QWebSocketProtocol::CloseCode code,
-                             const QString &reason)
+void Server::closeConnection(Connection *c, quint16 code, const QString &reason)
 {
     if (c->closing)
         return;
     c->closing = true;
-    c->socket->close(code, reason);
+    c->peer->close(code, reason);
 }
 
-void Server::onDisconnected(Connection *c)
+void Server::peerPong(Peer *peer)
 {
+    static_cast<Connection *>(peer->context())->unansweredPings = 0;
+}
+
+void Server::peerClosed(Peer *peer)
+{
+    auto *c = static_cast<Connection *>(peer->context());
+    c->peer = nullptr;
     m_connections.remove(c);
     m_bySerial.remove(c->serial);
     if (c->authenticated) {
@@ -333,10 +342,8 @@ void Server::onDisconnected(Connection *c)
         if (!c->tokenDigest.isEmpty() && !m_stopping)
             m_storage->touchToken(c->tokenDigest, m_clock->nowMs());
     }
-    c->socket->deleteLater();
-    // QWebSocket::close() can emit disconnected() before it returns, with callers further
-    // up the stack still holding c (e.g. the rate limiter closing a flooding client):
-    // c dies on the next turn of the event loop, and `closing` keeps those callers quiet.
+    // Callers further up the stack may still hold c (a fan-out loop, say): c dies on
+    // the next turn of the event loop, and `closing` keeps those callers quiet.
     c->closing = true;
     m_graveyard.append(c);
     if (m_graveyard.size() == 1)
@@ -374,11 +381,11 @@ void Server::pingTick()
         if (c->unansweredPings >= 2) {
             qCInfo(lcServer) << "closing" << c->address << c->user << "after two missed pongs";
             c->closing = true;
-            c->socket->abort(); // the peer is gone; a close handshake would wait on it
+            c->peer->abort(); // the peer is gone; a close handshake would wait on it
             continue;
         }
         ++c->unansweredPings;
-        c->socket->ping();
+        c->peer->ping();
     }
 }
 
@@ -402,17 +409,17 @@ bool Server::takeRateToken(Connection *c)
         c->overLimitSinceMs = now;
     c->lastRefusedMs = now;
     if (now - c->overLimitSinceMs >= qint64(l.rateLimitCloseSeconds) * 1000)
-        closeConnection(c, QWebSocketProtocol::CloseCodePolicyViolated,
+        closeConnection(c, closecode::PolicyViolated,
                         QStringLiteral("request rate limit exceeded"));
     return false;
 }
 
-void Server::onTextMessage(Connection *c, const QString &text)
+void Server::peerText(Peer *peer, const QByteArray &utf8)
 {
+    auto *c = static_cast<Connection *>(peer->context());
     if (c->closing)
         return;
     ++m_messagesIn;
-    const QByteArray utf8 = text.toUtf8();
     if (c->loginPending) {
         // Keep the order of replies: whatever follows a login waits for its outcome.
         c->heldMessages.append(utf8);
@@ -446,6 +453,16 @@ void Server::processRequest(Connection *c, const QByteArray &utf8)
 
 void Server::dispatch(Connection *c, const proto::Envelope &env)
 {
+    // An "ok" acknowledges what the request changed: nothing this request sends leaves
+    // before pump() below has committed its records, so no client is told of a call
+    // that a crash could still lose.
+    m_holdOutput = true;
+    const auto release = qScopeGuard([this] {
+        m_holdOutput = false;
+        const auto held = std::exchange(m_heldOutput, {});
+        for (const auto &[conn, bytes] : held)
+            sendRaw(conn, bytes);
+    });
     // The contract's check order: envelope, authenticated, known type, role, parameters.
     if (!c->authenticated && proto::requiresAuthentication(env.type)) {
         replyError(c, env.id, code(ErrorCode::NotAuthenticated), QStringLiteral("log in first"));
@@ -664,24 +681,27 @@ void Server::handleLogout(Connection *c, const proto::Envelope &env)
 // ---------------------------------------------------------------------------------------
 // sending
 
-void Server::sendRaw(Connection *c, const QByteArray &utf8)
+void Server::sendRaw(Connection *c, QByteArrayView head, QByteArrayView tail)
 {
     if (c->closing)
         return;
+    if (m_holdOutput) {
+        m_heldOutput.append({c, head.toByteArray() + tail});
+        return;
+    }
     // A client that stops reading must not make the server buffer without bound: past a
     // few megabytes of unsent data it is dropped and resyncs from a snapshot on resume.
     constexpr qint64 MaxUnsentBytes = 4 * 1024 * 1024;
-    if (c->socket->bytesToWrite() > MaxUnsentBytes) {
+    if (c->peer->bytesToWrite() > MaxUnsentBytes) {
         qCInfo(lcServer) << "dropping" << c->address << c->user << "that stopped reading";
         ++m_slowConsumersDropped;
         c->closing = true;
-        // Later: callers may be iterating over the connections right now.
-        QMetaObject::invokeMethod(c->socket, &QWebSocket::abort, Qt::QueuedConnection);
+        c->peer->abort(); // tells us on a later turn, when nobody iterates any more
         return;
     }
     ++m_messagesOut;
-    m_bytesOut += quint64(utf8.size());
-    c->socket->sendTextMessage(QString::fromUtf8(utf8));
+    m_bytesOut += quint64(head.size() + tail.size());
+    c->peer->sendText(head, tail);
 }
 
 void Server::reply(Connection *c, const proto::Envelope &env, QJsonObject fields)
@@ -719,9 +739,15 @@ void Server::sendEvent(Connection *c, const QJsonObject &event)
 
 void Server::sendEventBody(Connection *c, const QByteArray &bodyWithoutSeq)
 {
-    if (c->closing)
+    if (c->closing || !bodyWithoutSeq.startsWith('{'))
         return;
-    sendRaw(c, proto::withSeq(bodyWithoutSeq, ++c->seq));
+    // The body is serialized once for all recipients; only this prefix is per connection,
+    // and the peer sends both parts in one system call without joining them.
+    char prefix[32];
+    const bool empty = bodyWithoutSeq.size() == 2;
+    const int n = std::snprintf(prefix, sizeof prefix, empty ? "{\"seq\":%llu" : "{\"seq\":%llu,",
+                                static_cast<unsigned long long>(++c->seq));
+    sendRaw(c, QByteArrayView(prefix, n), QByteArrayView(bodyWithoutSeq).sliced(1));
 }
 
 } // namespace acdesk::server

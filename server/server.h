@@ -1,11 +1,10 @@
 #pragma once
 
 #include "config.h"
+#include "peer.h"
 #include "storage.h"
 
 #include "protocol/requests.h"
-
-#include <QWebSocketProtocol>
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -15,10 +14,9 @@
 #include <QSet>
 #include <QTimer>
 
+#include <atomic>
 #include <memory>
 #include <variant>
-
-class QWebSocket;
 
 namespace acdesk::engine {
 class Engine;
@@ -53,7 +51,7 @@ struct ServerOptions
  * on the thread of the event loop, except password hashing, which runs on the thread
  * pool so that a burst of logins cannot stall calls.
  */
-class Server : public QObject
+class Server : public QObject, private Peer::Handler
 {
     Q_OBJECT
 public:
@@ -81,8 +79,10 @@ public:
 private:
     friend class Simulator;
     // transport and sessions (server.cpp)
-    void onNewConnection(QWebSocket *socket);
-    void onTextMessage(Connection *c, const QString &text);
+    void onNewConnection(Peer *peer);
+    void peerText(Peer *peer, const QByteArray &utf8) override;
+    void peerPong(Peer *peer) override;
+    void peerClosed(Peer *peer) override;
     void processRequest(Connection *c, const QByteArray &utf8);
     void dispatch(Connection *c, const proto::Envelope &env);
     void handleLogin(Connection *c, const proto::Envelope &env, const proto::LoginRequest &req);
@@ -91,16 +91,15 @@ private:
                 const QString &station, const QString &token);
     void releaseHeld(Connection *c);
     void handleLogout(Connection *c, const proto::Envelope &env);
-    void onDisconnected(Connection *c);
     void detach(Connection *c);
-    void closeConnection(Connection *c, QWebSocketProtocol::CloseCode code, const QString &reason);
+    void closeConnection(Connection *c, quint16 code, const QString &reason);
     void pingTick();
     void housekeeping();
     void restoreToday();
     bool takeRateToken(Connection *c);
 
     // replies and events
-    void sendRaw(Connection *c, const QByteArray &utf8);
+    void sendRaw(Connection *c, QByteArrayView head, QByteArrayView tail = {});
     void reply(Connection *c, const proto::Envelope &env, QJsonObject fields = {});
     void replyError(Connection *c, const QJsonValue &id, const QString &code,
                     const QString &message);
@@ -164,6 +163,8 @@ private:
     QTimer m_statsCoalesce;
     QTimer m_statsPeriodic;
     QTimer m_housekeeping;
+    QTimer m_checkpoint;
+    std::shared_ptr<std::atomic_bool> m_checkpointRunning;
     QElapsedTimer m_uptime;
 
     QSet<Connection *> m_connections;
@@ -201,6 +202,9 @@ private:
     qint64 m_loopLagMs = 0;
     qint64 m_lastPingTickMs = 0;
     bool m_stopping = false;
+    // While a request is dispatched, what it sends waits until its writes are committed.
+    bool m_holdOutput = false;
+    QList<QPair<Connection *, QByteArray>> m_heldOutput;
 };
 
 } // namespace acdesk::server

@@ -17,7 +17,6 @@
 #include <QLoggingCategory>
 #include <QUrl>
 #include <QUrlQuery>
-#include <QWebSocket>
 
 #include <algorithm>
 

@@ -6,6 +6,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <atomic>
+
 Q_LOGGING_CATEGORY(lcStorage, "acdesk.server.storage")
 
 namespace acdesk::server {
@@ -99,13 +101,40 @@ bool Storage::open(const QString &dir, QString *error)
     }
     QString e;
     if (!exec(QStringLiteral("PRAGMA journal_mode=WAL"), &e) ||
-        !exec(QStringLiteral("PRAGMA synchronous=FULL"), &e) ||
+        !exec(QStringLiteral("PRAGMA synchronous=NORMAL"), &e) ||
+        !exec(QStringLiteral("PRAGMA wal_autocheckpoint=0"), &e) ||
         !exec(QStringLiteral("PRAGMA foreign_keys=ON"), &e) || !migrate(&e)) {
         *error = QStringLiteral("database %1: %2").arg(db.databaseName(), e);
         return false;
     }
+    m_path = db.databaseName();
     m_healthy = true;
     return true;
+}
+
+bool Storage::checkpoint(const QString &path)
+{
+    // A connection of this thread's own: Qt SQL connections belong to their thread.
+    static std::atomic<int> counter{0};
+    const QString name = QStringLiteral("acdesk-checkpoint-%1").arg(++counter);
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        if (db.open()) {
+            QSqlQuery q(db);
+            // Syncs the log, copies it into the database file and syncs that; PASSIVE
+            // never waits for (or blocks) the server's own connection.
+            ok = q.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+            if (!ok)
+                qCWarning(lcStorage) << "checkpoint failed:" << q.lastError().text();
+            q.finish();
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
 }
 
 int Storage::schemaVersion() const

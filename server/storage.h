@@ -33,8 +33,12 @@ struct StateLogEntry
 /**
  * @brief The server's SQLite database: call legs, agent state log, tokens, credentials.
  *
- * WAL with synchronous=FULL: a record is on disk before the server lets it count in
- * statistics, so a crash (even SIGKILL) loses no finished call.
+ * WAL with synchronous=NORMAL and no automatic checkpoints: a commit is a write() into the
+ * log, so a crash of the process (even SIGKILL) loses nothing committed, and the event
+ * loop never waits for the disk. checkpoint(), run on another thread every second, syncs
+ * the log and the database file: a power cut loses at most that last second. (With
+ * synchronous=FULL each commit waited for an fsync on the event loop: offers were late
+ * by the disk's latency, see docs/benchmarks.md.)
  */
 class Storage
 {
@@ -48,12 +52,20 @@ public:
     bool open(const QString &dir, QString *error);
     /** @brief Whether the database is open and answered its last statement. */
     bool healthy() const { return m_healthy; }
+    /** @brief The database file. */
+    QString path() const { return m_path; }
+    /**
+     * @brief Makes everything committed so far durable on disk, from any thread, on a
+     * connection of its own.
+     */
+    static bool checkpoint(const QString &path);
     /** @brief Schema version of the open database. */
     int schemaVersion() const;
 
     /** @brief Starts a transaction that groups the writes of one engine step. */
     void begin();
-    /** @brief Commits the current transaction (durable when it returns). */
+    /** @brief Commits the current transaction (safe from a crash of the process when it returns).
+     */
     bool commit();
 
     /** @brief Inserts or replaces a call leg record. */
@@ -97,6 +109,7 @@ private:
     bool migrate(QString *error);
 
     QString m_connection;
+    QString m_path;
     bool m_healthy = false;
     bool m_inTransaction = false;
 };
