@@ -4,7 +4,9 @@
 #   asan  a second build (gcc, ASan + UBSan, no GUI) in build-asan, running the engine,
 #         protocol, server, reports and supervisor tests; UBSan does not recover.
 #   fuzz  the libFuzzer targets of tests/fuzz (clang, -fsanitize=fuzzer,address,undefined)
-#         in build-fuzz, each for FUZZ_SECONDS on a corpus seeded from tests/data.
+#         in build-fuzz, each for FUZZ_SECONDS on a corpus seeded from tests/data:
+#         the envelope and request decoders, the server-message decoder, the config
+#         parser, and the server's dispatch path with a session in each role.
 # Environment: SANITIZE_STEPS="asan fuzz" (default both), FUZZ_RUNS (200000), FUZZ_SEED (1), FUZZ_SECONDS (cap, 60),
 # ACDESK_ASAN_BUILD_DIR, ACDESK_FUZZ_BUILD_DIR, ACDESK_JOBS.
 set -euo pipefail
@@ -54,9 +56,12 @@ if [[ " $STEPS " == *" fuzz "* ]]; then
   cmake --build "$FUZZ_BUILD" -j "$JOBS"
   rm -rf "$FUZZ_BUILD/seeds"
   python3 "$ROOT/tests/fuzz/split_corpus.py" "$ROOT/tests/data" "$FUZZ_BUILD/seeds"
-  export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+  # fuzz_dispatch keeps a live server whose state grows with every call the inputs
+  # create; ASan's default 256 MiB quarantine on top would reach the RSS limit.
+  export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:quarantine_size_mb=64
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  for pair in fuzz_requests:requests fuzz_server_messages:server_messages fuzz_config:config; do
+  for pair in fuzz_requests:requests fuzz_server_messages:server_messages fuzz_config:config \
+    fuzz_dispatch:requests; do
     target=${pair%%:*}
     seeds=$FUZZ_BUILD/seeds/${pair##*:}
     corpus=$FUZZ_BUILD/corpus/${pair##*:}
