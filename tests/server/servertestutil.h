@@ -11,6 +11,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QSslConfiguration>
 #include <QSslSocket>
 #include <QTest>
@@ -232,5 +234,59 @@ inline QJsonObject req(const QString &type, const QJsonObject &params = {})
     o.insert(QStringLiteral("type"), type);
     return o;
 }
+
+// No display at all: the server must not need one.
+QProcessEnvironment headlessEnv()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("DISPLAY"));
+    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QString());
+    return env;
+}
+
+/** @brief One `acdesk server` child process. */
+struct ServerProcess
+{
+    QProcess process;
+    QByteArray out;
+    quint16 port = 0;
+
+    bool start(const QStringList &extra)
+    {
+        process.setProcessEnvironment(headlessEnv());
+        QObject::connect(&process, &QProcess::readyReadStandardOutput, &process,
+                         [this] { out += process.readAllStandardOutput(); });
+        process.start(qEnvironmentVariable("ACDESK_BINARY"),
+                      QStringList{QStringLiteral("server"), QStringLiteral("--headless"),
+                                  QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} +
+                          extra);
+        static const QRegularExpression ready(
+            QStringLiteral("acdesk server listening on 127\\.0\\.0\\.1:(\\d+)\\n"));
+        QRegularExpressionMatch m;
+        static_cast<void>(waitFor(
+            [&] {
+                m = ready.match(QString::fromUtf8(out));
+                return m.hasMatch() || process.state() == QProcess::NotRunning;
+            },
+            20000));
+        if (!m.hasMatch()) {
+            qWarning() << "server did not start:" << out << process.readAllStandardError();
+            return false;
+        }
+        port = quint16(m.captured(1).toUInt());
+        return true;
+    }
+
+    QString url() const { return QStringLiteral("ws://127.0.0.1:%1").arg(port); }
+
+    ~ServerProcess()
+    {
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished(5000);
+        }
+    }
+};
 
 } // namespace acdesk::test

@@ -1167,6 +1167,39 @@ private Q_SLOTS:
         QCOMPARE(a->closeCode, 1008);
     }
 
+    void slowConsumerDroppedAndResyncs()
+    {
+        QVERIFY(startServer([](Config &c, server::ServerOptions &) {
+            c.limits.requestsPerSecond = 100000;
+            c.limits.requestBurst = 100000;
+        }));
+        Client *slow = client();
+        const QJsonObject login =
+            slow->login(QStringLiteral("wallboard"), QStringLiteral("tv1"), QStringLiteral("pwtv"));
+        const QString token = login.value(QStringLiteral("token")).toString();
+        QVERIFY(!token.isEmpty());
+        // The client stops reading: its socket takes 4 KiB and then leaves the rest in the
+        // kernel, which soon stops taking more from the server.
+        slow->ws.setReadBufferSize(4096);
+        // Each answer echoes the 60,000-character type: 300 of them are 18 MB, more than
+        // the kernel buffers and the server's 4 MiB allowance together.
+        const QByteArray type(60000, 'x');
+        for (int i = 0; i < 300; ++i)
+            slow->sendRaw("{\"type\":\"" + type + "\",\"id\":" + QByteArray::number(i) + "}");
+        const auto dropped = [this] {
+            return httpGet(m_server->port(), "/metrics")
+                .body.contains("acdesk_slow_consumers_dropped_total 1\n");
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(dropped(), 20000);
+        QTRY_VERIFY(slow->closed);
+        // It comes back with its token and starts over from a snapshot.
+        Client *again = client();
+        QCOMPARE(typeOf(again->request(
+                     req(QStringLiteral("resume"), P({{QStringLiteral("token"), token}})))),
+                 QStringLiteral("ok"));
+        QCOMPARE(again->take(QStringLiteral("snapshot")).value(QStringLiteral("seq")).toInt(), 1);
+    }
+
     void missedPongsClose()
     {
         QVERIFY(startServer(
