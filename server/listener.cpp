@@ -297,13 +297,13 @@ void Listener::onEpoll()
     }
 }
 
-void Listener::watchWrites(Peer *peer, bool on)
+void Listener::updateEvents(Peer *peer)
 {
-    if (peer->m_fd < 0 || peer->m_watchingWrites == on)
+    if (peer->m_fd < 0)
         return;
-    peer->m_watchingWrites = on;
     epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLRDHUP | (on ? quint32(EPOLLOUT) : 0u);
+    ev.events = (peer->m_readClosed ? 0u : quint32(EPOLLIN | EPOLLRDHUP)) |
+                (peer->m_watchingWrites ? quint32(EPOLLOUT) : 0u);
     ev.data.ptr = peer;
     ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, peer->m_fd, &ev);
 }

@@ -86,7 +86,7 @@ private:
     void onEpoll();
     void onHead(Peer *peer, QByteArrayView head);
     void answerHttp(Peer *peer, const HttpResponse &response, bool head = false);
-    void watchWrites(Peer *peer, bool on);
+    void updateEvents(Peer *peer);
     void setDeadline(Peer *peer, qint64 afterMs);
     void sweepDeadlines();
     void died(Peer *peer);

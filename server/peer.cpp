@@ -63,6 +63,12 @@ void Peer::onReadable()
         received(QByteArrayView(chunk.constData(), n));
         return;
     }
+    if (n == 0 && m_state == State::Http && !m_out.isEmpty()) {
+        // A client that half-closed after its request still gets the whole answer.
+        m_readClosed = true;
+        m_listener->updateEvents(this);
+        return;
+    }
     if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
         terminate();
 }
@@ -196,6 +202,10 @@ void Peer::handleFrame(quint8 opcode, bool fin, QByteArray payload)
             m_handler->peerPong(this);
         return;
     case OpClose:
+        if (payload.size() == 1) {
+            close(closecode::ProtocolError, QStringLiteral("close frame with a one-byte payload"));
+            return;
+        }
         if (m_state == State::Open) {
             // Answer with the client's code; the server closes the TCP connection first.
             sendFrame(OpClose, QByteArrayView(payload).first(qMin<qsizetype>(2, payload.size())));
@@ -329,8 +339,10 @@ void Peer::write(QByteArrayView a, QByteArrayView b, QByteArrayView c)
         m_out.append(part.sliced(skip));
         skip = 0;
     }
-    if (!m_out.isEmpty())
-        m_listener->watchWrites(this, true);
+    if (!m_out.isEmpty() && !m_watchingWrites) {
+        m_watchingWrites = true;
+        m_listener->updateEvents(this);
+    }
 }
 
 void Peer::onWritable()
@@ -346,7 +358,8 @@ void Peer::onWritable()
         m_out.remove(0, sent);
     }
     m_out = QByteArray();
-    m_listener->watchWrites(this, false);
+    m_watchingWrites = false;
+    m_listener->updateEvents(this);
     if (m_closeWhenFlushed)
         terminate();
 }

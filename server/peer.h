@@ -107,7 +107,8 @@ private:
     qint64 m_deadlineMs = 0; // for the request head and the closing handshake
     State m_state = State::Head;
     quint8 m_fragmentOpcode = 0;
-    bool m_watchingWrites = false;
+    bool m_watchingWrites = false; // EPOLLOUT is in the epoll set
+    bool m_readClosed = false;     // EOF seen while an HTTP answer is still going out
     bool m_closeWhenFlushed = false;
 };
 

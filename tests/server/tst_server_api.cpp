@@ -1200,6 +1200,66 @@ private Q_SLOTS:
         QCOMPARE(again->take(QStringLiteral("snapshot")).value(QStringLiteral("seq")).toInt(), 1);
     }
 
+    // The server side of RFC 6455, byte by byte, with frames no Qt client would send.
+    void framing_data()
+    {
+        QTest::addColumn<QByteArray>("frames");
+        QTest::addColumn<QByteArray>("expected"); // a prefix of what the server sends back
+        const auto masked = [](char first, const QByteArray &payload) -> QByteArray {
+            // Payloads here are under 126 bytes; a zero mask key leaves them as they are.
+            return QByteArray(1, first) + char(0x80 | payload.size()) + QByteArray(4, '\0') +
+                   payload;
+        };
+        const QByteArray request = R"({"type":"stats.unsubscribe","id":7})";
+        QTest::newRow("fragments are one message")
+            << masked('\x01', request.left(10)) + masked('\x00', request.mid(10, 5)) +
+                   masked('\x80', request.mid(15))
+            << QByteArray("\x81"); // the answer to id 7, checked below
+        QTest::newRow("ping between fragments")
+            << masked('\x01', request.left(10)) + masked('\x89', "abc") +
+                   masked('\x80', request.mid(10))
+            << QByteArray("\x8a\x03"
+                          "abc");
+        QTest::newRow("unmasked frame") << QByteArray("\x81\x02{}") << QByteArray("\x88");
+        QTest::newRow("invalid UTF-8") << masked('\x81', "\xff\xfe") << QByteArray("\x88");
+        QTest::newRow("continuation without start") << masked('\x80', "{}") << QByteArray("\x88");
+        QTest::newRow("reserved bits") << masked('\xc1', "{}") << QByteArray("\x88");
+        QTest::newRow("unknown opcode") << masked('\x83', "{}") << QByteArray("\x88");
+        QTest::newRow("client close is echoed") << masked('\x88', "\x03\xe8"
+                                                                  "bye")
+                                                << QByteArray("\x88\x02\x03\xe8");
+    }
+
+    void framing()
+    {
+        QFETCH(QByteArray, frames);
+        QFETCH(QByteArray, expected);
+        QTcpSocket raw;
+        raw.connectToHost(QStringLiteral("127.0.0.1"), m_server->port());
+        QVERIFY(raw.waitForConnected(5000));
+        QByteArray data;
+        QObject::connect(&raw, &QIODevice::readyRead, &raw, [&] { data += raw.readAll(); });
+        raw.write(
+            "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        // RFC 6455 section 1.3: the accept value for this key.
+        QTRY_VERIFY(data.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"));
+        QTRY_VERIFY(data.contains("\"type\":\"hello\""));
+        data.clear();
+        raw.write(frames);
+        QTRY_VERIFY2(data.startsWith(expected), data.toHex(' ').constData());
+        if (expected == "\x81")
+            QTRY_VERIFY(data.contains(
+                R"({"code":"not_authenticated","message":"log in first","re":7,"type":"error"})"));
+        if (expected.startsWith('\x88') && expected.size() == 1) {
+            // a protocol error: close code 1002 or 1007, then the server hangs up
+            QTRY_VERIFY(data.size() >= 4);
+            const int code = (uchar(data[2]) << 8) | uchar(data[3]);
+            QVERIFY2(code == 1002 || code == 1007, QByteArray::number(code).constData());
+            QCOMPARE(code, QTest::currentDataTag() == QByteArray("invalid UTF-8") ? 1007 : 1002);
+        }
+    }
+
     void missedPongsClose()
     {
         QVERIFY(startServer(
