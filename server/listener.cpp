@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -147,6 +148,20 @@ Listener::~Listener()
 bool Listener::listen(const Options &options, QString *error)
 {
     m_options = options;
+    // Every connection is a descriptor: take what the hard limit allows, and stay below it,
+    // because at the limit accept() fails and Qt retries it in a loop at 100 % CPU.
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+        const int usable = int(qMin<rlim_t>(limit.rlim_cur, 1 << 30)) - 64;
+        if (m_options.maxConnections > usable) {
+            qCWarning(lcListener).nospace() << "maxConnections lowered to " << usable
+                                            << ": the descriptor limit is " << limit.rlim_cur;
+            m_options.maxConnections = qMax(1, usable);
+        }
+    }
     m_tls = !options.tlsCertFile.isEmpty();
     m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
     if (m_epoll < 0) {
@@ -235,6 +250,12 @@ void Listener::updateAccepting()
 
 void Listener::adopt(int fd)
 {
+    // QTcpServer accepts the whole backlog in one go, paused or not: what is over the cap
+    // is refused here, before it can use up the descriptors the server needs itself.
+    if (m_peers.size() >= m_options.maxConnections) {
+        ::close(fd);
+        return;
+    }
     const int flags = ::fcntl(fd, F_GETFL);
     const int one = 1;
     // Every message is written whole, so Nagle's algorithm could only delay it.

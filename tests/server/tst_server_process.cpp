@@ -2,11 +2,14 @@
 // config mistakes, a SIGKILL during traffic and a restart on the same data, the simulator.
 #include "servertestutil.h"
 
+#include <QDir>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 
 #include <memory>
+#include <sys/resource.h>
 
 using namespace acdesk::test;
 
@@ -260,6 +263,50 @@ private Q_SLOTS:
         s2->process.terminate();
         QVERIFY(s2->process.waitForFinished(10000));
         QCOMPARE(s2->process.exitCode(), 0);
+    }
+
+    // At the descriptor limit accept() fails, and Qt's accept loop would retry it at full
+    // CPU: the server caps its connections below the limit and stops accepting there.
+    void descriptorLimitCapsConnections()
+    {
+        QTemporaryDir data;
+        ServerProcess s;
+        s.process.setChildProcessModifier([] {
+            rlimit limit{200, 200};
+            ::setrlimit(RLIMIT_NOFILE, &limit);
+        });
+        QVERIFY(s.start({QStringLiteral("--data"), data.path()}));
+        std::vector<std::unique_ptr<QTcpSocket>> crowd;
+        for (int i = 0; i < 250; ++i) {
+            crowd.push_back(std::make_unique<QTcpSocket>());
+            crowd.back()->connectToHost(QStringLiteral("127.0.0.1"), s.port);
+        }
+        // 136 are taken (the limit less a reserve of 64), the rest refused at once: the
+        // server keeps descriptors for its database and threads.
+        const QDir fds(QStringLiteral("/proc/%1/fd").arg(s.process.processId()));
+        const auto open = [&fds] {
+            return int(fds.entryList(QDir::AllEntries | QDir::NoDotAndDotDot).count());
+        };
+        QTRY_VERIFY(open() >= 136);
+        QVERIFY2(open() <= 170, qPrintable(QString::number(open())));
+        const auto cpuTicks = [&s] {
+            QFile stat(QStringLiteral("/proc/%1/stat").arg(s.process.processId()));
+            if (!stat.open(QIODevice::ReadOnly))
+                return -1LL;
+            const QList<QByteArray> f = stat.readAll().split(')').last().split(' ');
+            return f.value(12).toLongLong() + f.value(13).toLongLong(); // utime + stime
+        };
+        const qint64 before = cpuTicks();
+        QTest::qWait(1000); // this is the measurement: a spinning accept loop burns 100 ticks
+        const qint64 spent = cpuTicks() - before;
+        QVERIFY2(spent < 30, qPrintable(QStringLiteral("%1 ticks in 1 s").arg(spent)));
+        QVERIFY2(open() <= 170, qPrintable(QString::number(open())));
+        QVERIFY2(s.process.readAllStandardError().contains(
+                     "maxConnections lowered to 136: the descriptor limit is 200"),
+                 "no warning about the lowered limit");
+        s.process.terminate();
+        QVERIFY(s.process.waitForFinished(10000));
+        QCOMPARE(s.process.exitCode(), 0);
     }
 
     void simulatorCallsFlow()
