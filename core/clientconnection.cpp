@@ -72,8 +72,13 @@ ClientConnection::ClientConnection(QObject *parent)
 ClientConnection::~ClientConnection()
 {
     m_wanted = false;
-    if (m_socket)
+    // Not through onDisconnected(): a session that owns this connection as a member is
+    // already half destroyed, so its reply handlers and slots must not run (LeakSanitizer: a
+    // handler writing its error into the session's destroyed m_lastError).
+    if (m_socket) {
+        m_socket->disconnect(this);
         m_socket->abort();
+    }
 }
 
 bool ClientConnection::addCaCertificates(const QString &pemFile)

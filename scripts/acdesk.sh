@@ -31,7 +31,8 @@ case "$what" in
   test)
     cd "$BUILD"
     ctest --output-on-failure -j "$JOBS" --timeout 600 "$@"
-    # Then the ASan+UBSan build of the server-side tests and the bounded fuzz runs.
+    # Then the whole suite again in the ASan+UBSan build (asan preset) and the bounded
+    # fuzz runs.
     bash "$ROOT/scripts/sanitize.sh"
     ;;
   *) echo "usage: $0 demo|test|build" >&2; exit 2 ;;

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Sanitizer suite and fuzzing (issue 7), run by `scripts/acdesk.sh test` after the normal
 # tests. Two parts, both fail on any finding:
-#   asan  a second build (gcc, ASan + UBSan, no GUI) in build-asan, running the engine,
-#         protocol, server, reports and supervisor tests; UBSan does not recover.
+#   asan  the `asan` preset of CMakePresets.json: a second build of everything, GUI included
+#         (gcc, ASan + UBSan, Debug at -O1) in build-asan, and the whole CTest suite under
+#         it with leak detection on; UBSan does not recover. By hand:
+#         cmake --preset asan && cmake --build --preset asan && ctest --preset asan
 #   fuzz  the libFuzzer targets of tests/fuzz (clang, -fsanitize=fuzzer,address,undefined)
 #         in build-fuzz, each for FUZZ_SECONDS on a corpus seeded from tests/data:
 #         the envelope and request decoders, the server-message decoder, the config
 #         parser, and the server's dispatch path with a session in each role.
 # Environment: SANITIZE_STEPS="asan fuzz" (default both), FUZZ_RUNS (200000), FUZZ_SEED (1), FUZZ_SECONDS (cap, 60),
-# ACDESK_ASAN_BUILD_DIR, ACDESK_FUZZ_BUILD_DIR, ACDESK_JOBS.
+# ACDESK_FUZZ_BUILD_DIR, ACDESK_JOBS. The asan build directory is the preset's (build-asan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-ASAN_BUILD=${ACDESK_ASAN_BUILD_DIR:-$ROOT/build-asan}
 FUZZ_BUILD=${ACDESK_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 JOBS=${ACDESK_JOBS:-$(nproc)}
 STEPS=${SANITIZE_STEPS:-asan fuzz}
@@ -23,23 +24,15 @@ export CCACHE_DIR=${CCACHE_DIR:-$ROOT/.cache/ccache}
 t0=$(date +%s)
 
 if [[ " $STEPS " == *" asan "* ]]; then
-  if [[ ! -f "$ASAN_BUILD/build.ninja" ]]; then
-    cmake -S "$ROOT" -B "$ASAN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-      -DACDESK_BUILD_GUI=OFF -DACDESK_BUILD_BENCH=OFF -DACDESK_BUILD_TESTS=ON \
-      -DCMAKE_CXX_FLAGS="-O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
-      -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
-  fi
-  tests=(tst_engine tst_engine_model tst_protocol tst_server_api tst_server_process tst_reports
-    tst_supervisor)
-  cmake --build "$ASAN_BUILD" -j "$JOBS" --target acdesk "${tests[@]}"
-  regex="^($(IFS='|'; echo "${tests[*]}"))\$"
-  # Leaks are reported too: a leak in our code fails like any other finding. Qt's own
-  # one-off allocations at exit are suppressed in tests/fuzz/lsan.supp.
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}
-  export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/fuzz/lsan.supp:print_suppressions=0}
-  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-  (cd "$ASAN_BUILD" && ctest --output-on-failure -j "$JOBS" --timeout 900 -R "$regex")
-  echo "sanitize: asan+ubsan suite passed in $(( $(date +%s) - t0 )) s"
+  # Configured every time (a second or two): a changed preset reaches an existing build-asan.
+  cmake --preset asan >/dev/null
+  cmake --build --preset asan -j "$JOBS"
+  tb=$(date +%s)
+  # The test preset sets ASAN_OPTIONS, LSAN_OPTIONS (suppressions of Qt's own leaks in
+  # tests/sanitizers/lsan.supp) and UBSAN_OPTIONS; a leak in our code fails like any other
+  # finding.
+  ctest --preset asan -j "$JOBS"
+  echo "sanitize: asan+ubsan suite passed (build $(( tb - t0 )) s, tests $(( $(date +%s) - tb )) s)"
 fi
 
 if [[ " $STEPS " == *" fuzz "* ]]; then
