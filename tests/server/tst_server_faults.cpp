@@ -144,7 +144,8 @@ private Q_SLOTS:
                                   {QStringLiteral("user"), raw->user},
                                   {QStringLiteral("secret"), QStringLiteral("pw")}};
                 if (raw->role == QLatin1String("agent"))
-                    login.insert(QStringLiteral("station"), QString(QStringLiteral("s-") + raw->user));
+                    login.insert(QStringLiteral("station"),
+                                 QString(QStringLiteral("s-") + raw->user));
                 raw->send(login);
             });
             raw->ws.open(QUrl(server->url() + QStringLiteral("/ws")));
