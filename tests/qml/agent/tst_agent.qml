@@ -14,6 +14,10 @@ Item {
         id: viewComponent
         AgentView { anchors.fill: parent; defaultUrl: TestServer.url }
     }
+    Component {
+        id: spyComponent
+        SignalSpy {}
+    }
 
     TestCase {
         id: tc
@@ -142,6 +146,11 @@ Item {
             var queueBox = byName(v, "transferQueue")
             queueBox.currentIndex = queueBox.indexOfValue("sales")
             verify(queueBox.currentIndex >= 0)
+            // a stats event replaces the session's queue list; the choice stays
+            var queuesSpy = createTemporaryObject(spyComponent, top,
+                                                  { target: v.session, signalName: "queuesChanged" })
+            queuesSpy.wait(7000) // the periodic stats event comes within 5 s
+            compare(queueBox.currentValue, "sales")
             click(v, "transferConfirm")
             tryCompare(v.session, "state", "wrap_up", 5000)
             tryVerify(function() { return !byName(v, "callPanel").visible }, 5000)
