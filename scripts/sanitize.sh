@@ -8,7 +8,9 @@
 #   fuzz  the libFuzzer targets of tests/fuzz (clang, -fsanitize=fuzzer,address,undefined)
 #         in build-fuzz, each for FUZZ_SECONDS on a corpus seeded from tests/data:
 #         the envelope and request decoders, the server-message decoder, the config
-#         parser, and the server's dispatch path with a session in each role.
+#         parser, and the server's dispatch path with a session in each role plus the
+#         same bytes raw on the wire (request head or WebSocket frames; extra seeds in
+#         tests/fuzz/seeds/wire).
 # Environment: SANITIZE_STEPS="asan fuzz" (default both), FUZZ_RUNS (200000), FUZZ_SEED (1), FUZZ_SECONDS (cap, 60),
 # ACDESK_FUZZ_BUILD_DIR, ACDESK_JOBS. The asan build directory is the preset's (build-asan).
 set -euo pipefail
@@ -57,6 +59,8 @@ if [[ " $STEPS " == *" fuzz "* ]]; then
     fuzz_dispatch:requests; do
     target=${pair%%:*}
     seeds=$FUZZ_BUILD/seeds/${pair##*:}
+    extra=()
+    [[ $target == fuzz_dispatch ]] && extra=("$ROOT/tests/fuzz/seeds/wire")
     corpus=$FUZZ_BUILD/corpus/${pair##*:}
     mkdir -p "$corpus" "$FUZZ_BUILD/crashes"
     # The corpus grows across runs in the build dir; the seeds are always added. Frames
@@ -67,7 +71,7 @@ if [[ " $STEPS " == *" fuzz "* ]]; then
     if ! "$FUZZ_BUILD/$target" -seed="$FUZZ_SEED" -runs="$FUZZ_RUNS" \
       -max_total_time="$FUZZ_SECONDS" -max_len=8192 -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$FUZZ_BUILD/crashes/$target-" \
-      "$corpus" "$seeds" >"$FUZZ_BUILD/$target.log" 2>&1; then
+      "$corpus" "$seeds" "${extra[@]}" >"$FUZZ_BUILD/$target.log" 2>&1; then
       tail -n 60 "$FUZZ_BUILD/$target.log" >&2
       echo "sanitize: $target FAILED; reproducer in $FUZZ_BUILD/crashes/" >&2
       exit 1

@@ -4,7 +4,9 @@
 // engine and SQLite storage (on /dev/shm, so fsyncs cost nothing). Each session is a real
 // loopback WebSocket; after the input it sends a sentinel request and waits for the
 // answer, so every input is processed before the next one and a server that stops
-// answering (a stall) is a finding like a crash.
+// answering (a stall) is a finding like a crash. Before that, the same bytes go raw onto a
+// fresh connection (as the request head, or as frames after the handshake), which fuzzes
+// the server's own HTTP and RFC 6455 parsing (server/peer.cpp, server/listener.cpp).
 #include "auth.h"
 #include "config.h"
 #include "server.h"
@@ -111,7 +113,11 @@ bool waitFor(Session &s, const QByteArray &marker, QByteArray *before = nullptr)
     }
 }
 
-void connectSession(Session &s)
+const QByteArray Upgrade = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                           "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                           "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: acdesk.v1\r\n\r\n";
+
+void openSocket(Session &s)
 {
     if (s.fd >= 0)
         ::close(s.fd);
@@ -123,9 +129,12 @@ void connectSession(Session &s)
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (::connect(s.fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0)
         fail("cannot connect to the server");
-    sendAll(s, "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-               "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-               "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: acdesk.v1\r\n\r\n");
+}
+
+void connectSession(Session &s)
+{
+    openSocket(s);
+    sendAll(s, Upgrade);
     if (!waitFor(s, "\"type\":\"hello\""))
         fail("no hello after the handshake");
     const QByteArray login =
@@ -175,12 +184,39 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+namespace {
+
+// The same bytes on the wire as they are, on a fresh connection: as the HTTP request head
+// (odd first byte), or as WebSocket frames after a good handshake. Then the client
+// half-closes; whatever the bytes were, the server must answer or close, and then close.
+void wire(QByteArrayView input)
+{
+    static Session raw{"", "", "", -1, {}};
+    openSocket(raw);
+    if (!(input.front() & 1)) {
+        sendAll(raw, Upgrade);
+        if (!waitFor(raw, "\"type\":\"hello\""))
+            fail("no hello after the handshake");
+    }
+    sendAll(raw, input.toByteArray());
+    ::shutdown(raw.fd, SHUT_WR);
+    if (waitFor(raw, QByteArray(1, '\0') + "never sent by the server" + QByteArray(1, '\0')))
+        fail("impossible");
+    ::close(raw.fd);
+    raw.fd = -1;
+}
+
+} // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArrayView input(reinterpret_cast<const char *>(data), qsizetype(size));
-    // Bytes that are not UTF-8 close the connection in the framing (tested in
-    // tst_server_api); the dispatch path starts at a valid text message.
-    if (size > 8192 || !input.isValidUtf8())
+    if (size == 0 || size > 8192)
+        return 0;
+    wire(input);
+    // Bytes that are not UTF-8 close a session in the framing (wire() covers that); the
+    // dispatch path starts at a valid text message.
+    if (!input.isValidUtf8())
         return 0;
     for (Session &s : sessions) {
         const QByteArray id = "s" + QByteArray::number(++sentinel);
