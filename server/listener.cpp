@@ -279,7 +279,8 @@ void Listener::adopt(int fd)
 void Listener::adoptTls(QTcpSocket *socket)
 {
     auto *ssl = qobject_cast<QSslSocket *>(socket);
-    if (!ssl) {
+    if (!ssl || m_peers.size() >= m_options.maxConnections) {
+        socket->abort();
         socket->deleteLater();
         return;
     }
@@ -342,8 +343,9 @@ void Listener::sweepDeadlines()
     const qint64 now = nowMs();
     const QList<Peer *> timed = m_deadlines.values();
     for (Peer *peer : timed) {
-        const bool waiting =
-            peer->m_state == Peer::State::Head || peer->m_state == Peer::State::Closing;
+        const bool waiting = peer->m_state == Peer::State::Head ||
+                             peer->m_state == Peer::State::Http ||
+                             peer->m_state == Peer::State::Closing;
         if (!waiting)
             m_deadlines.remove(peer);
         else if (peer->m_deadlineMs <= now)
@@ -355,6 +357,7 @@ void Listener::sweepDeadlines()
 
 void Listener::died(Peer *peer)
 {
+    // terminate() runs once per peer (it checks for Dead); each peer is buried once.
     m_deadlines.remove(peer);
     m_dead.append(peer);
     m_bury.start();

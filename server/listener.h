@@ -66,7 +66,7 @@ public:
     bool isTls() const;
     /** @brief Answers non-WebSocket GET requests. */
     void setHttpHandler(HttpHandler handler) { m_http = std::move(handler); }
-    /** @brief Stops accepting and closes pending handshakes. */
+    /** @brief Stops accepting; open connections stay until the server closes them. */
     void close();
     /** @brief Open TCP connections, handshaking or upgraded. */
     int openConnections() const { return int(m_peers.size()); }

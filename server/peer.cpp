@@ -24,6 +24,10 @@ constexpr quint8 OpPong = 0xA;
 
 constexpr qint64 MaxRequestHead = 16 * 1024;
 constexpr qint64 CloseHandshakeMs = 5000;
+constexpr qint64 HttpAnswerMs = 30000;
+// The server drops a slow consumer at 4 MiB of events; this backstop also covers what the
+// peer queues by itself (pongs to a client that pings but does not read) and TLS.
+constexpr qint64 MaxUnsent = 8 * 1024 * 1024;
 constexpr qsizetype ReadChunk = 64 * 1024;
 
 bool isControl(quint8 opcode)
@@ -97,7 +101,7 @@ qsizetype Peer::process(QByteArrayView data)
     qsizetype used = 0;
     if (m_state == State::Head) {
         const qsizetype end = data.indexOf(QByteArrayView("\r\n\r\n"));
-        if (end < 0) {
+        if (end < 0 || end > MaxRequestHead) {
             if (data.size() >= MaxRequestHead)
                 m_listener->answerHttp(
                     this, {431, "text/plain; charset=utf-8", "request head too large\n"});
@@ -209,12 +213,11 @@ void Peer::handleFrame(quint8 opcode, bool fin, QByteArray payload)
         if (m_state == State::Open) {
             // Answer with the client's code; the server closes the TCP connection first.
             sendFrame(OpClose, QByteArrayView(payload).first(qMin<qsizetype>(2, payload.size())));
+            if (m_state == State::Dead)
+                return; // the answer could not be sent
             m_state = State::Closing;
         }
-        if (m_out.isEmpty())
-            terminate();
-        else
-            m_closeWhenFlushed = true;
+        closeWhenFlushed(CloseHandshakeMs);
         return;
     default:
         close(closecode::ProtocolError, QStringLiteral("unknown opcode"));
@@ -264,6 +267,8 @@ void Peer::close(quint16 code, const QString &reason)
     sendFrame(OpClose, QByteArrayView(payload, 2 + text.size()));
     if (m_state == State::Dead)
         return;
+    if (m_ssl)
+        m_ssl->flush(); // the frame is on its way even if the server exits next (shutdown)
     m_state = State::Closing;
     // The client answers with its own close frame; one that never does is dropped.
     m_listener->setDeadline(this, CloseHandshakeMs);
@@ -306,6 +311,10 @@ void Peer::write(QByteArrayView a, QByteArrayView b, QByteArrayView c)
 {
     if (m_state == State::Dead)
         return;
+    if (bytesToWrite() > MaxUnsent) {
+        terminate();
+        return;
+    }
     if (m_ssl) {
         // One write, so that the three parts become one TLS record.
         m_ssl->write(a.toByteArray() + b + c);
@@ -368,12 +377,23 @@ void Peer::respondAndClose(const QByteArray &bytes)
 {
     m_state = State::Http;
     write(bytes);
-    if (m_ssl)
-        m_ssl->disconnectFromHost(); // after the buffered answer is written
-    else if (m_out.isEmpty())
+    closeWhenFlushed(HttpAnswerMs);
+}
+
+void Peer::closeWhenFlushed(qint64 deadlineMs)
+{
+    if (m_state == State::Dead)
+        return;
+    if (m_ssl) {
+        m_ssl->disconnectFromHost(); // writes what is buffered, then `disconnected`
+    } else if (m_out.isEmpty()) {
         terminate();
-    else
+        return;
+    } else {
         m_closeWhenFlushed = true;
+    }
+    // A client that stops reading must not keep the connection (and its slot) forever.
+    m_listener->setDeadline(this, deadlineMs);
 }
 
 void Peer::terminate()

@@ -93,6 +93,7 @@ private:
     void sendFrame(quint8 opcode, QByteArrayView head, QByteArrayView tail = {});
     void write(QByteArrayView a, QByteArrayView b = {}, QByteArrayView c = {});
     void respondAndClose(const QByteArray &bytes);
+    void closeWhenFlushed(qint64 deadlineMs);
     void terminate();
 
     Listener *m_listener;

@@ -323,7 +323,10 @@ void Server::closeConnection(Connection *c, quint16 code, const QString &reason)
     if (c->closing)
         return;
     c->closing = true;
-    c->peer->close(code, reason);
+    if (m_holdDepth > 0)
+        m_heldOutput.append({c, {}, code, reason}); // after what was sent to it before
+    else
+        c->peer->close(code, reason);
 }
 
 void Server::peerPong(Peer *peer)
@@ -456,13 +459,8 @@ void Server::dispatch(Connection *c, const proto::Envelope &env)
     // An "ok" acknowledges what the request changed: nothing this request sends leaves
     // before pump() below has committed its records, so no client is told of a call
     // that a crash could still lose.
-    m_holdOutput = true;
-    const auto release = qScopeGuard([this] {
-        m_holdOutput = false;
-        const auto held = std::exchange(m_heldOutput, {});
-        for (const auto &[conn, bytes] : held)
-            sendRaw(conn, bytes);
-    });
+    holdOutput();
+    const auto release = qScopeGuard([this] { releaseOutput(); });
     // The contract's check order: envelope, authenticated, known type, role, parameters.
     if (!c->authenticated && proto::requiresAuthentication(env.type)) {
         replyError(c, env.id, code(ErrorCode::NotAuthenticated), QStringLiteral("log in first"));
@@ -576,6 +574,9 @@ void Server::handleLogin(Connection *c, const proto::Envelope &env, const proto:
                     return;
                 conn->loginPending = false;
                 const qint64 t = m_clock->nowMs();
+                // As in dispatch(): the "ok" leaves after pump() committed the login.
+                holdOutput();
+                auto release = qScopeGuard([this] { releaseOutput(); });
                 if (!ok) {
                     m_throttle->users.failed(userKey, t);
                     m_throttle->addresses.failed(conn->address, t);
@@ -589,6 +590,8 @@ void Server::handleLogin(Connection *c, const proto::Envelope &env, const proto:
                     attach(conn, envCopy, role, req.user, station, token);
                 }
                 pump();
+                release.dismiss();
+                releaseOutput();
                 releaseHeld(conn);
             },
             Qt::QueuedConnection);
@@ -681,14 +684,39 @@ void Server::handleLogout(Connection *c, const proto::Envelope &env)
 // ---------------------------------------------------------------------------------------
 // sending
 
+void Server::holdOutput()
+{
+    ++m_holdDepth;
+}
+
+void Server::releaseOutput()
+{
+    if (--m_holdDepth > 0)
+        return;
+    const QList<HeldOutput> held = std::exchange(m_heldOutput, {});
+    for (const HeldOutput &h : held) {
+        if (!h.connection->peer)
+            continue;
+        if (h.closeCode)
+            h.connection->peer->close(h.closeCode, h.closeReason);
+        else
+            transmit(h.connection, h.text, {}); // queued before any close, so it goes out
+    }
+}
+
 void Server::sendRaw(Connection *c, QByteArrayView head, QByteArrayView tail)
 {
     if (c->closing)
         return;
-    if (m_holdOutput) {
-        m_heldOutput.append({c, head.toByteArray() + tail});
+    if (m_holdDepth > 0) {
+        m_heldOutput.append({c, head.toByteArray() + tail, 0, {}});
         return;
     }
+    transmit(c, head, tail);
+}
+
+void Server::transmit(Connection *c, QByteArrayView head, QByteArrayView tail)
+{
     // A client that stops reading must not make the server buffer without bound: past a
     // few megabytes of unsent data it is dropped and resyncs from a snapshot on resume.
     constexpr qint64 MaxUnsentBytes = 4 * 1024 * 1024;

@@ -100,6 +100,9 @@ private:
 
     // replies and events
     void sendRaw(Connection *c, QByteArrayView head, QByteArrayView tail = {});
+    void transmit(Connection *c, QByteArrayView head, QByteArrayView tail);
+    void holdOutput();
+    void releaseOutput();
     void reply(Connection *c, const proto::Envelope &env, QJsonObject fields = {});
     void replyError(Connection *c, const QJsonValue &id, const QString &code,
                     const QString &message);
@@ -202,9 +205,17 @@ private:
     qint64 m_loopLagMs = 0;
     qint64 m_lastPingTickMs = 0;
     bool m_stopping = false;
-    // While a request is dispatched, what it sends waits until its writes are committed.
-    bool m_holdOutput = false;
-    QList<QPair<Connection *, QByteArray>> m_heldOutput;
+    // While a request is dispatched, what it sends (closes included, in order) waits
+    // until its writes are committed; holds nest.
+    struct HeldOutput
+    {
+        Connection *connection;
+        QByteArray text;
+        quint16 closeCode = 0; // non-zero: close the connection instead
+        QString closeReason;
+    };
+    int m_holdDepth = 0;
+    QList<HeldOutput> m_heldOutput;
 };
 
 } // namespace acdesk::server

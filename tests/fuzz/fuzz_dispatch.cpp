@@ -21,7 +21,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -77,7 +79,7 @@ void sendAll(Session &s, const QByteArray &bytes)
                                  MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0)
             done += n;
-        else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
             return; // closed by the server; the wait below notices
         else
             QCoreApplication::processEvents(); // let the server read
@@ -103,7 +105,7 @@ bool waitFor(Session &s, const QByteArray &marker, QByteArray *before = nullptr)
         const ssize_t n = ::recv(s.fd, buf, sizeof buf, MSG_DONTWAIT);
         if (n > 0)
             s.in.append(buf, n);
-        else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+        else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
             return false;
         if (t.elapsed() > 10000)
             fail("the server did not answer within 10 s");
@@ -127,8 +129,23 @@ void openSocket(Session &s)
     addr.sin_family = AF_INET;
     addr.sin_port = htons(theServer->port());
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(s.fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0)
-        fail("cannot connect to the server");
+    // A closed connection leaves no TIME_WAIT behind (a reset instead of a FIN): a
+    // connection per input would otherwise run out of local ports within a minute.
+    const linger hard{1, 0};
+    ::setsockopt(s.fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    // libFuzzer's timeout alarm interrupts system calls; an interrupted connect goes on
+    // in the background and reports EISCONN once it is through.
+    int rc = ::connect(s.fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+    while (rc != 0 && (errno == EINTR || errno == EALREADY || errno == EINPROGRESS)) {
+        pollfd p{s.fd, POLLOUT, 0};
+        ::poll(&p, 1, 100);
+        rc = ::connect(s.fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+        if (rc != 0 && errno == EISCONN)
+            rc = 0;
+    }
+    if (rc != 0)
+        fail(qPrintable(QStringLiteral("cannot connect to the server: %1")
+                            .arg(QString::fromLocal8Bit(strerror(errno)))));
 }
 
 void connectSession(Session &s)

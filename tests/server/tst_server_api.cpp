@@ -18,6 +18,7 @@
 #include <QWebSocketHandshakeOptions>
 
 #include <memory>
+#include <sys/socket.h>
 #include <vector>
 
 using namespace acdesk;
@@ -915,6 +916,23 @@ private Q_SLOTS:
         QCOMPARE(b2->code(req(QStringLiteral("stats.unsubscribe"))), QStringLiteral("ok"));
     }
 
+    // A resume takes the agent over too; the old connection is told before it closes.
+    void takeoverByResume()
+    {
+        Client *first = client();
+        const QString token =
+            first->login(QStringLiteral("agent"), QStringLiteral("a1"), QStringLiteral("pw1"))
+                .value(QStringLiteral("token"))
+                .toString();
+        Client *second = client();
+        QCOMPARE(typeOf(second->request(
+                     req(QStringLiteral("resume"), P({{QStringLiteral("token"), token}})))),
+                 QStringLiteral("ok"));
+        QVERIFY(!first->take(QStringLiteral("session.replaced")).isEmpty());
+        QVERIFY(first->waitClosed());
+        QCOMPARE(first->closeCode, 4000);
+    }
+
     void gracePeriod()
     {
         Client *gw = gateway();
@@ -1258,6 +1276,78 @@ private Q_SLOTS:
             QVERIFY2(code == 1002 || code == 1007, QByteArray::number(code).constData());
             QCOMPARE(code, QTest::currentDataTag() == QByteArray("invalid UTF-8") ? 1007 : 1002);
         }
+    }
+
+    // WebSocket connections the server holds (from /healthz, which does not count itself).
+    int openSessions()
+    {
+        return QJsonDocument::fromJson(httpGet(m_server->port(), "/healthz").body)
+            .object()
+            .value(QStringLiteral("connections"))
+            .toInt(-1);
+    }
+
+    // A raw client after the upgrade handshake, for abuse no Qt client would commit.
+    std::unique_ptr<QTcpSocket> upgraded()
+    {
+        // The server runs in this thread: wait with the event loop running, never block.
+        auto raw = std::make_unique<QTcpSocket>();
+        raw->connectToHost(QStringLiteral("127.0.0.1"), m_server->port());
+        if (!waitFor([&] { return raw->state() == QAbstractSocket::ConnectedState; }))
+            return nullptr;
+        raw->write(
+            "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        QByteArray head;
+        waitFor([&] {
+            head += raw->readAll();
+            return head.contains("\"type\":\"hello\"");
+        });
+        return head.startsWith("HTTP/1.1 101") ? std::move(raw) : nullptr;
+    }
+
+    // The client sends a close and resets the connection at once: the server's answer
+    // fails, and the connection must still end once (it was buried twice, a double free).
+    void closeThenReset()
+    {
+        for (int i = 0; i < 20; ++i) {
+            std::unique_ptr<QTcpSocket> raw = upgraded();
+            QVERIFY(raw);
+            raw->write(QByteArray("\x88\x82\0\0\0\0\x03\xe8", 8));
+            raw->flush();
+            raw->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            linger hard{1, 0}; // close() sends a reset
+            ::setsockopt(int(raw->socketDescriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+            raw->abort();
+        }
+        Client *alive = agent(QStringLiteral("a1"), false);
+        QCOMPARE(alive->code(req(QStringLiteral("stats.unsubscribe"))), QStringLiteral("ok"));
+        QTRY_COMPARE(openSessions(), 1);
+    }
+
+    // Pings from a client that does not read: the pongs pile up until the transport's
+    // limit, then the connection is dropped instead of the server's memory growing.
+    void pingFloodWithoutReading()
+    {
+        // no login timeout or missed pongs to end the connection first
+        QVERIFY(startServer([](Config &c, server::ServerOptions &) {
+            c.limits.loginTimeoutSeconds = 60;
+            c.limits.pingSeconds = 60;
+        }));
+        std::unique_ptr<QTcpSocket> raw = upgraded();
+        QVERIFY(raw);
+        raw->setReadBufferSize(4096);
+        QByteArray ping("\x89\xfd\0\0\0\0", 6);
+        ping += QByteArray(125, 'p');
+        QByteArray burst;
+        for (int i = 0; i < 1000; ++i)
+            burst += ping;
+        // 200,000 pings: 26 MB of pongs, more than the 8 MiB limit and the kernel buffers
+        for (int i = 0; i < 200 && raw->state() == QAbstractSocket::ConnectedState; ++i) {
+            raw->write(burst);
+            waitFor([&] { return raw->bytesToWrite() == 0; }, 100);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(openSessions(), 0, 20000);
     }
 
     void missedPongsClose()
