@@ -20,8 +20,6 @@
 #include <QThreadPool>
 #include <QUrlQuery>
 
-#include <cstdio>
-
 Q_LOGGING_CATEGORY(lcServer, "acdesk.server")
 
 namespace acdesk::server {
@@ -576,7 +574,6 @@ void Server::handleLogin(Connection *c, const proto::Envelope &env, const proto:
                 const qint64 t = m_clock->nowMs();
                 // As in dispatch(): the "ok" leaves after pump() committed the login.
                 holdOutput();
-                auto release = qScopeGuard([this] { releaseOutput(); });
                 if (!ok) {
                     m_throttle->users.failed(userKey, t);
                     m_throttle->addresses.failed(conn->address, t);
@@ -590,7 +587,6 @@ void Server::handleLogin(Connection *c, const proto::Envelope &env, const proto:
                     attach(conn, envCopy, role, req.user, station, token);
                 }
                 pump();
-                release.dismiss();
                 releaseOutput();
                 releaseHeld(conn);
             },
@@ -769,13 +765,10 @@ void Server::sendEventBody(Connection *c, const QByteArray &bodyWithoutSeq)
 {
     if (c->closing || !bodyWithoutSeq.startsWith('{'))
         return;
-    // The body is serialized once for all recipients; only this prefix is per connection,
+    // The body is serialized once for all recipients; only the prefix is per connection,
     // and the peer sends both parts in one system call without joining them.
-    char prefix[32];
-    const bool empty = bodyWithoutSeq.size() == 2;
-    const int n = std::snprintf(prefix, sizeof prefix, empty ? "{\"seq\":%llu" : "{\"seq\":%llu,",
-                                static_cast<unsigned long long>(++c->seq));
-    sendRaw(c, QByteArrayView(prefix, n), QByteArrayView(bodyWithoutSeq).sliced(1));
+    sendRaw(c, proto::seqPrefix(bodyWithoutSeq, ++c->seq),
+            QByteArrayView(bodyWithoutSeq).sliced(1));
 }
 
 } // namespace acdesk::server

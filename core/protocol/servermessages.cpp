@@ -560,22 +560,20 @@ QByteArray encodeEventBody(const QJsonObject &withoutSeq)
     return compact(withoutSeq);
 }
 
+QByteArray seqPrefix(const QByteArray &body, quint64 seq)
+{
+    char prefix[32];
+    const bool empty = body.size() >= 2 && body.at(1) == '}';
+    const int n = std::snprintf(prefix, sizeof prefix, empty ? "{\"seq\":%llu" : "{\"seq\":%llu,",
+                                static_cast<unsigned long long>(seq));
+    return QByteArray(prefix, n);
+}
+
 QByteArray withSeq(const QByteArray &body, quint64 seq)
 {
     if (!body.startsWith('{'))
         return body;
-    char digits[24];
-    const int n =
-        std::snprintf(digits, sizeof digits, "%llu", static_cast<unsigned long long>(seq));
-    const bool empty = body.size() >= 2 && body.at(1) == '}';
-    QByteArray out;
-    out.reserve(body.size() + 8 + n);
-    out.append("{\"seq\":", 7);
-    out.append(digits, n);
-    if (!empty)
-        out.append(',');
-    out.append(body.constData() + 1, body.size() - 1);
-    return out;
+    return seqPrefix(body, seq) + QByteArrayView(body).sliced(1);
 }
 
 QByteArray encodeEvent(const QJsonObject &withoutSeq, quint64 seq)

@@ -392,6 +392,11 @@ QByteArray encodeEventBody(const QJsonObject &withoutSeq);
  * when it does not start with '{'.
  */
 QByteArray withSeq(const QByteArray &body, quint64 seq);
+/**
+ * @brief What withSeq() puts in front of body without its leading '{': senders that write
+ * the prefix and the shared body separately (one system call, no copy) use this.
+ */
+QByteArray seqPrefix(const QByteArray &body, quint64 seq);
 /** @brief encodeEventBody + withSeq in one (events sent to a single connection). */
 QByteArray encodeEvent(const QJsonObject &withoutSeq, quint64 seq);
 
