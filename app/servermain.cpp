@@ -1,7 +1,14 @@
 #include "servermain.h"
 
+#include "clientconnection.h"
 #include "config.h"
 #include "server.h"
+#include "sipgateway.h"
+
+#include <QHostAddress>
+#include <QSslConfiguration>
+#include <QUrl>
+#include <QUuid>
 
 #ifdef ACDESK_WITH_GUI
 #include "guimain.h"
@@ -14,6 +21,7 @@
 #include <QSocketNotifier>
 #include <QStandardPaths>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -107,8 +115,12 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
         QCoreApplication::translate("main", "Logging rules, e.g. \"acdesk.*.debug=true\" (see "
                                             "QLoggingCategory)."),
         QStringLiteral("RULES"));
+    const QCommandLineOption sipListen(
+        QStringLiteral("sip"),
+        QCoreApplication::translate("main", "SIP address and port (wins over sip.listen)."),
+        QStringLiteral("HOST:PORT"));
     parser.addOptions({config, data, listen, tlsCert, tlsKey, headlessOpt, simulate, simAgents,
-                       simPatience, simTalk, simSeed, log});
+                       simPatience, simTalk, simSeed, log, sipListen});
     parser.process(app);
     if (parser.isSet(log))
         QLoggingCategory::setFilterRules(
@@ -124,6 +136,36 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
         cfg = *r.config;
     } else {
         cfg = server::demoConfig();
+    }
+
+    if (parser.isSet(sipListen)) {
+        QString host;
+        quint16 port = 0;
+        if (!cfg.sip) {
+            std::fprintf(stderr, "acdesk: --sip needs a \"sip\" object in the config file "
+                                 "(trusted sources, trunk; see docs/telephony.md)\n");
+            return 2;
+        }
+        if (!server::parseListen(parser.value(sipListen), &host, &port)) {
+            std::fprintf(stderr, "acdesk: --sip needs HOST:PORT\n");
+            return 2;
+        }
+        cfg.sip->listen = parser.value(sipListen);
+    }
+    // The in-process SIP gateway logs in like any gateway, with an account that exists only
+    // for this run.
+    const QString sipUser = QStringLiteral("sip");
+    const QString sipSecret = QUuid::createUuid().toString(QUuid::Id128);
+    if (cfg.sip) {
+        cfg.gateways.erase(
+            std::remove_if(cfg.gateways.begin(), cfg.gateways.end(),
+                           [&](const server::Account &a) { return a.id == sipUser; }),
+            cfg.gateways.end());
+        server::Account account;
+        account.id = sipUser;
+        account.name = QStringLiteral("SIP gateway");
+        account.secret = sipSecret;
+        cfg.gateways.append(account);
     }
 
     server::ServerOptions options;
@@ -180,6 +222,25 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
     }
     const QString url = srv->baseUrl();
     std::printf("acdesk server listening on %s\n", qPrintable(srv->listenAddress()));
+    std::unique_ptr<sip::SipGateway> sipGateway;
+    if (cfg.sip) {
+        sipGateway = std::make_unique<sip::SipGateway>(*cfg.sip);
+        QUrl gatewayUrl(srv->baseUrl() + QStringLiteral("/ws"));
+        if (server::isWildcard(QHostAddress(gatewayUrl.host())))
+            gatewayUrl.setHost(QStringLiteral("127.0.0.1"));
+        // Our own server on loopback: its certificate is for the office's name, not for
+        // 127.0.0.1, and there is no one in between to verify against.
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+        sipGateway->connection()->setSslConfiguration(ssl);
+        if (!sipGateway->start(gatewayUrl, sipUser, sipSecret, &error)) {
+            std::fprintf(stderr, "acdesk: sip: %s\n", qPrintable(error));
+            srv->shutdown();
+            return 1;
+        }
+        srv->setExtraMetrics([gw = sipGateway.get()] { return gw->metricsText(); });
+        std::printf("acdesk sip listening on %s\n", qPrintable(sipGateway->boundAddress()));
+    }
     if (demo) {
         const QString http = QString(url).replace(QLatin1String("ws"), QLatin1String("http"));
         std::printf("\nBrowser wallboard: %s/wallboard?user=tv1&secret=demotv1\n"
@@ -198,6 +259,10 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
 #ifdef ACDESK_WITH_GUI
     windows.reset();
 #endif
+    if (sipGateway) {
+        srv->setExtraMetrics({});
+        sipGateway->stop();
+    }
     srv->shutdown();
     return rc;
 }

@@ -68,6 +68,8 @@ public:
     QString lastError() const { return m_lastError; }
     /** @brief Extra CA certificates (PEM file) trusted besides the system store. */
     bool addCaCertificates(const QString &pemFile);
+    /** @brief Replaces the TLS settings (the in-process SIP gateway on loopback). */
+    void setSslConfiguration(const QSslConfiguration &ssl) { m_ssl = ssl; }
     /** @brief An explicit HTTP proxy; default is the system configuration. */
     void setProxy(const QNetworkProxy &proxy);
     /** @brief Milliseconds a request may wait for its reply (default 10 s). */

@@ -246,38 +246,38 @@
 <context>
     <name>AgentTransferDialog</name>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="25"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="40"/>
         <source>Transfer call</source>
         <translation>Anruf weiterleiten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="27"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="42"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="27"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="42"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="27"/>
-        <location filename="../qml/AgentTransferDialog.qml" line="33"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="42"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="48"/>
         <source>Number</source>
         <translation>Nummer</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="33"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="48"/>
         <source>Agent ID</source>
         <translation>Agenten-ID</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="35"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="50"/>
         <source>Transfer</source>
         <translation>Weiterleiten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="42"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="57"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -1522,23 +1522,23 @@
 <context>
     <name>acdesk::client::ClientConnection</name>
     <message>
-        <location filename="../core/clientconnection.cpp" line="205"/>
-        <location filename="../core/clientconnection.cpp" line="389"/>
+        <location filename="../core/clientconnection.cpp" line="210"/>
+        <location filename="../core/clientconnection.cpp" line="394"/>
         <source>The server did not answer in time.</source>
         <translation>Der Server hat nicht rechtzeitig geantwortet.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="237"/>
+        <location filename="../core/clientconnection.cpp" line="242"/>
         <source>The connection to the server was lost.</source>
         <translation>Die Verbindung zum Server ist verloren gegangen.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="243"/>
+        <location filename="../core/clientconnection.cpp" line="248"/>
         <source>You logged in somewhere else; this window was signed out.</source>
         <translation>Sie haben sich anderswo angemeldet; dieses Fenster wurde abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="346"/>
+        <location filename="../core/clientconnection.cpp" line="351"/>
         <source>Not connected to the server; please try again in a moment.</source>
         <translation>Keine Verbindung zum Server; bitte gleich noch einmal versuchen.</translation>
     </message>
@@ -1677,87 +1677,87 @@
 <context>
     <name>doctor</name>
     <message>
-        <location filename="../app/doctor.cpp" line="37"/>
+        <location filename="../app/doctor.cpp" line="34"/>
         <source>Checks the connection to an Acdesk server step by step: name resolution, TCP, proxy, TLS, the WebSocket upgrade, the server&apos;s hello and the round trip. Exit code 0 when every step passes, 1 otherwise.</source>
         <translation>Prüft die Verbindung zu einem Acdesk-Server Schritt für Schritt: Namensauflösung, TCP, Proxy, TLS, das WebSocket-Upgrade, das hello des Servers und die Umlaufzeit. Rückgabewert 0, wenn jeder Schritt gelingt, sonst 1.</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="43"/>
+        <location filename="../app/doctor.cpp" line="40"/>
         <source>mode</source>
         <translation>Modus</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="46"/>
+        <location filename="../app/doctor.cpp" line="43"/>
         <source>The server, e.g. ws://acd.example.com:8080/ws or wss://acd.example.com/ws.</source>
         <translation>Der Server, z. B. ws://acd.example.com:8080/ws oder wss://acd.example.com/ws.</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="50"/>
+        <location filename="../app/doctor.cpp" line="47"/>
         <source>HTTP proxy to use, http://[USER:PASSWORD@]HOST:PORT, or &quot;none&quot;. Default: the system&apos;s (http_proxy, https_proxy).</source>
         <translation>Zu verwendender HTTP-Proxy, http://[BENUTZER:PASSWORT@]HOST:PORT, oder „none“. Standard: der des Systems (http_proxy, https_proxy).</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="57"/>
+        <location filename="../app/doctor.cpp" line="54"/>
         <source>Extra CA certificates to trust (PEM).</source>
         <translation>Zusätzliche vertrauenswürdige CA-Zertifikate (PEM).</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="61"/>
+        <location filename="../app/doctor.cpp" line="58"/>
         <source>Print the steps as a JSON array of {step, ok, detail, fix, ms}.</source>
         <translation>Die Schritte als JSON-Array aus {step, ok, detail, fix, ms} ausgeben.</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="66"/>
+        <location filename="../app/doctor.cpp" line="63"/>
         <source>Seconds each step may take (default 5).</source>
         <translation>Sekunden, die jeder Schritt dauern darf (Standard 5).</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="70"/>
+        <location filename="../app/doctor.cpp" line="67"/>
         <source>Port of the wss:// twin tried for a ws:// URL (default 443).</source>
         <translation>Port des wss://-Zwillings, der bei einer ws://-URL mitgeprüft wird (Standard 443).</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="80"/>
+        <location filename="../app/doctor.cpp" line="77"/>
         <source>Usage: acdesk doctor URL [--proxy URL] [--ca FILE] [--json] [--timeout S] [--wss-port PORT]</source>
         <translation>Aufruf: acdesk doctor URL [--proxy URL] [--ca DATEI] [--json] [--timeout S] [--wss-port PORT]</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="90"/>
+        <location filename="../app/doctor.cpp" line="87"/>
         <source>--timeout takes seconds (0 to 600), --wss-port a port.</source>
         <translation>--timeout erwartet Sekunden (0 bis 600), --wss-port einen Port.</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="106"/>
+        <location filename="../app/doctor.cpp" line="103"/>
         <source>Checking %1</source>
         <translation>Prüfe %1</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="115"/>
+        <location filename="../app/doctor.cpp" line="112"/>
         <source>PASS</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="116"/>
+        <location filename="../app/doctor.cpp" line="113"/>
         <source>FAIL</source>
         <translation>FEHLER</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="118"/>
+        <location filename="../app/doctor.cpp" line="115"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="120"/>
+        <location filename="../app/doctor.cpp" line="117"/>
         <source>Fix:</source>
         <translation>Abhilfe:</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="139"/>
+        <location filename="../app/doctor.cpp" line="136"/>
         <source>All %1 steps passed.</source>
         <translation>Alle %1 Schritte erfolgreich.</translation>
     </message>
     <message>
-        <location filename="../app/doctor.cpp" line="142"/>
+        <location filename="../app/doctor.cpp" line="139"/>
         <source>%1 of %2 steps failed.</source>
         <translation>%1 von %2 Schritten fehlgeschlagen.</translation>
     </message>
@@ -1765,161 +1765,166 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/guimain.cpp" line="131"/>
+        <location filename="../app/guimain.cpp" line="122"/>
         <location filename="../app/reportmain.cpp" line="25"/>
-        <location filename="../app/servermain.cpp" line="65"/>
+        <location filename="../app/servermain.cpp" line="73"/>
         <source>mode</source>
         <translation>Modus</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="134"/>
+        <location filename="../app/guimain.cpp" line="125"/>
         <source>Server URL (ws:// or wss://).</source>
         <translation>Server-URL (ws:// oder wss://).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="137"/>
+        <location filename="../app/guimain.cpp" line="128"/>
         <source>Fullscreen kiosk mode.</source>
         <translation>Vollbild-Kioskmodus.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="139"/>
+        <location filename="../app/guimain.cpp" line="130"/>
         <source>Wallboard id.</source>
         <translation>Wallboard-ID.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="142"/>
+        <location filename="../app/guimain.cpp" line="133"/>
         <source>Wallboard secret.</source>
         <translation>Wallboard-Geheimnis.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="146"/>
+        <location filename="../app/guimain.cpp" line="137"/>
         <source>Session token of an earlier wallboard login (instead of --user/--secret).</source>
         <translation>Sitzungstoken einer früheren Wallboard-Anmeldung (statt --user/--secret).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="152"/>
+        <location filename="../app/guimain.cpp" line="143"/>
         <source>Queues to show (comma-separated).</source>
         <translation>Anzuzeigende Warteschlangen (durch Kommas getrennt).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="155"/>
+        <location filename="../app/guimain.cpp" line="146"/>
         <source>Extra CA certificates (PEM).</source>
         <translation>Zusätzliche CA-Zertifikate (PEM).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="159"/>
+        <location filename="../app/guimain.cpp" line="150"/>
         <source>Key sequence that quits the wallboard (kiosk: the only way).</source>
         <translation>Tastenkombination, die das Wallboard beendet (im Kioskmodus der einzige Weg).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="164"/>
+        <location filename="../app/guimain.cpp" line="155"/>
         <source>Seconds per page when the queues do not fit.</source>
         <translation>Sekunden pro Seite, wenn nicht alle Warteschlangen auf den Bildschirm passen.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="168"/>
+        <location filename="../app/guimain.cpp" line="159"/>
         <source>Agent id to sign in with.</source>
         <translation>Agenten-ID für die automatische Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="171"/>
+        <location filename="../app/guimain.cpp" line="162"/>
         <source>Agent password.</source>
         <translation>Passwort des Agenten.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="175"/>
+        <location filename="../app/guimain.cpp" line="166"/>
         <source>Station (phone extension).</source>
         <translation>Station (Nebenstelle).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="181"/>
+        <location filename="../app/guimain.cpp" line="172"/>
         <source>Supervisor id to sign in with.</source>
         <translation>Supervisor-ID für die Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="184"/>
+        <location filename="../app/guimain.cpp" line="175"/>
         <source>Supervisor password.</source>
         <translation>Supervisor-Passwort.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="188"/>
+        <location filename="../app/guimain.cpp" line="179"/>
         <source>Tab to show first: floor, calls, broadcast, worklist, reports.</source>
         <translation>Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="193"/>
+        <location filename="../app/guimain.cpp" line="184"/>
         <source>HTTP proxy (http://HOST:PORT); default: the system&apos;s, &quot;none&quot; for a direct connection.</source>
         <translation>HTTP-Proxy (http://HOST:PORT); Standard: der des Systems, "none" für eine direkte Verbindung.</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="60"/>
+        <location filename="../app/servermain.cpp" line="68"/>
         <source>Acdesk demo: a server with simulated calls and agents, plus an agent and a wallboard window.</source>
         <translation>Acdesk-Demo: ein Server mit simulierten Anrufen und Agenten, dazu ein Agenten- und ein Wallboard-Fenster.</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="62"/>
+        <location filename="../app/servermain.cpp" line="70"/>
         <source>Acdesk ACD server (WebSocket API v1).</source>
         <translation>Acdesk-ACD-Server (WebSocket-API v1).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="67"/>
+        <location filename="../app/servermain.cpp" line="75"/>
         <source>JSON config file.</source>
         <translation>JSON-Konfigurationsdatei.</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="71"/>
+        <location filename="../app/servermain.cpp" line="79"/>
         <source>Data directory (database). Default: %1</source>
         <translation>Datenverzeichnis (Datenbank). Standard: %1</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="76"/>
+        <location filename="../app/servermain.cpp" line="84"/>
         <source>Address and port, e.g. 0.0.0.0:8080.</source>
         <translation>Adresse und Port, z. B. 0.0.0.0:8080.</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="79"/>
+        <location filename="../app/servermain.cpp" line="87"/>
         <source>TLS certificate (PEM).</source>
         <translation>TLS-Zertifikat (PEM).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="82"/>
+        <location filename="../app/servermain.cpp" line="90"/>
         <source>TLS private key (PEM).</source>
         <translation>Privater TLS-Schlüssel (PEM).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="85"/>
+        <location filename="../app/servermain.cpp" line="93"/>
         <source>Run without windows.</source>
         <translation>Ohne Fenster laufen.</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="88"/>
+        <location filename="../app/servermain.cpp" line="96"/>
         <source>Simulated calls per hour (Poisson arrivals).</source>
         <translation>Simulierte Anrufe pro Stunde (Poisson-Ankünfte).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="92"/>
+        <location filename="../app/servermain.cpp" line="100"/>
         <source>Number of simulated agents.</source>
         <translation>Anzahl simulierter Agenten.</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="95"/>
+        <location filename="../app/servermain.cpp" line="103"/>
         <source>Mean caller patience in seconds (default 90).</source>
         <translation>Mittlere Geduld der Anrufer in Sekunden (Standard 90).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="99"/>
+        <location filename="../app/servermain.cpp" line="107"/>
         <source>Mean talk time in seconds (default 120).</source>
         <translation>Mittlere Gesprächsdauer in Sekunden (Standard 120).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="103"/>
+        <location filename="../app/servermain.cpp" line="111"/>
         <source>Seed of the simulator (repeatable runs).</source>
         <translation>Startwert des Simulators (wiederholbare Läufe).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="107"/>
+        <location filename="../app/servermain.cpp" line="115"/>
         <source>Logging rules, e.g. &quot;acdesk.*.debug=true&quot; (see QLoggingCategory).</source>
         <translation>Protokollregeln, z. B. "acdesk.*.debug=true" (siehe QLoggingCategory).</translation>
+    </message>
+    <message>
+        <location filename="../app/servermain.cpp" line="120"/>
+        <source>SIP address and port (wins over sip.listen).</source>
+        <translation>SIP-Adresse und -Port (hat Vorrang vor sip.listen).</translation>
     </message>
     <message>
         <location filename="../app/reportmain.cpp" line="21"/>

@@ -213,6 +213,7 @@ DE = {
         "Acdesk-Demo: ein Server mit simulierten Anrufen und Agenten, dazu ein Agenten- und ein Wallboard-Fenster.",
     "Acdesk wallboard": "Acdesk Wallboard",
     "Address and port, e.g. 0.0.0.0:8080.": "Adresse und Port, z. B. 0.0.0.0:8080.",
+    "SIP address and port (wins over sip.listen).": "SIP-Adresse und -Port (hat Vorrang vor sip.listen).",
     "Agent": "Agent", "Agent ID": "Agenten-ID", "Connected": "Verbunden",
     "Connection lost – reconnecting…": "Verbindung verloren – verbinde neu…",
     "Connection to the server lost – reconnecting…": "Verbindung zum Server verloren – verbinde neu…",

@@ -13,6 +13,7 @@ PACKAGES=(
   qml6-module-qttest qml6-module-qt-labs-settings qml6-module-qtquick-dialogs
   libgl1-mesa-dri libglx-mesa0 fonts-dejavu-core xvfb xauth
   openssl curl tinyproxy nginx dpkg-dev
+  libre-dev librem-dev
 )
 if [[ "${ACDESK_WITH_BROWSER:-0}" == 1 ]]; then
   # The browser wallboard test drives Debian's chromium with playwright-core from npm;
@@ -20,6 +21,8 @@ if [[ "${ACDESK_WITH_BROWSER:-0}" == 1 ]]; then
   PACKAGES+=(chromium)
   # The test path also builds and runs the libFuzzer targets (scripts/sanitize.sh).
   PACKAGES+=(clang-14 libclang-rt-14-dev python3)
+  # The sip tests: baresip as a phone, SIPp as scripted peers.
+  PACKAGES+=(baresip-core sip-tester)
   if ! command -v npm >/dev/null 2>&1; then
     PACKAGES+=(nodejs npm)
   fi

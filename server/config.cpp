@@ -2,7 +2,10 @@
 
 #include "auth.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,6 +13,7 @@
 #include <QSet>
 #include <QTimeZone>
 
+#include <algorithm>
 #include <cmath>
 
 namespace acdesk::server {
@@ -427,7 +431,155 @@ void readServer(Reader &r, const QJsonObject &root, Config *c)
         int(r.number(l, QStringLiteral("maxConnections"), lp, lim.maxConnections, 1, 1000000));
 }
 
+void readSip(Reader &r, const QJsonObject &root, Config *c)
+{
+    const QJsonValue v = root.value(QStringLiteral("sip"));
+    if (v.isUndefined() || v.isNull())
+        return;
+    const QString p = QStringLiteral("$.sip");
+    const QJsonObject o = r.object(v, p);
+    r.onlyKeys(o, p,
+               {QStringLiteral("listen"), QStringLiteral("address"), QStringLiteral("trusted"),
+                QStringLiteral("trunk"), QStringLiteral("rtpPorts"),
+                QStringLiteral("rtpTimeoutSeconds"), QStringLiteral("maxInvitesPerSecond"),
+                QStringLiteral("queues")});
+    SipConfig sip;
+    sip.listen = r.string(o, QStringLiteral("listen"), p, false, sip.listen);
+    QString host;
+    quint16 port = 0;
+    if (!r.failed() && !parseListen(sip.listen, &host, &port))
+        r.fail(p + QStringLiteral(".listen"),
+               QStringLiteral("\"%1\" is not HOST:PORT").arg(sip.listen));
+    if (!r.failed() && QHostAddress(host).isNull())
+        r.fail(p + QStringLiteral(".listen"),
+               QStringLiteral("\"%1\" is not an IP address").arg(host));
+    sip.address = r.string(o, QStringLiteral("address"), p, false);
+    if (!r.failed() && !sip.address.isEmpty() &&
+        (QHostAddress(sip.address).isNull() || isWildcard(QHostAddress(sip.address))))
+        r.fail(p + QStringLiteral(".address"),
+               QStringLiteral("\"%1\" is not a unicast IP address").arg(sip.address));
+    const QJsonArray trusted = r.array(o, QStringLiteral("trusted"), p);
+    for (qsizetype i = 0; i < trusted.size() && !r.failed(); ++i) {
+        const QString tp = at(p + QStringLiteral(".trusted"), i);
+        const QString cidr = trusted[i].toString();
+        if (!trusted[i].isString())
+            r.fail(tp, QStringLiteral("must be a string"));
+        else if (QHostAddress::parseSubnet(cidr).first.isNull())
+            r.fail(tp,
+                   QStringLiteral("\"%1\" is not an address range like 192.168.1.10/32").arg(cidr));
+        sip.trusted.append(cidr);
+    }
+    sip.trunk = r.string(o, QStringLiteral("trunk"), p, false);
+    static const QRegularExpression trunkRe(
+        QStringLiteral("^sip:(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$"));
+    if (!r.failed() && !sip.trunk.isEmpty() && !trunkRe.match(sip.trunk).hasMatch())
+        r.fail(p + QStringLiteral(".trunk"),
+               QStringLiteral("\"%1\" is not sip:HOST or sip:HOST:PORT").arg(sip.trunk));
+    const QString ports = r.string(o, QStringLiteral("rtpPorts"), p, false,
+                                   QStringLiteral("%1-%2").arg(sip.rtpPortMin).arg(sip.rtpPortMax));
+    static const QRegularExpression portsRe(QStringLiteral("^([0-9]{1,5})-([0-9]{1,5})$"));
+    const QRegularExpressionMatch m = portsRe.match(ports);
+    const uint lo = m.captured(1).toUInt();
+    const uint hi = m.captured(2).toUInt();
+    if (!r.failed() && (!m.hasMatch() || lo < 1024 || hi > 65535 || hi < lo + 3))
+        r.fail(p + QStringLiteral(".rtpPorts"),
+               QStringLiteral("\"%1\" is not a range LOW-HIGH of at least 4 ports in "
+                              "1024-65535")
+                   .arg(ports));
+    sip.rtpPortMin = quint16(lo);
+    sip.rtpPortMax = quint16(hi);
+    sip.rtpTimeoutSeconds =
+        int(r.number(o, QStringLiteral("rtpTimeoutSeconds"), p, sip.rtpTimeoutSeconds, 5, 3600));
+    sip.maxInvitesPerSecond = int(
+        r.number(o, QStringLiteral("maxInvitesPerSecond"), p, sip.maxInvitesPerSecond, 1, 10000));
+    const QJsonValue qv = o.value(QStringLiteral("queues"));
+    if (!qv.isUndefined() && !qv.isNull()) {
+        const QString qp = p + QStringLiteral(".queues");
+        const QJsonObject qs = r.object(qv, qp);
+        const QDir base =
+            c->sourceFile.isEmpty() ? QDir::current() : QFileInfo(c->sourceFile).absoluteDir();
+        for (auto it = qs.begin(); it != qs.end() && !r.failed(); ++it) {
+            const QString ep = qp + QLatin1Char('.') + it.key();
+            const bool known =
+                std::any_of(c->engine.queues.cbegin(), c->engine.queues.cend(),
+                            [&](const engine::QueueConfig &q) { return q.id == it.key(); });
+            if (!known) {
+                r.fail(ep, QStringLiteral("unknown queue \"%1\"").arg(it.key()));
+                break;
+            }
+            const QJsonObject e = r.object(it.value(), ep);
+            r.onlyKeys(e, ep, {QStringLiteral("announcement"), QStringLiteral("music")});
+            SipMedia media;
+            for (const QString &key : {QStringLiteral("announcement"), QStringLiteral("music")}) {
+                const QString file = r.string(e, key, ep, false);
+                if (r.failed() || file.isEmpty())
+                    continue;
+                const QString path = base.absoluteFilePath(file);
+                const QString why = readPromptWav(path);
+                if (!why.isEmpty())
+                    r.fail(ep + QLatin1Char('.') + key, QStringLiteral("%1: %2").arg(file, why));
+                (key == QLatin1String("music") ? media.music : media.announcement) = path;
+            }
+            sip.queues.insert(it.key(), media);
+        }
+    }
+    c->sip = sip;
+}
+
 } // namespace
+
+QString readPromptWav(const QString &path, QVector<qint16> *samples)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return QStringLiteral("cannot read (%1)").arg(f.errorString());
+    const QByteArray data = f.read(64 * 1024 * 1024);
+    auto u32 = [&](qsizetype at) {
+        return quint32(quint8(data[at])) | quint32(quint8(data[at + 1])) << 8 |
+               quint32(quint8(data[at + 2])) << 16 | quint32(quint8(data[at + 3])) << 24;
+    };
+    auto u16 = [&](qsizetype at) {
+        return quint16(quint8(data[at]) | quint8(data[at + 1]) << 8);
+    };
+    const QString wanted = QStringLiteral("must be a WAV file of 8000 Hz, mono, 16-bit PCM "
+                                          "(convert with: sox IN -r 8000 -c 1 -b 16 OUT.wav)");
+    if (data.size() < 12 || !data.startsWith("RIFF") || data.mid(8, 4) != "WAVE")
+        return wanted;
+    bool format = false;
+    for (qsizetype at = 12; at + 8 <= data.size();) {
+        const QByteArray id = data.mid(at, 4);
+        const qsizetype size = qsizetype(u32(at + 4));
+        const qsizetype body = at + 8;
+        if (size > data.size() - body)
+            return wanted;
+        if (id == "fmt ") {
+            if (size < 16 || u16(body) != 1 || u16(body + 2) != 1 || u32(body + 4) != 8000 ||
+                u16(body + 14) != 16)
+                return wanted;
+            format = true;
+        } else if (id == "data") {
+            if (!format)
+                return wanted;
+            if (size < 1600)
+                return QStringLiteral("shorter than 0.1 s");
+            if (samples) {
+                samples->resize(size / 2);
+                for (qsizetype i = 0; i < size / 2; ++i)
+                    (*samples)[i] = qint16(u16(body + 2 * i));
+            }
+            return {};
+        }
+        at = body + size + (size & 1);
+    }
+    return wanted;
+}
+
+bool isWildcard(const QHostAddress &address)
+{
+    return address == QHostAddress(QHostAddress::AnyIPv4) ||
+           address == QHostAddress(QHostAddress::AnyIPv6) ||
+           address == QHostAddress(QHostAddress::Any);
+}
 
 bool parseListen(const QString &text, QString *host, quint16 *port)
 {
@@ -470,7 +622,7 @@ ConfigResult parseConfig(const QByteArray &json, const QString &fileName)
                {QStringLiteral("timeZone"), QStringLiteral("queues"), QStringLiteral("agents"),
                 QStringLiteral("supervisors"), QStringLiteral("wallboards"),
                 QStringLiteral("gateways"), QStringLiteral("hotlines"), QStringLiteral("reasons"),
-                QStringLiteral("dispositions"), QStringLiteral("server")});
+                QStringLiteral("dispositions"), QStringLiteral("server"), QStringLiteral("sip")});
     Config c;
     c.sourceFile = fileName;
     c.engine.timeZone =
@@ -516,6 +668,7 @@ ConfigResult parseConfig(const QByteArray &json, const QString &fileName)
         c.engine.hotlines.append(h);
     }
     readServer(r, root, &c);
+    readSip(r, root, &c);
     c.engine.graceSeconds = c.limits.graceSeconds;
     if (r.failed()) {
         result.error = fileName + QStringLiteral(": ") + r.error;

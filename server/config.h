@@ -2,6 +2,8 @@
 
 #include "engine/types.h"
 
+#include <QHash>
+#include <QHostAddress>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -40,6 +42,27 @@ struct Label
     QString label;
 };
 
+/** @brief Announcement and music on hold of one queue (WAV, 8 kHz mono 16-bit). */
+struct SipMedia
+{
+    QString announcement; // absolute path; empty: the built-in chime
+    QString music;        // absolute path; empty: the built-in music
+};
+
+/** @brief The SIP gateway (`sip` object, docs/telephony.md); absent: nothing listens. */
+struct SipConfig
+{
+    QString listen = QStringLiteral("0.0.0.0:5060"); // UDP and TCP
+    QString address;     // address in SDP and Contact; empty: listen host or the default route's
+    QStringList trusted; // CIDR ranges whose INVITEs are accepted
+    QString trunk;       // "sip:HOST[:PORT]" for external numbers; empty: none
+    quint16 rtpPortMin = 10000;
+    quint16 rtpPortMax = 20000;
+    int rtpTimeoutSeconds = 60;
+    int maxInvitesPerSecond = 50;
+    QHash<QString, SipMedia> queues; // queue id -> media
+};
+
 /** @brief Everything the server reads from its JSON config file. */
 struct Config
 {
@@ -57,6 +80,7 @@ struct Config
     QStringList allowedOrigins;
     int retentionDays = 400;
     Limits limits;
+    std::optional<SipConfig> sip;
 };
 
 /** @brief Result of loading a config: either the config or "FILE: JSON-PATH: reason". */
@@ -74,6 +98,15 @@ ConfigResult parseConfig(const QByteArray &json, const QString &fileName);
 Config demoConfig();
 /** @brief The demo logins, for printing at start-up. */
 QString demoLoginsText();
+
+/**
+ * @brief Checks a WAV file for the gateway's prompts (RIFF, PCM 16-bit, mono, 8000 Hz);
+ * empty when good, else the reason. With @p samples, also reads the samples.
+ */
+QString readPromptWav(const QString &path, QVector<qint16> *samples = nullptr);
+
+/** @brief True for 0.0.0.0 and :: (listen on every address). */
+bool isWildcard(const QHostAddress &address);
 
 /** @brief Splits "HOST:PORT" ("[::1]:80" too); false when it is not one. */
 bool parseListen(const QString &text, QString *host, quint16 *port);

@@ -15,6 +15,7 @@
 #include <QTimer>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <variant>
 
@@ -72,6 +73,9 @@ public:
     engine::Engine &engine();
     /** @brief The configuration in force. */
     const Config &config() const { return m_config; }
+
+    /** @brief More /metrics lines from a part that lives beside the server (SIP gateway). */
+    void setExtraMetrics(std::function<QByteArray()> source) { m_extraMetrics = std::move(source); }
 
     /** @brief Runs engine time forward and dispatches what happened (timers, commands). */
     void pump();
@@ -205,6 +209,7 @@ private:
     qint64 m_loopLagMs = 0;
     qint64 m_lastPingTickMs = 0;
     bool m_stopping = false;
+    std::function<QByteArray()> m_extraMetrics;
     // While a request is dispatched, what it sends (closes included, in order) waits
     // until its writes are committed; holds nest.
     struct HeldOutput

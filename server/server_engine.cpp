@@ -474,7 +474,11 @@ void Server::handleGateway(Connection *c, const proto::Envelope &env, const prot
         arrival.data = a->data.toVariantMap();
         arrival.origin = c->user;
         const engine::Result r = m_engine->arrive(arrival);
-        answer(c, env, r, {{QStringLiteral("call"), r.callId}});
+        // The queue in the reply lets a gateway pick that queue's announcement and music.
+        const std::optional<engine::Call> queued = m_engine->call(r.callId);
+        answer(c, env, r,
+               {{QStringLiteral("call"), r.callId},
+                {QStringLiteral("queue"), queued ? queued->queue : QString()}});
     } else if (const auto *an = as<proto::GwAnsweredRequest>(request)) {
         if (ownedCall(c, env, an->call))
             answer(c, env, m_engine->phoneAnswered(an->call));
@@ -486,6 +490,21 @@ void Server::handleGateway(Connection *c, const proto::Envelope &env, const prot
             answer(c, env, m_engine->callerHangup(h->call));
         else
             answer(c, env, m_engine->hangup(call->agent, h->call));
+    } else if (const auto *f = as<proto::GwRingFailedRequest>(request)) {
+        if (ownedCall(c, env, f->call))
+            answer(
+                c, env,
+                m_engine->ringFailed(f->agent, f->call, f->cause == QLatin1String("unreachable")));
+    } else if (const auto *g = as<proto::GwDigitsRequest>(request)) {
+        if (!ownedCall(c, env, g->call))
+            return;
+        // The connected agent sees the caller's keys (an IVR-less "press 1" or a PIN).
+        const std::optional<engine::Call> call = m_engine->call(g->call);
+        if (Connection *agent = m_agentConnection.value(call->agent))
+            sendEvent(agent, {{QStringLiteral("type"), QStringLiteral("call.digits")},
+                              {QStringLiteral("call"), g->call},
+                              {QStringLiteral("digits"), g->digits}});
+        reply(c, env);
     }
 }
 
@@ -779,6 +798,8 @@ QByteArray Server::metricsText() const
     value("uptime_seconds", {}, double(m_uptime.elapsed()) / 1000.0);
     metric("storage_up", "gauge", "1 when the database answers.");
     value("storage_up", {}, m_storage && m_storage->healthy() ? 1 : 0);
+    if (m_extraMetrics)
+        out += m_extraMetrics();
     return out;
 }
 

@@ -591,6 +591,50 @@ std::variant<GwHangupRequest, DecodeError> GwHangupRequest::fromJson(const QJson
     });
 }
 
+QJsonObject GwRingFailedRequest::toJson() const
+{
+    QJsonObject o = typed(Type);
+    o.insert(kCall, call);
+    o.insert(QLatin1String("agent"), agent);
+    o.insert(QLatin1String("cause"), cause);
+    return o;
+}
+
+std::variant<GwRingFailedRequest, DecodeError> GwRingFailedRequest::fromJson(const QJsonObject &o)
+{
+    return decodeWith<GwRingFailedRequest>(o, [](Reader &r) {
+        GwRingFailedRequest q;
+        q.call = r.identifier(kCall);
+        q.agent = r.identifier(QLatin1String("agent"));
+        q.cause = r.text(QLatin1String("cause"), Presence::Required, 32, false);
+        if (!r.failed() && q.cause != QLatin1String("busy") &&
+            q.cause != QLatin1String("unreachable"))
+            r.fail(QLatin1String("cause"), QStringLiteral("unknown value ") + quoted(q.cause));
+        return q;
+    });
+}
+
+QJsonObject GwDigitsRequest::toJson() const
+{
+    QJsonObject o = typed(Type);
+    o.insert(kCall, call);
+    o.insert(QLatin1String("digits"), digits);
+    return o;
+}
+
+std::variant<GwDigitsRequest, DecodeError> GwDigitsRequest::fromJson(const QJsonObject &o)
+{
+    return decodeWith<GwDigitsRequest>(o, [](Reader &r) {
+        GwDigitsRequest q;
+        q.call = r.identifier(kCall);
+        q.digits = r.text(QLatin1String("digits"), Presence::Required, MaxDtmfDigits, false);
+        if (!r.failed() && !isValidDtmf(q.digits))
+            r.fail(QLatin1String("digits"),
+                   QStringLiteral("only 0-9, * and # allowed, got ") + quoted(q.digits));
+        return q;
+    });
+}
+
 // --- generic ----------------------------------------------------------------------------
 
 std::variant<Request, DecodeError> decodeRequest(const Envelope &envelope)

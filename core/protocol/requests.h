@@ -363,6 +363,38 @@ struct GwHangupRequest
     bool operator!=(const GwHangupRequest &o) const { return !(*this == o); }
 };
 
+/** @brief gw.ringFailed {call, agent, cause: busy|unreachable} (protocol addition). */
+struct GwRingFailedRequest
+{
+    static constexpr const char *Type = "gw.ringFailed";
+    QString call;
+    QString agent;
+    QString cause; // "busy" or "unreachable"
+    /** @brief Encodes the request, "type" included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the parameters; bad_request naming the field on failure. */
+    static std::variant<GwRingFailedRequest, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const GwRingFailedRequest &o) const
+    {
+        return call == o.call && agent == o.agent && cause == o.cause;
+    }
+    bool operator!=(const GwRingFailedRequest &o) const { return !(*this == o); }
+};
+
+/** @brief gw.digits {call, digits}: keys the caller pressed (protocol addition). */
+struct GwDigitsRequest
+{
+    static constexpr const char *Type = "gw.digits";
+    QString call;
+    QString digits;
+    /** @brief Encodes the request, "type" included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the parameters; bad_request naming the field on failure. */
+    static std::variant<GwDigitsRequest, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const GwDigitsRequest &o) const { return call == o.call && digits == o.digits; }
+    bool operator!=(const GwDigitsRequest &o) const { return !(*this == o); }
+};
+
 /** @brief Any request of the contract. */
 using Request =
     std::variant<LoginRequest, ResumeRequest, LogoutRequest, AgentSetStateRequest,
@@ -371,7 +403,8 @@ using Request =
                  CallDtmfRequest, CallTransferRequest, CallDialRequest, StatsSubscribeRequest,
                  StatsUnsubscribeRequest, SupervisorSetAgentStateRequest,
                  SupervisorLogoutAgentRequest, BroadcastRequest, GwArriveRequest, GwAnsweredRequest,
-                 GwHangupRequest, WorklistListRequest, WorklistDoneRequest, ReportGetRequest>;
+                 GwHangupRequest, GwRingFailedRequest, GwDigitsRequest, WorklistListRequest,
+                 WorklistDoneRequest, ReportGetRequest>;
 
 /**
  * @brief Step 3: decodes the parameters of an envelope into a typed request. unknown_type for

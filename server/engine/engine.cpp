@@ -1067,9 +1067,9 @@ struct Engine::Impl
 
     bool knownReason(const QString &reason) const
     {
-        static const QStringList builtin = {QStringLiteral("login"), QStringLiteral("no_answer"),
-                                            QStringLiteral("rejected"),
-                                            QStringLiteral("supervisor")};
+        static const QStringList builtin = {
+            QStringLiteral("login"), QStringLiteral("no_answer"), QStringLiteral("rejected"),
+            QStringLiteral("supervisor"), QStringLiteral("phone_unreachable")};
         return config.reasons.isEmpty() || config.reasons.contains(reason) ||
                builtin.contains(reason);
     }
@@ -1493,6 +1493,25 @@ Result Engine::reject(const QString &agent, const QString &call)
         if (a->state != AgentState::Ringing || a->offeredCall != call)
             return fail(ErrorKind::InvalidState, QStringLiteral("call is not offered to agent"));
         return d->rejectImpl(*a, *c);
+    });
+}
+
+Result Engine::ringFailed(const QString &agent, const QString &call, bool unreachable)
+{
+    return d->run([&]() -> Result {
+        AgentRt *a = nullptr;
+        CallRt *c = nullptr;
+        if (Result r = d->agentCall(agent, call, a, c); !r.ok())
+            return r;
+        if (a->state != AgentState::Ringing || a->offeredCall != call)
+            return fail(ErrorKind::InvalidState, QStringLiteral("call is not offered to agent"));
+        if (!unreachable)
+            return d->rejectImpl(*a, *c);
+        a->pendingState.reset();
+        a->pendingReason.clear();
+        d->dropOffer(*c, *a, EndCause::Rejected);
+        d->setAgentState(*a, AgentState::NotReady, QStringLiteral("phone_unreachable"));
+        return {};
     });
 }
 

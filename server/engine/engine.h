@@ -90,6 +90,12 @@ public:
     Result callerHangup(const QString &call);
     /** @brief The offered agent's desk phone picked up (gw.answered); agent optional. */
     Result phoneAnswered(const QString &call, const QString &agent = {});
+    /**
+     * @brief Ringing the agent's phone for an offer failed (gw.ringFailed): a busy phone
+     * rejects the offer like call.reject; an unreachable one also puts the agent
+     * not_ready with reason "phone_unreachable", so calls do not bounce off a dead phone.
+     */
+    Result ringFailed(const QString &agent, const QString &call, bool unreachable);
     /** @brief No connection holds the agent any more: grace period starts. */
     Result agentDisconnected(const QString &agent);
     /** @brief A connection holds the agent again within the grace period. */

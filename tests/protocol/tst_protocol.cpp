@@ -64,6 +64,9 @@ const QStringList contractRequestTypes = {
     QStringLiteral("gw.arrive"),
     QStringLiteral("gw.answered"),
     QStringLiteral("gw.hangup"),
+    // additions of the SIP gateway (issue 14), see docs/protocol.md 8.1
+    QStringLiteral("gw.ringFailed"),
+    QStringLiteral("gw.digits"),
     // additions announced in hello.features ("worklist"), see docs/protocol.md
     QStringLiteral("worklist.list"),
     QStringLiteral("worklist.done"),
@@ -475,6 +478,11 @@ void TestProtocol::malformed_data()
         bad, QJsonValue(29), QStringLiteral("field \"data\": nested deeper than 16 levels"));
     row("hangup unknown side", R"({"type":"gw.hangup","id":32,"call":"g1","side":"both"})", bad,
         QJsonValue(32), QStringLiteral("field \"side\": unknown value \"both\""));
+    row("ring failed unknown cause",
+        R"({"type":"gw.ringFailed","id":34,"call":"g1","agent":"a1","cause":"asleep"})", bad,
+        QJsonValue(34), QStringLiteral("field \"cause\": unknown value \"asleep\""));
+    row("digits not dtmf", R"({"type":"gw.digits","id":35,"call":"g1","digits":"12x"})", bad,
+        QJsonValue(35), QStringLiteral("field \"digits\": only 0-9, * and # allowed"));
     row("supervisor state logged_out",
         R"({"type":"supervisor.setAgentState","id":"s","agent":"1001","state":"logged_out"})", bad,
         QJsonValue(QStringLiteral("s")), QStringLiteral("field \"state\": must be"));
@@ -618,6 +626,8 @@ void TestProtocol::permissions_data()
     row("gw.arrive", false, false, false, true);
     row("gw.answered", false, false, false, true);
     row("gw.hangup", false, false, false, true);
+    row("gw.ringFailed", false, false, false, true);
+    row("gw.digits", false, false, false, true);
     row("worklist.list", true, true, false, false);
     row("worklist.done", true, true, false, false);
     row("report.get", false, true, false, false);

@@ -1,0 +1,1141 @@
+#include "sipcore.h"
+
+#include "config.h"
+
+#include <re.h>
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QLoggingCategory>
+#include <QPair>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <future>
+#include <map>
+#include <thread>
+#include <vector>
+
+Q_LOGGING_CATEGORY(lcSip, "acdesk.sip")
+
+namespace acdesk::sip {
+
+namespace {
+
+constexpr int TelephoneEventPt = 101;
+constexpr int FrameSamples = 160; // 20 ms at 8 kHz
+constexpr uint64_t TickMs = 20;
+
+QString qstr(const pl &p)
+{
+    return p.p ? QString::fromUtf8(p.p, int(p.l)) : QString();
+}
+
+QString addressOf(const sa &a)
+{
+    char buf[64] = {};
+    sa_ntop(&a, buf, sizeof buf);
+    return QString::fromLatin1(buf);
+}
+
+qint64 nowUs()
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// libre keeps one event loop per process here; a second core would share its state.
+std::atomic_bool s_inUse{false};
+
+} // namespace
+
+struct Call;
+
+/** @brief One SIP dialog with its RTP socket: the caller's, or an agent's phone. */
+struct Leg
+{
+    enum class Role { Caller, Agent };
+    SipCore::Impl *core = nullptr;
+    Call *call = nullptr;
+    Role role = Role::Caller;
+    QString agent;           // agent legs; empty for a transfer target
+    bool autoAnswer = false; // rung for an app accept or a dial: bridges without phoneAnswered
+    bool cancelled = false;  // ended by us: no report
+    bool established = false;
+    sipsess *sess = nullptr;
+    struct rtp_sock *rtp = nullptr;
+    sdp_session *sdp = nullptr;
+    sdp_media *media = nullptr;
+    sa remote{};
+    bool haveRemote = false;
+    PayloadType pt = Pcmu;
+    bool codecKnown = false;
+    int telPt = -1;
+    uint32_t ts = QRandomGenerator::global()->generate();
+    bool marker = true;
+    uint64_t lastRtpMs = 0;
+    // receive statistics (RFC 3550 A.1 and A.8)
+    bool seqInit = false;
+    uint16_t maxSeq = 0;
+    quint64 lost = 0;
+    double jitter = 0; // in timestamp units
+    qint64 lastTransit = 0;
+    // telephone-event: the last event timestamp reported, in and out
+    uint32_t lastEventTs = 0;
+    bool eventSeen = false;
+    uint32_t forwardedEventInTs = 0;
+    uint32_t forwardedEventOutTs = 0;
+
+    ~Leg()
+    {
+        // The session first: it sends BYE or CANCEL and calls nothing of ours after this.
+        mem_deref(sess);
+        mem_deref(rtp);
+        mem_deref(sdp);
+    }
+};
+
+/** @brief A call as the gateway holds it: the caller and the agent phones rung for it. */
+struct Call
+{
+    enum class Mode { Asking, Waiting, Bridged, Held, Refusing, Outbound };
+    QString id;
+    QString queue;
+    Mode mode = Mode::Asking;
+    std::unique_ptr<Leg> caller;
+    std::vector<std::unique_ptr<Leg>> agents;
+    Leg *active = nullptr; // the connected agent (or transfer target) leg
+    bool known = false;    // the server queued it (or made it): keepOnly may end it
+    bool muted = false;
+    QString callerNumber;
+    QString callerName;
+    QString outboundUri; // dial: called once the agent's phone answered
+    Prompt prompt;       // what the caller hears while not bridged
+    qsizetype promptPos = 0;
+    bool loopPrompt = false;
+    QString dtmfQueue; // digits still to send to the caller
+    int dtmfStep = 0;
+    uint32_t dtmfTs = 0;
+};
+
+struct SipCore::Impl
+{
+    SipCore *q = nullptr;
+    CoreSettings settings;
+    CoreListener *listener = nullptr;
+    Poster poster;
+    std::thread thread;
+    mqueue *mq = nullptr;
+    struct ::sip *stack = nullptr;
+    sipsess_sock *sessSock = nullptr;
+    sip_lsnr *lsnr = nullptr;
+    dnsc *dns = nullptr;
+    tmr tick{};
+    tmr housekeeping{};
+    uint64_t nextTickMs = 0;
+    sa bindAddr{};
+    QString advertise;
+    QString bound;
+    std::map<QString, std::unique_ptr<Call>> calls;
+    std::vector<QPair<QHostAddress, int>> trusted;
+    double inviteTokens = 0;
+    uint64_t inviteRefillMs = 0;
+    quint64 serial = 0;
+    QString idPrefix;
+
+    // --- reports to the listener's thread ---
+
+    template<typename F>
+    void report(F f)
+    {
+        CoreListener *l = listener;
+        poster([l, f] { f(l); });
+    }
+
+    // --- lifetime ---
+
+    QString open()
+    {
+        int err = libre_init();
+        if (err)
+            return QStringLiteral("libre_init: %1").arg(QString::fromLocal8Bit(strerror(err)));
+        for (const QString &cidr : qAsConst(settings.trusted))
+            trusted.push_back(QHostAddress::parseSubnet(cidr));
+
+        QString host = settings.listenHost;
+        if (server::isWildcard(QHostAddress(host))) {
+            // SIP puts the address into Contact and SDP: a wildcard cannot go there.
+            if (!settings.address.isEmpty()) {
+                host = settings.address;
+            } else {
+                sa def{};
+                if (net_default_source_addr_get(AF_INET, &def) == 0)
+                    host = addressOf(def);
+                else
+                    host = QStringLiteral("127.0.0.1");
+            }
+        }
+        advertise = settings.address.isEmpty() ? host : settings.address;
+        const QByteArray hostUtf8 = host.toUtf8();
+        sa laddr{};
+        if (sa_set_str(&laddr, hostUtf8.constData(), settings.listenPort))
+            return QStringLiteral("\"%1\" is not an IP address").arg(host);
+        sa_cpy(&bindAddr, &laddr);
+        sa_set_port(&bindAddr, 0);
+
+        sa nsv[8];
+        uint32_t nsn = 8;
+        char domain[64] = {};
+        if (dns_srv_get(domain, sizeof domain, nsv, &nsn) == 0 && nsn > 0)
+            dnsc_alloc(&dns, nullptr, nsv, nsn);
+
+        err = sip_alloc(&stack, dns, 32, 32, 32, "acdesk/" ACDESK_VERSION, nullptr, nullptr);
+        if (!err)
+            err = sip_transp_add(stack, SIP_TRANSP_UDP, &laddr);
+        if (!err) {
+            // TCP on the same port as UDP, also when port 0 was asked.
+            sa udp{};
+            sip_transp_laddr(stack, &udp, SIP_TRANSP_UDP, nullptr);
+            sa_set_port(&laddr, sa_port(&udp));
+            err = sip_transp_add(stack, SIP_TRANSP_TCP, &laddr);
+        }
+        if (!err)
+            err = sipsess_listen(&sessSock, stack, 32, &Impl::onInvite, this);
+        if (!err)
+            err = sip_listen(&lsnr, stack, true, &Impl::onRequest, this);
+        if (!err)
+            err = mqueue_alloc(&mq, &Impl::onCommand, this);
+        if (err)
+            return QStringLiteral("cannot listen on %1:%2: %3")
+                .arg(host)
+                .arg(settings.listenPort)
+                .arg(QString::fromLocal8Bit(strerror(err)));
+        bound = QStringLiteral("%1:%2").arg(host).arg(sa_port(&laddr));
+        idPrefix = QStringLiteral("sip-%1-").arg(QDateTime::currentMSecsSinceEpoch());
+        inviteTokens = settings.maxInvitesPerSecond;
+        inviteRefillMs = tmr_jiffies();
+        nextTickMs = tmr_jiffies() + TickMs;
+        tmr_start(&tick, TickMs, &Impl::onTick, this);
+        tmr_start(&housekeeping, 1000, &Impl::onHousekeeping, this);
+        return {};
+    }
+
+    void close()
+    {
+        tmr_cancel(&tick);
+        tmr_cancel(&housekeeping);
+        calls.clear(); // BYE and CANCEL go out now
+        lsnr = static_cast<sip_lsnr *>(mem_deref(lsnr));
+        sessSock = static_cast<sipsess_sock *>(mem_deref(sessSock));
+        if (stack)
+            sip_close(stack, false);
+        stack = static_cast<struct ::sip *>(mem_deref(stack));
+        mq = static_cast<mqueue *>(mem_deref(mq));
+        dns = static_cast<dnsc *>(mem_deref(dns));
+        libre_close();
+    }
+
+    static void onCommand(int, void *data, void *)
+    {
+        auto *command = static_cast<std::function<void()> *>(data);
+        (*command)();
+        delete command;
+    }
+
+    // --- inbound INVITE ---
+
+    static bool onRequest(const sip_msg *msg, void *arg)
+    {
+        auto *self = static_cast<Impl *>(arg);
+        if (!pl_strcmp(&msg->met, "OPTIONS")) {
+            // PBXs qualify their trunks with OPTIONS; answer like a live peer.
+            sip_treplyf(nullptr, nullptr, self->stack, msg, false, 200, "OK",
+                        "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\nContent-Length: 0\r\n\r\n");
+            return true;
+        }
+        return false;
+    }
+
+    bool takeInviteToken()
+    {
+        const uint64_t now = tmr_jiffies();
+        inviteTokens = std::min<double>(settings.maxInvitesPerSecond,
+                                        inviteTokens + double(now - inviteRefillMs) *
+                                                           settings.maxInvitesPerSecond / 1000.0);
+        inviteRefillMs = now;
+        if (inviteTokens < 1)
+            return false;
+        inviteTokens -= 1;
+        return true;
+    }
+
+    bool isTrusted(const sa &src) const
+    {
+        const QHostAddress a(addressOf(src));
+        return std::any_of(trusted.begin(), trusted.end(),
+                           [&](const QPair<QHostAddress, int> &s) { return a.isInSubnet(s); });
+    }
+
+    static void onInvite(const sip_msg *msg, void *arg)
+    {
+        auto *self = static_cast<Impl *>(arg);
+        self->q->m_metrics.invites++;
+        auto refuse = [&](uint16_t code, const char *reason, const char *headers = "") {
+            self->q->m_metrics.invitesRejected++;
+            sip_treplyf(nullptr, nullptr, self->stack, msg, false, code, reason,
+                        "%sContent-Length: 0\r\n\r\n", headers);
+        };
+        if (!self->takeInviteToken())
+            return refuse(503, "Service Unavailable", "Retry-After: 5\r\n");
+        if (!self->isTrusted(msg->src))
+            return refuse(403, "Forbidden");
+        if (!mbuf_get_left(msg->mb))
+            return refuse(488, "Not Acceptable Here"); // no offer: late offer is not supported
+
+        auto call = std::make_unique<Call>();
+        call->id = self->idPrefix + QString::number(++self->serial);
+        call->caller = std::make_unique<Leg>();
+        Leg *leg = call->caller.get();
+        leg->core = self;
+        leg->call = call.get();
+        leg->role = Leg::Role::Caller;
+        if (!self->prepareMedia(*leg) || sdp_decode(leg->sdp, msg->mb, true) != 0 ||
+            !self->pickCodec(*leg))
+            return refuse(488, "Not Acceptable Here");
+        const int err = sipsess_accept(&leg->sess, self->sessSock, msg, 180, "Ringing", "acdesk",
+                                       "application/sdp", nullptr, nullptr, nullptr, false,
+                                       &Impl::onOffer, &Impl::onAnswer, &Impl::onEstablished,
+                                       nullptr, nullptr, &Impl::onClose, leg, "%s", "");
+        if (err) {
+            qCWarning(lcSip) << "cannot accept INVITE:" << strerror(err);
+            return refuse(500, "Server Internal Error");
+        }
+        const QString callId = call->id;
+        const QString dialed = qstr(msg->uri.user);
+        const QString number = qstr(msg->from.uri.user);
+        const QString name = qstr(msg->from.dname).remove(QLatin1Char('"'));
+        qCInfo(lcSip) << "INVITE" << callId << "to" << dialed << "from" << number
+                      << addressOf(msg->src);
+        call->callerNumber = number;
+        call->callerName = name;
+        self->calls.emplace(callId, std::move(call));
+        self->report([=](CoreListener *l) { l->incoming(callId, dialed, number, name); });
+    }
+
+    // --- media set-up ---
+
+    bool prepareMedia(Leg &leg)
+    {
+        if (rtp_listen(&leg.rtp, IPPROTO_UDP, &bindAddr, settings.rtpPortMin, settings.rtpPortMax,
+                       false, &Impl::onRtp, nullptr, &leg) != 0) {
+            qCWarning(lcSip) << "no free RTP port in" << settings.rtpPortMin << "-"
+                             << settings.rtpPortMax;
+            return false;
+        }
+        sa laddr{};
+        const QByteArray adv = advertise.toUtf8();
+        sa_set_str(&laddr, adv.constData(), 0);
+        const uint16_t port = sa_port(rtp_local(leg.rtp));
+        if (sdp_session_alloc(&leg.sdp, &laddr) != 0 ||
+            sdp_media_add(&leg.media, leg.sdp, "audio", port, "RTP/AVP") != 0)
+            return false;
+        int err = sdp_format_add(nullptr, leg.media, false, "0", "PCMU", 8000, 1, nullptr, nullptr,
+                                 nullptr, false, nullptr);
+        err |= sdp_format_add(nullptr, leg.media, false, "8", "PCMA", 8000, 1, nullptr, nullptr,
+                              nullptr, false, nullptr);
+        err |= sdp_format_add(nullptr, leg.media, false, "101", "telephone-event", 8000, 1, nullptr,
+                              nullptr, nullptr, false, "0-15");
+        return err == 0;
+    }
+
+    // After the remote SDP is decoded: the first G.711 format of the remote's list, the
+    // telephone-event type, and where to send.
+    bool pickCodec(Leg &leg)
+    {
+        leg.codecKnown = false;
+        for (le *e = list_head(sdp_media_format_lst(leg.media, false)); e; e = e->next) {
+            const auto *fmt = static_cast<const sdp_format *>(e->data);
+            if (!fmt->sup)
+                continue;
+            if (!str_casecmp(fmt->name, "PCMU") || !str_casecmp(fmt->name, "PCMA")) {
+                leg.pt = str_casecmp(fmt->name, "PCMU") ? Pcma : Pcmu;
+                leg.codecKnown = true;
+                break;
+            }
+        }
+        const sdp_format *te = sdp_media_rformat(leg.media, "telephone-event");
+        leg.telPt = te ? te->pt : -1;
+        const sa *raddr = sdp_media_raddr(leg.media);
+        if (raddr && sa_isset(raddr, SA_ALL)) {
+            sa_cpy(&leg.remote, raddr);
+            leg.haveRemote = true;
+        }
+        return leg.codecKnown;
+    }
+
+    static int onOffer(mbuf **descp, const sip_msg *msg, void *arg)
+    {
+        // A re-INVITE (a phone's own hold, a new address): take its SDP and answer.
+        auto *leg = static_cast<Leg *>(arg);
+        int err = sdp_decode(leg->sdp, msg->mb, true);
+        if (!err)
+            err = sdp_encode(descp, leg->sdp, false);
+        if (!err)
+            leg->core->pickCodec(*leg);
+        return err;
+    }
+
+    static int onAnswer(const sip_msg *msg, void *arg)
+    {
+        auto *leg = static_cast<Leg *>(arg);
+        const int err = sdp_decode(leg->sdp, msg->mb, false);
+        if (!err && !leg->core->pickCodec(*leg))
+            return EPROTO;
+        return err;
+    }
+
+    static void onProgress(const sip_msg *, void *) {}
+
+    static void onEstablished(const sip_msg *, void *arg)
+    {
+        auto *leg = static_cast<Leg *>(arg);
+        leg->established = true;
+        leg->lastRtpMs = tmr_jiffies();
+        if (leg->role == Leg::Role::Agent)
+            leg->core->agentAnswered(*leg);
+        else if (leg->call->mode == Call::Mode::Outbound)
+            leg->core->setMode(*leg->call, Call::Mode::Bridged); // the dialled party answered
+    }
+
+    static void onClose(int err, const sip_msg *msg, void *arg)
+    {
+        auto *leg = static_cast<Leg *>(arg);
+        leg->core->legClosed(*leg, err, msg);
+    }
+
+    // --- call logic ---
+
+    Call *find(const QString &id)
+    {
+        const auto it = calls.find(id);
+        return it == calls.end() ? nullptr : it->second.get();
+    }
+
+    void setMode(Call &call, Call::Mode mode)
+    {
+        call.mode = mode;
+        if (call.caller)
+            call.caller->marker = true; // a new source: tell the receiver's jitter buffer
+        if (call.active)
+            call.active->marker = true;
+    }
+
+    void play(Call &call, const Prompt &prompt, bool loop)
+    {
+        call.prompt = prompt;
+        call.promptPos = 0;
+        call.loopPrompt = loop;
+        if (call.caller)
+            call.caller->marker = true;
+    }
+
+    Prompt musicOf(const Call &call) const
+    {
+        return settings.queueMusic.value(call.queue, settings.music);
+    }
+
+    Prompt announcementOf(const Call &call) const
+    {
+        return settings.queueAnnouncement.value(call.queue, settings.announcement);
+    }
+
+    void answerCaller(Call &call)
+    {
+        mbuf *desc = nullptr;
+        if (sdp_encode(&desc, call.caller->sdp, false) == 0)
+            sipsess_answer(call.caller->sess, 200, "OK", desc, "%s", "");
+        mem_deref(desc);
+    }
+
+    void accept(const QString &id, const QString &queue)
+    {
+        Call *call = find(id);
+        if (!call || call->mode != Call::Mode::Asking)
+            return;
+        call->queue = queue;
+        call->known = true;
+        answerCaller(*call);
+        setMode(*call, Call::Mode::Waiting);
+        play(*call, announcementOf(*call), false);
+    }
+
+    void refuse(const QString &id, const QString &queue)
+    {
+        Call *call = find(id);
+        if (!call || call->mode != Call::Mode::Asking)
+            return;
+        call->queue = queue;
+        answerCaller(*call);
+        setMode(*call, Call::Mode::Refusing);
+        play(*call, announcementOf(*call), false);
+    }
+
+    void reject(const QString &id, int code, const QString &reason)
+    {
+        Call *call = find(id);
+        if (!call)
+            return;
+        if (call->mode == Call::Mode::Asking) {
+            q->m_metrics.invitesRejected++;
+            const QByteArray r = reason.toUtf8();
+            sipsess_reject(call->caller->sess, uint16_t(code), r.constData(), "%s", "");
+        }
+        calls.erase(id);
+    }
+
+    std::unique_ptr<Leg> newLeg(Call &call, Leg::Role role, const QString &agent)
+    {
+        auto leg = std::make_unique<Leg>();
+        leg->core = this;
+        leg->call = &call;
+        leg->role = role;
+        leg->agent = agent;
+        return leg;
+    }
+
+    // Starts an INVITE for @p leg to @p uri; false when it could not even be sent.
+    bool invite(Leg &leg, const QString &uri, const QString &fromNumber, const QString &fromName,
+                bool autoAnswer)
+    {
+        if (!prepareMedia(leg))
+            return false;
+        mbuf *offer = nullptr;
+        if (sdp_encode(&offer, leg.sdp, true) != 0)
+            return false;
+        QString number = fromNumber;
+        number.remove(QRegularExpression(QStringLiteral("[^0-9A-Za-z+*#._-]")));
+        if (number.isEmpty())
+            number = QStringLiteral("anonymous");
+        const QByteArray to = uri.toUtf8();
+        const QByteArray from = QStringLiteral("sip:%1@%2").arg(number, advertise).toUtf8();
+        QString name = fromName;
+        name.remove(QLatin1Char('"')).remove(QLatin1Char('\\'));
+        const QByteArray display = name.toUtf8();
+        // Common phones answer by themselves with one of these (Polycom, Yealink, Snom,
+        // Grandstream, baresip); only sent when the agent already accepted in the app.
+        const QByteArray headers =
+            autoAnswer ? QByteArrayLiteral("Call-Info: <sip:acdesk>;answer-after=0\r\n"
+                                           "Alert-Info: <http://acdesk/>;info=alert-autoanswer\r\n")
+                       : QByteArray();
+        leg.autoAnswer = autoAnswer;
+        const int err = sipsess_connect(
+            &leg.sess, sessSock, to.constData(), display.isEmpty() ? nullptr : display.constData(),
+            from.constData(), "acdesk", nullptr, 0, "application/sdp", offer, nullptr, nullptr,
+            false, &Impl::onOffer, &Impl::onAnswer, &Impl::onProgress, &Impl::onEstablished,
+            nullptr, nullptr, &Impl::onClose, &leg, "%s", headers.constData());
+        mem_deref(offer);
+        if (err)
+            qCWarning(lcSip) << "cannot call" << uri << strerror(err);
+        return err == 0;
+    }
+
+    void ring(const QString &id, const QString &agent, const QString &uri, bool autoAnswer)
+    {
+        Call *call = find(id);
+        if (!call || !call->caller)
+            return;
+        auto leg = newLeg(*call, Leg::Role::Agent, agent);
+        const bool sent = invite(*leg, uri, call->callerNumber, call->callerName, autoAnswer);
+        if (!sent) {
+            const QString callId = call->id;
+            report([=](CoreListener *l) {
+                autoAnswer ? l->phoneGone(callId, agent)
+                           : l->ringFailed(callId, agent, QStringLiteral("unreachable"));
+            });
+            return;
+        }
+        call->agents.push_back(std::move(leg));
+    }
+
+    void cancel(const QString &id)
+    {
+        Call *call = find(id);
+        if (!call)
+            return;
+        auto &legs = call->agents;
+        legs.erase(std::remove_if(legs.begin(), legs.end(),
+                                  [](const std::unique_ptr<Leg> &l) { return !l->established; }),
+                   legs.end());
+    }
+
+    void bridge(const QString &id, const QString &agent, const QString &uri)
+    {
+        Call *call = find(id);
+        if (!call)
+            return;
+        for (const auto &leg : call->agents) {
+            if (leg->agent == agent && leg->established) {
+                call->active = leg.get();
+                setMode(*call, Call::Mode::Bridged);
+                return;
+            }
+        }
+        // Accepted in the app: the phone was not picked up. Ring it again, now asking it to
+        // answer by itself; the answer bridges.
+        cancel(id);
+        if (!uri.isEmpty())
+            ring(id, agent, uri, true);
+    }
+
+    void agentAnswered(Leg &leg)
+    {
+        Call &call = *leg.call;
+        // The first phone to answer wins; the others stop ringing.
+        auto &legs = call.agents;
+        legs.erase(std::remove_if(legs.begin(), legs.end(),
+                                  [&](const std::unique_ptr<Leg> &l) {
+                                      return l.get() != &leg && !l->established &&
+                                             l->agent != QString();
+                                  }),
+                   legs.end());
+        if (call.mode == Call::Mode::Outbound && !call.caller) {
+            // The agent's phone is up: now call the number.
+            auto remote = newLeg(call, Leg::Role::Caller, {});
+            call.active = &leg;
+            if (!invite(*remote, call.outboundUri, leg.agent, {}, false)) {
+                const QString callId = call.id;
+                report([=](CoreListener *l) { l->callerGone(callId); });
+                calls.erase(callId);
+                return;
+            }
+            call.caller = std::move(remote);
+            return;
+        }
+        call.active = &leg;
+        if (call.mode != Call::Mode::Held)
+            setMode(call, Call::Mode::Bridged);
+        if (!leg.autoAnswer && !leg.agent.isEmpty()) {
+            const QString callId = call.id;
+            const QString agent = leg.agent;
+            report([=](CoreListener *l) { l->phoneAnswered(callId, agent); });
+        }
+    }
+
+    void legClosed(Leg &leg, int err, const sip_msg *msg)
+    {
+        Call &call = *leg.call;
+        const QString callId = call.id;
+        if (leg.role == Leg::Role::Caller) {
+            // The caller (or, outbound, the called party) hung up, cancelled or timed out.
+            const bool known = call.known || call.mode == Call::Mode::Asking;
+            const bool refused = call.mode == Call::Mode::Refusing;
+            qCInfo(lcSip) << "caller leg of" << callId << "ended" << (err ? strerror(err) : "");
+            if (known && !refused)
+                report([=](CoreListener *l) { l->callerGone(callId); });
+            calls.erase(callId);
+            return;
+        }
+        const QString agent = leg.agent;
+        if (!leg.established) {
+            const uint16_t code = msg && !msg->req ? msg->scode : 0;
+            const bool busy = code == 486 || code == 600 || code == 603 || code == 480;
+            qCInfo(lcSip) << "ringing" << agent << "for" << callId << "failed:" << code
+                          << (err ? strerror(err) : "");
+            const bool app = leg.autoAnswer;
+            removeLeg(call, leg);
+            if (agent.isEmpty()) {
+                // A transfer target that did not answer: the caller's call ends.
+                calls.erase(callId);
+                return;
+            }
+            report([=](CoreListener *l) {
+                app ? l->phoneGone(callId, agent)
+                    : l->ringFailed(callId, agent,
+                                    busy ? QStringLiteral("busy") : QStringLiteral("unreachable"));
+            });
+            return;
+        }
+        const bool wasActive = call.active == &leg;
+        removeLeg(call, leg);
+        if (agent.isEmpty() || call.mode == Call::Mode::Outbound) {
+            // Transfer target or outbound: the gateway alone holds the call.
+            if (!call.known || agent.isEmpty()) {
+                calls.erase(callId);
+                return;
+            }
+        }
+        if (wasActive)
+            report([=](CoreListener *l) { l->phoneGone(callId, agent); });
+    }
+
+    void removeLeg(Call &call, Leg &leg)
+    {
+        if (call.active == &leg)
+            call.active = nullptr;
+        auto &legs = call.agents;
+        legs.erase(std::remove_if(legs.begin(), legs.end(),
+                                  [&](const std::unique_ptr<Leg> &l) { return l.get() == &leg; }),
+                   legs.end());
+    }
+
+    void drop(const QString &id)
+    {
+        Call *call = find(id);
+        if (!call)
+            return;
+        if (call->mode == Call::Mode::Asking && call->caller)
+            sipsess_reject(call->caller->sess, 480, "Temporarily Unavailable", "%s", "");
+        calls.erase(id);
+    }
+
+    void hold(const QString &id, bool on)
+    {
+        Call *call = find(id);
+        if (!call || (call->mode != Call::Mode::Bridged && call->mode != Call::Mode::Held))
+            return;
+        setMode(*call, on ? Call::Mode::Held : Call::Mode::Bridged);
+        if (on)
+            play(*call, musicOf(*call), true);
+    }
+
+    void mute(const QString &id, bool on)
+    {
+        if (Call *call = find(id))
+            call->muted = on;
+    }
+
+    void dtmf(const QString &id, const QString &digits)
+    {
+        if (Call *call = find(id))
+            call->dtmfQueue += digits;
+    }
+
+    void transfer(const QString &id, const QString &uri)
+    {
+        Call *call = find(id);
+        if (!call || !call->caller)
+            return;
+        // The server forgets the call: from now on only the phones end it.
+        call->known = false;
+        call->agents.clear();
+        call->active = nullptr;
+        setMode(*call, Call::Mode::Held);
+        play(*call, musicOf(*call), true);
+        auto leg = newLeg(*call, Leg::Role::Agent, {});
+        if (!invite(*leg, uri, call->callerNumber, call->callerName, false)) {
+            calls.erase(id);
+            return;
+        }
+        call->agents.push_back(std::move(leg));
+    }
+
+    void dial(const QString &id, const QString &agent, const QString &agentUri, const QString &uri)
+    {
+        if (find(id))
+            return;
+        auto call = std::make_unique<Call>();
+        call->id = id;
+        call->known = true;
+        call->mode = Call::Mode::Outbound;
+        call->outboundUri = uri;
+        auto leg = newLeg(*call, Leg::Role::Agent, agent);
+        if (!invite(*leg, agentUri, QStringLiteral("acdesk"), QStringLiteral("Acdesk"), true)) {
+            report([=](CoreListener *l) { l->callerGone(id); });
+            return;
+        }
+        call->agents.push_back(std::move(leg));
+        calls.emplace(id, std::move(call));
+    }
+
+    void keepOnly(const QStringList &live)
+    {
+        for (auto it = calls.begin(); it != calls.end();) {
+            if (it->second->known && !live.contains(it->first)) {
+                qCInfo(lcSip) << "ending" << it->first << "unknown to the server";
+                it = calls.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+
+    // --- RTP ---
+
+    static void onRtp(const sa *src, const rtp_header *hdr, mbuf *mb, void *arg)
+    {
+        auto *leg = static_cast<Leg *>(arg);
+        leg->core->receive(*leg, *src, *hdr, mb);
+    }
+
+    void updateStats(Leg &leg, const rtp_header &hdr)
+    {
+        if (!leg.seqInit) {
+            leg.seqInit = true;
+            leg.maxSeq = hdr.seq;
+            leg.lastTransit = nowUs() * 8 / 1000 - qint64(hdr.ts);
+            return;
+        }
+        const uint16_t delta = uint16_t(hdr.seq - leg.maxSeq);
+        if (delta > 0 && delta < 3000) {
+            if (delta > 1) {
+                leg.lost += delta - 1;
+                (leg.role == Leg::Role::Caller ? q->m_metrics.lostFromCaller
+                                               : q->m_metrics.lostFromAgent) += delta - 1;
+            }
+            leg.maxSeq = hdr.seq;
+        }
+        const qint64 transit = nowUs() * 8 / 1000 - qint64(hdr.ts);
+        const double d = double(std::llabs(transit - leg.lastTransit));
+        leg.lastTransit = transit;
+        leg.jitter += (d - leg.jitter) / 16.0;
+    }
+
+    void receive(Leg &leg, const sa &src, const rtp_header &hdr, mbuf *mb)
+    {
+        leg.lastRtpMs = tmr_jiffies();
+        if (!leg.haveRemote || !sa_cmp(&src, &leg.remote, SA_ALL)) {
+            // Symmetric RTP: answer where the packets come from (NAT, a phone's other NIC).
+            sa_cpy(&leg.remote, &src);
+            leg.haveRemote = true;
+        }
+        updateStats(leg, hdr);
+        Call &call = *leg.call;
+        Leg *other = leg.role == Leg::Role::Caller ? call.active : call.caller.get();
+        const bool bridged =
+            call.mode == Call::Mode::Bridged && other && other->haveRemote && other->codecKnown;
+        const size_t n = mbuf_get_left(mb);
+        if (leg.telPt >= 0 && hdr.pt == leg.telPt) {
+            if (n >= 4)
+                telephoneEvent(leg, hdr, mbuf_buf(mb), n, bridged ? other : nullptr);
+            return;
+        }
+        if (!bridged || (hdr.pt != Pcmu && hdr.pt != Pcma) || n == 0 || n > 1500)
+            return;
+        uint8_t payload[1500];
+        memcpy(payload, mbuf_buf(mb), n);
+        if (leg.role == Leg::Role::Agent && call.muted)
+            memset(payload, silence(PayloadType(hdr.pt)), n);
+        transcode(payload, n, PayloadType(hdr.pt), other->pt);
+        send(*other, other->pt, payload, n, uint32_t(n));
+        (leg.role == Leg::Role::Caller ? q->m_metrics.packetsToAgent
+                                       : q->m_metrics.packetsToCaller)++;
+    }
+
+    void send(Leg &leg, uint8_t pt, const uint8_t *payload, size_t n, uint32_t advance)
+    {
+        mbuf *mb = mbuf_alloc(RTP_HEADER_SIZE + n);
+        if (!mb)
+            return;
+        mb->pos = RTP_HEADER_SIZE;
+        mbuf_write_mem(mb, payload, n);
+        mb->pos = RTP_HEADER_SIZE;
+        rtp_send(leg.rtp, &leg.remote, false, leg.marker, pt, leg.ts, mb);
+        mem_deref(mb);
+        leg.marker = false;
+        leg.ts += advance;
+    }
+
+    void telephoneEvent(Leg &leg, const rtp_header &hdr, const uint8_t *p, size_t n, Leg *other)
+    {
+        static const char digits[] = "0123456789*#ABCD";
+        const uint8_t event = p[0];
+        const bool end = p[1] & 0x80;
+        if (leg.role == Leg::Role::Caller && end && event < 16 &&
+            !(leg.eventSeen && leg.lastEventTs == hdr.ts)) {
+            // The end packet comes three times: report the digit once.
+            leg.eventSeen = true;
+            leg.lastEventTs = hdr.ts;
+            const QString callId = leg.call->id;
+            const QString digit = QString(QLatin1Char(digits[event]));
+            report([=](CoreListener *l) { l->digits(callId, digit); });
+        }
+        if (!other || other->telPt < 0)
+            return;
+        if (other->forwardedEventInTs != hdr.ts) {
+            other->forwardedEventInTs = hdr.ts;
+            other->forwardedEventOutTs = other->ts;
+            other->marker = true;
+        }
+        const uint32_t saved = other->ts;
+        other->ts = other->forwardedEventOutTs;
+        send(*other, uint8_t(other->telPt), p, n, 0);
+        other->ts = saved;
+    }
+
+    // --- the 20 ms clock: prompts and outgoing digits ---
+
+    static void onTick(void *arg)
+    {
+        auto *self = static_cast<Impl *>(arg);
+        self->nextTickMs += TickMs;
+        const uint64_t now = tmr_jiffies();
+        if (self->nextTickMs + 10 * TickMs < now)
+            self->nextTickMs = now; // after a long stall do not burst to catch up
+        tmr_start(&self->tick, self->nextTickMs > now ? self->nextTickMs - now : 0, &Impl::onTick,
+                  self);
+        std::vector<QString> finished;
+        for (auto &entry : self->calls) {
+            Call &call = *entry.second;
+            if (self->tickCall(call))
+                finished.push_back(call.id);
+        }
+        for (const QString &id : finished)
+            self->calls.erase(id);
+    }
+
+    // True when the call is over (a refused caller heard the announcement).
+    bool tickCall(Call &call)
+    {
+        Leg *caller = call.caller.get();
+        if (!caller || !caller->haveRemote || !caller->codecKnown || !caller->sess)
+            return false;
+        if (!call.dtmfQueue.isEmpty() && caller->telPt >= 0)
+            sendDigitStep(call, *caller);
+        const bool playing = call.mode == Call::Mode::Waiting || call.mode == Call::Mode::Held ||
+                             call.mode == Call::Mode::Refusing;
+        if (!playing || !call.prompt)
+            return false;
+        const QVector<qint16> &samples = *call.prompt;
+        uint8_t frame[FrameSamples];
+        for (int i = 0; i < FrameSamples; ++i) {
+            qint16 s = 0;
+            if (call.promptPos < samples.size())
+                s = samples[call.promptPos++];
+            frame[i] = encodeSample(s, caller->pt);
+        }
+        send(*caller, caller->pt, frame, FrameSamples, FrameSamples);
+        if (call.promptPos >= samples.size()) {
+            if (call.mode == Call::Mode::Refusing)
+                return true;
+            if (call.loopPrompt)
+                call.promptPos = 0;
+            else
+                play(call, musicOf(call), true); // the announcement is over: music
+        }
+        return false;
+    }
+
+    // RFC 4733: each digit 100 ms (five packets of one event), three end packets, 60 ms gap.
+    void sendDigitStep(Call &call, Leg &caller)
+    {
+        static const QString keys = QStringLiteral("0123456789*#");
+        const int event = int(keys.indexOf(call.dtmfQueue.at(0)));
+        const int step = call.dtmfStep++;
+        if (step == 0)
+            call.dtmfTs = caller.ts;
+        if (step < 8 && event >= 0) {
+            const bool end = step >= 5;
+            const uint16_t duration = uint16_t(std::min(step + 1, 5) * FrameSamples);
+            const uint8_t payload[4] = {uint8_t(event), uint8_t((end ? 0x80 : 0) | 10),
+                                        uint8_t(duration >> 8), uint8_t(duration & 0xff)};
+            const uint32_t saved = caller.ts;
+            caller.ts = call.dtmfTs;
+            caller.marker = step == 0;
+            send(caller, uint8_t(caller.telPt), payload, sizeof payload, 0);
+            caller.ts = saved;
+        }
+        if (step >= 10) {
+            call.dtmfQueue.remove(0, 1);
+            call.dtmfStep = 0;
+        }
+    }
+
+    // --- once a second: RTP timeouts and gauges ---
+
+    static void onHousekeeping(void *arg)
+    {
+        auto *self = static_cast<Impl *>(arg);
+        tmr_start(&self->housekeeping, 1000, &Impl::onHousekeeping, self);
+        self->checkTimeouts();
+        self->updateGauges();
+    }
+
+    void checkTimeouts()
+    {
+        const uint64_t now = tmr_jiffies();
+        auto silent = [&](const Leg *leg) {
+            return leg && leg->established &&
+                   now - leg->lastRtpMs > uint64_t(settings.rtpTimeoutMs);
+        };
+        std::vector<QString> ended;
+        for (auto &entry : calls) {
+            Call &call = *entry.second;
+            if (silent(call.caller.get())) {
+                qCInfo(lcSip) << "no RTP from the caller of" << call.id << "- ending it";
+                if (call.known)
+                    report([id = call.id](CoreListener *l) { l->callerGone(id); });
+                ended.push_back(call.id);
+                continue;
+            }
+            if (silent(call.active)) {
+                qCInfo(lcSip) << "no RTP from the agent phone of" << call.id;
+                const QString agent = call.active->agent;
+                removeLeg(call, *call.active);
+                if (call.known && !agent.isEmpty())
+                    report([id = call.id, agent](CoreListener *l) { l->phoneGone(id, agent); });
+                else
+                    ended.push_back(call.id);
+            }
+        }
+        for (const QString &id : ended)
+            calls.erase(id);
+    }
+
+    void updateGauges()
+    {
+        int waiting = 0, ringing = 0, bridged = 0, held = 0;
+        double jitterCaller = 0, jitterAgent = 0;
+        for (auto &entry : calls) {
+            const Call &call = *entry.second;
+            waiting += call.mode == Call::Mode::Waiting;
+            bridged += call.mode == Call::Mode::Bridged;
+            held += call.mode == Call::Mode::Held;
+            for (const auto &leg : call.agents) {
+                ringing += !leg->established;
+                if (leg->established)
+                    jitterAgent = std::max(jitterAgent, leg->jitter);
+            }
+            if (call.caller)
+                jitterCaller = std::max(jitterCaller, call.caller->jitter);
+        }
+        CoreMetrics &m = q->m_metrics;
+        m.waiting = waiting;
+        m.ringing = ringing;
+        m.bridged = bridged;
+        m.held = held;
+        m.jitterFromCallerUs = int(jitterCaller * 125); // 8 kHz units -> µs
+        m.jitterFromAgentUs = int(jitterAgent * 125);
+    }
+};
+
+// --------------------------------------------------------------------------------------
+
+SipCore::SipCore()
+    : d(std::make_unique<Impl>())
+{
+    d->q = this;
+}
+
+SipCore::~SipCore()
+{
+    stop();
+}
+
+bool SipCore::start(const CoreSettings &settings, CoreListener *listener, Poster post,
+                    QString *error)
+{
+    if (s_inUse.exchange(true)) {
+        *error = QStringLiteral("only one SIP gateway per process");
+        return false;
+    }
+    d->settings = settings;
+    d->listener = listener;
+    d->poster = std::move(post);
+    std::promise<QString> opened;
+    std::future<QString> result = opened.get_future();
+    d->thread = std::thread([this, &opened] {
+        const QString why = d->open();
+        if (!why.isEmpty()) {
+            d->close();
+            opened.set_value(why);
+            return;
+        }
+        opened.set_value({});
+        re_main(nullptr);
+        d->close();
+    });
+    *error = result.get();
+    if (!error->isEmpty()) {
+        d->thread.join();
+        s_inUse = false;
+        return false;
+    }
+    return true;
+}
+
+void SipCore::stop()
+{
+    if (!d->thread.joinable())
+        return;
+    post([](Impl &impl) {
+        impl.calls.clear();
+        re_cancel();
+    });
+    d->thread.join();
+    s_inUse = false;
+}
+
+QString SipCore::boundAddress() const
+{
+    return d->bound;
+}
+
+void SipCore::post(std::function<void(Impl &)> command)
+{
+    if (!d->mq)
+        return;
+    Impl *impl = d.get();
+    auto *fn = new std::function<void()>([impl, command = std::move(command)] { command(*impl); });
+    if (mqueue_push(d->mq, 0, fn) != 0)
+        delete fn;
+}
+
+void SipCore::accept(const QString &call, const QString &queue)
+{
+    post([=](Impl &i) { i.accept(call, queue); });
+}
+void SipCore::refuse(const QString &call, const QString &queue)
+{
+    post([=](Impl &i) { i.refuse(call, queue); });
+}
+void SipCore::reject(const QString &call, int code, const QString &reason)
+{
+    post([=](Impl &i) { i.reject(call, code, reason); });
+}
+void SipCore::ring(const QString &call, const QString &agent, const QString &uri, bool autoAnswer)
+{
+    post([=](Impl &i) { i.ring(call, agent, uri, autoAnswer); });
+}
+void SipCore::cancel(const QString &call)
+{
+    post([=](Impl &i) { i.cancel(call); });
+}
+void SipCore::bridge(const QString &call, const QString &agent, const QString &uri)
+{
+    post([=](Impl &i) { i.bridge(call, agent, uri); });
+}
+void SipCore::drop(const QString &call)
+{
+    post([=](Impl &i) { i.drop(call); });
+}
+void SipCore::hold(const QString &call, bool on)
+{
+    post([=](Impl &i) { i.hold(call, on); });
+}
+void SipCore::mute(const QString &call, bool on)
+{
+    post([=](Impl &i) { i.mute(call, on); });
+}
+void SipCore::dtmf(const QString &call, const QString &digits)
+{
+    post([=](Impl &i) { i.dtmf(call, digits); });
+}
+void SipCore::transfer(const QString &call, const QString &uri)
+{
+    post([=](Impl &i) { i.transfer(call, uri); });
+}
+void SipCore::dial(const QString &call, const QString &agent, const QString &agentUri,
+                   const QString &uri)
+{
+    post([=](Impl &i) { i.dial(call, agent, agentUri, uri); });
+}
+void SipCore::keepOnly(const QStringList &live)
+{
+    post([=](Impl &i) { i.keepOnly(live); });
+}
+
+} // namespace acdesk::sip
