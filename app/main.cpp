@@ -28,6 +28,7 @@ void printTopLevelHelp()
            "  demo         server, simulated calls, agent and wallboard windows; zero config\n"
            "  supervisor   supervisor console: floor, agent actions, broadcasts, callbacks, "
            "reports\n"
+           "  sip-gateway  the SIP gateway alone, connected to a server (docs/telephony.md)\n"
            "  report       CSV reports from a server's stored call records\n"
            "  doctor       check the connection to a server step by step (URL)\n\n"
            "Options:\n"
@@ -76,6 +77,12 @@ int main(int argc, char **argv)
         QCoreApplication::setOrganizationName(QStringLiteral("acdesk"));
         QCoreApplication::setApplicationVersion(QStringLiteral(ACDESK_VERSION));
         return acdesk::runDoctorMode(app);
+    }
+    if (std::strcmp(mode, "sip-gateway") == 0) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("acdesk"));
+        QCoreApplication::setOrganizationName(QStringLiteral("acdesk"));
+        return acdesk::runSipGatewayMode(app);
     }
     const bool serverLike = std::strcmp(mode, "server") == 0 || std::strcmp(mode, "demo") == 0;
     bool headless = hasArg(argc, argv, "--headless") || hasArg(argc, argv, "--help") ||

@@ -40,6 +40,8 @@ void onSignal(int)
     [[maybe_unused]] const ssize_t n = ::write(s_signalPipe[1], &byte, 1);
 }
 
+} // namespace
+
 void quitOnSignals(QCoreApplication &app)
 {
     if (::pipe(s_signalPipe) != 0)
@@ -57,8 +59,6 @@ void quitOnSignals(QCoreApplication &app)
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
 }
-
-} // namespace
 
 int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
 {
@@ -239,7 +239,14 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
             return 1;
         }
         srv->setExtraMetrics([gw = sipGateway.get()] { return gw->metricsText(); });
-        std::printf("acdesk sip listening on %s\n", qPrintable(sipGateway->boundAddress()));
+        // Ready means logged in: an INVITE before that would only get 503.
+        QObject::connect(
+            sipGateway.get(), &sip::SipGateway::online, sipGateway.get(),
+            [gw = sipGateway.get()] {
+                std::printf("acdesk sip listening on %s\n", qPrintable(gw->boundAddress()));
+                std::fflush(stdout);
+            },
+            Qt::SingleShotConnection);
     }
     if (demo) {
         const QString http = QString(url).replace(QLatin1String("ws"), QLatin1String("http"));

@@ -7,6 +7,10 @@ class QCoreApplication;
 namespace acdesk {
 /** @brief Runs `acdesk server` or `acdesk demo`; @p headless: no windows. */
 int runServerMode(QCoreApplication &app, const QString &mode, bool headless);
+/** @brief Runs `acdesk sip-gateway`: the SIP gateway alone, logged in to a server. */
+int runSipGatewayMode(QCoreApplication &app);
+/** @brief Quits the event loop on SIGTERM and SIGINT (through a pipe, signal-safe). */
+void quitOnSignals(QCoreApplication &app);
 } // namespace acdesk
 
 namespace acdesk {

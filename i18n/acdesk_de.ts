@@ -1768,6 +1768,7 @@
         <location filename="../app/guimain.cpp" line="122"/>
         <location filename="../app/reportmain.cpp" line="25"/>
         <location filename="../app/servermain.cpp" line="73"/>
+        <location filename="../app/sipgatewaymain.cpp" line="27"/>
         <source>mode</source>
         <translation>Modus</translation>
     </message>
@@ -1918,11 +1919,13 @@
     </message>
     <message>
         <location filename="../app/servermain.cpp" line="115"/>
+        <location filename="../app/sipgatewaymain.cpp" line="52"/>
         <source>Logging rules, e.g. &quot;acdesk.*.debug=true&quot; (see QLoggingCategory).</source>
         <translation>Protokollregeln, z. B. "acdesk.*.debug=true" (siehe QLoggingCategory).</translation>
     </message>
     <message>
         <location filename="../app/servermain.cpp" line="120"/>
+        <location filename="../app/sipgatewaymain.cpp" line="44"/>
         <source>SIP address and port (wins over sip.listen).</source>
         <translation>SIP-Adresse und -Port (hat Vorrang vor sip.listen).</translation>
     </message>
@@ -1965,6 +1968,36 @@
         <location filename="../app/reportmain.cpp" line="48"/>
         <source>The server&apos;s config file (queues, time zone).</source>
         <translation>Die Konfigurationsdatei des Servers (Warteschlangen, Zeitzone).</translation>
+    </message>
+    <message>
+        <location filename="../app/sipgatewaymain.cpp" line="23"/>
+        <source>Acdesk SIP gateway: connects a phone system to an Acdesk server.</source>
+        <translation>Acdesk-SIP-Gateway: verbindet eine Telefonanlage mit einem Acdesk-Server.</translation>
+    </message>
+    <message>
+        <location filename="../app/sipgatewaymain.cpp" line="30"/>
+        <source>Server URL, e.g. wss://acd.example/ws.</source>
+        <translation>Server-URL, z. B. wss://acd.example/ws.</translation>
+    </message>
+    <message>
+        <location filename="../app/sipgatewaymain.cpp" line="33"/>
+        <source>Gateway id.</source>
+        <translation>Gateway-ID.</translation>
+    </message>
+    <message>
+        <location filename="../app/sipgatewaymain.cpp" line="36"/>
+        <source>Gateway secret.</source>
+        <translation>Gateway-Geheimnis.</translation>
+    </message>
+    <message>
+        <location filename="../app/sipgatewaymain.cpp" line="40"/>
+        <source>Config file with the &quot;sip&quot; object.</source>
+        <translation>Konfigurationsdatei mit dem Objekt „sip“.</translation>
+    </message>
+    <message>
+        <location filename="../app/sipgatewaymain.cpp" line="48"/>
+        <source>Extra CA certificates (PEM) for wss://.</source>
+        <translation>Zusätzliche CA-Zertifikate (PEM) für wss://.</translation>
     </message>
 </context>
 </TS>

@@ -214,6 +214,13 @@ DE = {
     "Acdesk wallboard": "Acdesk Wallboard",
     "Address and port, e.g. 0.0.0.0:8080.": "Adresse und Port, z. B. 0.0.0.0:8080.",
     "SIP address and port (wins over sip.listen).": "SIP-Adresse und -Port (hat Vorrang vor sip.listen).",
+    "Acdesk SIP gateway: connects a phone system to an Acdesk server.":
+        "Acdesk-SIP-Gateway: verbindet eine Telefonanlage mit einem Acdesk-Server.",
+    "Server URL, e.g. wss://acd.example/ws.": "Server-URL, z. B. wss://acd.example/ws.",
+    "Gateway id.": "Gateway-ID.",
+    "Gateway secret.": "Gateway-Geheimnis.",
+    "Config file with the \"sip\" object.": "Konfigurationsdatei mit dem Objekt „sip“.",
+    "Extra CA certificates (PEM) for wss://.": "Zusätzliche CA-Zertifikate (PEM) für wss://.",
     "Agent": "Agent", "Agent ID": "Agenten-ID", "Connected": "Verbunden",
     "Connection lost – reconnecting…": "Verbindung verloren – verbinde neu…",
     "Connection to the server lost – reconnecting…": "Verbindung zum Server verloren – verbinde neu…",

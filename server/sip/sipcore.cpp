@@ -369,6 +369,9 @@ struct SipCore::Impl
         }
         const sdp_format *te = sdp_media_rformat(leg.media, "telephone-event");
         leg.telPt = te ? te->pt : -1;
+        qCDebug(lcSip) << (leg.role == Leg::Role::Caller ? "caller" : "agent") << "leg of"
+                       << (leg.call ? leg.call->id : QString()) << "codec" << int(leg.pt)
+                       << "telephone-event" << leg.telPt;
         const sa *raddr = sdp_media_raddr(leg.media);
         if (raddr && sa_isset(raddr, SA_ALL)) {
             sa_cpy(&leg.remote, raddr);
@@ -710,6 +713,7 @@ struct SipCore::Impl
 
     void dtmf(const QString &id, const QString &digits)
     {
+        qCDebug(lcSip) << "DTMF" << digits << "to the caller of" << id;
         if (Call *call = find(id))
             call->dtmfQueue += digits;
     }

@@ -12,6 +12,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QTest>
 #include <QUdpSocket>
 
 #include <cmath>
@@ -191,8 +192,22 @@ struct Phone
         return f.isEmpty() ? 0 : double(QFileInfo(f).size() - 44) / 16000.0;
     }
 
+    /** @brief Whether the call ended from the other side (CANCEL or BYE). */
+    bool waitEnded(int timeoutMs = 10000)
+    {
+        return waitFor(
+            [&] { return log.contains("session closed") || log.contains("terminated (duration"); },
+            timeoutMs);
+    }
+
     ~Phone()
     {
+        if (QTest::currentTestFailed()) {
+            QFile dump(QDir::temp().filePath(QStringLiteral("acdesk-phone-%1.log").arg(sipPort)));
+            if (dump.open(QIODevice::WriteOnly))
+                dump.write(log);
+            qWarning().noquote() << "phone" << sipPort << "log in" << dump.fileName();
+        }
         if (process.state() != QProcess::NotRunning) {
             process.terminate();
             if (!process.waitForFinished(3000))
@@ -211,12 +226,15 @@ struct SipServer
 
     bool start(const QByteArray &configJson)
     {
+        // The gateway logs to stderr: keep it with stdout, shown when a test fails.
+        server.process.setProcessChannelMode(QProcess::MergedChannels);
         QFile f(dir.filePath(QStringLiteral("acdesk.json")));
         f.open(QIODevice::WriteOnly);
         f.write(configJson);
         f.close();
         if (!server.start({QStringLiteral("--config"), f.fileName(), QStringLiteral("--data"),
-                           dir.filePath(QStringLiteral("data"))}))
+                           dir.filePath(QStringLiteral("data")), QStringLiteral("--log"),
+                           QStringLiteral("acdesk.sip.debug=true")}))
             return false;
         static const QRegularExpression sipLine(
             QStringLiteral("acdesk sip listening on 127\\.0\\.0\\.1:(\\d+)\\n"));
@@ -237,6 +255,12 @@ struct SipServer
     }
 
     QString url() const { return server.url(); }
+
+    ~SipServer()
+    {
+        if (QTest::currentTestFailed())
+            qWarning().noquote() << "server log:\n" << server.out.right(4000);
+    }
 };
 
 } // namespace acdesk::test

@@ -4,6 +4,7 @@
 // recording of what the other side heard must be that sine.
 #include "siptestutil.h"
 
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -76,6 +77,58 @@ private:
                QLatin1String("ok");
     }
 
+    static QJsonObject takeState(Client &c, const QString &state, int timeoutMs = 10000)
+    {
+        return c.take(
+            [&](const QJsonObject &o) {
+                return typeOf(o) == QLatin1String("agent.state") &&
+                       o.value(QStringLiteral("state")) == state;
+            },
+            timeoutMs);
+    }
+
+    static QJsonObject takeCallState(Client &c, const QString &state, int timeoutMs = 10000)
+    {
+        return c.take(
+            [&](const QJsonObject &o) {
+                return typeOf(o) == QLatin1String("call.update") &&
+                       o.value(QStringLiteral("call")).toObject().value(QStringLiteral("state")) ==
+                           state;
+            },
+            timeoutMs);
+    }
+
+    static QString callIdOf(const QJsonObject &event)
+    {
+        return event.value(QStringLiteral("call"))
+            .toObject()
+            .value(QStringLiteral("id"))
+            .toString();
+    }
+
+    static QJsonObject callReq(const QString &type, const QString &call,
+                               const QJsonObject &extra = {})
+    {
+        QJsonObject o = extra;
+        o.insert(QStringLiteral("type"), type);
+        o.insert(QStringLiteral("call"), call);
+        return o;
+    }
+
+    // A caller dials the support hotline and an agent with a live phone talks to it: the
+    // start of most tests below. Fails the test (check QTest::currentTestFailed()) or sets
+    // @p id to the call's id.
+    void connectCall(const SipServer &s, Phone &phone, Client &anna, Phone &caller, QString *id)
+    {
+        QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("100"))));
+        const QJsonObject offer = anna.take(QStringLiteral("call.offer"), 10000);
+        QVERIFY(!offer.isEmpty());
+        QVERIFY(!takeCallState(anna, QStringLiteral("connected")).isEmpty());
+        QVERIFY(phone.waitLog("Call established"));
+        QVERIFY(caller.waitLog("Call established"));
+        *id = callIdOf(offer);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -141,7 +194,7 @@ private Q_SLOTS:
                          5000)
                      .isEmpty());
         // The phone's leg ended too (BYE from the gateway).
-        QVERIFY(phone.waitLog("terminated", 10000));
+        QVERIFY(phone.waitEnded());
 
         // What each side heard.
         const QVector<qint16> callerHeard = readWav(caller.heardFile());
@@ -179,6 +232,309 @@ private Q_SLOTS:
         QCOMPARE(today.value(QStringLiteral("answered")).toInt(), 1);
         QCOMPARE(today.value(QStringLiteral("abandoned")).toInt(), 0);
         QVERIFY(!callId.isEmpty());
+
+        // /metrics tells the relay's work.
+        const QByteArray metrics = httpGet(s.server.port, "/metrics").body;
+        QVERIFY(metrics.contains("acdesk_sip_calls{state=\"bridged\"} "));
+        QVERIFY(metrics.contains("acdesk_sip_invites_total 1\n"));
+        const QRegularExpression relayed(QStringLiteral(
+            "acdesk_rtp_packets_relayed_total\\{direction=\"caller_to_agent\"\\} (\\d+)"));
+        QVERIFY(relayed.match(QString::fromUtf8(metrics)).captured(1).toInt() > 50);
+    }
+
+    // Headset users answer in the app: ";answer=app" on the station rings nothing with the
+    // offer; call.accept calls the phone with auto-answer headers and connects it.
+    void acceptInAppCallsThePhone()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        Phone phone;
+        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
+        auto anna = agent(s, QStringLiteral("1001"), phone.uri() + QStringLiteral(";answer=app"));
+        QVERIFY(anna);
+        QVERIFY(setReady(*anna));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("100"))));
+        const QJsonObject offer = anna->take(QStringLiteral("call.offer"), 10000);
+        QVERIFY(!offer.isEmpty());
+        QVERIFY(!phone.log.contains("Incoming call"));
+        QCOMPARE(anna->code(callReq(QStringLiteral("call.accept"), callIdOf(offer))),
+                 QStringLiteral("ok"));
+        QVERIFY(phone.waitLog("Call established"));
+        QVERIFY(waitFor([&] { return phone.heardSeconds() > 1.5; }, 15000));
+        QVERIFY(firstToneWindow(readWav(phone.heardFile()), CallerTone, 0.8) >= 0);
+    }
+
+    // The agent rejects in the app while the phone rings: the phone stops ringing (CANCEL)
+    // and the call waits on.
+    void rejectCancelsTheRingingPhone()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        Phone phone;
+        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, false));
+        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
+        QVERIFY(anna);
+        QVERIFY(setReady(*anna));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("100"))));
+        const QJsonObject offer = anna->take(QStringLiteral("call.offer"), 10000);
+        QVERIFY(phone.waitLog("Incoming call"));
+        QCOMPARE(anna->code(callReq(QStringLiteral("call.reject"), callIdOf(offer))),
+                 QStringLiteral("ok"));
+        QCOMPARE(anna->take(QStringLiteral("call.ended")).value(QStringLiteral("cause")),
+                 QStringLiteral("rejected"));
+        QVERIFY(phone.waitEnded());
+        QVERIFY(!caller.log.contains("session closed")); // the caller still waits
+    }
+
+    // Nobody picks up within offerTimeoutSeconds: no_answer, and the phone stops ringing.
+    void offerTimeoutCancelsThePhone()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        Phone phone;
+        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, false));
+        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
+        QVERIFY(anna);
+        QVERIFY(setReady(*anna));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("100"))));
+        QVERIFY(phone.waitLog("Incoming call"));
+        QCOMPARE(anna->take(QStringLiteral("call.ended"), 15000).value(QStringLiteral("cause")),
+                 QStringLiteral("no_answer"));
+        QVERIFY(phone.waitEnded());
+    }
+
+    // A phone that answers 486 Busy Here (SIPp): the offer counts as rejected.
+    void busyPhoneRejects()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        QTemporaryDir dir;
+        const quint16 port = freeSipPort();
+        QProcess busy;
+        busy.setWorkingDirectory(dir.path());
+        busy.start(QStringLiteral("sipp"),
+                   {QStringLiteral("-sf"), QStringLiteral(ACDESK_SIP_SCENARIOS "/uas_busy.xml"),
+                    QStringLiteral("-i"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+                    QString::number(port), QStringLiteral("-m"), QStringLiteral("1"),
+                    QStringLiteral("-nostdin"), QStringLiteral("-trace_err")});
+        // Ready once SIPp holds its port.
+        QVERIFY(waitFor([&] {
+            QUdpSocket probe;
+            return !probe.bind(QHostAddress::LocalHost, port) ||
+                   busy.state() == QProcess::NotRunning;
+        }));
+        QCOMPARE(busy.state(), QProcess::Running);
+        auto stopSipp = qScopeGuard([&] {
+            busy.kill();
+            busy.waitForFinished(3000);
+        });
+        auto anna =
+            agent(s, QStringLiteral("1001"), QStringLiteral("sip:agent@127.0.0.1:%1").arg(port));
+        QVERIFY(anna);
+        QVERIFY(setReady(*anna));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("100"))));
+        QCOMPARE(anna->take(QStringLiteral("call.ended"), 10000).value(QStringLiteral("cause")),
+                 QStringLiteral("rejected"));
+        QCOMPARE(takeState(*anna, QStringLiteral("not_ready")).value(QStringLiteral("reason")),
+                 QStringLiteral("rejected"));
+    }
+
+    // A phone nobody can reach: the agent goes not_ready "phone_unreachable" and the caller
+    // is offered to the next agent, whose phone works.
+    void deadPhoneTakesTheAgentOutAndTheNextOneRings()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        const quint16 dead = freeTcpPort(); // nothing listens: the TCP connect is refused
+        auto anna = agent(s, QStringLiteral("1001"),
+                          QStringLiteral("sip:agent@127.0.0.1:%1;transport=tcp").arg(dead));
+        QVERIFY(anna);
+        QVERIFY(setReady(*anna));
+        Phone phone;
+        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
+        auto ben = agent(s, QStringLiteral("1002"), phone.uri());
+        QVERIFY(ben);
+        QVERIFY(setReady(*ben));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("100"))));
+        QCOMPARE(takeState(*anna, QStringLiteral("not_ready")).value(QStringLiteral("reason")),
+                 QStringLiteral("phone_unreachable"));
+        QVERIFY(!ben->take(QStringLiteral("call.offer"), 10000).isEmpty());
+        QVERIFY(!takeCallState(*ben, QStringLiteral("connected")).isEmpty());
+        QVERIFY(phone.waitLog("Call established"));
+    }
+
+    // Hang-ups from every side and moment end the SIP legs and count like any call.
+    void callerHangsUpWhileWaiting()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        auto boss = std::make_unique<Client>();
+        QVERIFY(boss->open(s.url()));
+        QCOMPARE(typeOf(boss->login(QStringLiteral("supervisor"), QStringLiteral("boss"),
+                                    QStringLiteral("pwboss"))),
+                 QStringLiteral("ok"));
+        QCOMPARE(
+            boss->code(req(QStringLiteral("stats.subscribe"),
+                           P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}}))),
+            QStringLiteral("ok"));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("100"))));
+        QVERIFY(caller.waitLog("Call established"));
+        QVERIFY(caller.command(QStringLiteral("hangup")));
+        const QJsonObject abandoned = boss->take(
+            [](const QJsonObject &o) {
+                const QJsonObject today = o.value(QStringLiteral("queues"))
+                                              .toArray()
+                                              .first()
+                                              .toObject()
+                                              .value(QStringLiteral("today"))
+                                              .toObject();
+                // A caller who waited only a moment counts as a short abandon (6.2).
+                return typeOf(o) == QLatin1String("stats") &&
+                       today.value(QStringLiteral("offered")).toInt() == 1 &&
+                       today.value(QStringLiteral("abandoned")).toInt() +
+                               today.value(QStringLiteral("shortAbandoned")).toInt() ==
+                           1;
+            },
+            10000);
+        QVERIFY(!abandoned.isEmpty());
+    }
+
+    void callerHangsUpWhileRinging()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        Phone phone;
+        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, false));
+        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
+        QVERIFY(anna);
+        QVERIFY(setReady(*anna));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("100"))));
+        QVERIFY(phone.waitLog("Incoming call"));
+        QVERIFY(caller.command(QStringLiteral("hangup")));
+        QCOMPARE(anna->take(QStringLiteral("call.ended")).value(QStringLiteral("cause")),
+                 QStringLiteral("caller_hangup"));
+        QVERIFY(phone.waitEnded()); // CANCEL
+    }
+
+    void agentHangsUpThePhone()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        Phone phone;
+        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
+        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
+        QVERIFY(anna);
+        QVERIFY(setReady(*anna));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QString id;
+        connectCall(s, phone, *anna, caller, &id);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(phone.command(QStringLiteral("hangup")));
+        QCOMPARE(anna->take(QStringLiteral("call.ended")).value(QStringLiteral("cause")),
+                 QStringLiteral("agent_hangup"));
+        QVERIFY(caller.waitEnded()); // BYE to the caller
+    }
+
+    void agentHangsUpInTheApp()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        Phone phone;
+        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
+        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
+        QVERIFY(anna);
+        QVERIFY(setReady(*anna));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QString id;
+        connectCall(s, phone, *anna, caller, &id);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(anna->code(callReq(QStringLiteral("call.hangup"), id)), QStringLiteral("ok"));
+        QVERIFY(caller.waitEnded());
+        QVERIFY(phone.waitEnded());
+    }
+
+    // Hold: the caller hears the music; resume: the agent again. Mute: the agent's tone
+    // stops reaching the caller.
+    void holdPlaysMusicAndMuteSilencesTheAgent()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        Phone phone;
+        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
+        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
+        QVERIFY(anna);
+        QVERIFY(setReady(*anna));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QString id;
+        connectCall(s, phone, *anna, caller, &id);
+        if (QTest::currentTestFailed())
+            return;
+        auto heardFor = [&](double seconds) {
+            const double from = caller.heardSeconds();
+            return waitFor([&] { return caller.heardSeconds() > from + seconds; }, 15000);
+        };
+        QVERIFY(heardFor(1.0));
+        const int held = int(caller.heardSeconds() * 10);
+        QCOMPARE(anna->code(callReq(QStringLiteral("call.hold"), id)), QStringLiteral("ok"));
+        QVERIFY(heardFor(2.0));
+        QCOMPARE(anna->code(callReq(QStringLiteral("call.resume"), id)), QStringLiteral("ok"));
+        const int resumed = int(caller.heardSeconds() * 10);
+        QVERIFY(heardFor(1.0));
+        QCOMPARE(anna->code(callReq(QStringLiteral("call.mute"), id)), QStringLiteral("ok"));
+        const int muted = int(caller.heardSeconds() * 10);
+        QVERIFY(heardFor(1.5));
+        const QVector<qint16> heard = readWav(caller.heardFile());
+        const int music = firstToneWindow(heard, 261.63, 0.3, held);
+        QVERIFY2(music >= held && music < resumed, "music while held");
+        const int back = firstToneWindow(heard, AgentTone, 0.8, resumed);
+        QVERIFY2(back >= resumed && back < muted + 2, "the agent again after resume");
+        QCOMPARE(firstToneWindow(heard, AgentTone, 0.5, muted + 3), -1); // muted
+    }
+
+    // call.dtmf reaches the caller as RFC 4733; the caller's keys reach the agent.
+    void dtmfBothWays()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        Phone phone;
+        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
+        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
+        QVERIFY(anna);
+        QVERIFY(setReady(*anna));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QString id;
+        connectCall(s, phone, *anna, caller, &id);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(anna->code(callReq(QStringLiteral("call.dtmf"), id,
+                                    P({{QStringLiteral("digits"), QStringLiteral("5#")}}))),
+                 QStringLiteral("ok"));
+        QVERIFY(caller.waitLog("received event: '5' (end=1)"));
+        QVERIFY(caller.waitLog("received event: '#' (end=1)"));
+        QVERIFY(caller.command(QStringLiteral("sndcode"), QStringLiteral("7")));
+        const QJsonObject digits = anna->take(QStringLiteral("call.digits"), 10000);
+        QCOMPARE(digits.value(QStringLiteral("digits")), QStringLiteral("7"));
+        QCOMPARE(digits.value(QStringLiteral("call")), id);
     }
 };
 
