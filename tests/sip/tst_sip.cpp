@@ -4,9 +4,11 @@
 // recording of what the other side heard must be that sine.
 #include "siptestutil.h"
 
+#include <QNetworkDatagram>
 #include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTest>
+#include <QUdpSocket>
 
 using namespace acdesk::test;
 
@@ -50,6 +52,72 @@ QByteArray officeConfig(const QString &extraSip = {})
         .arg(extraSip)
         .toUtf8();
 }
+
+// A raw SIP peer on UDP: INVITEs and junk from the test itself, to check the gateway's
+// answers byte for byte (status codes, Retry-After) without a full stack in between.
+struct RawSip
+{
+    QUdpSocket socket;
+    QList<QByteArray> responses;
+
+    bool bind(const QString &address)
+    {
+        QObject::connect(&socket, &QUdpSocket::readyRead, &socket, [this] {
+            while (socket.hasPendingDatagrams())
+                responses.append(socket.receiveDatagram().data());
+        });
+        return socket.bind(QHostAddress(address), 0);
+    }
+
+    void send(const QByteArray &datagram, quint16 port)
+    {
+        socket.writeDatagram(datagram, QHostAddress::LocalHost, port);
+    }
+
+    QByteArray invite(const QString &number, quint16 port, int n) const
+    {
+        const QString me = socket.localAddress().toString();
+        const QByteArray sdp = QStringLiteral("v=0\r\no=- 1 1 IN IP4 %1\r\ns=-\r\nc=IN IP4 %1\r\n"
+                                              "t=0 0\r\nm=audio 9 RTP/AVP 0\r\n"
+                                              "a=rtpmap:0 PCMU/8000\r\n")
+                                   .arg(me)
+                                   .toLatin1();
+        return QStringLiteral("INVITE sip:%1@127.0.0.1:%2 SIP/2.0\r\n"
+                              "Via: SIP/2.0/UDP %3:%4;branch=z9hG4bK-raw-%5;rport\r\n"
+                              "From: <sip:tester@%3>;tag=raw%5\r\n"
+                              "To: <sip:%1@127.0.0.1>\r\n"
+                              "Call-ID: raw-%5@%3\r\n"
+                              "CSeq: 1 INVITE\r\n"
+                              "Contact: <sip:tester@%3:%4>\r\n"
+                              "Max-Forwards: 70\r\n"
+                              "Content-Type: application/sdp\r\n"
+                              "Content-Length: %6\r\n\r\n")
+                   .arg(number)
+                   .arg(port)
+                   .arg(me)
+                   .arg(socket.localPort())
+                   .arg(n)
+                   .arg(sdp.size())
+                   .toLatin1() +
+               sdp;
+    }
+
+    /** @brief Final responses (>= 200) to the call raw-@p n, each once. */
+    QList<QByteArray> finals(int n) const
+    {
+        QList<QByteArray> out;
+        for (const QByteArray &r : responses) {
+            if (!r.contains(QByteArray("Call-ID: raw-" + QByteArray::number(n) + "@")))
+                continue;
+            const QByteArray status = r.left(r.indexOf("\r\n"));
+            if (status.size() > 10 && status[7] == ' ' && status[8] >= '2' && !out.contains(r))
+                out.append(r);
+        }
+        return out;
+    }
+
+    static int code(const QByteArray &response) { return response.mid(8, 3).toInt(); }
+};
 
 } // namespace
 
@@ -508,6 +576,150 @@ private Q_SLOTS:
         const int back = firstToneWindow(heard, AgentTone, 0.8, resumed);
         QVERIFY2(back >= resumed && back < muted + 2, "the agent again after resume");
         QCOMPARE(firstToneWindow(heard, AgentTone, 0.5, muted + 3), -1); // muted
+    }
+
+    // Unknown number 404, untrusted source 403, an INVITE flood 503 with Retry-After, and
+    // junk that changes nothing: the gateway and the server carry on.
+    void badInputIsAnsweredAndChangesNothing()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig(QStringLiteral(", \"maxInvitesPerSecond\": 5"))));
+        RawSip trustedPeer;
+        QVERIFY(trustedPeer.bind(QStringLiteral("127.0.0.1")));
+        trustedPeer.send(trustedPeer.invite(QStringLiteral("999"), s.sipPort, 1), s.sipPort);
+        QVERIFY2(waitFor([&] { return !trustedPeer.finals(1).isEmpty(); }),
+                 trustedPeer.responses.join("---").constData());
+        QCOMPARE(RawSip::code(trustedPeer.finals(1).first()), 404);
+
+        RawSip stranger;
+        QVERIFY(stranger.bind(QStringLiteral("127.0.0.2"))); // not in sip.trusted
+        stranger.send(stranger.invite(QStringLiteral("100"), s.sipPort, 2), s.sipPort);
+        QVERIFY(waitFor([&] { return !stranger.finals(2).isEmpty(); }));
+        QCOMPARE(RawSip::code(stranger.finals(2).first()), 403);
+
+        // Junk of every kind, on UDP and TCP.
+        const QList<QByteArray> junk = {
+            QByteArray(),
+            QByteArray("\x00\x01\x02", 3),
+            "INVITE\r\n\r\n",
+            "INVITE sip:100@127.0.0.1 SIP/2.0\r\nVia: \r\n\r\n",
+            "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:1;branch=z9hG4bKx\r\nCSeq: x\r\n\r\n",
+            trustedPeer.invite(QStringLiteral("100"), s.sipPort, 3)
+                .replace("Content-Length: ", "Content-Length: 9"),
+            "INVITE sip:100@127.0.0.1 SIP/2.0\r\n" + QByteArray(60000, 'A') + "\r\n\r\n",
+        };
+        for (const QByteArray &j : junk)
+            trustedPeer.send(j, s.sipPort);
+        QTcpSocket tcp;
+        tcp.connectToHost(QStringLiteral("127.0.0.1"), s.sipPort);
+        QVERIFY(waitFor([&] { return tcp.state() == QAbstractSocket::ConnectedState; }));
+        for (const QByteArray &j : junk)
+            tcp.write(j);
+        tcp.disconnectFromHost();
+
+        // The flood: 20 INVITEs at once, 5 a second allowed.
+        for (int n = 10; n < 30; ++n)
+            trustedPeer.send(trustedPeer.invite(QStringLiteral("999"), s.sipPort, n), s.sipPort);
+        QVERIFY(waitFor([&] {
+            for (int n = 10; n < 30; ++n)
+                if (trustedPeer.finals(n).isEmpty())
+                    return false;
+            return true;
+        }));
+        int refused = 0;
+        for (int n = 10; n < 30; ++n) {
+            const QByteArray r = trustedPeer.finals(n).first();
+            if (RawSip::code(r) == 503) {
+                ++refused;
+                QVERIFY(r.contains("\r\nRetry-After: 5\r\n"));
+            } else {
+                QCOMPARE(RawSip::code(r), 404);
+            }
+        }
+        QVERIFY2(refused >= 10, qPrintable(QString::number(refused)));
+
+        // Still serving: OPTIONS answered, the WebSocket API too.
+        trustedPeer.send("OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" +
+                             QByteArray::number(trustedPeer.socket.localPort()) +
+                             ";branch=z9hG4bK-opt\r\nFrom: <sip:t@127.0.0.1>;tag=o\r\n"
+                             "To: <sip:127.0.0.1>\r\nCall-ID: raw-99@127.0.0.1\r\n"
+                             "CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+                         s.sipPort);
+        QVERIFY(waitFor([&] { return !trustedPeer.finals(99).isEmpty(); }));
+        QCOMPARE(RawSip::code(trustedPeer.finals(99).first()), 200);
+        const QByteArray metrics = httpGet(s.server.port, "/metrics").body;
+        const QRegularExpression rejected(
+            QStringLiteral("acdesk_sip_invites_rejected_total (\\d+)"));
+        QVERIFY(rejected.match(QString::fromUtf8(metrics)).captured(1).toInt() >= refused + 2);
+        QCOMPARE(s.server.process.state(), QProcess::Running);
+    }
+
+    // The gateway alone (acdesk sip-gateway) is killed with a caller waiting and started
+    // again: the server's call of the old run ends as the caller's hang-up, so no record
+    // stays open and no call waits forever.
+    void gatewayRestartClosesItsOldCalls()
+    {
+        QTemporaryDir dir;
+        SipServer s;
+        // The server itself without SIP: the gateway runs as a process of its own.
+        QByteArray serverConfig = officeConfig();
+        serverConfig.replace(serverConfig.indexOf("\"sip\""),
+                             serverConfig.lastIndexOf('}') - serverConfig.indexOf("\"sip\""),
+                             "\"gateways\": [{\"id\": \"pbx\", \"secret\": \"pwpbx\"}]\n");
+        QFile f(s.dir.filePath(QStringLiteral("acdesk.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(serverConfig);
+        f.close();
+        QVERIFY2(s.server.start({QStringLiteral("--config"), f.fileName(), QStringLiteral("--data"),
+                                 s.dir.filePath(QStringLiteral("data"))}),
+                 serverConfig.constData());
+        QFile g(dir.filePath(QStringLiteral("gateway.json")));
+        QVERIFY(g.open(QIODevice::WriteOnly));
+        g.write(officeConfig());
+        g.close();
+        auto startGateway = [&](QProcess &p) {
+            p.setProcessChannelMode(QProcess::MergedChannels);
+            p.start(qEnvironmentVariable("ACDESK_BINARY"),
+                    {QStringLiteral("sip-gateway"), QStringLiteral("--server"),
+                     s.server.url() + QStringLiteral("/ws"), QStringLiteral("--user"),
+                     QStringLiteral("pbx"), QStringLiteral("--secret"), QStringLiteral("pwpbx"),
+                     QStringLiteral("--config"), g.fileName()});
+            static const QRegularExpression line(
+                QStringLiteral("acdesk sip listening on 127\\.0\\.0\\.1:(\\d+)"));
+            QByteArray out;
+            QRegularExpressionMatch m;
+            waitFor(
+                [&] {
+                    out += p.readAll();
+                    m = line.match(QString::fromUtf8(out));
+                    return m.hasMatch() || p.state() == QProcess::NotRunning;
+                },
+                15000);
+            return quint16(m.captured(1).toUInt());
+        };
+        QProcess first;
+        const quint16 port = startGateway(first);
+        QVERIFY(port != 0);
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QVERIFY(caller.command(QStringLiteral("dial"),
+                               QStringLiteral("sip:100@127.0.0.1:%1").arg(port)));
+        QVERIFY(caller.waitLog("Call established"));
+        auto live = [&] {
+            const QRegularExpression re(QStringLiteral("acdesk_calls_live (\\d+)"));
+            return re.match(QString::fromUtf8(httpGet(s.server.port, "/metrics").body))
+                .captured(1)
+                .toInt();
+        };
+        QCOMPARE(live(), 1);
+        first.kill();
+        QVERIFY(first.waitForFinished(5000));
+        QCOMPARE(live(), 1); // the server still holds the call of the dead gateway
+        QProcess second;
+        QVERIFY(startGateway(second) != 0);
+        QTRY_COMPARE_WITH_TIMEOUT(live(), 0, 10000);
+        second.terminate();
+        QVERIFY(second.waitForFinished(5000));
     }
 
     // call.dtmf reaches the caller as RFC 4733; the caller's keys reach the agent.
