@@ -10,7 +10,8 @@
 #         the envelope and request decoders, the server-message decoder, the config
 #         parser, and the server's dispatch path with a session in each role plus the
 #         same bytes raw on the wire (request head or WebSocket frames; extra seeds in
-#         tests/fuzz/seeds/wire).
+#         tests/fuzz/seeds/wire); and the SIP gateway's input path, each input one UDP
+#         datagram to a live gateway core (seeds in tests/fuzz/seeds/sip).
 # Environment: SANITIZE_STEPS="asan fuzz" (default both), FUZZ_RUNS (200000), FUZZ_SEED (1), FUZZ_SECONDS (cap, 60),
 # ACDESK_FUZZ_BUILD_DIR, ACDESK_JOBS. The asan build directory is the preset's (build-asan).
 set -euo pipefail
@@ -56,11 +57,12 @@ if [[ " $STEPS " == *" fuzz "* ]]; then
   export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:quarantine_size_mb=64
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   for pair in fuzz_requests:requests fuzz_server_messages:server_messages fuzz_config:config \
-    fuzz_dispatch:requests; do
+    fuzz_dispatch:requests fuzz_sip:sip; do
     target=${pair%%:*}
     seeds=$FUZZ_BUILD/seeds/${pair##*:}
     extra=()
     [[ $target == fuzz_dispatch ]] && extra=("$ROOT/tests/fuzz/seeds/wire")
+    [[ $target == fuzz_sip ]] && seeds=$ROOT/tests/fuzz/seeds/sip
     corpus=$FUZZ_BUILD/corpus/${pair##*:}
     mkdir -p "$corpus" "$FUZZ_BUILD/crashes"
     # The corpus grows across runs in the build dir; the seeds are always added. Frames

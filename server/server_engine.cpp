@@ -204,6 +204,7 @@ void Server::sendTelephony(const engine::Telephony &t)
     switch (t.kind) {
     case engine::TelephonyKind::Ring:
     case engine::TelephonyKind::Bridge:
+    case engine::TelephonyKind::Release:
         ev.insert(QStringLiteral("agent"), t.agent);
         ev.insert(QStringLiteral("station"), t.station);
         break;

@@ -1266,6 +1266,8 @@ struct Engine::Impl
             break;
         }
         endConnected(*c, EndCause::Transferred, tag);
+        if (to.kind != TransferTarget::Kind::Number)
+            emitTel(TelephonyKind::Release, *c, a); // hang up a's phone, the caller waits
         switch (to.kind) {
         case TransferTarget::Kind::Queue:
             enterQueue(*c, qi);

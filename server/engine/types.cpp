@@ -49,9 +49,9 @@ constexpr std::array<const char *, 3> kJoinEmpty = {"join", "overflow", "refuse"
 constexpr std::array<const char *, 5> kErrors = {"", "bad_request", "not_found", "invalid_state",
                                                  "conflict"};
 constexpr std::array<const char *, 3> kLegKinds = {"queue", "direct", "outbound"};
-constexpr std::array<const char *, 11> kTelephony = {"ring",     "cancel", "bridge", "drop",
+constexpr std::array<const char *, 12> kTelephony = {"ring",     "cancel", "bridge", "drop",
                                                      "hold",     "resume", "mute",   "unmute",
-                                                     "transfer", "dial",   "dtmf"};
+                                                     "transfer", "dial",   "dtmf",   "release"};
 
 } // namespace
 

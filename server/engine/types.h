@@ -433,7 +433,8 @@ enum class TelephonyKind {
     Unmute,
     Transfer,
     Dial,
-    Dtmf
+    Dtmf,
+    Release // the agent's part ended, the call waits again (blind transfer to a queue/agent)
 };
 /** @brief Contract name without "gw." ("ring", "cancel", ...). */
 QString telephonyKindName(TelephonyKind k);

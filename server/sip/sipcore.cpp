@@ -619,7 +619,9 @@ struct SipCore::Impl
             return;
         }
         call.active = &leg;
-        if (call.mode != Call::Mode::Held)
+        // A held call stays held when its agent's phone answers again; a transfer target
+        // (no agent) ends the music the caller heard while it rang.
+        if (call.mode != Call::Mode::Held || leg.agent.isEmpty())
             setMode(call, Call::Mode::Bridged);
         if (!leg.autoAnswer && !leg.agent.isEmpty()) {
             const QString callId = call.id;
@@ -683,6 +685,21 @@ struct SipCore::Impl
         legs.erase(std::remove_if(legs.begin(), legs.end(),
                                   [&](const std::unique_ptr<Leg> &l) { return l.get() == &leg; }),
                    legs.end());
+    }
+
+    void release(const QString &id, const QString &agent)
+    {
+        Call *call = find(id);
+        if (!call)
+            return;
+        auto &legs = call->agents;
+        legs.erase(std::remove_if(legs.begin(), legs.end(),
+                                  [&](const std::unique_ptr<Leg> &l) { return l->agent == agent; }),
+                   legs.end());
+        call->active = nullptr;
+        call->muted = false;
+        setMode(*call, Call::Mode::Waiting);
+        play(*call, musicOf(*call), true);
     }
 
     void drop(const QString &id)
@@ -1111,6 +1128,10 @@ void SipCore::cancel(const QString &call)
 void SipCore::bridge(const QString &call, const QString &agent, const QString &uri)
 {
     post([=](Impl &i) { i.bridge(call, agent, uri); });
+}
+void SipCore::release(const QString &call, const QString &agent)
+{
+    post([=](Impl &i) { i.release(call, agent); });
 }
 void SipCore::drop(const QString &call)
 {

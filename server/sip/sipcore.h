@@ -113,6 +113,8 @@ public:
     void cancel(const QString &call);
     /** @brief Connects the caller to @p agent's answered leg (or rings it, auto-answer). */
     void bridge(const QString &call, const QString &agent, const QString &uri);
+    /** @brief Hangs up @p agent's phone; the caller hears music and waits for the next agent. */
+    void release(const QString &call, const QString &agent);
     /** @brief Ends every leg of the call. */
     void drop(const QString &call);
     /** @brief Hold (music to the caller) or resume. */

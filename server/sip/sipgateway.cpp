@@ -223,6 +223,8 @@ void SipGateway::onEvent(const QString &type, const QJsonObject &e)
         m_core.cancel(call);
     } else if (type == QLatin1String("gw.bridge")) {
         m_core.bridge(call, str(e, "agent"), stationUri(str(e, "station")));
+    } else if (type == QLatin1String("gw.release")) {
+        m_core.release(call, str(e, "agent"));
     } else if (type == QLatin1String("gw.drop")) {
         m_known.remove(call);
         m_core.drop(call);

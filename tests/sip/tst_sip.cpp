@@ -26,6 +26,8 @@ QJsonObject P(std::initializer_list<QPair<QString, QJsonValue>> args)
 
 constexpr int CallerTone = 440;
 constexpr int AgentTone = 1000;
+constexpr int SecondAgentTone = 1500;
+constexpr int TrunkTone = 2000;
 
 // The office: one queue with a hotline, a queue that refuses callers when nobody is
 // logged in, two agents.
@@ -720,6 +722,152 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(live(), 0, 10000);
         second.terminate();
         QVERIFY(second.waitForFinished(5000));
+    }
+
+    // Blind transfer to a queue: the first agent's phone is hung up, the caller hears music
+    // again, and the next agent's phone connects to the same caller.
+    void transferToQueueRingsTheNextAgent()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        Phone phoneA, phoneB;
+        QVERIFY(phoneA.start(QStringLiteral("anna"), AgentTone, true));
+        QVERIFY(phoneB.start(QStringLiteral("ben"), SecondAgentTone, true));
+        auto anna = agent(s, QStringLiteral("1001"), phoneA.uri(QStringLiteral("anna")));
+        auto ben = agent(s, QStringLiteral("1002"), phoneB.uri(QStringLiteral("ben")));
+        QVERIFY(anna && ben);
+        QVERIFY(setReady(*anna));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QString id;
+        connectCall(s, phoneA, *anna, caller, &id);
+        if (QTest::currentTestFailed())
+            return;
+        // Anna goes on a break after this call, so the call cannot come back to her.
+        QCOMPARE(anna->code(req(QStringLiteral("agent.setState"),
+                                P({{QStringLiteral("state"), QStringLiteral("not_ready")},
+                                   {QStringLiteral("reason"), QStringLiteral("break")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(anna->code(callReq(
+                     QStringLiteral("call.transfer"), id,
+                     P({{QStringLiteral("to"),
+                         QJsonObject{{QStringLiteral("queue"), QStringLiteral("support")}}}}))),
+                 QStringLiteral("ok"));
+        QVERIFY(phoneA.waitEnded()); // gw.release: Anna's phone is free again
+        const int requeued = int(caller.heardSeconds() * 10);
+        QVERIFY(waitFor([&] { return caller.heardSeconds() > requeued / 10.0 + 1.0; }));
+        QVERIFY(setReady(*ben));
+        QVERIFY(!ben->take(QStringLiteral("call.offer"), 10000).isEmpty());
+        QVERIFY(!takeCallState(*ben, QStringLiteral("connected")).isEmpty());
+        QVERIFY(phoneB.waitLog("Call established"));
+        const int connected = int(caller.heardSeconds() * 10);
+        QVERIFY(waitFor([&] { return caller.heardSeconds() > connected / 10.0 + 1.5; }));
+        const QVector<qint16> heard = readWav(caller.heardFile());
+        const int music = firstToneWindow(heard, 261.63, 0.3, requeued);
+        QVERIFY2(music >= requeued && music <= connected, "music while waiting again");
+        QVERIFY2(firstToneWindow(heard, SecondAgentTone, 0.8, connected) >= connected,
+                 "the second agent at the caller");
+        QVERIFY(waitFor([&] { return phoneB.heardSeconds() > 1.0; }));
+        QVERIFY(firstToneWindow(readWav(phoneB.heardFile()), CallerTone, 0.8) >= 0);
+    }
+
+    // Blind transfer to an agent: the same media session is offered to that agent's phone.
+    void transferToAgentConnectsTheirPhone()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        Phone phoneA, phoneB;
+        QVERIFY(phoneA.start(QStringLiteral("anna"), AgentTone, true));
+        QVERIFY(phoneB.start(QStringLiteral("ben"), SecondAgentTone, true));
+        auto anna = agent(s, QStringLiteral("1001"), phoneA.uri(QStringLiteral("anna")));
+        auto ben = agent(s, QStringLiteral("1002"), phoneB.uri(QStringLiteral("ben")));
+        QVERIFY(anna && ben);
+        QVERIFY(setReady(*anna));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QString id;
+        connectCall(s, phoneA, *anna, caller, &id);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(setReady(*ben));
+        QCOMPARE(
+            anna->code(callReq(QStringLiteral("call.transfer"), id,
+                               P({{QStringLiteral("to"), QJsonObject{{QStringLiteral("agent"),
+                                                                      QStringLiteral("1002")}}}}))),
+            QStringLiteral("ok"));
+        QVERIFY(phoneA.waitEnded());
+        QCOMPARE(callIdOf(ben->take(QStringLiteral("call.offer"), 10000)), id);
+        QVERIFY(!takeCallState(*ben, QStringLiteral("connected")).isEmpty());
+        QVERIFY(phoneB.waitLog("Call established"));
+        QVERIFY(waitFor([&] { return phoneB.heardSeconds() > 1.0; }));
+        QVERIFY(firstToneWindow(readWav(phoneB.heardFile()), CallerTone, 0.8) >= 0);
+    }
+
+    // Blind transfer to a number: the gateway calls it through the trunk and connects the
+    // caller; the agent's phone is hung up and the server forgets the call.
+    void transferToNumberGoesThroughTheTrunk()
+    {
+        Phone trunk; // the carrier or PBX behind sip.trunk, answering every number
+        QVERIFY(trunk.start(QStringLiteral("0301234"), TrunkTone, true));
+        SipServer s;
+        QVERIFY(s.start(
+            officeConfig(QStringLiteral(", \"trunk\": \"sip:127.0.0.1:%1\"").arg(trunk.sipPort))));
+        Phone phone;
+        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
+        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
+        QVERIFY(anna);
+        QVERIFY(setReady(*anna));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QString id;
+        connectCall(s, phone, *anna, caller, &id);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(anna->code(callReq(
+                     QStringLiteral("call.transfer"), id,
+                     P({{QStringLiteral("to"),
+                         QJsonObject{{QStringLiteral("number"), QStringLiteral("0301234")}}}}))),
+                 QStringLiteral("ok"));
+        QVERIFY(phone.waitEnded());
+        QVERIFY(trunk.waitLog("Call established"));
+        QVERIFY(trunk.log.contains("sip:caller@")); // the caller's number, not Acdesk's
+        const int transferred = int(caller.heardSeconds() * 10);
+        QVERIFY(waitFor([&] { return caller.heardSeconds() > transferred / 10.0 + 1.5; }));
+        QVERIFY(firstToneWindow(readWav(caller.heardFile()), TrunkTone, 0.8, transferred) >= 0);
+        QVERIFY(waitFor([&] { return trunk.heardSeconds() > 1.0; }));
+        QVERIFY(firstToneWindow(readWav(trunk.heardFile()), CallerTone, 0.8) >= 0);
+        // Either side hanging up ends the other.
+        QVERIFY(caller.command(QStringLiteral("hangup")));
+        QVERIFY(trunk.waitEnded());
+    }
+
+    // call.dial: the agent's phone is called first (auto-answer), then the number through
+    // the trunk; the two hear each other.
+    void outboundDialRingsTheAgentThenTheNumber()
+    {
+        Phone trunk;
+        QVERIFY(trunk.start(QStringLiteral("0301234"), TrunkTone, true));
+        SipServer s;
+        QVERIFY(s.start(
+            officeConfig(QStringLiteral(", \"trunk\": \"sip:127.0.0.1:%1\"").arg(trunk.sipPort))));
+        Phone phone;
+        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
+        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
+        QVERIFY(anna);
+        const QJsonObject dialed =
+            anna->request(req(QStringLiteral("call.dial"),
+                              P({{QStringLiteral("number"), QStringLiteral("0301234")}})));
+        QCOMPARE(typeOf(dialed), QStringLiteral("ok"));
+        QVERIFY(phone.waitLog("Call established"));
+        QVERIFY(trunk.waitLog("Call established"));
+        QVERIFY(waitFor([&] { return phone.heardSeconds() > 1.5 && trunk.heardSeconds() > 1.5; }));
+        QVERIFY(firstToneWindow(readWav(phone.heardFile()), TrunkTone, 0.8) >= 0);
+        QVERIFY(firstToneWindow(readWav(trunk.heardFile()), AgentTone, 0.8) >= 0);
+        // The far end hangs up: the agent's call ends.
+        QVERIFY(trunk.command(QStringLiteral("hangup")));
+        QCOMPARE(anna->take(QStringLiteral("call.ended"), 10000).value(QStringLiteral("cause")),
+                 QStringLiteral("caller_hangup"));
+        QVERIFY(phone.waitEnded());
     }
 
     // call.dtmf reaches the caller as RFC 4733; the caller's keys reach the agent.
