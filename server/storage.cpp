@@ -197,6 +197,20 @@ bool Storage::commit()
     return m_healthy;
 }
 
+int Storage::closeUnfinished(qint64 nowMs)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(
+        QStringLiteral("UPDATE call_legs SET ended_at = ?, cause = ? WHERE ended_at IS NULL"));
+    q.addBindValue(nowMs);
+    q.addBindValue(engine::endCauseName(engine::EndCause::ServerRestart));
+    if (!q.exec()) {
+        qCCritical(lcStorage) << "closing unfinished legs failed:" << q.lastError().text();
+        return 0;
+    }
+    return q.numRowsAffected();
+}
+
 bool Storage::saveLeg(const engine::CallRecord &r)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));

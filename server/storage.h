@@ -68,6 +68,12 @@ public:
      */
     bool commit();
 
+    /**
+     * @brief Ends the legs that were live when the server last stopped (a crash leaves them
+     * open): ended at @p nowMs with cause "server_restart". Returns how many.
+     */
+    int closeUnfinished(qint64 nowMs);
+
     /** @brief Inserts or replaces a call leg record. */
     bool saveLeg(const engine::CallRecord &record);
     /** @brief Legs that arrived in [fromMs, toMs). */

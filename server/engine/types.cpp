@@ -42,9 +42,9 @@ constexpr std::array<const char *, 6> kAgentStates = {"logged_out", "not_ready",
                                                       "ringing",    "on_call",   "wrap_up"};
 constexpr std::array<const char *, 5> kCallStates = {"queued", "offered", "connected", "held",
                                                      "ended"};
-constexpr std::array<const char *, 9> kCauses = {
+constexpr std::array<const char *, 10> kCauses = {
     "",          "agent_hangup", "caller_hangup", "transferred", "rejected",
-    "no_answer", "withdrawn",    "agent_lost",    "overflow"};
+    "no_answer", "withdrawn",    "agent_lost",    "overflow",    "server_restart"};
 constexpr std::array<const char *, 3> kJoinEmpty = {"join", "overflow", "refuse"};
 constexpr std::array<const char *, 5> kErrors = {"", "bad_request", "not_found", "invalid_state",
                                                  "conflict"};

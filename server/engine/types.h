@@ -62,7 +62,8 @@ enum class EndCause {
     NoAnswer,
     Withdrawn,
     AgentLost,
-    Overflow
+    Overflow,
+    ServerRestart // the server stopped (crash, kill) while the leg was live; set at the next start
 };
 /** @brief Contract name of a cause ("agent_hangup", ...; "overflow"; "" for None). */
 QString endCauseName(EndCause c);

@@ -25,7 +25,6 @@ namespace acdesk::sip {
 
 namespace {
 
-constexpr int TelephoneEventPt = 101;
 constexpr int FrameSamples = 160; // 20 ms at 8 kHz
 constexpr uint64_t TickMs = 20;
 

@@ -6,6 +6,8 @@
 
 #include <QNetworkDatagram>
 #include <QScopeGuard>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTest>
 #include <QUdpSocket>
@@ -31,7 +33,7 @@ constexpr int TrunkTone = 2000;
 
 // The office: one queue with a hotline, a queue that refuses callers when nobody is
 // logged in, two agents.
-QByteArray officeConfig(const QString &extraSip = {})
+QByteArray officeConfig(const QString &extraSip = {}, int rtpTimeoutSeconds = 5)
 {
     return QStringLiteral(
                R"({
@@ -49,9 +51,10 @@ QByteArray officeConfig(const QString &extraSip = {})
     {"number": "200", "name": "Night line", "queue": "closed"}
   ],
   "sip": {"listen": "127.0.0.1:0", "trusted": ["127.0.0.1/32"], "rtpPorts": "30000-39999",
-          "rtpTimeoutSeconds": 5 %1}
+          "rtpTimeoutSeconds": %2 %1}
 })")
         .arg(extraSip)
+        .arg(rtpTimeoutSeconds)
         .toUtf8();
 }
 
@@ -868,6 +871,80 @@ private Q_SLOTS:
         QCOMPARE(anna->take(QStringLiteral("call.ended"), 10000).value(QStringLiteral("cause")),
                  QStringLiteral("caller_hangup"));
         QVERIFY(phone.waitEnded());
+    }
+
+    // SIGKILL with 20 SIP callers waiting, then a restart on the same data: every record
+    // of those calls is closed, with the cause server_restart, and nothing counts twice.
+    void killWithLiveCallsClosesEveryRecord()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig({}, 600)));
+        QProcess callers;
+        callers.setWorkingDirectory(s.dir.path());
+        callers.start(QStringLiteral("sipp"),
+                      {QStringLiteral("-sf"), QStringLiteral(ACDESK_SIP_SCENARIOS "/uac_wait.xml"),
+                       QStringLiteral("-s"), QStringLiteral("100"), QStringLiteral("-i"),
+                       QStringLiteral("127.0.0.1"), QStringLiteral("-r"), QStringLiteral("50"),
+                       QStringLiteral("-m"), QStringLiteral("20"), QStringLiteral("-l"),
+                       QStringLiteral("20"), QStringLiteral("-nostdin"),
+                       QStringLiteral("127.0.0.1:%1").arg(s.sipPort)});
+        auto stopSipp = qScopeGuard([&] {
+            callers.kill();
+            callers.waitForFinished(3000);
+        });
+        auto waiting = [&] {
+            const QRegularExpression re(
+                QStringLiteral("acdesk_sip_calls\\{state=\"waiting\"\\} (\\d+)"));
+            return re.match(QString::fromUtf8(httpGet(s.server.port, "/metrics").body))
+                .captured(1)
+                .toInt();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(waiting(), 20, 20000);
+        s.server.process.kill();
+        QVERIFY(s.server.process.waitForFinished(5000));
+
+        ServerProcess again;
+        again.process.setProcessChannelMode(QProcess::MergedChannels);
+        QVERIFY(
+            again.start({QStringLiteral("--config"), s.dir.filePath(QStringLiteral("acdesk.json")),
+                         QStringLiteral("--data"), s.dir.filePath(QStringLiteral("data"))}));
+        QVERIFY(again.out.contains("closed 20 call legs left open by the last run"));
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+            db.setDatabaseName(s.dir.filePath(QStringLiteral("data/acdesk.sqlite")));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*), SUM(ended_at IS NULL), "
+                                          "SUM(cause = 'server_restart') FROM call_legs")));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toInt(), 20);
+            QCOMPARE(q.value(1).toInt(), 0);
+            QCOMPARE(q.value(2).toInt(), 20);
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("check"));
+        // Today's figures after the restart: 20 offered, none answered or abandoned.
+        Client boss;
+        QVERIFY(boss.open(again.url()));
+        QCOMPARE(typeOf(boss.login(QStringLiteral("supervisor"), QStringLiteral("boss"),
+                                   QStringLiteral("pwboss"))),
+                 QStringLiteral("ok"));
+        QCOMPARE(
+            boss.code(req(QStringLiteral("stats.subscribe"),
+                          P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}}))),
+            QStringLiteral("ok"));
+        const QJsonObject today = boss.take(QStringLiteral("stats"))
+                                      .value(QStringLiteral("queues"))
+                                      .toArray()
+                                      .first()
+                                      .toObject()
+                                      .value(QStringLiteral("today"))
+                                      .toObject();
+        QCOMPARE(today.value(QStringLiteral("offered")).toInt(), 20);
+        QCOMPARE(today.value(QStringLiteral("answered")).toInt(), 0);
+        QCOMPARE(today.value(QStringLiteral("abandoned")).toInt() +
+                     today.value(QStringLiteral("shortAbandoned")).toInt(),
+                 0);
     }
 
     // call.dtmf reaches the caller as RFC 4733; the caller's keys reach the agent.
