@@ -11,6 +11,8 @@
 //   offer   N agents log in and go ready; a gateway sends gw.arrive at RATE calls/s for
 //           a bounded count; latency gw.arrive sent -> call.offer received at the agent.
 //   idle    N wallboards connect and log in, then hold (memory per idle connection).
+//   agents  N agents log in (with --station, %d becoming the agent's number) and go ready,
+//           then hold: the SIP benchmark's agents, whose phones answer the offers.
 // With --pid the server's CPU time (utime+stime from /proc/PID/stat) over the measured
 // phase is reported.
 #include <arpa/inet.h>
@@ -58,6 +60,7 @@ struct Options
     std::string agentPrefix = "a";
     std::string agentSecret = "pw";
     std::string queue = "q";
+    std::string station; // agents: "sip:a%d@HOST:PORT", %d replaced by the agent's index
     int rounds = 20;
     int gapMs = 300;
     double rate = 100;
@@ -348,9 +351,17 @@ void onReadable(Conn &c)
             sendText(c, "{\"type\":\"login\",\"id\":1,\"role\":\"gateway\",\"user\":\"" +
                             opt.gwUser + "\",\"secret\":\"" + opt.gwSecret + "\"}");
         } else if (c.role == Role::Agent) {
+            std::string station;
+            if (!opt.station.empty()) {
+                station = opt.station;
+                const size_t at = station.find("%d");
+                if (at != std::string::npos)
+                    station.replace(at, 2, std::to_string(c.index));
+                station = ",\"station\":\"" + station + "\"";
+            }
             sendText(c, "{\"type\":\"login\",\"id\":1,\"role\":\"agent\",\"user\":\"" +
                             opt.agentPrefix + std::to_string(c.index) + "\",\"secret\":\"" +
-                            opt.agentSecret + "\"}");
+                            opt.agentSecret + "\"" + station + "}");
         } else {
             sendText(c, "{\"type\":\"login\",\"id\":1,\"role\":\"wallboard\",\"user\":\"" +
                             opt.user + "\",\"secret\":\"" + opt.secret + "\"}");
@@ -465,8 +476,9 @@ bool runUntil(Pred pred, double seconds, int total)
     while (!pred()) {
         while (nextToOpen < total && inFlight < opt.concurrency) {
             startConnect(nextToOpen, nextToOpen == gatewayIndex ? Role::Gateway
-                                     : opt.mode == "offer"      ? Role::Agent
-                                                                : Role::Wallboard);
+                                     : opt.mode == "offer" || opt.mode == "agents"
+                                         ? Role::Agent
+                                         : Role::Wallboard);
             ++nextToOpen;
         }
         const int64_t left = deadline - nowNs();
@@ -540,7 +552,8 @@ void usage()
 {
     std::fprintf(stderr,
                  "usage: acdesk_loadgen MODE [--port P] [--host H] [--clients N] [--sources K]\n"
-                 "  MODE fanout|offer|idle; --rounds R --gap-ms MS (fanout), --rate CPS --calls N\n"
+                 "  MODE fanout|offer|idle|agents (--station FMT); --rounds R --gap-ms MS "
+                 "(fanout), --rate CPS --calls N\n"
                  "  (offer), --hold S (idle), --peer, --pid SERVER_PID, --log FILE, --user U\n"
                  "  --secret S --gw-user U --gw-secret S --agent-prefix P --agent-secret S\n"
                  "  --queue Q --concurrency C --timeout S\n");
@@ -591,6 +604,8 @@ void parse(int argc, char **argv)
             opt.rate = std::stod(val());
         else if (a == "--calls")
             opt.calls = std::stoi(val());
+        else if (a == "--station")
+            opt.station = val();
         else if (a == "--hold")
             opt.hold = std::stod(val());
         else if (a == "--peer")
@@ -629,7 +644,7 @@ int main(int argc, char **argv)
     if (epfd < 0)
         die("epoll_create1");
 
-    const bool needGateway = opt.mode != "idle";
+    const bool needGateway = opt.mode != "idle" && opt.mode != "agents";
     const int total = opt.clients + (needGateway ? 1 : 0);
     conns.resize(size_t(total));
     gatewayIndex = needGateway ? opt.clients : -1;
@@ -645,11 +660,11 @@ int main(int argc, char **argv)
     std::printf("setup: %d connections ready in %.2f s (%.0f/s)\n", total, setupS, total / setupS);
     std::fflush(stdout);
 
-    if (opt.mode == "idle") {
+    if (opt.mode == "idle" || opt.mode == "agents") {
         std::printf("READY %d\n", total);
         std::fflush(stdout);
         runUntil([] { return false; }, opt.hold, total);
-        std::printf("RESULT idle clients=%d closed=%d\n", total, closedCount);
+        std::printf("RESULT %s clients=%d closed=%d\n", opt.mode.c_str(), total, closedCount);
         return closedCount == 0 ? 0 : 1;
     }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a server config for the benchmarks (contract section 7).
 
-Usage: make_config.py OUT.json [--agents N] [--max-connections N]
+Usage: make_config.py OUT.json [--agents N] [--max-connections N] [--sip-agents N --sip-port P]
 
 One queue "q" (no wrap-up, long offer timeout, very long max wait), agents a0..a(N-1)
 with password "pw", wallboard tv1/pwtv, gateway pbx/pwpbx. Passwords are given as
@@ -19,6 +19,9 @@ ap = argparse.ArgumentParser()
 ap.add_argument("out")
 ap.add_argument("--agents", type=int, default=0)
 ap.add_argument("--max-connections", type=int, default=30000)
+ap.add_argument("--sip-agents", type=int, default=0,
+                help="SIP benchmark: queue 'sip' with hotline 100 and agents s0..s(N-1)")
+ap.add_argument("--sip-port", type=int, default=5060)
 args = ap.parse_args()
 
 
@@ -42,5 +45,16 @@ config = {
                           "requestBurst": 1000000, "loginTimeoutSeconds": 120,
                           "pingSeconds": 3600}},
 }
+if args.sip_agents:
+    config["queues"].append({"id": "sip", "name": "SIP bench", "strategy": "longest_idle",
+                             "slSeconds": 20, "wrapUpSeconds": 0, "offerTimeoutSeconds": 60,
+                             "maxWaitSeconds": 86400})
+    config["agents"] += [{"id": "s%d" % i, "name": "SIP agent %d" % i,
+                          "passwordHash": agent_hash, "queues": ["sip"]}
+                         for i in range(args.sip_agents)]
+    config["hotlines"] = [{"number": "100", "name": "Bench hotline", "queue": "sip"}]
+    config["sip"] = {"listen": "127.0.0.1:%d" % args.sip_port, "trusted": ["127.0.0.0/8"],
+                     "rtpPorts": "20000-59999", "rtpTimeoutSeconds": 60,
+                     "maxInvitesPerSecond": 1000}
 with open(args.out, "w", encoding="utf-8") as f:
     json.dump(config, f, indent=1)
