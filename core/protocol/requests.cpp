@@ -320,7 +320,8 @@ AgentEndWrapUpRequest::fromJson(const QJsonObject &o)
 
 // --- call.* -----------------------------------------------------------------------------
 
-QJsonObject CallDtmfRequest::toJson() const
+template<typename Tag>
+QJsonObject DigitsRequest<Tag>::toJson() const
 {
     QJsonObject o = typed(Type);
     o.insert(kCall, call);
@@ -328,10 +329,11 @@ QJsonObject CallDtmfRequest::toJson() const
     return o;
 }
 
-std::variant<CallDtmfRequest, DecodeError> CallDtmfRequest::fromJson(const QJsonObject &o)
+template<typename Tag>
+std::variant<DigitsRequest<Tag>, DecodeError> DigitsRequest<Tag>::fromJson(const QJsonObject &o)
 {
-    return decodeWith<CallDtmfRequest>(o, [](Reader &r) {
-        CallDtmfRequest q;
+    return decodeWith<DigitsRequest>(o, [](Reader &r) {
+        DigitsRequest q;
         q.call = r.identifier(kCall);
         q.digits = r.text(QLatin1String("digits"), Presence::Required, MaxDtmfDigits, false);
         if (!r.failed() && !isValidDtmf(q.digits))
@@ -340,6 +342,9 @@ std::variant<CallDtmfRequest, DecodeError> CallDtmfRequest::fromJson(const QJson
         return q;
     });
 }
+
+template struct DigitsRequest<tags::CallDtmf>;
+template struct DigitsRequest<tags::GwDigits>;
 
 QJsonObject CallTransferRequest::toJson() const
 {
@@ -610,27 +615,6 @@ std::variant<GwRingFailedRequest, DecodeError> GwRingFailedRequest::fromJson(con
         if (!r.failed() && q.cause != QLatin1String("busy") &&
             q.cause != QLatin1String("unreachable"))
             r.fail(QLatin1String("cause"), QStringLiteral("unknown value ") + quoted(q.cause));
-        return q;
-    });
-}
-
-QJsonObject GwDigitsRequest::toJson() const
-{
-    QJsonObject o = typed(Type);
-    o.insert(kCall, call);
-    o.insert(QLatin1String("digits"), digits);
-    return o;
-}
-
-std::variant<GwDigitsRequest, DecodeError> GwDigitsRequest::fromJson(const QJsonObject &o)
-{
-    return decodeWith<GwDigitsRequest>(o, [](Reader &r) {
-        GwDigitsRequest q;
-        q.call = r.identifier(kCall);
-        q.digits = r.text(QLatin1String("digits"), Presence::Required, MaxDtmfDigits, false);
-        if (!r.failed() && !isValidDtmf(q.digits))
-            r.fail(QLatin1String("digits"),
-                   QStringLiteral("only 0-9, * and # allowed, got ") + quoted(q.digits));
         return q;
     });
 }

@@ -182,19 +182,36 @@ struct AgentEndWrapUpRequest
     bool operator!=(const AgentEndWrapUpRequest &o) const { return !(*this == o); }
 };
 
-/** @brief call.dtmf {call, digits ^[0-9*#]{1,64}$}. */
-struct CallDtmfRequest
+/** @brief {call, digits} with 1-64 of 0-9 * # (call.dtmf; gw.digits, the caller's keys). */
+template<typename Tag>
+struct DigitsRequest
 {
-    static constexpr const char *Type = "call.dtmf";
+    static constexpr const char *Type = Tag::Type;
     QString call;
     QString digits;
     /** @brief Encodes the request, "type" included. */
     QJsonObject toJson() const;
     /** @brief Decodes the parameters; bad_request naming the field on failure. */
-    static std::variant<CallDtmfRequest, DecodeError> fromJson(const QJsonObject &o);
-    bool operator==(const CallDtmfRequest &o) const { return call == o.call && digits == o.digits; }
-    bool operator!=(const CallDtmfRequest &o) const { return !(*this == o); }
+    static std::variant<DigitsRequest, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const DigitsRequest &o) const { return call == o.call && digits == o.digits; }
+    bool operator!=(const DigitsRequest &o) const { return !(*this == o); }
 };
+
+namespace tags {
+struct CallDtmf
+{
+    static constexpr const char *Type = "call.dtmf";
+};
+struct GwDigits
+{
+    static constexpr const char *Type = "gw.digits";
+};
+} // namespace tags
+
+/** @brief call.dtmf {call, digits}. */
+using CallDtmfRequest = DigitsRequest<tags::CallDtmf>;
+/** @brief gw.digits {call, digits}: keys the caller pressed (protocol addition). */
+using GwDigitsRequest = DigitsRequest<tags::GwDigits>;
 
 /** @brief Target of a blind transfer: exactly one of {"queue"}, {"agent"}, {"number"}. */
 struct TransferTarget
@@ -379,20 +396,6 @@ struct GwRingFailedRequest
         return call == o.call && agent == o.agent && cause == o.cause;
     }
     bool operator!=(const GwRingFailedRequest &o) const { return !(*this == o); }
-};
-
-/** @brief gw.digits {call, digits}: keys the caller pressed (protocol addition). */
-struct GwDigitsRequest
-{
-    static constexpr const char *Type = "gw.digits";
-    QString call;
-    QString digits;
-    /** @brief Encodes the request, "type" included. */
-    QJsonObject toJson() const;
-    /** @brief Decodes the parameters; bad_request naming the field on failure. */
-    static std::variant<GwDigitsRequest, DecodeError> fromJson(const QJsonObject &o);
-    bool operator==(const GwDigitsRequest &o) const { return call == o.call && digits == o.digits; }
-    bool operator!=(const GwDigitsRequest &o) const { return !(*this == o); }
 };
 
 /** @brief Any request of the contract. */

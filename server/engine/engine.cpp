@@ -1194,10 +1194,8 @@ struct Engine::Impl
     {
         AgentRt *a = nullptr;
         CallRt *c = nullptr;
-        if (Result r = agentCall(agentId, callId, a, c); !r.ok())
+        if (Result r = offeredCall(agentId, callId, a, c); !r.ok())
             return r;
-        if (a->state != AgentState::Ringing || a->offeredCall != callId)
-            return fail(ErrorKind::InvalidState, QStringLiteral("call is not offered to agent"));
         connect(*c, *a, bridge);
         return {};
     }
@@ -1212,6 +1210,15 @@ struct Engine::Impl
             setAgentState(a, AgentState::NotReady, QStringLiteral("rejected"));
         else
             endCallWork(a, true);
+        return {};
+    }
+
+    Result offeredCall(const QString &agentId, const QString &callId, AgentRt *&a, CallRt *&c)
+    {
+        if (Result r = agentCall(agentId, callId, a, c); !r.ok())
+            return r;
+        if (a->state != AgentState::Ringing || a->offeredCall != callId)
+            return fail(ErrorKind::InvalidState, QStringLiteral("call is not offered to agent"));
         return {};
     }
 
@@ -1490,10 +1497,8 @@ Result Engine::reject(const QString &agent, const QString &call)
     return d->run([&]() -> Result {
         AgentRt *a = nullptr;
         CallRt *c = nullptr;
-        if (Result r = d->agentCall(agent, call, a, c); !r.ok())
+        if (Result r = d->offeredCall(agent, call, a, c); !r.ok())
             return r;
-        if (a->state != AgentState::Ringing || a->offeredCall != call)
-            return fail(ErrorKind::InvalidState, QStringLiteral("call is not offered to agent"));
         return d->rejectImpl(*a, *c);
     });
 }
@@ -1503,10 +1508,8 @@ Result Engine::ringFailed(const QString &agent, const QString &call, bool unreac
     return d->run([&]() -> Result {
         AgentRt *a = nullptr;
         CallRt *c = nullptr;
-        if (Result r = d->agentCall(agent, call, a, c); !r.ok())
+        if (Result r = d->offeredCall(agent, call, a, c); !r.ok())
             return r;
-        if (a->state != AgentState::Ringing || a->offeredCall != call)
-            return fail(ErrorKind::InvalidState, QStringLiteral("call is not offered to agent"));
         if (!unreachable)
             return d->rejectImpl(*a, *c);
         a->pendingState.reset();

@@ -124,6 +124,15 @@ struct RawSip
     static int code(const QByteArray &response) { return response.mid(8, 3).toInt(); }
 };
 
+// See TestSip::openDesk.
+struct Desk
+{
+    SipServer server;
+    Phone phone;
+    Phone caller;
+    std::unique_ptr<Client> anna;
+};
+
 } // namespace
 
 class TestSip : public QObject
@@ -186,6 +195,19 @@ private:
         o.insert(QStringLiteral("type"), type);
         o.insert(QStringLiteral("call"), call);
         return o;
+    }
+
+    // The usual start: the office's server, Anna (1001) logged in with her phone and ready,
+    // a caller's phone. Fails the test (check QTest::currentTestFailed()) when anything is
+    // not up.
+    void openDesk(Desk &d, bool autoAnswer)
+    {
+        QVERIFY(d.server.start(officeConfig()));
+        QVERIFY(d.phone.start(QStringLiteral("agent"), AgentTone, autoAnswer));
+        d.anna = agent(d.server, QStringLiteral("1001"), d.phone.uri());
+        QVERIFY(d.anna);
+        QVERIFY(setReady(*d.anna));
+        QVERIFY(d.caller.start(QStringLiteral("caller"), CallerTone, false));
     }
 
     // A caller dials the support hotline and an agent with a live phone talks to it: the
@@ -343,15 +365,11 @@ private Q_SLOTS:
     // and the call waits on.
     void rejectCancelsTheRingingPhone()
     {
-        SipServer s;
-        QVERIFY(s.start(officeConfig()));
-        Phone phone;
-        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, false));
-        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
-        QVERIFY(anna);
-        QVERIFY(setReady(*anna));
-        Phone caller;
-        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        Desk d;
+        openDesk(d, false);
+        if (QTest::currentTestFailed())
+            return;
+        auto &[s, phone, caller, anna] = d;
         QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("100"))));
         const QJsonObject offer = anna->take(QStringLiteral("call.offer"), 10000);
         QVERIFY(phone.waitLog("Incoming call"));
@@ -366,15 +384,11 @@ private Q_SLOTS:
     // Nobody picks up within offerTimeoutSeconds: no_answer, and the phone stops ringing.
     void offerTimeoutCancelsThePhone()
     {
-        SipServer s;
-        QVERIFY(s.start(officeConfig()));
-        Phone phone;
-        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, false));
-        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
-        QVERIFY(anna);
-        QVERIFY(setReady(*anna));
-        Phone caller;
-        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        Desk d;
+        openDesk(d, false);
+        if (QTest::currentTestFailed())
+            return;
+        auto &[s, phone, caller, anna] = d;
         QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("100"))));
         QVERIFY(phone.waitLog("Incoming call"));
         QCOMPARE(anna->take(QStringLiteral("call.ended"), 15000).value(QStringLiteral("cause")),
@@ -486,15 +500,11 @@ private Q_SLOTS:
 
     void callerHangsUpWhileRinging()
     {
-        SipServer s;
-        QVERIFY(s.start(officeConfig()));
-        Phone phone;
-        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, false));
-        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
-        QVERIFY(anna);
-        QVERIFY(setReady(*anna));
-        Phone caller;
-        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        Desk d;
+        openDesk(d, false);
+        if (QTest::currentTestFailed())
+            return;
+        auto &[s, phone, caller, anna] = d;
         QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("100"))));
         QVERIFY(phone.waitLog("Incoming call"));
         QVERIFY(caller.command(QStringLiteral("hangup")));
@@ -505,15 +515,11 @@ private Q_SLOTS:
 
     void agentHangsUpThePhone()
     {
-        SipServer s;
-        QVERIFY(s.start(officeConfig()));
-        Phone phone;
-        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
-        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
-        QVERIFY(anna);
-        QVERIFY(setReady(*anna));
-        Phone caller;
-        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        Desk d;
+        openDesk(d, true);
+        if (QTest::currentTestFailed())
+            return;
+        auto &[s, phone, caller, anna] = d;
         QString id;
         connectCall(s, phone, *anna, caller, &id);
         if (QTest::currentTestFailed())
@@ -526,15 +532,11 @@ private Q_SLOTS:
 
     void agentHangsUpInTheApp()
     {
-        SipServer s;
-        QVERIFY(s.start(officeConfig()));
-        Phone phone;
-        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
-        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
-        QVERIFY(anna);
-        QVERIFY(setReady(*anna));
-        Phone caller;
-        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        Desk d;
+        openDesk(d, true);
+        if (QTest::currentTestFailed())
+            return;
+        auto &[s, phone, caller, anna] = d;
         QString id;
         connectCall(s, phone, *anna, caller, &id);
         if (QTest::currentTestFailed())
@@ -548,15 +550,11 @@ private Q_SLOTS:
     // stops reaching the caller.
     void holdPlaysMusicAndMuteSilencesTheAgent()
     {
-        SipServer s;
-        QVERIFY(s.start(officeConfig()));
-        Phone phone;
-        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
-        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
-        QVERIFY(anna);
-        QVERIFY(setReady(*anna));
-        Phone caller;
-        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        Desk d;
+        openDesk(d, true);
+        if (QTest::currentTestFailed())
+            return;
+        auto &[s, phone, caller, anna] = d;
         QString id;
         connectCall(s, phone, *anna, caller, &id);
         if (QTest::currentTestFailed())
@@ -950,15 +948,11 @@ private Q_SLOTS:
     // call.dtmf reaches the caller as RFC 4733; the caller's keys reach the agent.
     void dtmfBothWays()
     {
-        SipServer s;
-        QVERIFY(s.start(officeConfig()));
-        Phone phone;
-        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
-        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
-        QVERIFY(anna);
-        QVERIFY(setReady(*anna));
-        Phone caller;
-        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        Desk d;
+        openDesk(d, true);
+        if (QTest::currentTestFailed())
+            return;
+        auto &[s, phone, caller, anna] = d;
         QString id;
         connectCall(s, phone, *anna, caller, &id);
         if (QTest::currentTestFailed())
