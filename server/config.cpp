@@ -2,6 +2,7 @@
 
 #include "auth.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -442,7 +443,7 @@ void readSip(Reader &r, const QJsonObject &root, Config *c)
                {QStringLiteral("listen"), QStringLiteral("address"), QStringLiteral("trusted"),
                 QStringLiteral("trunk"), QStringLiteral("rtpPorts"),
                 QStringLiteral("rtpTimeoutSeconds"), QStringLiteral("maxInvitesPerSecond"),
-                QStringLiteral("queues")});
+                QStringLiteral("queues"), QStringLiteral("realm"), QStringLiteral("phones")});
     SipConfig sip;
     sip.listen = r.string(o, QStringLiteral("listen"), p, false, sip.listen);
     QString host;
@@ -522,6 +523,41 @@ void readSip(Reader &r, const QJsonObject &root, Config *c)
             }
             sip.queues.insert(it.key(), media);
         }
+    }
+    sip.realm = r.string(o, QStringLiteral("realm"), p, false, sip.realm);
+    static const QRegularExpression token(QStringLiteral("^[A-Za-z0-9_.+-]{1,64}$"));
+    if (!r.failed() && !token.match(sip.realm).hasMatch())
+        r.fail(p + QStringLiteral(".realm"),
+               QStringLiteral("must be 1-64 letters, digits, _ . + -"));
+    const QJsonArray phones = r.array(o, QStringLiteral("phones"), p);
+    for (qsizetype i = 0; i < phones.size() && !r.failed(); ++i) {
+        // Softphones registering with Acdesk: digest credentials, kept as HA1 only.
+        const QString pp = at(p + QStringLiteral(".phones"), i);
+        const QJsonObject ph = r.object(phones[i], pp);
+        r.onlyKeys(ph, pp,
+                   {QStringLiteral("user"), QStringLiteral("password"), QStringLiteral("ha1")});
+        const QString user = r.string(ph, QStringLiteral("user"), pp, true);
+        if (!r.failed() && !token.match(user).hasMatch())
+            r.fail(pp + QStringLiteral(".user"),
+                   QStringLiteral("must be 1-64 letters, digits, _ . + -"));
+        const QString password = r.string(ph, QStringLiteral("password"), pp, false);
+        const QString ha1 = r.string(ph, QStringLiteral("ha1"), pp, false).toLower();
+        static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{32}$"));
+        if (!r.failed() && password.isEmpty() == ha1.isEmpty())
+            r.fail(pp, QStringLiteral("needs exactly one of \"password\" and \"ha1\""));
+        else if (!r.failed() && !ha1.isEmpty() && !hex.match(ha1).hasMatch())
+            r.fail(pp + QStringLiteral(".ha1"),
+                   QStringLiteral("must be MD5(user:realm:password) in 32 hex digits"));
+        if (!r.failed() && sip.phones.contains(user))
+            r.fail(pp + QStringLiteral(".user"), QStringLiteral("duplicate user \"%1\"").arg(user));
+        sip.phones.insert(
+            user,
+            ha1.isEmpty()
+                ? QCryptographicHash::hash(
+                      (user + QLatin1Char(':') + sip.realm + QLatin1Char(':') + password).toUtf8(),
+                      QCryptographicHash::Md5)
+                      .toHex()
+                : ha1.toLatin1());
     }
     c->sip = sip;
 }

@@ -60,7 +60,9 @@ struct SipConfig
     quint16 rtpPortMax = 20000;
     int rtpTimeoutSeconds = 60;
     int maxInvitesPerSecond = 50;
-    QHash<QString, SipMedia> queues; // queue id -> media
+    QHash<QString, SipMedia> queues;          // queue id -> media
+    QString realm = QStringLiteral("acdesk"); // digest realm of the registrar
+    QHash<QString, QByteArray> phones;        // registrar: user -> HA1 (32 hex digits)
 };
 
 /** @brief Everything the server reads from its JSON config file. */

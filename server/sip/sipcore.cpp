@@ -4,9 +4,11 @@
 
 #include <re.h>
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QHostAddress>
 #include <QLoggingCategory>
+#include <QMessageAuthenticationCode>
 #include <QPair>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -145,6 +147,7 @@ struct SipCore::Impl
     uint64_t inviteRefillMs = 0;
     quint64 serial = 0;
     QString idPrefix;
+    QByteArray nonceKey = QByteArray::number(QRandomGenerator::system()->generate64(), 16);
 
     // --- reports to the listener's thread ---
 
@@ -250,6 +253,10 @@ struct SipCore::Impl
     static bool onRequest(const sip_msg *msg, void *arg)
     {
         auto *self = static_cast<Impl *>(arg);
+        if (!pl_strcmp(&msg->met, "REGISTER")) {
+            self->registerPhone(msg);
+            return true;
+        }
         if (!pl_strcmp(&msg->met, "OPTIONS")) {
             // PBXs qualify their trunks with OPTIONS; answer like a live peer.
             sip_treplyf(nullptr, nullptr, self->stack, msg, false, 200, "OK",
@@ -257,6 +264,85 @@ struct SipCore::Impl
             return true;
         }
         return false;
+    }
+
+    // --- registrar: softphones of an office without a PBX (RFC 3261 section 10) ---
+
+    // A nonce that proves itself: its time and an HMAC of it under a per-run key, so the
+    // registrar keeps no state per challenge. Valid for five minutes.
+    QByteArray nonce(qint64 nowS) const
+    {
+        const QByteArray t = QByteArray::number(nowS, 16);
+        return t + '.' +
+               QMessageAuthenticationCode::hash(t, nonceKey, QCryptographicHash::Sha256)
+                   .toHex()
+                   .left(24);
+    }
+
+    bool nonceValid(const QByteArray &n, qint64 nowS) const
+    {
+        bool ok = false;
+        const qint64 t = n.left(n.indexOf('.')).toLongLong(&ok, 16);
+        return ok && nowS - t >= 0 && nowS - t <= 300 && n == nonce(t);
+    }
+
+    void registerPhone(const sip_msg *msg)
+    {
+        const QString user = qstr(msg->to.uri.user);
+        const QByteArray ha1Hex = settings.phones.value(user);
+        const qint64 nowS = QDateTime::currentSecsSinceEpoch();
+        bool authorised = false;
+        if (!ha1Hex.isEmpty()) {
+            const sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
+            httpauth_digest_resp resp{};
+            const QByteArray ha1 = QByteArray::fromHex(ha1Hex);
+            authorised =
+                h && httpauth_digest_response_decode(&resp, &h->val) == 0 &&
+                qstr(resp.username) == user && qstr(resp.realm) == settings.realm &&
+                nonceValid(QByteArray(resp.nonce.p, int(resp.nonce.l)), nowS) &&
+                httpauth_digest_response_auth(
+                    &resp, &msg->met, reinterpret_cast<const uint8_t *>(ha1.constData())) == 0;
+        }
+        if (!authorised) {
+            // Unknown users get the same challenge: the answer does not tell who exists.
+            const QByteArray realm = settings.realm.toUtf8();
+            const QByteArray n = nonce(nowS);
+            sip_treplyf(nullptr, nullptr, stack, msg, false, 401, "Unauthorized",
+                        "WWW-Authenticate: Digest realm=\"%s\", nonce=\"%s\", algorithm=MD5\r\n"
+                        "Content-Length: 0\r\n\r\n",
+                        realm.constData(), n.constData());
+            return;
+        }
+        int expires = 3600;
+        if (pl_isset(&msg->expires))
+            expires = int(pl_u32(&msg->expires));
+        QString contact;
+        const sip_hdr *c = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+        sip_addr addr{};
+        if (c && sip_addr_decode(&addr, &c->val) == 0) {
+            contact = qstr(addr.auri);
+            pl value{};
+            if (msg_param_decode(&addr.params, "expires", &value) == 0)
+                expires = int(pl_u32(&value));
+        }
+        expires = std::clamp(expires, 0, 3600);
+        {
+            std::lock_guard<std::mutex> lock(q->m_bindingsMutex);
+            if (contact.isEmpty() || expires == 0)
+                q->m_bindings.remove(user);
+            else
+                q->m_bindings.insert(user, {contact, nowUs() / 1000 + expires * 1000LL});
+            q->m_metrics.registered = int(q->m_bindings.size());
+        }
+        qCInfo(lcSip) << "REGISTER" << user << contact << "for" << expires << "s";
+        const QByteArray contactUtf8 = contact.toUtf8();
+        if (contact.isEmpty() || expires == 0)
+            sip_treplyf(nullptr, nullptr, stack, msg, false, 200, "OK",
+                        "Content-Length: 0\r\n\r\n");
+        else
+            sip_treplyf(nullptr, nullptr, stack, msg, false, 200, "OK",
+                        "Contact: <%s>;expires=%d\r\nContent-Length: 0\r\n\r\n",
+                        contactUtf8.constData(), expires);
     }
 
     bool takeInviteToken()
@@ -1087,6 +1173,15 @@ void SipCore::stop()
     });
     d->thread.join();
     s_inUse = false;
+}
+
+QString SipCore::registeredContact(const QString &user) const
+{
+    std::lock_guard<std::mutex> lock(m_bindingsMutex);
+    const auto it = m_bindings.constFind(user);
+    if (it == m_bindings.constEnd() || it->expiresMs < nowUs() / 1000)
+        return {};
+    return it->contact;
 }
 
 QString SipCore::boundAddress() const

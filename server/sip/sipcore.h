@@ -15,6 +15,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 namespace acdesk::sip {
 
@@ -35,6 +36,8 @@ struct CoreSettings
     Prompt music;
     QHash<QString, Prompt> queueAnnouncement;
     QHash<QString, Prompt> queueMusic;
+    QString realm = QStringLiteral("acdesk");
+    QHash<QString, QByteArray> phones; // registrar: user -> HA1 (32 hex digits)
 };
 
 /** @brief What happened on the phone side; called on the poster's thread. */
@@ -72,6 +75,7 @@ struct CoreMetrics
     std::atomic<quint64> lostFromAgent{0};
     std::atomic<int> jitterFromCallerUs{0}; // RFC 3550 interarrival jitter, worst live leg
     std::atomic<int> jitterFromAgentUs{0};
+    std::atomic<int> registered{0}; // softphones with a live registration
 };
 
 /** @brief The libre side of the gateway. */
@@ -94,6 +98,11 @@ public:
     void stop();
     /** @brief "HOST:PORT" as bound (the real port when 0 was asked). */
     QString boundAddress() const;
+    /**
+     * @brief Where a softphone registered as @p user can be reached now ("sip:…" contact),
+     * or empty. Any thread.
+     */
+    QString registeredContact(const QString &user) const;
     /** @brief The counters. */
     const CoreMetrics &metrics() const { return m_metrics; }
 
@@ -137,6 +146,13 @@ private:
     void post(std::function<void(Impl &)> command);
     std::unique_ptr<Impl> d;
     CoreMetrics m_metrics;
+    struct Binding
+    {
+        QString contact;
+        qint64 expiresMs = 0; // steady clock
+    };
+    mutable std::mutex m_bindingsMutex; // the registrar writes, the gateway's thread reads
+    QHash<QString, Binding> m_bindings;
 };
 
 } // namespace acdesk::sip

@@ -57,6 +57,8 @@ bool SipGateway::start(const QUrl &server, const QString &user, const QString &s
     s.rtpPortMax = m_config.rtpPortMax;
     s.rtpTimeoutMs = m_config.rtpTimeoutSeconds * 1000;
     s.maxInvitesPerSecond = m_config.maxInvitesPerSecond;
+    s.realm = m_config.realm;
+    s.phones = m_config.phones;
     s.announcement = builtInAnnouncement();
     s.music = builtInMusic();
     for (auto it = m_config.queues.cbegin(); it != m_config.queues.cend(); ++it) {
@@ -275,7 +277,10 @@ QString SipGateway::stationUri(const QString &station, bool *appAnswer) const
         }
         return uri;
     }
-    return numberUri(station); // an extension of the PBX behind the trunk
+    // A softphone registered with Acdesk under this name, else an extension of the PBX
+    // behind the trunk.
+    const QString registered = m_core.registeredContact(station);
+    return registered.isEmpty() ? numberUri(station) : registered;
 }
 
 QString SipGateway::numberUri(const QString &number) const
@@ -310,6 +315,8 @@ QByteArray SipGateway::metricsText() const
     value("sip_invites_total", "", double(m.invites));
     metric("sip_invites_rejected_total", "counter", "INVITEs answered with an error.");
     value("sip_invites_rejected_total", "", double(m.invitesRejected));
+    metric("sip_phones_registered", "gauge", "Softphones registered with Acdesk.");
+    value("sip_phones_registered", "", m.registered);
     metric("rtp_packets_relayed_total", "counter", "RTP packets relayed between legs.");
     value("rtp_packets_relayed_total", "{direction=\"caller_to_agent\"}", double(m.packetsToAgent));
     value("rtp_packets_relayed_total", "{direction=\"agent_to_caller\"}",

@@ -90,6 +90,66 @@ private Q_SLOTS:
             << "$.server.limits.graceSeconds: must be between 0 and 86400";
         QTest::newRow("fraction") << QByteArray(R"({"queues":[{"id":"q","slSeconds":2.5}]})")
                                   << "$.queues[0].slSeconds: must be a whole number";
+        // The SIP gateway's object (docs/protocol.md 9.9).
+        QTest::newRow("sip listen") << QByteArray(R"({"sip":{"listen":"pbx.local:5060"}})")
+                                    << R"($.sip.listen: "pbx.local" is not an IP address)";
+        QTest::newRow("sip trusted") << QByteArray(R"({"sip":{"trusted":["192.168.1.300/32"]}})")
+                                     << "$.sip.trusted[0]: \"192.168.1.300/32\" is not an address "
+                                        "range like 192.168.1.10/32";
+        QTest::newRow("sip trunk")
+            << QByteArray(R"({"sip":{"trunk":"192.168.1.10:5060"}})")
+            << R"($.sip.trunk: "192.168.1.10:5060" is not sip:HOST or sip:HOST:PORT)";
+        QTest::newRow("sip rtp ports") << QByteArray(R"({"sip":{"rtpPorts":"20000-10000"}})")
+                                       << "$.sip.rtpPorts: \"20000-10000\" is not a range "
+                                          "LOW-HIGH of at least 4 ports in 1024-65535";
+        QTest::newRow("sip queue")
+            << QByteArray(R"({"queues":[{"id":"q"}],"sip":{"queues":{"sales":{"music":"m.wav"}}}})")
+            << R"($.sip.queues.sales: unknown queue "sales")";
+        QTest::newRow("sip music file")
+            << QByteArray(R"({"queues":[{"id":"q"}],"sip":{"queues":{"q":{"music":"none.wav"}}}})")
+            << "$.sip.queues.q.music: none.wav: cannot read (No such file or directory)";
+        QTest::newRow("sip phone secret")
+            << QByteArray(R"({"sip":{"phones":[{"user":"anna","password":"x","ha1":"0123"}]}})")
+            << R"($.sip.phones[0]: needs exactly one of "password" and "ha1")";
+        QTest::newRow("sip unknown key")
+            << QByteArray(R"({"sip":{"listn":"0.0.0.0:5060"}})") << "$.sip.listn: unknown key";
+    }
+
+    void sipMusicMustBeEightKilohertzMono()
+    {
+        // A CD-quality WAV: the error names the file, the field and how to convert it.
+        QTemporaryDir dir;
+        QFile wav(dir.filePath(QStringLiteral("hold.wav")));
+        QVERIFY(wav.open(QIODevice::WriteOnly));
+        QByteArray fmt("fmt ");
+        auto le32 = [](quint32 v) {
+            return QByteArray(reinterpret_cast<const char *>(&v), 4);
+        };
+        auto le16 = [](quint16 v) {
+            return QByteArray(reinterpret_cast<const char *>(&v), 2);
+        };
+        fmt += le32(16) + le16(1) + le16(2) + le32(44100) + le32(44100 * 4) + le16(4) + le16(16);
+        const QByteArray data = QByteArray("data") + le32(8000) + QByteArray(8000, '\0');
+        wav.write(QByteArray("RIFF") + le32(quint32(4 + fmt.size() + data.size())) + "WAVE" + fmt +
+                  data);
+        wav.close();
+        const QString file = dir.filePath(QStringLiteral("acdesk.json"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"queues":[{"id":"q"}],"sip":{"queues":{"q":{"music":"hold.wav"}}}})");
+        f.close();
+        QProcess p;
+        p.setProcessEnvironment(headlessEnv());
+        p.start(qEnvironmentVariable("ACDESK_BINARY"),
+                {QStringLiteral("server"), QStringLiteral("--headless"), QStringLiteral("--config"),
+                 file, QStringLiteral("--data"), dir.path(), QStringLiteral("--listen"),
+                 QStringLiteral("127.0.0.1:0")});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(QString::fromUtf8(p.readAllStandardError()),
+                 file + QStringLiteral(": $.sip.queues.q.music: hold.wav: must be a WAV file of "
+                                       "8000 Hz, mono, 16-bit PCM (convert with: sox IN -r 8000 "
+                                       "-c 1 -b 16 OUT.wav)\n"));
+        QCOMPARE(p.exitCode(), 2);
     }
 
     void badConfig()

@@ -136,10 +136,22 @@ struct Phone
         c.close();
         QFile a(dir.filePath(QStringLiteral("accounts")));
         a.open(QIODevice::WriteOnly);
-        a.write(
-            QStringLiteral("<sip:%1@127.0.0.1>;regint=0;answermode=%2%3\n")
-                .arg(user, autoAnswer ? QStringLiteral("auto") : QStringLiteral("manual"), account)
-                .toUtf8());
+        // Registering phones name their registrar in ";registrar=PORT" (removed here): the
+        // address of record then points at it and baresip registers every minute.
+        QString params = account;
+        QString aor = QStringLiteral("127.0.0.1");
+        static const QRegularExpression reg(QStringLiteral(";registrar=(\\d+)"));
+        const QRegularExpressionMatch m = reg.match(params);
+        QString regint = QStringLiteral(";regint=0");
+        if (m.hasMatch()) {
+            aor += QLatin1Char(':') + m.captured(1);
+            regint = QStringLiteral(";regint=60");
+            params.remove(m.capturedStart(), m.capturedLength());
+        }
+        a.write(QStringLiteral("<sip:%1@%2>%3;answermode=%4%5\n")
+                    .arg(user, aor, regint,
+                         autoAnswer ? QStringLiteral("auto") : QStringLiteral("manual"), params)
+                    .toUtf8());
         a.close();
         process.setProcessChannelMode(QProcess::MergedChannels);
         QObject::connect(&process, &QProcess::readyRead, &process,

@@ -4,6 +4,7 @@
 // recording of what the other side heard must be that sine.
 #include "siptestutil.h"
 
+#include <QCryptographicHash>
 #include <QNetworkDatagram>
 #include <QScopeGuard>
 #include <QSqlDatabase>
@@ -943,6 +944,47 @@ private Q_SLOTS:
         QCOMPARE(today.value(QStringLiteral("abandoned")).toInt() +
                      today.value(QStringLiteral("shortAbandoned")).toInt(),
                  0);
+    }
+
+    // An office without a PBX: a softphone registers with Acdesk (digest, HA1 kept only),
+    // the agent gives its name as the station, and calls ring it. A wrong password gets no
+    // binding.
+    void registeredSoftphoneTakesACall()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig(
+            QStringLiteral(", \"realm\": \"office\", \"phones\": [{\"user\": \"anna\", "
+                           "\"password\": \"s3cret\"}, {\"user\": \"ben\", \"ha1\": "
+                           "\"%1\"}]")
+                .arg(QString::fromLatin1(
+                    QCryptographicHash::hash("ben:office:other", QCryptographicHash::Md5)
+                        .toHex())))));
+        auto registered = [&] {
+            const QRegularExpression re(QStringLiteral("acdesk_sip_phones_registered (\\d+)"));
+            return re.match(QString::fromUtf8(httpGet(s.server.port, "/metrics").body))
+                .captured(1)
+                .toInt();
+        };
+        Phone intruder;
+        QVERIFY(intruder.start(QStringLiteral("ben"), AgentTone, true,
+                               QStringLiteral(";auth_pass=guess;registrar=%1").arg(s.sipPort)));
+        QVERIFY(intruder.waitLog("401 Unauthorized"));
+        QCOMPARE(registered(), 0);
+        Phone softphone;
+        QVERIFY(softphone.start(QStringLiteral("anna"), AgentTone, true,
+                                QStringLiteral(";auth_pass=s3cret;registrar=%1").arg(s.sipPort)));
+        QTRY_COMPARE_WITH_TIMEOUT(registered(), 1, 10000);
+        auto anna = agent(s, QStringLiteral("1001"), QStringLiteral("anna"));
+        QVERIFY(anna);
+        QVERIFY(setReady(*anna));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QString id;
+        connectCall(s, softphone, *anna, caller, &id);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(waitFor([&] { return softphone.heardSeconds() > 1.0; }));
+        QVERIFY(firstToneWindow(readWav(softphone.heardFile()), CallerTone, 0.8) >= 0);
     }
 
     // call.dtmf reaches the caller as RFC 4733; the caller's keys reach the agent.
