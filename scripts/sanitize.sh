@@ -78,7 +78,7 @@ if [[ " $STEPS " == *" fuzz "* ]]; then
       echo "sanitize: $target FAILED; reproducer in $FUZZ_BUILD/crashes/" >&2
       exit 1
     fi
-    grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$FUZZ_BUILD/$target.log" | tr '\n' ' '
+    grep -aE '^stat::number_of_executed_units|^stat::peak_rss_mb' "$FUZZ_BUILD/$target.log" | tr '\n' ' '
     echo
   done
   echo "sanitize: fuzzing passed in $(( $(date +%s) - t1 )) s"
