@@ -921,12 +921,15 @@ struct SipCore::Impl
         }
         if (!bridged || (hdr.pt != Pcmu && hdr.pt != Pcma) || n == 0 || n > 1500)
             return;
-        uint8_t payload[1500];
-        memcpy(payload, mbuf_buf(mb), n);
+        // In place: the received buffer still holds its RTP header in front of the
+        // payload, room enough for ours, so relaying costs no allocation and no copy.
+        uint8_t *payload = mbuf_buf(mb);
         if (leg.role == Leg::Role::Agent && call.muted)
             memset(payload, silence(PayloadType(hdr.pt)), n);
         transcode(payload, n, PayloadType(hdr.pt), other->pt);
-        send(*other, other->pt, payload, n, uint32_t(n));
+        rtp_send(other->rtp, &other->remote, false, other->marker, other->pt, other->ts, mb);
+        other->marker = false;
+        other->ts += uint32_t(n);
         (leg.role == Leg::Role::Caller ? q->m_metrics.packetsToAgent
                                        : q->m_metrics.packetsToCaller)++;
     }
