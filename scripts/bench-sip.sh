@@ -117,6 +117,7 @@ for level in $LEVELS; do
 r = $r1 - $r0; l = $l1 - $l0; c = $c1 - $c0
 print('| Acdesk | %s | %.0f | %.2f | %.3f | %s | %s |' % ('${bridged%.*}', r / $secs, 1e6 * c / max(r, 1), 100.0 * l / max(r + l, 1), '$jitter', '$(field p99_ms "$offer")'))")
   echo "$row" | tee -a "$table" >&2
+  [[ -n ${BENCH_LOGS:-} ]] && mkdir -p "$BENCH_LOGS/$level" && cp "$WORK"/*.log "$BENCH_LOGS/$level/"
   sipp_cleanup
   SIPP_PIDS=()
   stop_server

@@ -13,6 +13,8 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -165,6 +167,11 @@ struct SipCore::Impl
         int err = libre_init();
         if (err)
             return QStringLiteral("libre_init: %1").arg(QString::fromLocal8Bit(strerror(err)));
+        // libre refuses descriptors above its table size (1024 by default); this process
+        // also holds every WebSocket connection, and each call leg has an RTP socket.
+        rlimit limit{};
+        getrlimit(RLIMIT_NOFILE, &limit);
+        fd_setsize(int(std::min<rlim_t>(limit.rlim_cur, 1 << 20)));
         for (const QString &cidr : qAsConst(settings.trusted))
             trusted.push_back(QHostAddress::parseSubnet(cidr));
 
