@@ -203,14 +203,21 @@ struct SipCore::Impl
             dnsc_alloc(&dns, nullptr, nsv, nsn);
 
         err = sip_alloc(&stack, dns, 32, 32, 32, "acdesk/" ACDESK_VERSION, nullptr, nullptr);
-        if (!err)
+        // TCP on the same port as UDP, also when port 0 was asked: then the port UDP got
+        // may be taken for TCP by someone else, and another one is tried.
+        for (int attempt = 0; !err; ++attempt) {
+            sa_set_port(&laddr, settings.listenPort);
             err = sip_transp_add(stack, SIP_TRANSP_UDP, &laddr);
-        if (!err) {
-            // TCP on the same port as UDP, also when port 0 was asked.
+            if (err)
+                break;
             sa udp{};
             sip_transp_laddr(stack, &udp, SIP_TRANSP_UDP, nullptr);
             sa_set_port(&laddr, sa_port(&udp));
             err = sip_transp_add(stack, SIP_TRANSP_TCP, &laddr);
+            if (!err || settings.listenPort != 0 || attempt == 20)
+                break;
+            sip_transp_flush(stack);
+            err = 0;
         }
         if (!err)
             err = sipsess_listen(&sessSock, stack, 32, &Impl::onInvite, this);

@@ -100,6 +100,7 @@ struct Phone
     QByteArray log;
     quint16 sipPort = 0;
     quint16 ctrlPort = 0;
+    QString codecs = QStringLiteral("PCMU,PCMA"); // set before start(): what the phone offers
 
     /**
      * @brief Starts baresip for user @p user, its microphone a sine of @p freq Hz. Extra
@@ -118,7 +119,7 @@ struct Phone
                            "audio_source ausine,%2\n"
                            "ausrc_srate 48000\nauplay_srate 48000\n"
                            "ausrc_channels 2\nauplay_channels 2\n"
-                           "audio_codecs PCMU,PCMA\n"
+
                            "rtp_ports 40000-49999\n"
                            "module_path /usr/lib/baresip/modules\n"
                            "module g711.so\nmodule ausine.so\nmodule aubridge.so\n"
@@ -148,9 +149,10 @@ struct Phone
             regint = QStringLiteral(";regint=60");
             params.remove(m.capturedStart(), m.capturedLength());
         }
-        a.write(QStringLiteral("<sip:%1@%2>%3;answermode=%4%5\n")
+        a.write(QStringLiteral("<sip:%1@%2>%3;answermode=%4;audio_codecs=%5%6\n")
                     .arg(user, aor, regint,
-                         autoAnswer ? QStringLiteral("auto") : QStringLiteral("manual"), params)
+                         autoAnswer ? QStringLiteral("auto") : QStringLiteral("manual"), codecs,
+                         params)
                     .toUtf8());
         a.close();
         process.setProcessChannelMode(QProcess::MergedChannels);

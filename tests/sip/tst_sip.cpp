@@ -240,14 +240,19 @@ private Q_SLOTS:
         SipServer s;
         QVERIFY(s.start(officeConfig()));
         Phone phone;
+        phone.codecs = QStringLiteral("PCMU");
         QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
         auto anna = agent(s, QStringLiteral("1001"), phone.uri());
         QVERIFY(anna);
 
+        // The caller speaks A-law only, the desk phone µ-law only: the relay transcodes
+        // both ways, and the tones must survive it.
         Phone caller;
+        caller.codecs = QStringLiteral("PCMA");
         QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
         QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("100"))));
         QVERIFY(caller.waitLog("Call established"));
+        QVERIFY(caller.log.contains("Set audio encoder: PCMA"));
         // Announcement (1.6 s) and the start of the music, before anyone is ready.
         QVERIFY(waitFor([&] { return caller.heardSeconds() > 3.0; }, 15000));
 
@@ -275,6 +280,7 @@ private Q_SLOTS:
             10000);
         QVERIFY(!connected.isEmpty());
         QVERIFY(phone.waitLog("Call established"));
+        QVERIFY(phone.log.contains("Set audio encoder: PCMU"));
         const double callerBefore = caller.heardSeconds();
         QVERIFY(waitFor([&] { return phone.heardSeconds() > 2.0; }, 15000));
         QVERIFY(waitFor([&] { return caller.heardSeconds() > callerBefore + 2.0; }, 15000));
@@ -459,6 +465,55 @@ private Q_SLOTS:
         QVERIFY(!ben->take(QStringLiteral("call.offer"), 10000).isEmpty());
         QVERIFY(!takeCallState(*ben, QStringLiteral("connected")).isEmpty());
         QVERIFY(phone.waitLog("Call established"));
+    }
+
+    // A queue that refuses callers when nobody serves it: the caller hears the
+    // announcement, then the line is closed.
+    void refusedCallerHearsTheAnnouncementThenBye()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("200"))));
+        QVERIFY(caller.waitLog("Call established"));
+        QVERIFY(caller.waitEnded());
+        const QVector<qint16> heard = readWav(caller.heardFile());
+        QVERIFY(firstToneWindow(heard, 659.25, 0.3) >= 0);     // the chime
+        QCOMPARE(firstToneWindow(heard, 261.63, 0.3, 16), -1); // and no music after it
+    }
+
+    // A caller whose phone stops sending RTP is gone after rtpTimeoutSeconds: the call
+    // ends as the caller's hang-up and the caller's dialog gets BYE.
+    void silentCallerEndsAfterTheRtpTimeout()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        QProcess callers;
+        callers.setWorkingDirectory(s.dir.path());
+        callers.setProcessChannelMode(QProcess::MergedChannels);
+        // uac_wait.xml sends no RTP at all and expects nothing after its ACK: SIPp
+        // answers the BYE on its own and counts it as an unexpected message.
+        callers.start(QStringLiteral("sipp"),
+                      {QStringLiteral("-sf"), QStringLiteral(ACDESK_SIP_SCENARIOS "/uac_wait.xml"),
+                       QStringLiteral("-s"), QStringLiteral("100"), QStringLiteral("-i"),
+                       QStringLiteral("127.0.0.1"), QStringLiteral("-m"), QStringLiteral("1"),
+                       QStringLiteral("-nostdin"), QStringLiteral("-trace_err"),
+                       QStringLiteral("127.0.0.1:%1").arg(s.sipPort)});
+        auto stopSipp = qScopeGuard([&] {
+            callers.kill();
+            callers.waitForFinished(3000);
+        });
+        auto live = [&] {
+            const QRegularExpression re(QStringLiteral("acdesk_calls_live (\\d+)"));
+            return re.match(QString::fromUtf8(httpGet(s.server.port, "/metrics").body))
+                .captured(1)
+                .toInt();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(live(), 1, 10000);
+        // officeConfig: 5 s without RTP.
+        QTRY_COMPARE_WITH_TIMEOUT(live(), 0, 15000);
+        QVERIFY(s.server.out.contains("no RTP from the caller"));
     }
 
     // Hang-ups from every side and moment end the SIP legs and count like any call.
