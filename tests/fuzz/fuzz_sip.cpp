@@ -68,7 +68,8 @@ void startCore()
     s.music = acdesk::sip::builtInMusic();
     QString error;
     // Reports run on the libre thread here: the listener only posts commands back.
-    if (!g_core->start(s, &g_listener, [](std::function<void()> f) { f(); }, &error))
+    if (!g_core->start(
+            s, &g_listener, [](std::function<void()> f) { f(); }, &error))
         __builtin_trap();
     const QString bound = g_core->boundAddress();
     g_target.sin_family = AF_INET;
