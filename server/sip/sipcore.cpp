@@ -84,7 +84,6 @@ struct Leg
     // receive statistics (RFC 3550 A.1 and A.8)
     bool seqInit = false;
     uint16_t maxSeq = 0;
-    quint64 lost = 0;
     double jitter = 0; // in timestamp units
     qint64 lastTransit = 0;
     // telephone-event: the last event timestamp reported, in and out
@@ -500,7 +499,7 @@ struct SipCore::Impl
         return err;
     }
 
-    static void onProgress(const sip_msg *, void *) {}
+    static void onProgress(const sip_msg *, void *) {} // 180/183 from a phone: nothing to do
 
     static void onEstablished(const sip_msg *, void *arg)
     {
@@ -763,15 +762,13 @@ struct SipCore::Impl
             });
             return;
         }
+        if (agent.isEmpty()) {
+            // A transfer target hung up: the server forgot the call, the gateway ends it.
+            calls.erase(callId);
+            return;
+        }
         const bool wasActive = call.active == &leg;
         removeLeg(call, leg);
-        if (agent.isEmpty() || call.mode == Call::Mode::Outbound) {
-            // Transfer target or outbound: the gateway alone holds the call.
-            if (!call.known || agent.isEmpty()) {
-                calls.erase(callId);
-                return;
-            }
-        }
         if (wasActive)
             report([=](CoreListener *l) { l->phoneGone(callId, agent); });
     }
@@ -902,7 +899,6 @@ struct SipCore::Impl
         const uint16_t delta = uint16_t(hdr.seq - leg.maxSeq);
         if (delta > 0 && delta < 3000) {
             if (delta > 1) {
-                leg.lost += delta - 1;
                 (leg.role == Leg::Role::Caller ? q->m_metrics.lostFromCaller
                                                : q->m_metrics.lostFromAgent) += delta - 1;
             }

@@ -26,8 +26,6 @@ struct CoreSettings
     quint16 listenPort = 5060;
     QString address;     // in SDP and Contact; empty: listen host or the default route's
     QStringList trusted; // CIDR
-    QString trunkHost;   // empty: no trunk
-    quint16 trunkPort = 5060;
     quint16 rtpPortMin = 10000;
     quint16 rtpPortMax = 20000;
     int rtpTimeoutMs = 60000;

@@ -45,14 +45,6 @@ bool SipGateway::start(const QUrl &server, const QString &user, const QString &s
     s.listenPort = port;
     s.address = m_config.address;
     s.trusted = m_config.trusted;
-    if (!m_config.trunk.isEmpty()) {
-        // "sip:HOST[:PORT]", validated with the config.
-        const QString hostPort = m_config.trunk.mid(4);
-        const qsizetype colon = hostPort.lastIndexOf(QLatin1Char(':'));
-        const bool hasPort = colon > 0 && !hostPort.endsWith(QLatin1Char(']'));
-        s.trunkHost = hasPort ? hostPort.left(colon) : hostPort;
-        s.trunkPort = hasPort ? quint16(hostPort.mid(colon + 1).toUInt()) : 5060;
-    }
     s.rtpPortMin = m_config.rtpPortMin;
     s.rtpPortMax = m_config.rtpPortMax;
     s.rtpTimeoutMs = m_config.rtpTimeoutSeconds * 1000;

@@ -211,6 +211,19 @@ private:
         QVERIFY(d.caller.start(QStringLiteral("caller"), CallerTone, false));
     }
 
+    // For the transfers: the usual office plus Ben (1002, logged in, not ready) with a
+    // phone of his own, and a caller talking to Anna; @p id is that call.
+    void openTransferDesk(Desk &d, Phone &phoneB, std::unique_ptr<Client> &ben, QString *id)
+    {
+        openDesk(d, true);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(phoneB.start(QStringLiteral("ben"), SecondAgentTone, true));
+        ben = agent(d.server, QStringLiteral("1002"), phoneB.uri(QStringLiteral("ben")));
+        QVERIFY(ben);
+        connectCall(d.server, d.phone, *d.anna, d.caller, id);
+    }
+
     // A caller dials the support hotline and an agent with a live phone talks to it: the
     // start of most tests below. Fails the test (check QTest::currentTestFailed()) or sets
     // @p id to the call's id.
@@ -785,21 +798,14 @@ private Q_SLOTS:
     // again, and the next agent's phone connects to the same caller.
     void transferToQueueRingsTheNextAgent()
     {
-        SipServer s;
-        QVERIFY(s.start(officeConfig()));
-        Phone phoneA, phoneB;
-        QVERIFY(phoneA.start(QStringLiteral("anna"), AgentTone, true));
-        QVERIFY(phoneB.start(QStringLiteral("ben"), SecondAgentTone, true));
-        auto anna = agent(s, QStringLiteral("1001"), phoneA.uri(QStringLiteral("anna")));
-        auto ben = agent(s, QStringLiteral("1002"), phoneB.uri(QStringLiteral("ben")));
-        QVERIFY(anna && ben);
-        QVERIFY(setReady(*anna));
-        Phone caller;
-        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        Desk d;
+        Phone phoneB;
+        std::unique_ptr<Client> ben;
         QString id;
-        connectCall(s, phoneA, *anna, caller, &id);
+        openTransferDesk(d, phoneB, ben, &id);
         if (QTest::currentTestFailed())
             return;
+        auto &[s, phoneA, caller, anna] = d;
         // Anna goes on a break after this call, so the call cannot come back to her.
         QCOMPARE(anna->code(req(QStringLiteral("agent.setState"),
                                 P({{QStringLiteral("state"), QStringLiteral("not_ready")},
@@ -831,21 +837,14 @@ private Q_SLOTS:
     // Blind transfer to an agent: the same media session is offered to that agent's phone.
     void transferToAgentConnectsTheirPhone()
     {
-        SipServer s;
-        QVERIFY(s.start(officeConfig()));
-        Phone phoneA, phoneB;
-        QVERIFY(phoneA.start(QStringLiteral("anna"), AgentTone, true));
-        QVERIFY(phoneB.start(QStringLiteral("ben"), SecondAgentTone, true));
-        auto anna = agent(s, QStringLiteral("1001"), phoneA.uri(QStringLiteral("anna")));
-        auto ben = agent(s, QStringLiteral("1002"), phoneB.uri(QStringLiteral("ben")));
-        QVERIFY(anna && ben);
-        QVERIFY(setReady(*anna));
-        Phone caller;
-        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        Desk d;
+        Phone phoneB;
+        std::unique_ptr<Client> ben;
         QString id;
-        connectCall(s, phoneA, *anna, caller, &id);
+        openTransferDesk(d, phoneB, ben, &id);
         if (QTest::currentTestFailed())
             return;
+        auto &[s, phoneA, caller, anna] = d;
         QVERIFY(setReady(*ben));
         QCOMPARE(
             anna->code(callReq(QStringLiteral("call.transfer"), id,
