@@ -30,6 +30,7 @@ void printTopLevelHelp()
            "reports\n"
            "  sip-gateway  the SIP gateway alone, connected to a server (docs/telephony.md)\n"
            "  report       CSV reports from a server's stored call records\n"
+           "  passwd       print a password hash for the config file\n"
            "  doctor       check the connection to a server step by step (URL)\n\n"
            "Options:\n"
            "  -h, --help     show this help (acdesk MODE --help for a mode's options)\n"
@@ -70,6 +71,10 @@ int main(int argc, char **argv)
         QCoreApplication::setApplicationName(QStringLiteral("acdesk"));
         QCoreApplication::setOrganizationName(QStringLiteral("acdesk"));
         return acdesk::runReportMode(app);
+    }
+    if (std::strcmp(mode, "passwd") == 0) {
+        QCoreApplication app(argc, argv);
+        return acdesk::runPasswdMode(app);
     }
     if (std::strcmp(mode, "doctor") == 0) {
         QCoreApplication app(argc, argv);

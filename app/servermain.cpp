@@ -225,6 +225,8 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
     std::unique_ptr<sip::SipGateway> sipGateway;
     if (cfg.sip) {
         sipGateway = std::make_unique<sip::SipGateway>(*cfg.sip);
+        sipGateway->setDialogJournal(
+            QDir(srv->dataDir()).filePath(QStringLiteral("sip-dialogs.journal")));
         QUrl gatewayUrl(srv->baseUrl() + QStringLiteral("/ws"));
         if (server::isWildcard(QHostAddress(gatewayUrl.host())))
             gatewayUrl.setHost(QStringLiteral("127.0.0.1"));

@@ -18,4 +18,6 @@ namespace acdesk {
 void installTranslations(QCoreApplication &app);
 /** @brief Runs `acdesk report`: CSV from a data directory, headless. */
 int runReportMode(QCoreApplication &app);
+/** @brief acdesk passwd: reads a password, prints its Argon2id hash for the config file. */
+int runPasswdMode(QCoreApplication &app);
 } // namespace acdesk

@@ -9,7 +9,9 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
 #include <QLoggingCategory>
+#include <QStandardPaths>
 #include <QUrl>
 
 #include <csignal>
@@ -52,7 +54,16 @@ int runSipGatewayMode(QCoreApplication &app)
         QCoreApplication::translate("main", "Logging rules, e.g. \"acdesk.*.debug=true\" (see "
                                             "QLoggingCategory)."),
         QStringLiteral("RULES"));
-    parser.addOptions({server, user, secret, config, sipListen, ca, log});
+    const QString defaultData =
+        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+            .filePath(QStringLiteral("sip-gateway"));
+    const QCommandLineOption data(
+        QStringLiteral("data"),
+        QCoreApplication::translate("main", "Directory for the gateway's list of live calls (ended "
+                                            "with BYE after a crash). Default: %1")
+            .arg(defaultData),
+        QStringLiteral("DIR"));
+    parser.addOptions({server, user, secret, config, sipListen, ca, data, log});
     parser.process(app);
     if (parser.isSet(log))
         QLoggingCategory::setFilterRules(
@@ -86,6 +97,8 @@ int runSipGatewayMode(QCoreApplication &app)
     }
     quitOnSignals(app);
     sip::SipGateway gateway(sip);
+    gateway.setDialogJournal(QDir(parser.isSet(data) ? parser.value(data) : defaultData)
+                                 .filePath(QStringLiteral("sip-dialogs.journal")));
     if (parser.isSet(ca) && !gateway.connection()->addCaCertificates(parser.value(ca))) {
         std::fprintf(stderr, "acdesk: cannot read certificates from %s\n",
                      qPrintable(parser.value(ca)));

@@ -1768,7 +1768,7 @@
         <location filename="../app/guimain.cpp" line="122"/>
         <location filename="../app/reportmain.cpp" line="25"/>
         <location filename="../app/servermain.cpp" line="73"/>
-        <location filename="../app/sipgatewaymain.cpp" line="27"/>
+        <location filename="../app/sipgatewaymain.cpp" line="29"/>
         <source>mode</source>
         <translation>Modus</translation>
     </message>
@@ -1919,13 +1919,13 @@
     </message>
     <message>
         <location filename="../app/servermain.cpp" line="115"/>
-        <location filename="../app/sipgatewaymain.cpp" line="52"/>
+        <location filename="../app/sipgatewaymain.cpp" line="54"/>
         <source>Logging rules, e.g. &quot;acdesk.*.debug=true&quot; (see QLoggingCategory).</source>
         <translation>Protokollregeln, z. B. "acdesk.*.debug=true" (siehe QLoggingCategory).</translation>
     </message>
     <message>
         <location filename="../app/servermain.cpp" line="120"/>
-        <location filename="../app/sipgatewaymain.cpp" line="44"/>
+        <location filename="../app/sipgatewaymain.cpp" line="46"/>
         <source>SIP address and port (wins over sip.listen).</source>
         <translation>SIP-Adresse und -Port (hat Vorrang vor sip.listen).</translation>
     </message>
@@ -1970,34 +1970,74 @@
         <translation>Die Konfigurationsdatei des Servers (Warteschlangen, Zeitzone).</translation>
     </message>
     <message>
-        <location filename="../app/sipgatewaymain.cpp" line="23"/>
+        <location filename="../app/sipgatewaymain.cpp" line="25"/>
         <source>Acdesk SIP gateway: connects a phone system to an Acdesk server.</source>
         <translation>Acdesk-SIP-Gateway: verbindet eine Telefonanlage mit einem Acdesk-Server.</translation>
     </message>
     <message>
-        <location filename="../app/sipgatewaymain.cpp" line="30"/>
+        <location filename="../app/sipgatewaymain.cpp" line="32"/>
         <source>Server URL, e.g. wss://acd.example/ws.</source>
         <translation>Server-URL, z. B. wss://acd.example/ws.</translation>
     </message>
     <message>
-        <location filename="../app/sipgatewaymain.cpp" line="33"/>
+        <location filename="../app/sipgatewaymain.cpp" line="35"/>
         <source>Gateway id.</source>
         <translation>Gateway-ID.</translation>
     </message>
     <message>
-        <location filename="../app/sipgatewaymain.cpp" line="36"/>
+        <location filename="../app/sipgatewaymain.cpp" line="38"/>
         <source>Gateway secret.</source>
         <translation>Gateway-Geheimnis.</translation>
     </message>
     <message>
-        <location filename="../app/sipgatewaymain.cpp" line="40"/>
+        <location filename="../app/sipgatewaymain.cpp" line="42"/>
         <source>Config file with the &quot;sip&quot; object.</source>
         <translation>Konfigurationsdatei mit dem Objekt „sip“.</translation>
     </message>
     <message>
-        <location filename="../app/sipgatewaymain.cpp" line="48"/>
+        <location filename="../app/sipgatewaymain.cpp" line="50"/>
         <source>Extra CA certificates (PEM) for wss://.</source>
         <translation>Zusätzliche CA-Zertifikate (PEM) für wss://.</translation>
+    </message>
+    <message>
+        <location filename="../app/sipgatewaymain.cpp" line="62"/>
+        <source>Directory for the gateway&apos;s list of live calls (ended with BYE after a crash). Default: %1</source>
+        <translation>Verzeichnis für die Liste der laufenden Gespräche des Gateways (nach einem Absturz mit BYE beendet). Standard: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/passwdmain.cpp" line="48"/>
+        <source>Usage: acdesk passwd
+
+Reads a password (without echo on a terminal, else one line from stdin) and prints its hash for &quot;passwordHash&quot; in the config file.
+</source>
+        <translation>Aufruf: acdesk passwd
+
+Liest ein Passwort (am Terminal ohne Anzeige, sonst eine Zeile von stdin) und gibt seinen Hash für "passwordHash" in der Konfigurationsdatei aus.
+</translation>
+    </message>
+    <message>
+        <location filename="../app/passwdmain.cpp" line="57"/>
+        <source>Password: </source>
+        <translation>Passwort: </translation>
+    </message>
+    <message>
+        <location filename="../app/passwdmain.cpp" line="60"/>
+        <source>Again: </source>
+        <translation>Wiederholen: </translation>
+    </message>
+    <message>
+        <location filename="../app/passwdmain.cpp" line="62"/>
+        <source>acdesk: the passwords differ; nothing printed
+</source>
+        <translation>acdesk: die Passwörter sind verschieden; nichts ausgegeben
+</translation>
+    </message>
+    <message>
+        <location filename="../app/passwdmain.cpp" line="69"/>
+        <source>acdesk: empty password
+</source>
+        <translation>acdesk: leeres Passwort
+</translation>
     </message>
 </context>
 </TS>

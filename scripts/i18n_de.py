@@ -380,6 +380,12 @@ DE = {
     "Add a row per hour.": "Eine Zeile pro Stunde hinzufügen.",
     "Data directory of the server.": "Datenverzeichnis des Servers.",
     "The server's config file (queues, time zone).": "Die Konfigurationsdatei des Servers (Warteschlangen, Zeitzone).",
+    "Directory for the gateway's list of live calls (ended with BYE after a crash). Default: %1": "Verzeichnis für die Liste der laufenden Gespräche des Gateways (nach einem Absturz mit BYE beendet). Standard: %1",
+    "Usage: acdesk passwd\n\nReads a password (without echo on a terminal, else one line from stdin) and prints its hash for \"passwordHash\" in the config file.\n": "Aufruf: acdesk passwd\n\nLiest ein Passwort (am Terminal ohne Anzeige, sonst eine Zeile von stdin) und gibt seinen Hash für \"passwordHash\" in der Konfigurationsdatei aus.\n",
+    "Password: ": "Passwort: ",
+    "Again: ": "Wiederholen: ",
+    "acdesk: the passwords differ; nothing printed\n": "acdesk: die Passwörter sind verschieden; nichts ausgegeben\n",
+    "acdesk: empty password\n": "acdesk: leeres Passwort\n",
 }
 PLURAL = {"%n call(s)": ("%n Anruf", "%n Anrufe")}
 

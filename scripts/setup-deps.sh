@@ -13,7 +13,7 @@ PACKAGES=(
   qml6-module-qttest qml6-module-qt-labs-settings qml6-module-qtquick-dialogs
   libgl1-mesa-dri libglx-mesa0 fonts-dejavu-core xvfb xauth
   openssl curl tinyproxy nginx dpkg-dev
-  libre-dev librem-dev
+  libre-dev librem-dev libsodium-dev
 )
 if [[ "${ACDESK_WITH_BROWSER:-0}" == 1 ]]; then
   # The browser wallboard test drives Debian's chromium with playwright-core from npm;

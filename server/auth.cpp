@@ -3,7 +3,12 @@
 #include <QCryptographicHash>
 #include <QPasswordDigestor>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QStringList>
+
+#include <sodium.h>
+
+#include <optional>
 
 namespace acdesk::server {
 
@@ -38,7 +43,55 @@ bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
 
 namespace password {
 
-QString hash(const QString &plain, int iterations)
+namespace {
+
+bool sodiumReady()
+{
+    static const bool ready = sodium_init() >= 0; // thread-safe, idempotent
+    return ready;
+}
+
+// The parameters of an Argon2id string, or nothing when it is not one.
+struct Argon2Params
+{
+    qint64 memoryKiB = 0;
+    qint64 passes = 0;
+};
+
+std::optional<Argon2Params> argon2Params(const QString &encoded)
+{
+    static const QRegularExpression re(
+        QStringLiteral("^\\$argon2id\\$v=19\\$m=(\\d{1,9}),t=(\\d{1,4}),p=1\\$[A-Za-z0-9+/"
+                       "]{11,}\\$[A-Za-z0-9+/]{16,}$"));
+    const QRegularExpressionMatch m = re.match(encoded);
+    if (!m.hasMatch() || encoded.size() >= int(crypto_pwhash_STRBYTES))
+        return std::nullopt;
+    return Argon2Params{m.captured(1).toLongLong(), m.captured(2).toLongLong()};
+}
+
+bool isPbkdf2(const QString &encoded)
+{
+    const QStringList parts = encoded.split(QLatin1Char('$'));
+    bool ok = false;
+    return parts.size() == 4 && parts[0] == QLatin1String("pbkdf2-sha256") &&
+           parts[1].toInt(&ok) > 0 && ok && parts[1].toInt() <= 10'000'000 && !parts[2].isEmpty() &&
+           QByteArray::fromBase64(parts[3].toLatin1()).size() == KeyBytes;
+}
+
+} // namespace
+
+QString hash(const QString &plain)
+{
+    const QByteArray utf8 = plain.toUtf8();
+    char out[crypto_pwhash_STRBYTES];
+    if (!sodiumReady() ||
+        crypto_pwhash_str_alg(out, utf8.constData(), quint64(utf8.size()), Argon2Passes,
+                              size_t(Argon2MemoryKiB) * 1024, crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return {}; // out of memory: no hash, so nothing verifies against it
+    return QString::fromLatin1(out);
+}
+
+QString hashPbkdf2(const QString &plain, int iterations)
 {
     const QByteArray salt = randomBytes(16);
     return QStringLiteral("pbkdf2-sha256$%1$%2$%3")
@@ -49,21 +102,33 @@ QString hash(const QString &plain, int iterations)
 
 bool isHash(const QString &encoded)
 {
-    const QStringList parts = encoded.split(QLatin1Char('$'));
-    bool ok = false;
-    return parts.size() == 4 && parts[0] == QLatin1String("pbkdf2-sha256") &&
-           parts[1].toInt(&ok) > 0 && ok && parts[1].toInt() <= 10'000'000 && !parts[2].isEmpty() &&
-           QByteArray::fromBase64(parts[3].toLatin1()).size() == KeyBytes;
+    if (isPbkdf2(encoded))
+        return true;
+    const auto p = argon2Params(encoded);
+    // Up to 256 MiB and 16 passes: generous for any real policy, bounded for a login.
+    return p && p->memoryKiB >= 8 && p->memoryKiB <= 262144 && p->passes >= 1 && p->passes <= 16;
 }
 
 bool verify(const QString &plain, const QString &encoded)
 {
     if (!isHash(encoded))
         return false;
+    if (encoded.startsWith(QLatin1Char('$'))) {
+        const QByteArray utf8 = plain.toUtf8();
+        const QByteArray str = encoded.toLatin1();
+        return sodiumReady() && crypto_pwhash_str_verify(str.constData(), utf8.constData(),
+                                                         quint64(utf8.size())) == 0;
+    }
     const QStringList parts = encoded.split(QLatin1Char('$'));
     const QByteArray salt = QByteArray::fromBase64(parts[2].toLatin1());
     const QByteArray expected = QByteArray::fromBase64(parts[3].toLatin1());
     return constantTimeEquals(derive(plain, salt, parts[1].toInt()), expected);
+}
+
+bool needsUpgrade(const QString &encoded)
+{
+    const auto p = argon2Params(encoded);
+    return !p || p->memoryKiB != Argon2MemoryKiB || p->passes != Argon2Passes;
 }
 
 } // namespace password

@@ -7,19 +7,30 @@
 namespace acdesk::server {
 
 /**
- * @brief Password hashes as "pbkdf2-sha256$ITERATIONS$SALT$HASH" (base64 parts).
- *
- * PBKDF2 comes from Qt (QPasswordDigestor), so nothing hand-rolled touches secrets.
+ * @brief Password hashes: Argon2id for every new one ("$argon2id$v=19$m=…,t=…,p=1$SALT$HASH",
+ * libsodium's crypto_pwhash_str), and the older "pbkdf2-sha256$ITERATIONS$SALT$HASH"
+ * (QPasswordDigestor), still accepted and upgraded at the next successful login. Nothing
+ * hand-rolled touches secrets.
  */
 namespace password {
-/** @brief Default work factor for new hashes. */
-constexpr int DefaultIterations = 60000;
-/** @brief Hashes @p plain with a fresh random salt. */
-QString hash(const QString &plain, int iterations = DefaultIterations);
-/** @brief Whether @p encoded is a hash string this module understands. */
+/** @brief Work factors of new hashes: OWASP's Argon2id minimum (19 MiB, 2 passes, 1 lane). */
+constexpr int Argon2MemoryKiB = 19456;
+constexpr int Argon2Passes = 2;
+/** @brief Work factor of PBKDF2 hashes made by older versions (and tests of the upgrade). */
+constexpr int Pbkdf2Iterations = 60000;
+/** @brief An Argon2id hash of @p plain with a fresh random salt. */
+QString hash(const QString &plain);
+/** @brief A PBKDF2 hash (the older format, for tests and tools). */
+QString hashPbkdf2(const QString &plain, int iterations = Pbkdf2Iterations);
+/**
+ * @brief Whether @p encoded is a hash this module understands, with bounded work factors
+ * (a hash from a config file must not make one login cost a gigabyte).
+ */
 bool isHash(const QString &encoded);
 /** @brief Constant-time check of @p plain against @p encoded. */
 bool verify(const QString &plain, const QString &encoded);
+/** @brief True when @p encoded is not an Argon2id hash with today's work factors. */
+bool needsUpgrade(const QString &encoded);
 } // namespace password
 
 /** @brief Random session tokens; only their SHA-256 is ever stored. */

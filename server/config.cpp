@@ -14,8 +14,14 @@
 #include <QSet>
 #include <QTimeZone>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 
 namespace acdesk::server {
 
@@ -151,7 +157,8 @@ void readAccount(Reader &r, const QJsonObject &o, const QString &path, const QSt
                QStringLiteral("is required (or give \"passwordHash\")"));
     else if (!a->secretHash.isEmpty() && !password::isHash(a->secretHash))
         r.fail(path + QStringLiteral(".passwordHash"),
-               QStringLiteral("is not a pbkdf2-sha256$ITERATIONS$SALT$HASH string"));
+               QStringLiteral("is not an $argon2id$ hash (see acdesk passwd) or a "
+                              "pbkdf2-sha256$ITERATIONS$SALT$HASH string"));
 }
 
 QList<Label> readLabels(Reader &r, const QJsonObject &root, const QString &key)
@@ -350,7 +357,7 @@ void readAgents(Reader &r, const QJsonObject &root, Config *c)
 }
 
 QList<Account> readAccounts(Reader &r, const QJsonObject &root, const QString &key,
-                            const QString &secretKey)
+                            const QString &secretKey, bool mayAdmin = false)
 {
     QList<Account> out;
     QSet<QString> ids;
@@ -358,11 +365,17 @@ QList<Account> readAccounts(Reader &r, const QJsonObject &root, const QString &k
     for (qsizetype i = 0; i < list.size() && !r.failed(); ++i) {
         const QString p = at(QStringLiteral("$.") + key, i);
         const QJsonObject o = r.object(list[i], p);
-        r.onlyKeys(o, p,
-                   {QStringLiteral("id"), QStringLiteral("name"), secretKey,
-                    QStringLiteral("passwordHash")});
+        QStringList keys{QStringLiteral("id"), QStringLiteral("name"), secretKey,
+                         QStringLiteral("passwordHash")};
+        if (mayAdmin)
+            keys.append(QStringLiteral("admin"));
+        r.onlyKeys(o, p, keys);
         Account a;
         readAccount(r, o, p, secretKey, &a);
+        const QJsonValue admin = o.value(QStringLiteral("admin"));
+        if (!r.failed() && !admin.isUndefined() && !admin.isBool())
+            r.fail(p + QStringLiteral(".admin"), QStringLiteral("must be true or false"));
+        a.admin = admin.toBool(false);
         if (!r.failed() && ids.contains(a.id))
             r.fail(p + QStringLiteral(".id"), QStringLiteral("duplicate id \"%1\"").arg(a.id));
         ids.insert(a.id);
@@ -669,7 +682,7 @@ ConfigResult parseConfig(const QByteArray &json, const QString &fileName)
     readQueues(r, root, &c);
     readAgents(r, root, &c);
     c.supervisors =
-        readAccounts(r, root, QStringLiteral("supervisors"), QStringLiteral("password"));
+        readAccounts(r, root, QStringLiteral("supervisors"), QStringLiteral("password"), true);
     c.wallboards = readAccounts(r, root, QStringLiteral("wallboards"), QStringLiteral("secret"));
     c.gateways = readAccounts(r, root, QStringLiteral("gateways"), QStringLiteral("secret"));
     c.reasons = readLabels(r, root, QStringLiteral("reasons"));
@@ -734,6 +747,74 @@ Config demoConfig()
     Config c = *r.config;
     c.sourceFile.clear();
     return c;
+}
+
+QString writeFileAtomically(const QString &path, const QByteArray &data)
+{
+    const QByteArray tmp = QFile::encodeName(path + QStringLiteral(".new"));
+    const int fd = ::open(tmp.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return QStringLiteral("%1: %2").arg(QString::fromLocal8Bit(tmp),
+                                            QString::fromLocal8Bit(strerror(errno)));
+    // Keep the old file's permissions: it may be readable by a configuration tool.
+    struct stat st
+    {
+    };
+    if (::stat(QFile::encodeName(path).constData(), &st) == 0)
+        ::fchmod(fd, st.st_mode & 07777);
+    const bool written =
+        ::write(fd, data.constData(), size_t(data.size())) == data.size() && ::fsync(fd) == 0;
+    const int err = errno;
+    ::close(fd);
+    if (!written) {
+        ::unlink(tmp.constData());
+        return QStringLiteral("%1: %2").arg(path, QString::fromLocal8Bit(strerror(err)));
+    }
+    QFile::remove(path + QStringLiteral(".bak"));
+    QFile::copy(path, path + QStringLiteral(".bak"));
+    if (::rename(tmp.constData(), QFile::encodeName(path).constData()) != 0) {
+        const int renameErr = errno;
+        ::unlink(tmp.constData());
+        return QStringLiteral("%1: %2").arg(path, QString::fromLocal8Bit(strerror(renameErr)));
+    }
+    return {};
+}
+
+QString writeAccountHash(const QString &path, const QString &list, const QString &user,
+                         const QString &hash)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return QStringLiteral("%1: %2").arg(path, f.errorString());
+    const QByteArray before = f.readAll();
+    f.close();
+    // The file as it is now, which may hold edits not applied yet: they stay as they are.
+    const ConfigResult now = parseConfig(before, path);
+    if (!now.config)
+        return now.error;
+    QJsonObject root = QJsonDocument::fromJson(before).object();
+    QJsonArray accounts = root.value(list).toArray();
+    bool found = false;
+    for (qsizetype i = 0; i < accounts.size(); ++i) {
+        QJsonObject o = accounts[i].toObject();
+        if (o.value(QStringLiteral("id")).toString() != user)
+            continue;
+        o.remove(QStringLiteral("password"));
+        o.remove(QStringLiteral("secret"));
+        o.insert(QStringLiteral("passwordHash"), hash);
+        accounts[i] = o;
+        found = true;
+    }
+    if (!found)
+        return QStringLiteral("%1: $.%2: no account \"%3\" (the file changed since the server "
+                              "read it)")
+            .arg(path, list, user);
+    root.insert(list, accounts);
+    const QByteArray after = QJsonDocument(root).toJson(QJsonDocument::Indented);
+    const ConfigResult check = parseConfig(after, path);
+    if (!check.config)
+        return check.error;
+    return writeFileAtomically(path, after);
 }
 
 QString demoLoginsText()

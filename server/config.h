@@ -32,7 +32,8 @@ struct Account
     QString id;
     QString name;
     QString secret;     // plain secret from the file (hashed before storage)
-    QString secretHash; // pbkdf2-sha256$… from the file, or computed
+    QString secretHash; // $argon2id$… or pbkdf2-sha256$… from the file
+    bool admin = false; // supervisors: may use admin.* (protocol 4.6)
 };
 
 /** @brief A configured label such as a not-ready reason or a disposition. */
@@ -92,6 +93,17 @@ struct ConfigResult
     QString error;
 };
 
+/**
+ * @brief Sets the secret of account @p user in list @p list ("agents", "supervisors",
+ * "wallboards", "gateways") of config file @p path to @p hash (`passwordHash`, the plain
+ * key removed) and writes the file atomically: a temporary file, fsync, rename, the
+ * previous version kept as PATH.bak. The result must still be a valid config. Empty when
+ * done, else the reason.
+ */
+QString writeAccountHash(const QString &path, const QString &list, const QString &user,
+                         const QString &hash);
+/** @brief Writes @p data to @p path atomically (temporary file, fsync, rename; PATH.bak). */
+QString writeFileAtomically(const QString &path, const QByteArray &data);
 /** @brief Reads and validates a config file. */
 ConfigResult loadConfigFile(const QString &path);
 /** @brief Validates config JSON text; @p fileName is used in error messages. */

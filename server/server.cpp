@@ -9,6 +9,7 @@
 #include "simulator.h"
 #include "storage.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
@@ -17,6 +18,7 @@
 #include <QPointer>
 #include <QScopeGuard>
 #include <QStandardPaths>
+#include <QThread>
 #include <QThreadPool>
 #include <QUrlQuery>
 
@@ -35,6 +37,15 @@ struct Server::Throttle
 namespace {
 
 constexpr quint16 CloseReplaced = 4000;
+constexpr quint16 ClosePasswordChanged = 4001;
+
+// A plain secret from the file against what was typed; hashed first so that the time does
+// not depend on where or whether the lengths differ.
+bool plainMatches(const QString &typed, const QString &plain)
+{
+    return constantTimeEquals(QCryptographicHash::hash(typed.toUtf8(), QCryptographicHash::Sha256),
+                              QCryptographicHash::hash(plain.toUtf8(), QCryptographicHash::Sha256));
+}
 constexpr qint64 KeyedReplyTtlMs = 5 * 60 * 1000;
 
 QString code(ErrorCode c)
@@ -76,6 +87,8 @@ Server::Server(Config config, ServerOptions options, QObject *parent)
     , m_clock(std::make_unique<engine::SystemClock>())
     , m_throttle(std::make_unique<Throttle>())
 {
+    // One core stays with the event loop, however many logins arrive at once.
+    m_authPool.setMaxThreadCount(qMax(1, QThread::idealThreadCount() - 1));
     m_engineTimer.setSingleShot(true);
     m_engineTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_engineTimer, &QTimer::timeout, this, &Server::pump);
@@ -143,29 +156,39 @@ QString Server::baseUrl() const
         .arg(port());
 }
 
+QString Server::dataDir() const
+{
+    return m_options.dataDir.isEmpty()
+               ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+               : m_options.dataDir;
+}
+
 bool Server::start(QString *error)
 {
     m_uptime.start();
-    QString dataDir = m_options.dataDir;
-    if (dataDir.isEmpty())
-        dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    const QString dataDir = this->dataDir();
     m_storage = std::make_unique<Storage>();
     if (!m_storage->open(dataDir, error))
         return false;
 
-    // Plain passwords from the file are hashed into the database; a hash that still
-    // matches is kept, so the file can stay as it is across restarts.
-    auto loadAccounts = [this](const QString &role, const QList<Account> &accounts) {
+    // Nothing is hashed at start: a plain secret from the file is compared as it is (the
+    // file holds it anyway), a hash is used as it is, unless a login already replaced it by
+    // an Argon2id hash (kept in the database while the file still has the older one).
+    const QHash<QString, QPair<QString, QString>> upgraded = m_storage->upgradedHashes();
+    auto loadAccounts = [&](const QString &role, const QList<Account> &accounts) {
         for (const Account &a : accounts) {
-            QString hash = a.secretHash;
-            if (hash.isEmpty()) {
-                hash = m_storage->credential(role, a.id);
-                if (hash.isEmpty() || !password::verify(a.secret, hash))
-                    hash = password::hash(a.secret);
-            }
-            m_storage->saveCredential(role, a.id, hash);
-            m_credentials.insert(role + QLatin1Char('/') + a.id, hash);
-            m_names.insert(role + QLatin1Char('/') + a.id, a.name);
+            const QString key = role + QLatin1Char('/') + a.id;
+            Credential c;
+            c.fileHash = a.secretHash;
+            c.hash = a.secretHash;
+            c.plain = a.secretHash.isEmpty() ? a.secret : QString();
+            c.admin = a.admin;
+            const auto up = upgraded.constFind(key);
+            if (!c.hash.isEmpty() && up != upgraded.cend() && up->second == c.hash)
+                c.hash = up->first;
+            m_anyHashed = m_anyHashed || !c.hash.isEmpty();
+            m_credentials.insert(key, c);
+            m_names.insert(key, a.name);
         }
     };
     m_storage->begin();
@@ -533,6 +556,9 @@ void Server::dispatch(Connection *c, const proto::Envelope &env)
         handleWorklist(c, env, request);
     else if (const auto *report = std::get_if<proto::ReportGetRequest>(&request))
         reply(c, env, reportJson(*report));
+    else if (std::holds_alternative<proto::AdminSetPasswordRequest>(request) ||
+             std::holds_alternative<proto::AccountSetPasswordRequest>(request))
+        handleSetPassword(c, env, request);
     m_capture.active = false;
     pump();
 }
@@ -553,49 +579,207 @@ void Server::handleLogin(Connection *c, const proto::Envelope &env, const proto:
             QStringLiteral("too many failed logins; try again in %1 s").arg((wait + 999) / 1000));
         return;
     }
-    // An unknown user costs the same as a wrong password, so timing does not tell
-    // which user ids exist.
-    static const QString dummyHash = password::hash(QStringLiteral("dummy"));
-    const QString hash = m_credentials.value(userKey, dummyHash);
-    const bool known = m_credentials.contains(userKey);
+    const auto cred = m_credentials.constFind(userKey);
+    const bool known = cred != m_credentials.cend();
+    const Credential credential = known ? *cred : Credential{};
     const QString secret = req.secret;
-    const quint64 serial = c->serial;
-    c->loginPending = true;
-    QPointer<Server> self(this);
     const proto::Envelope envCopy = env;
     const QString station = req.station;
-    QThreadPool::globalInstance()->start([=] {
-        const bool ok = password::verify(secret, hash) && known;
+    auto done = [=](Connection *conn, bool ok) {
+        const qint64 t = m_clock->nowMs();
+        // As in dispatch(): the "ok" leaves after pump() committed the login.
+        holdOutput();
+        if (!ok) {
+            m_throttle->users.failed(userKey, t);
+            m_throttle->addresses.failed(conn->address, t);
+            replyError(conn, envCopy.id, code(ErrorCode::AuthFailed),
+                       QStringLiteral("wrong user or secret"));
+        } else {
+            m_throttle->users.succeeded(userKey);
+            m_throttle->addresses.succeeded(conn->address);
+            const QString token = token::generate();
+            m_storage->saveToken(token::digest(token), {role, req.user, t, station});
+            attach(conn, envCopy, role, req.user, station, token);
+        }
+        pump();
+        releaseOutput();
+    };
+    c->loginPending = true;
+    if (known ? credential.hash.isEmpty() : !m_anyHashed) {
+        // A plain secret from the file (or an unknown user where every secret is plain, so
+        // timing does not tell which ids exist): no hash to compute.
+        const bool ok = known && plainMatches(secret, credential.plain);
+        QMetaObject::invokeMethod(
+            this,
+            [this, serial = c->serial, done, ok] {
+                if (Connection *conn = m_bySerial.value(serial)) {
+                    conn->loginPending = false;
+                    done(conn, ok);
+                    if (m_bySerial.value(serial) == conn)
+                        releaseHeld(conn);
+                }
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    // An unknown user costs the same as a wrong password, so timing does not tell which
+    // user ids exist. A correct login with an older hash gets an Argon2id one.
+    auto upgrade = std::make_shared<QString>();
+    checkPassword(
+        c,
+        [secret, credential, known, upgrade] {
+            static const QString dummyHash = password::hash(QStringLiteral("dummy"));
+            const bool ok = password::verify(secret, known ? credential.hash : dummyHash) && known;
+            if (ok && password::needsUpgrade(credential.hash))
+                *upgrade = password::hash(secret);
+            return ok;
+        },
+        [this, done, upgrade, userKey, role, user = req.user, credential](Connection *conn,
+                                                                          bool ok) {
+            auto entry = m_credentials.find(userKey);
+            if (ok && !upgrade->isEmpty() && entry != m_credentials.end() &&
+                entry->hash == credential.hash && !entry->fileHash.isEmpty()) {
+                entry->hash = *upgrade;
+                m_storage->saveUpgradedHash(role, user, *upgrade, entry->fileHash);
+            }
+            done(conn, ok);
+        });
+}
+
+void Server::checkPassword(Connection *c, std::function<bool()> check,
+                           std::function<void(Connection *, bool)> done)
+{
+    c->loginPending = true; // what the client sends meanwhile waits (releaseHeld)
+    QPointer<Server> self(this);
+    const quint64 serial = c->serial;
+    m_authPool.start([self, serial, check = std::move(check), done = std::move(done)] {
+        const bool ok = check();
         QMetaObject::invokeMethod(
             self,
-            [=] {
+            [self, serial, ok, done] {
                 if (!self)
                     return;
-                Connection *conn = m_bySerial.value(serial);
+                Connection *conn = self->m_bySerial.value(serial);
                 if (!conn)
                     return;
                 conn->loginPending = false;
-                const qint64 t = m_clock->nowMs();
-                // As in dispatch(): the "ok" leaves after pump() committed the login.
-                holdOutput();
-                if (!ok) {
-                    m_throttle->users.failed(userKey, t);
-                    m_throttle->addresses.failed(conn->address, t);
-                    replyError(conn, envCopy.id, code(ErrorCode::AuthFailed),
-                               QStringLiteral("wrong user or secret"));
-                } else {
-                    m_throttle->users.succeeded(userKey);
-                    m_throttle->addresses.succeeded(conn->address);
-                    const QString token = token::generate();
-                    m_storage->saveToken(token::digest(token), {role, req.user, t, station});
-                    attach(conn, envCopy, role, req.user, station, token);
-                }
-                pump();
-                releaseOutput();
-                releaseHeld(conn);
+                done(conn, ok);
+                if (self->m_bySerial.value(serial) == conn)
+                    self->releaseHeld(conn);
             },
             Qt::QueuedConnection);
     });
+}
+
+void Server::handleSetPassword(Connection *c, const proto::Envelope &env,
+                               const proto::Request &request)
+{
+    static const QHash<QString, QString> lists{
+        {QStringLiteral("agent"), QStringLiteral("agents")},
+        {QStringLiteral("supervisor"), QStringLiteral("supervisors")},
+        {QStringLiteral("wallboard"), QStringLiteral("wallboards")},
+        {QStringLiteral("gateway"), QStringLiteral("gateways")}};
+    QString role = c->role;
+    QString user = c->user;
+    QString password;
+    QString oldPassword;
+    bool own = true;
+    if (const auto *admin = std::get_if<proto::AdminSetPasswordRequest>(&request)) {
+        if (!m_credentials.value(QStringLiteral("supervisor/") + c->user).admin) {
+            replyError(
+                c, env.id, code(ErrorCode::Forbidden),
+                QStringLiteral("%1 is not an administrator (supervisors[].admin)").arg(c->user));
+            return;
+        }
+        user = admin->user;
+        password = admin->password;
+        QStringList roles;
+        for (auto it = lists.cbegin(); it != lists.cend(); ++it)
+            if ((!admin->role || proto::toString(*admin->role) == it.key()) &&
+                m_credentials.contains(it.key() + QLatin1Char('/') + user))
+                roles.append(it.key());
+        if (roles.isEmpty()) {
+            replyError(c, env.id, code(ErrorCode::NotFound),
+                       QStringLiteral("no account \"%1\"").arg(user));
+            return;
+        }
+        if (roles.size() > 1) {
+            roles.sort();
+            replyError(c, env.id, code(ErrorCode::BadRequest),
+                       QStringLiteral("field \"role\": \"%1\" is a %2; say which")
+                           .arg(user, roles.join(QStringLiteral(" and a "))));
+            return;
+        }
+        role = roles.first();
+        own = role == c->role && user == c->user;
+    } else {
+        const auto &mine = std::get<proto::AccountSetPasswordRequest>(request);
+        password = mine.password;
+        oldPassword = mine.oldPassword;
+    }
+    if (m_config.sourceFile.isEmpty()) {
+        replyError(c, env.id, code(ErrorCode::InvalidState),
+                   QStringLiteral("the built-in demo configuration has no file to change"));
+        return;
+    }
+    const QString key = role + QLatin1Char('/') + user;
+    const Credential credential = m_credentials.value(key);
+    const bool checkOld = std::holds_alternative<proto::AccountSetPasswordRequest>(request);
+    auto hash = std::make_shared<QString>();
+    checkPassword(
+        c,
+        [=] {
+            if (checkOld) {
+                const bool ok = credential.hash.isEmpty()
+                                    ? plainMatches(oldPassword, credential.plain)
+                                    : password::verify(oldPassword, credential.hash);
+                if (!ok)
+                    return false;
+            }
+            *hash = password::hash(password);
+            return !hash->isEmpty();
+        },
+        [=](Connection *conn, bool ok) {
+            holdOutput();
+            const auto release = qScopeGuard([this] { releaseOutput(); });
+            if (!ok) {
+                replyError(conn, env.id, code(ErrorCode::AuthFailed),
+                           checkOld ? QStringLiteral("wrong old password")
+                                    : QStringLiteral("cannot hash the password"));
+                return;
+            }
+            // The file stays the one description of the office: the new hash goes there.
+            const QString error =
+                writeAccountHash(m_config.sourceFile, lists.value(role), user, *hash);
+            if (!error.isEmpty()) {
+                qCWarning(lcServer) << "password of" << key << "not changed:" << error;
+                replyError(conn, env.id, code(ErrorCode::Internal),
+                           QStringLiteral("cannot write the config file: %1").arg(error));
+                return;
+            }
+            auto it = m_credentials.find(key);
+            if (it != m_credentials.end()) {
+                it->hash = *hash;
+                it->fileHash = *hash;
+                it->plain.clear();
+                m_anyHashed = true;
+            }
+            qCInfo(lcServer) << "password of" << key << "changed by" << conn->role << conn->user;
+            endSessionsOf(role, user, own ? conn : nullptr);
+            reply(conn, env);
+        });
+}
+
+void Server::endSessionsOf(const QString &role, const QString &user, Connection *keep)
+{
+    m_storage->deleteTokensOf(role, user, keep ? keep->tokenDigest : QByteArray());
+    const QList<Connection *> all = m_connections.values();
+    for (Connection *c : all) {
+        if (c != keep && c->authenticated && c->role == role && c->user == user) {
+            m_keyedReplies.remove(c->tokenDigest);
+            closeConnection(c, ClosePasswordChanged, QStringLiteral("password changed"));
+        }
+    }
 }
 
 void Server::releaseHeld(Connection *c)

@@ -12,6 +12,7 @@
 #include <QMap>
 #include <QObject>
 #include <QSet>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <atomic>
@@ -69,6 +70,8 @@ public:
     QString listenAddress() const;
     /** @brief "ws://HOST:PORT" or "wss://HOST:PORT" as clients should use it. */
     QString baseUrl() const;
+    /** @brief The data directory in use (the option, or the user's data directory). */
+    QString dataDir() const;
     /** @brief The engine, for the simulator and in-process tests. */
     engine::Engine &engine();
     /** @brief The configuration in force. */
@@ -95,6 +98,13 @@ private:
                 const QString &station, const QString &token);
     void releaseHeld(Connection *c);
     void handleLogout(Connection *c, const proto::Envelope &env);
+    void handleSetPassword(Connection *c, const proto::Envelope &env,
+                           const proto::Request &request);
+    /** @brief Runs @p check (a password hash) in the auth pool, then @p done on @p c. */
+    void checkPassword(Connection *c, std::function<bool()> check,
+                       std::function<void(Connection *, bool)> done);
+    /** @brief Closes every session of an account (but @p keep): its password changed. */
+    void endSessionsOf(const QString &role, const QString &user, Connection *keep);
     void detach(Connection *c);
     void closeConnection(Connection *c, quint16 code, const QString &reason);
     void pingTick();
@@ -179,8 +189,17 @@ private:
     QHash<quint64, Connection *> m_bySerial; // survives a connection only while it lives
     quint64 m_connectionSerial = 0;
     QHash<QString, Connection *> m_agentConnection; // agent id -> the one holding it
-    QHash<QString, QString> m_credentials;          // "role/user" -> hash
-    QHash<QString, QString> m_names;                // "role/user" -> display name
+    struct Credential
+    {
+        QString hash;     // Argon2id or PBKDF2; empty: a plain secret from the file
+        QString plain;    // compared as it is: hashing a secret the file holds gains nothing
+        QString fileHash; // the file's passwordHash (an upgraded hash replaces it)
+        bool admin = false;
+    };
+    QHash<QString, Credential> m_credentials; // "role/user"
+    bool m_anyHashed = false;                 // unknown users cost a hash check then
+    QThreadPool m_authPool;          // password hashing: bounded, so the event loop keeps a core
+    QHash<QString, QString> m_names; // "role/user" -> display name
     QHash<QString, StateLogEntry> m_lastLogged;
     QSet<QString> m_dirtyQueues;
     QMap<QString, WorklistEntry> m_worklist;

@@ -47,6 +47,10 @@ const char *const Migrations[] = {
     // 3: an agent's station travels with its token, so a resume after a restart rings the
     // same phone.
     R"(ALTER TABLE tokens ADD COLUMN station TEXT;)",
+    // 4: plain secrets are no longer hashed into the database at start; it keeps only an
+    // Argon2id hash that replaced an older hash of the file at a login, with that hash.
+    R"(DELETE FROM credentials;
+       ALTER TABLE credentials ADD COLUMN file_hash TEXT;)",
 };
 
 QVariant timeOrNull(qint64 ms)
@@ -398,25 +402,39 @@ int Storage::purgeTokens(qint64 beforeMs)
     return q.exec() ? q.numRowsAffected() : 0;
 }
 
-QString Storage::credential(const QString &role, const QString &user) const
+bool Storage::deleteTokensOf(const QString &role, const QString &user, const QByteArray &keep)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("SELECT hash FROM credentials WHERE role = ? AND user = ?"));
+    q.prepare(QStringLiteral("DELETE FROM tokens WHERE role = ? AND user = ? AND digest != ?"));
     q.addBindValue(role);
     q.addBindValue(user);
-    if (q.exec() && q.next())
-        return q.value(0).toString();
-    return {};
+    // Never NULL: "digest != NULL" would match no row at all.
+    q.addBindValue(keep.isEmpty() ? QStringLiteral("-") : QString::fromLatin1(keep));
+    return q.exec();
 }
 
-bool Storage::saveCredential(const QString &role, const QString &user, const QString &hash)
+QHash<QString, QPair<QString, QString>> Storage::upgradedHashes() const
+{
+    QHash<QString, QPair<QString, QString>> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (!q.exec(QStringLiteral("SELECT role, user, hash, file_hash FROM credentials")))
+        return out;
+    while (q.next())
+        out.insert(q.value(0).toString() + QLatin1Char('/') + q.value(1).toString(),
+                   {q.value(2).toString(), q.value(3).toString()});
+    return out;
+}
+
+bool Storage::saveUpgradedHash(const QString &role, const QString &user, const QString &hash,
+                               const QString &fileHash)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO credentials (role, user, hash) "
-                             "VALUES (?, ?, ?)"));
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO credentials (role, user, hash, file_hash) "
+                             "VALUES (?, ?, ?, ?)"));
     q.addBindValue(role);
     q.addBindValue(user);
     q.addBindValue(hash);
+    q.addBindValue(fileHash);
     return q.exec();
 }
 

@@ -97,10 +97,17 @@ public:
     /** @brief Forgets tokens unused since @p beforeMs. */
     int purgeTokens(qint64 beforeMs);
 
-    /** @brief The stored password hash of a login, or empty. */
-    QString credential(const QString &role, const QString &user) const;
-    /** @brief Stores a password hash. */
-    bool saveCredential(const QString &role, const QString &user, const QString &hash);
+    /** @brief Forgets every token of an account but @p keep (a password change). */
+    bool deleteTokensOf(const QString &role, const QString &user, const QByteArray &keep = {});
+
+    /**
+     * @brief Hashes upgraded at a login: "role/user" -> (Argon2id hash, the file's older
+     * hash it replaces). Used while the file still holds that older hash.
+     */
+    QHash<QString, QPair<QString, QString>> upgradedHashes() const;
+    /** @brief Stores an upgraded hash for the file's @p fileHash. */
+    bool saveUpgradedHash(const QString &role, const QString &user, const QString &hash,
+                          const QString &fileHash);
 
     /** @brief Marks a worklist entry as called back; false if it already was. */
     bool saveCallback(const QString &entry, const QString &by, qint64 atMs);

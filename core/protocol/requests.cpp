@@ -157,6 +157,59 @@ bool isMutatingRequestType(QStringView type)
             type.startsWith(QLatin1String("gw.")) || type == QLatin1String("worklist.done"));
 }
 
+QJsonObject AdminSetPasswordRequest::toJson() const
+{
+    QJsonObject o = typed(Type);
+    if (role)
+        o.insert(QLatin1String("role"), toString(*role));
+    o.insert(QLatin1String("user"), user);
+    o.insert(QLatin1String("password"), password);
+    return o;
+}
+
+namespace {
+QString newPassword(Reader &r)
+{
+    const QString p = r.text(QLatin1String("password"), Presence::Required, MaxSecretLength, true);
+    if (!r.failed() && p.size() < MinNewPasswordLength)
+        r.fail(QLatin1String("password"),
+               QStringLiteral("shorter than %1 characters").arg(MinNewPasswordLength));
+    return p;
+}
+} // namespace
+
+std::variant<AdminSetPasswordRequest, DecodeError>
+AdminSetPasswordRequest::fromJson(const QJsonObject &o)
+{
+    return decodeWith<AdminSetPasswordRequest>(o, [](Reader &r) {
+        AdminSetPasswordRequest q;
+        q.role = r.optionalEnumeration<Role>(QLatin1String("role"), Presence::Optional);
+        q.user = r.identifier(QLatin1String("user"));
+        q.password = newPassword(r);
+        return q;
+    });
+}
+
+QJsonObject AccountSetPasswordRequest::toJson() const
+{
+    QJsonObject o = typed(Type);
+    o.insert(QLatin1String("oldPassword"), oldPassword);
+    o.insert(QLatin1String("password"), password);
+    return o;
+}
+
+std::variant<AccountSetPasswordRequest, DecodeError>
+AccountSetPasswordRequest::fromJson(const QJsonObject &o)
+{
+    return decodeWith<AccountSetPasswordRequest>(o, [](Reader &r) {
+        AccountSetPasswordRequest q;
+        q.oldPassword =
+            r.text(QLatin1String("oldPassword"), Presence::Required, MaxSecretLength, true);
+        q.password = newPassword(r);
+        return q;
+    });
+}
+
 bool roleMayUse(Role role, QStringView type)
 {
     if (!isKnownRequestType(type) || !requiresAuthentication(type))
@@ -175,6 +228,10 @@ bool roleMayUse(Role role, QStringView type)
         return role == Role::Agent || role == Role::Supervisor;
     if (type == QLatin1String("report.get"))
         return role == Role::Supervisor;
+    if (type.startsWith(QLatin1String("admin."))) // and the admin flag (server)
+        return role == Role::Supervisor;
+    if (type == QLatin1String("account.setPassword"))
+        return role == Role::Agent || role == Role::Supervisor;
     return false;
 }
 

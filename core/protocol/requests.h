@@ -398,16 +398,54 @@ struct GwRingFailedRequest
     bool operator!=(const GwRingFailedRequest &o) const { return !(*this == o); }
 };
 
+/**
+ * @brief admin.setPassword {role?, user, password} (protocol addition, 4.6): sets any
+ * account's password; needs a supervisor with the admin flag. Without role, the one account
+ * with that id.
+ */
+struct AdminSetPasswordRequest
+{
+    static constexpr const char *Type = "admin.setPassword";
+    std::optional<Role> role;
+    QString user;
+    QString password;
+    /** @brief Encodes the request, "type" included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the parameters; bad_request naming the field on failure. */
+    static std::variant<AdminSetPasswordRequest, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const AdminSetPasswordRequest &o) const
+    {
+        return role == o.role && user == o.user && password == o.password;
+    }
+    bool operator!=(const AdminSetPasswordRequest &o) const { return !(*this == o); }
+};
+
+/** @brief account.setPassword {oldPassword, password}: one's own (protocol addition, 4.6). */
+struct AccountSetPasswordRequest
+{
+    static constexpr const char *Type = "account.setPassword";
+    QString oldPassword;
+    QString password;
+    /** @brief Encodes the request, "type" included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the parameters; bad_request naming the field on failure. */
+    static std::variant<AccountSetPasswordRequest, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const AccountSetPasswordRequest &o) const
+    {
+        return oldPassword == o.oldPassword && password == o.password;
+    }
+    bool operator!=(const AccountSetPasswordRequest &o) const { return !(*this == o); }
+};
+
 /** @brief Any request of the contract. */
-using Request =
-    std::variant<LoginRequest, ResumeRequest, LogoutRequest, AgentSetStateRequest,
-                 AgentEndWrapUpRequest, CallAcceptRequest, CallRejectRequest, CallHangupRequest,
-                 CallHoldRequest, CallResumeRequest, CallMuteRequest, CallUnmuteRequest,
-                 CallDtmfRequest, CallTransferRequest, CallDialRequest, StatsSubscribeRequest,
-                 StatsUnsubscribeRequest, SupervisorSetAgentStateRequest,
-                 SupervisorLogoutAgentRequest, BroadcastRequest, GwArriveRequest, GwAnsweredRequest,
-                 GwHangupRequest, GwRingFailedRequest, GwDigitsRequest, WorklistListRequest,
-                 WorklistDoneRequest, ReportGetRequest>;
+using Request = std::variant<
+    LoginRequest, ResumeRequest, LogoutRequest, AgentSetStateRequest, AgentEndWrapUpRequest,
+    CallAcceptRequest, CallRejectRequest, CallHangupRequest, CallHoldRequest, CallResumeRequest,
+    CallMuteRequest, CallUnmuteRequest, CallDtmfRequest, CallTransferRequest, CallDialRequest,
+    StatsSubscribeRequest, StatsUnsubscribeRequest, SupervisorSetAgentStateRequest,
+    SupervisorLogoutAgentRequest, BroadcastRequest, GwArriveRequest, GwAnsweredRequest,
+    GwHangupRequest, GwRingFailedRequest, GwDigitsRequest, WorklistListRequest, WorklistDoneRequest,
+    ReportGetRequest, AdminSetPasswordRequest, AccountSetPasswordRequest>;
 
 /**
  * @brief Step 3: decodes the parameters of an envelope into a typed request. unknown_type for

@@ -28,6 +28,8 @@ inline constexpr int MaxDtmfDigits = 64;
 inline constexpr int MaxNotesLength = 4000;
 /** @brief Longest secret or token, in UTF-16 units. */
 inline constexpr int MaxSecretLength = 1024;
+/** @brief The shortest new password (admin.setPassword, account.setPassword). */
+inline constexpr int MinNewPasswordLength = 8;
 /** @brief Error codes of the contract, sent as `code` in an `error` reply. */
 enum class ErrorCode {
     BadRequest,

@@ -1,6 +1,7 @@
 #include "sipcore.h"
 
 #include "config.h"
+#include "dialogjournal.h"
 
 #include <re.h>
 
@@ -149,6 +150,13 @@ struct SipCore::Impl
     quint64 serial = 0;
     QString idPrefix;
     QByteArray nonceKey = QByteArray::number(QRandomGenerator::system()->generate64(), 16);
+    DialogJournal journal;
+    struct Target
+    {
+        QByteArray uri;
+        QList<QByteArray> route;
+    };
+    QHash<QByteArray, Target> invitedBy; // Call-ID of an INVITE we got -> its Contact
 
     // --- reports to the listener's thread ---
 
@@ -201,7 +209,8 @@ struct SipCore::Impl
         if (dns_srv_get(domain, sizeof domain, nsv, &nsn) == 0 && nsn > 0)
             dnsc_alloc(&dns, nullptr, nsv, nsn);
 
-        err = sip_alloc(&stack, dns, 32, 32, 32, "acdesk/" ACDESK_VERSION, nullptr, nullptr);
+        // The last argument is what the trace handler gets.
+        err = sip_alloc(&stack, dns, 32, 32, 32, "acdesk/" ACDESK_VERSION, nullptr, this);
         // TCP on the same port as UDP, also when port 0 was asked: then the port UDP got
         // may be taken for TCP by someone else, and another one is tried.
         for (int attempt = 0; !err; ++attempt) {
@@ -236,7 +245,7 @@ struct SipCore::Impl
         nextTickMs = tmr_jiffies() + TickMs;
         tmr_start(&tick, TickMs, &Impl::onTick, this);
         tmr_start(&housekeeping, 1000, &Impl::onHousekeeping, this);
-        return {};
+        return openJournal();
     }
 
     void close()
@@ -422,6 +431,152 @@ struct SipCore::Impl
         call->callerName = name;
         self->calls.emplace(callId, std::move(call));
         self->report([=](CoreListener *l) { l->incoming(callId, dialed, number, name); });
+    }
+
+    // --- the dialog journal: BYE for the dialogs a killed run left on the phones ---
+
+    QString openJournal()
+    {
+        if (settings.journal.isEmpty())
+            return {};
+        QList<JournalDialog> left;
+        QString error;
+        if (!journal.open(settings.journal, &left, &error))
+            return QStringLiteral("cannot write the dialog journal %1").arg(error);
+        // libre keeps no tags that we could read; what it sends and receives has them.
+        sip_set_trace_handler(stack, &Impl::onTrace);
+        if (!left.isEmpty())
+            qCInfo(lcSip) << "ending" << left.size() << "dialogs left open by the last run";
+        for (const JournalDialog &d : qAsConst(left))
+            byeLeftOver(d);
+        return {};
+    }
+
+    void byeLeftOver(const JournalDialog &d)
+    {
+        // The next hop: the first route (loose routing) or the target itself.
+        const QByteArray next = d.route.isEmpty() ? d.target : d.route.first();
+        pl nextPl{};
+        pl_set_str(&nextPl, next.constData());
+        sip_addr addr{};
+        uri nextUri{};
+        if (d.route.isEmpty() ? uri_decode(&nextUri, &nextPl) != 0
+                              : sip_addr_decode(&addr, &nextPl) != 0) {
+            journal.end(d.callId);
+            return;
+        }
+        if (!d.route.isEmpty())
+            nextUri = addr.uri;
+        QByteArray headers;
+        for (const QByteArray &r : d.route)
+            headers += "Route: " + r + "\r\n";
+        // Our own BYE goes through onTrace, which ends the dialog in the journal.
+        const int err = sip_requestf(
+            nullptr, stack, true, "BYE", d.target.constData(), &nextUri, nullptr, nullptr,
+            &Impl::onLeftOverBye, nullptr,
+            "%sTo: %s\r\nFrom: %s\r\nCall-ID: %s\r\nCSeq: %u BYE\r\nContent-Length: 0\r\n\r\n",
+            headers.constData(), d.remote.constData(), d.local.constData(), d.callId.constData(),
+            d.cseq + 1);
+        if (err) {
+            qCWarning(lcSip) << "cannot end dialog" << d.callId << strerror(err);
+            journal.end(d.callId);
+        }
+    }
+
+    static void onLeftOverBye(int err, const sip_msg *msg, void *)
+    {
+        if (msg && msg->scode < 200)
+            return;
+        qCInfo(lcSip) << "BYE for a dialog of the last run:"
+                      << (msg ? QString::number(msg->scode)
+                              : QString::fromLocal8Bit(strerror(err)));
+    }
+
+    static void onTrace(bool tx, enum sip_transp, const sa *, const sa *, const uint8_t *pkt,
+                        size_t len, void *arg)
+    {
+        auto *self = static_cast<Impl *>(arg);
+        const QByteArray head =
+            QByteArray::fromRawData(reinterpret_cast<const char *>(pkt), int(qMin<size_t>(len, 8)));
+        // Decoding costs: only what opens, ends or counts in a dialog is looked at.
+        if (!head.startsWith("SIP/2.0 ") && !tx && !head.startsWith("INVITE ") &&
+            !head.startsWith("BYE "))
+            return;
+        mbuf *mb = mbuf_alloc(len);
+        sip_msg *msg = nullptr;
+        if (mb && mbuf_write_mem(mb, pkt, len) == 0) {
+            mb->pos = 0;
+            if (sip_msg_decode(&msg, mb) == 0)
+                self->trace(tx, *msg);
+        }
+        mem_deref(msg);
+        mem_deref(mb);
+    }
+
+    static QByteArray contactOf(const sip_msg &msg)
+    {
+        const sip_hdr *h = sip_msg_hdr(&msg, SIP_HDR_CONTACT);
+        sip_addr addr{};
+        if (!h || sip_addr_decode(&addr, &h->val) != 0)
+            return {};
+        return QByteArray(addr.auri.p, int(addr.auri.l));
+    }
+
+    static bool collectRoute(const sip_hdr *h, const sip_msg *, void *arg)
+    {
+        static_cast<QList<QByteArray> *>(arg)->append(QByteArray(h->val.p, int(h->val.l)));
+        return false; // all of them
+    }
+
+    static QList<QByteArray> recordRouteOf(const sip_msg &msg)
+    {
+        QList<QByteArray> route;
+        sip_msg_hdr_apply(&msg, true, SIP_HDR_RECORD_ROUTE, &Impl::collectRoute, &route);
+        return route;
+    }
+
+    void trace(bool tx, const sip_msg &msg)
+    {
+        const QByteArray callId(msg.callid.p, int(msg.callid.l));
+        const bool invite = !pl_strcmp(&msg.cseq.met, "INVITE");
+        if (msg.req) {
+            if (!pl_strcmp(&msg.met, "BYE"))
+                journal.end(callId);
+            else if (tx && pl_strcmp(&msg.met, "ACK") && pl_strcmp(&msg.met, "CANCEL"))
+                journal.sent(callId, msg.cseq.num);
+            else if (!tx && invite) {
+                if (invitedBy.size() > 10000) // never answered: cannot happen, but stay bounded
+                    invitedBy.clear();
+                invitedBy.insert(callId, {contactOf(msg), recordRouteOf(msg)});
+            }
+            return;
+        }
+        if (!invite || msg.scode < 200)
+            return;
+        JournalDialog d;
+        d.callId = callId;
+        if (tx) {
+            // Our final answer to an INVITE: a 2xx confirms the dialog (the peer is From).
+            const Target t = invitedBy.take(callId);
+            if (msg.scode >= 300 || t.uri.isEmpty())
+                return;
+            d.local = QByteArray(msg.to.val.p, int(msg.to.val.l));
+            d.remote = QByteArray(msg.from.val.p, int(msg.from.val.l));
+            d.target = t.uri;
+            d.route = t.route;
+        } else {
+            // A phone's or the trunk's 2xx to our INVITE (the peer is To).
+            if (msg.scode >= 300)
+                return;
+            d.local = QByteArray(msg.from.val.p, int(msg.from.val.l));
+            d.remote = QByteArray(msg.to.val.p, int(msg.to.val.l));
+            d.target = contactOf(msg);
+            const QList<QByteArray> rr = recordRouteOf(msg);
+            d.route = QList<QByteArray>(rr.rbegin(), rr.rend());
+            d.cseq = msg.cseq.num;
+        }
+        if (!d.target.isEmpty())
+            journal.open(d);
     }
 
     // --- media set-up ---

@@ -36,6 +36,7 @@ struct CoreSettings
     QHash<QString, Prompt> queueMusic;
     QString realm = QStringLiteral("acdesk");
     QHash<QString, QByteArray> phones; // registrar: user -> HA1 (32 hex digits)
+    QString journal; // file of the live dialogs (ended with BYE after a crash); empty: none
 };
 
 /** @brief What happened on the phone side; called on the poster's thread. */

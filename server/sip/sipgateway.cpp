@@ -51,6 +51,7 @@ bool SipGateway::start(const QUrl &server, const QString &user, const QString &s
     s.maxInvitesPerSecond = m_config.maxInvitesPerSecond;
     s.realm = m_config.realm;
     s.phones = m_config.phones;
+    s.journal = m_journal;
     s.announcement = builtInAnnouncement();
     s.music = builtInMusic();
     for (auto it = m_config.queues.cbegin(); it != m_config.queues.cend(); ++it) {

@@ -34,6 +34,11 @@ public:
      * False with @p error ("FILE: $.sip...: reason" for prompts) when it cannot start.
      */
     bool start(const QUrl &server, const QString &user, const QString &secret, QString *error);
+    /**
+     * @brief Where the gateway keeps its live dialogs (before start()): the ones a killed
+     * run left are ended with BYE at the next start. Empty: not kept.
+     */
+    void setDialogJournal(const QString &path) { m_journal = path; }
     /** @brief Ends every call and logs out. */
     void stop();
     /** @brief "HOST:PORT" of SIP as bound. */
@@ -64,6 +69,7 @@ private:
     QString numberUri(const QString &number) const;
 
     server::SipConfig m_config;
+    QString m_journal;
     SipCore m_core;
     client::ClientConnection *m_connection = nullptr;
     QHash<QString, bool> m_asking; // gw.arrive in flight -> caller already gone

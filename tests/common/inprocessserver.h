@@ -3,7 +3,6 @@
 // A real Acdesk server in the test's own process, on loopback: the one way every C++ and
 // Qt Quick test starts a server, so start-up, cheap hashes and restarts are done alike.
 
-#include "auth.h"
 #include "config.h"
 #include "server.h"
 
@@ -15,21 +14,7 @@
 
 namespace acdesk::test {
 
-/**
- * @brief @p config with every secret hashed at 1,000 PBKDF2 rounds: tests log in often, and
- * the real work factor is the auth code's business, not theirs.
- */
-inline server::Config withFastHashes(server::Config config)
-{
-    for (QList<server::Account> *list :
-         {&config.agents, &config.supervisors, &config.wallboards, &config.gateways})
-        for (server::Account &a : *list)
-            if (a.secretHash.isEmpty())
-                a.secretHash = server::password::hash(a.secret, 1000);
-    return config;
-}
-
-/** @brief Parses a test config (with fast hashes); nullopt and a warning on a mistake. */
+/** @brief Parses a test config; nullopt and a warning on a mistake. */
 inline std::optional<server::Config> testConfig(const QByteArray &json, const QString &name)
 {
     const server::ConfigResult r = server::parseConfig(json, name);
@@ -37,7 +22,7 @@ inline std::optional<server::Config> testConfig(const QByteArray &json, const QS
         qWarning().noquote() << r.error;
         return std::nullopt;
     }
-    return withFastHashes(*r.config);
+    return *r.config;
 }
 
 /** @brief A server on 127.0.0.1 over its own data directory, which restart() keeps. */

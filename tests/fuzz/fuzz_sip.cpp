@@ -66,6 +66,8 @@ void startCore()
     s.maxInvitesPerSecond = 10000;
     s.announcement = acdesk::sip::builtInAnnouncement();
     s.music = acdesk::sip::builtInMusic();
+    // The dialog journal reads every message sent and received: fuzzed with the rest.
+    s.journal = QStringLiteral("/tmp/acdesk-fuzz-sip-%1.journal").arg(getpid());
     QString error;
     // Reports run on the libre thread here: the listener only posts commands back.
     if (!g_core->start(

@@ -71,6 +71,9 @@ const QStringList contractRequestTypes = {
     QStringLiteral("worklist.list"),
     QStringLiteral("worklist.done"),
     QStringLiteral("report.get"),
+    // accounts (issue 15), see docs/protocol.md 4.6
+    QStringLiteral("admin.setPassword"),
+    QStringLiteral("account.setPassword"),
 };
 const QStringList contractServerTypes = {
     QStringLiteral("hello"),
@@ -483,6 +486,15 @@ void TestProtocol::malformed_data()
         QJsonValue(34), QStringLiteral("field \"cause\": unknown value \"asleep\""));
     row("digits not dtmf", R"({"type":"gw.digits","id":35,"call":"g1","digits":"12x"})", bad,
         QJsonValue(35), QStringLiteral("field \"digits\": only 0-9, * and # allowed"));
+    row("new password too short",
+        R"({"type":"admin.setPassword","id":36,"user":"1001","password":"short"})", bad,
+        QJsonValue(36), QStringLiteral("field \"password\": shorter than 8 characters"));
+    row("set password unknown role",
+        R"({"type":"admin.setPassword","id":37,"role":"boss","user":"x","password":"longenough"})",
+        bad, QJsonValue(37), QStringLiteral("field \"role\": unknown value \"boss\""));
+    row("own password without old",
+        R"({"type":"account.setPassword","id":38,"password":"longenough"})", bad, QJsonValue(38),
+        QStringLiteral("field \"oldPassword\": required"));
     row("supervisor state logged_out",
         R"({"type":"supervisor.setAgentState","id":"s","agent":"1001","state":"logged_out"})", bad,
         QJsonValue(QStringLiteral("s")), QStringLiteral("field \"state\": must be"));
@@ -631,6 +643,8 @@ void TestProtocol::permissions_data()
     row("worklist.list", true, true, false, false);
     row("worklist.done", true, true, false, false);
     row("report.get", false, true, false, false);
+    row("admin.setPassword", false, true, false, false); // and the admin flag (server)
+    row("account.setPassword", true, true, false, false);
     row("gw.ring", false, false, false, false); // an event, not a request
     row("agent.sleep", false, false, false, false);
 }
@@ -651,7 +665,9 @@ void TestProtocol::permissions()
     const bool mutating = isKnownRequestType(type) && !session && type != QLatin1String("logout") &&
                           !type.startsWith(QLatin1String("stats.")) &&
                           type != QLatin1String("worklist.list") &&
-                          type != QLatin1String("report.get");
+                          type != QLatin1String("report.get") &&
+                          // repeating a password change changes nothing more (4.6)
+                          !type.endsWith(QLatin1String("setPassword"));
     QCOMPARE(isMutatingRequestType(type), mutating);
 }
 

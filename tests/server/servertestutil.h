@@ -227,7 +227,19 @@ inline HttpResult httpGet(quint16 port, const QByteArray &path,
     return r;
 }
 
-/** @brief A JSON request object from alternating key/value pairs. */
+/** @brief A JSON object from pairs: P({{"queue", "support"}}). */
+inline QJsonObject P(std::initializer_list<QPair<QString, QJsonValue>> pairs)
+{
+    return QJsonObject(pairs);
+}
+
+/** @brief The `type` of a message. */
+inline QString typeOf(const QJsonObject &o)
+{
+    return o.value(QStringLiteral("type")).toString();
+}
+
+/** @brief A request: @p params with its `type`. */
 inline QJsonObject req(const QString &type, const QJsonObject &params = {})
 {
     QJsonObject o = params;

@@ -25,19 +25,7 @@ using namespace acdesk;
 using namespace acdesk::test;
 using server::Config;
 
-namespace {
-
-QJsonObject P(std::initializer_list<QPair<QString, QJsonValue>> args)
-{
-    return QJsonObject(args);
-}
-
-QString typeOf(const QJsonObject &o)
-{
-    return o.value(QStringLiteral("type")).toString();
-}
-
-} // namespace
+namespace {} // namespace
 
 class TestServerApi : public QObject
 {

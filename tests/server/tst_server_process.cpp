@@ -15,16 +15,6 @@ using namespace acdesk::test;
 
 namespace {
 
-QString typeOf(const QJsonObject &o)
-{
-    return o.value(QStringLiteral("type")).toString();
-}
-
-QJsonObject P(std::initializer_list<QPair<QString, QJsonValue>> args)
-{
-    return QJsonObject(args);
-}
-
 QJsonObject todayOf(const QJsonObject &stats)
 {
     return stats.value(QStringLiteral("queues"))

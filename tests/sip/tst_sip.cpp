@@ -17,16 +17,6 @@ using namespace acdesk::test;
 
 namespace {
 
-QString typeOf(const QJsonObject &o)
-{
-    return o.value(QStringLiteral("type")).toString();
-}
-
-QJsonObject P(std::initializer_list<QPair<QString, QJsonValue>> args)
-{
-    return QJsonObject(args);
-}
-
 constexpr int CallerTone = 440;
 constexpr int AgentTone = 1000;
 constexpr int SecondAgentTone = 1500;
@@ -505,8 +495,7 @@ private Q_SLOTS:
         QProcess callers;
         callers.setWorkingDirectory(s.dir.path());
         callers.setProcessChannelMode(QProcess::MergedChannels);
-        // uac_wait.xml sends no RTP at all and expects nothing after its ACK: SIPp
-        // answers the BYE on its own and counts it as an unexpected message.
+        // uac_wait.xml sends no RTP at all and waits for the BYE.
         callers.start(QStringLiteral("sipp"),
                       {QStringLiteral("-sf"), QStringLiteral(ACDESK_SIP_SCENARIOS "/uac_wait.xml"),
                        QStringLiteral("-s"), QStringLiteral("100"), QStringLiteral("-i"),
@@ -527,6 +516,9 @@ private Q_SLOTS:
         // officeConfig: 5 s without RTP.
         QTRY_COMPARE_WITH_TIMEOUT(live(), 0, 15000);
         QVERIFY(s.server.out.contains("no RTP from the caller"));
+        // (Already finished while the event loop ran: waitForFinished() would say false.)
+        QTRY_COMPARE_WITH_TIMEOUT(callers.state(), QProcess::NotRunning, 10000);
+        QCOMPARE(callers.exitCode(), 0);
     }
 
     // Hang-ups from every side and moment end the SIP legs and count like any call.
@@ -755,7 +747,8 @@ private Q_SLOTS:
                     {QStringLiteral("sip-gateway"), QStringLiteral("--server"),
                      s.server.url() + QStringLiteral("/ws"), QStringLiteral("--user"),
                      QStringLiteral("pbx"), QStringLiteral("--secret"), QStringLiteral("pwpbx"),
-                     QStringLiteral("--config"), g.fileName()});
+                     QStringLiteral("--config"), g.fileName(), QStringLiteral("--data"),
+                     dir.path()});
             static const QRegularExpression line(
                 QStringLiteral("acdesk sip listening on 127\\.0\\.0\\.1:(\\d+)"));
             QByteArray out;
@@ -790,6 +783,8 @@ private Q_SLOTS:
         QProcess second;
         QVERIFY(startGateway(second) != 0);
         QTRY_COMPARE_WITH_TIMEOUT(live(), 0, 10000);
+        // The new gateway found the dead one's dialog in the journal and ended it.
+        QVERIFY(caller.waitEnded());
         second.terminate();
         QVERIFY(second.waitForFinished(5000));
     }
@@ -926,12 +921,25 @@ private Q_SLOTS:
         QVERIFY(phone.waitEnded());
     }
 
-    // SIGKILL with 20 SIP callers waiting, then a restart on the same data: every record
-    // of those calls is closed, with the cause server_restart, and nothing counts twice.
-    void killWithLiveCallsClosesEveryRecord()
+    // SIGKILL with 21 live SIP calls (20 callers waiting, one talking to Anna's phone), then
+    // a restart on the same data: every record of those calls is closed with the cause
+    // server_restart, nothing counts twice, and every phone's dialog is ended with BYE by
+    // the restarted gateway (from its dialog journal), long before any RTP timeout.
+    void killWithLiveCallsClosesEveryRecordAndDialog()
     {
         SipServer s;
         QVERIFY(s.start(officeConfig({}, 600)));
+        Phone phone;
+        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
+        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
+        QVERIFY(anna);
+        QVERIFY(setReady(*anna));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QString talking;
+        connectCall(s, phone, *anna, caller, &talking);
+        if (QTest::currentTestFailed())
+            return;
         QProcess callers;
         callers.setWorkingDirectory(s.dir.path());
         callers.start(QStringLiteral("sipp"),
@@ -961,7 +969,14 @@ private Q_SLOTS:
         QVERIFY(
             again.start({QStringLiteral("--config"), s.dir.filePath(QStringLiteral("acdesk.json")),
                          QStringLiteral("--data"), s.dir.filePath(QStringLiteral("data"))}));
-        QVERIFY(again.out.contains("closed 20 call legs left open by the last run"));
+        QVERIFY(again.out.contains("closed 21 call legs left open by the last run"));
+        // Every phone hears BYE: SIPp's 20 calls end as its scenario expects, and both
+        // ends of the talking call hang up.
+        QTRY_COMPARE_WITH_TIMEOUT(callers.state(), QProcess::NotRunning, 15000);
+        QCOMPARE(callers.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(callers.exitCode(), 0);
+        QVERIFY(phone.waitEnded());
+        QVERIFY(caller.waitEnded());
         {
             QSqlDatabase db =
                 QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
@@ -971,12 +986,12 @@ private Q_SLOTS:
             QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*), SUM(ended_at IS NULL), "
                                           "SUM(cause = 'server_restart') FROM call_legs")));
             QVERIFY(q.next());
-            QCOMPARE(q.value(0).toInt(), 20);
+            QCOMPARE(q.value(0).toInt(), 21);
             QCOMPARE(q.value(1).toInt(), 0);
-            QCOMPARE(q.value(2).toInt(), 20);
+            QCOMPARE(q.value(2).toInt(), 21);
         }
         QSqlDatabase::removeDatabase(QStringLiteral("check"));
-        // Today's figures after the restart: 20 offered, none answered or abandoned.
+        // Today's figures after the restart: 21 offered, one answered, none abandoned.
         Client boss;
         QVERIFY(boss.open(again.url()));
         QCOMPARE(typeOf(boss.login(QStringLiteral("supervisor"), QStringLiteral("boss"),
@@ -993,8 +1008,8 @@ private Q_SLOTS:
                                       .toObject()
                                       .value(QStringLiteral("today"))
                                       .toObject();
-        QCOMPARE(today.value(QStringLiteral("offered")).toInt(), 20);
-        QCOMPARE(today.value(QStringLiteral("answered")).toInt(), 0);
+        QCOMPARE(today.value(QStringLiteral("offered")).toInt(), 21);
+        QCOMPARE(today.value(QStringLiteral("answered")).toInt(), 1);
         QCOMPARE(today.value(QStringLiteral("abandoned")).toInt() +
                      today.value(QStringLiteral("shortAbandoned")).toInt(),
                  0);

@@ -17,19 +17,7 @@
 using namespace acdesk;
 using namespace acdesk::test;
 
-namespace {
-QString typeOf(const QJsonObject &o)
-{
-    return o.value(QStringLiteral("type")).toString();
-}
-QJsonObject P(std::initializer_list<QPair<QString, QJsonValue>> pairs)
-{
-    QJsonObject o;
-    for (const auto &p : pairs)
-        o.insert(p.first, p.second);
-    return o;
-}
-} // namespace
+namespace {} // namespace
 
 class TestSupervisor : public QObject
 {

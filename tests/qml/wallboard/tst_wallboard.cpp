@@ -27,9 +27,8 @@ public:
     Q_INVOKABLE bool start()
     {
         // The first start makes the data directory; later ones come back on its port.
-        const bool ok = m_server.dataDir().isEmpty()
-                            ? m_server.start(test::withFastHashes(server::demoConfig()))
-                            : m_server.restart();
+        const bool ok = m_server.dataDir().isEmpty() ? m_server.start(server::demoConfig())
+                                                     : m_server.restart();
         Q_EMIT urlChanged();
         return ok;
     }

@@ -1,0 +1,332 @@
+// Accounts (issue 15): Argon2id hashes and the upgrade of older PBKDF2 ones, no hashing at
+// start, admin.setPassword and account.setPassword against the real binary with a config
+// file: the file gets the new hash (atomically, with a backup), the account's other
+// sessions close with 4001 and their tokens die at once, and the change survives a restart.
+#include "auth.h"
+#include "servertestutil.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+
+#include <memory>
+
+using namespace acdesk::test;
+namespace password = acdesk::server::password;
+
+namespace {
+
+const QString Pbkdf2Secret = QStringLiteral("old pbkdf2 secret");
+
+QByteArray officeConfig(const QString &pbkdf2Hash)
+{
+    const QJsonObject config{
+        {QStringLiteral("queues"),
+         QJsonArray{P({{QStringLiteral("id"), QStringLiteral("support")}})}},
+        {QStringLiteral("agents"),
+         QJsonArray{P({{QStringLiteral("id"), QStringLiteral("1001")},
+                       {QStringLiteral("password"), QStringLiteral("pw1001")},
+                       {QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}}),
+                    P({{QStringLiteral("id"), QStringLiteral("1002")},
+                       {QStringLiteral("passwordHash"), pbkdf2Hash},
+                       {QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}}),
+                    // the same id as a wallboard: admin.setPassword must be told which
+                    P({{QStringLiteral("id"), QStringLiteral("tv")},
+                       {QStringLiteral("password"), QStringLiteral("pwagenttv")}})}},
+        {QStringLiteral("supervisors"),
+         QJsonArray{P({{QStringLiteral("id"), QStringLiteral("boss")},
+                       {QStringLiteral("password"), QStringLiteral("pwboss")},
+                       {QStringLiteral("admin"), true}}),
+                    P({{QStringLiteral("id"), QStringLiteral("lead")},
+                       {QStringLiteral("password"), QStringLiteral("pwlead")}})}},
+        {QStringLiteral("wallboards"),
+         QJsonArray{P({{QStringLiteral("id"), QStringLiteral("tv")},
+                       {QStringLiteral("secret"), QStringLiteral("pwtv")}})}},
+    };
+    return QJsonDocument(config).toJson();
+}
+
+struct Office
+{
+    QTemporaryDir dir;
+    std::unique_ptr<ServerProcess> server;
+    QString configPath() const { return dir.filePath(QStringLiteral("acdesk.json")); }
+
+    bool start(const QByteArray &config = {})
+    {
+        if (!config.isEmpty()) {
+            QFile f(configPath());
+            if (!f.open(QIODevice::WriteOnly))
+                return false;
+            f.write(config);
+        }
+        server = std::make_unique<ServerProcess>();
+        return server->start({QStringLiteral("--config"), configPath(), QStringLiteral("--data"),
+                              dir.filePath(QStringLiteral("data"))});
+    }
+
+    bool restart()
+    {
+        server->process.terminate();
+        if (!server->process.waitForFinished(10000))
+            return false;
+        return start();
+    }
+
+    std::unique_ptr<Client> login(const QString &role, const QString &user, const QString &secret,
+                                  QString *token = nullptr)
+    {
+        auto c = std::make_unique<Client>();
+        if (!c->open(server->url()))
+            return nullptr;
+        const QJsonObject r = c->login(role, user, secret);
+        if (typeOf(r) != QLatin1String("ok"))
+            return nullptr;
+        if (token)
+            *token = r.value(QStringLiteral("token")).toString();
+        return c;
+    }
+
+    QString loginCode(const QString &role, const QString &user, const QString &secret)
+    {
+        Client c;
+        if (!c.open(server->url()))
+            return {};
+        const QJsonObject r = c.login(role, user, secret);
+        return typeOf(r) == QLatin1String("ok") ? QStringLiteral("ok")
+                                                : r.value(QStringLiteral("code")).toString();
+    }
+
+    QString resumeCode(const QString &token)
+    {
+        Client c;
+        if (!c.open(server->url()))
+            return {};
+        return c.code(req(QStringLiteral("resume"), P({{QStringLiteral("token"), token}})));
+    }
+
+    QJsonObject account(const QString &list, const QString &id) const
+    {
+        QFile f(configPath());
+        f.open(QIODevice::ReadOnly);
+        const QJsonArray all = QJsonDocument::fromJson(f.readAll()).object().value(list).toArray();
+        for (const QJsonValue &v : all)
+            if (v.toObject().value(QStringLiteral("id")).toString() == id)
+                return v.toObject();
+        return {};
+    }
+};
+
+QJsonObject setPassword(const QString &user, const QString &password, const QString &role = {})
+{
+    QJsonObject params{{QStringLiteral("user"), user}, {QStringLiteral("password"), password}};
+    if (!role.isEmpty())
+        params.insert(QStringLiteral("role"), role);
+    return req(QStringLiteral("admin.setPassword"), params);
+}
+
+} // namespace
+
+class TestAccounts : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void argon2idRoundTrip()
+    {
+        const QString h = password::hash(QStringLiteral("correct horse"));
+        QVERIFY2(h.startsWith(QLatin1String("$argon2id$v=19$m=19456,t=2,p=1$")), qPrintable(h));
+        QVERIFY(password::isHash(h));
+        QVERIFY(password::verify(QStringLiteral("correct horse"), h));
+        QVERIFY(!password::verify(QStringLiteral("correct horsE"), h));
+        QVERIFY(!password::verify(QString(), h));
+        QVERIFY(!password::needsUpgrade(h));
+        // A fresh salt each time.
+        QVERIFY(password::hash(QStringLiteral("correct horse")) != h);
+    }
+
+    void olderAndForeignHashes()
+    {
+        const QString p = password::hashPbkdf2(QStringLiteral("pw"), 1000);
+        QVERIFY(password::isHash(p));
+        QVERIFY(password::verify(QStringLiteral("pw"), p));
+        QVERIFY(!password::verify(QStringLiteral("px"), p));
+        QVERIFY(password::needsUpgrade(p));
+        // Other work factors are accepted within bounds and upgraded; beyond them refused,
+        // so a config file cannot make one login cost a gigabyte.
+        const QString weak = QStringLiteral("$argon2id$v=19$m=8192,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$"
+                                            "qLml5cbfAkKiO71NH0N6QMzOIJfjg7ZcZyFMCX7VVtY");
+        QVERIFY(password::isHash(weak));
+        QVERIFY(password::needsUpgrade(weak));
+        QVERIFY(!password::isHash(
+            QString(weak).replace(QLatin1String("m=8192"), QLatin1String("m=1048576"))));
+        QVERIFY(!password::isHash(QStringLiteral("$argon2i$v=19$m=19456,t=2,p=1$abc$def")));
+        QVERIFY(!password::isHash(QStringLiteral("plain text")));
+        QVERIFY(!password::verify(QStringLiteral("x"), QStringLiteral("plain text")));
+    }
+
+    void adminResetsAPassword()
+    {
+        Office o;
+        QVERIFY(o.start(officeConfig(password::hashPbkdf2(Pbkdf2Secret, 1000))));
+        QString agentToken;
+        auto anna = o.login(QStringLiteral("agent"), QStringLiteral("1001"),
+                            QStringLiteral("pw1001"), &agentToken);
+        QVERIFY(anna);
+        auto boss =
+            o.login(QStringLiteral("supervisor"), QStringLiteral("boss"), QStringLiteral("pwboss"));
+        QVERIFY(boss);
+        auto lead =
+            o.login(QStringLiteral("supervisor"), QStringLiteral("lead"), QStringLiteral("pwlead"));
+        QVERIFY(lead);
+
+        // Who may, and what is refused.
+        QCOMPARE(lead->code(setPassword(QStringLiteral("1001"), QStringLiteral("new secret 1"))),
+                 QStringLiteral("forbidden"));
+        QCOMPARE(anna->code(setPassword(QStringLiteral("1001"), QStringLiteral("new secret 1"))),
+                 QStringLiteral("forbidden"));
+        QCOMPARE(boss->code(setPassword(QStringLiteral("nobody"), QStringLiteral("new secret 1"))),
+                 QStringLiteral("not_found"));
+        const QJsonObject ambiguous =
+            boss->request(setPassword(QStringLiteral("tv"), QStringLiteral("new secret 1")));
+        QCOMPARE(ambiguous.value(QStringLiteral("code")).toString(), QStringLiteral("bad_request"));
+        QCOMPARE(ambiguous.value(QStringLiteral("message")).toString(),
+                 QStringLiteral("field \"role\": \"tv\" is a agent and a wallboard; say which"));
+        QCOMPARE(boss->code(setPassword(QStringLiteral("1001"), QStringLiteral("short"))),
+                 QStringLiteral("bad_request"));
+        QVERIFY(!anna->closed);
+
+        // The reset: Anna's session closes with 4001, her token is dead at once.
+        QCOMPARE(boss->code(setPassword(QStringLiteral("1001"), QStringLiteral("new secret 1"),
+                                        QStringLiteral("agent"))),
+                 QStringLiteral("ok"));
+        QVERIFY(anna->waitClosed());
+        QCOMPARE(anna->closeCode, 4001);
+        QCOMPARE(o.resumeCode(agentToken), QStringLiteral("auth_failed"));
+        QCOMPARE(
+            o.loginCode(QStringLiteral("agent"), QStringLiteral("1001"), QStringLiteral("pw1001")),
+            QStringLiteral("auth_failed"));
+        QCOMPARE(o.loginCode(QStringLiteral("agent"), QStringLiteral("1001"),
+                             QStringLiteral("new secret 1")),
+                 QStringLiteral("ok"));
+        QVERIFY(!boss->closed);
+
+        // The file holds the new hash instead of the plain password; the old file is kept.
+        const QJsonObject entry = o.account(QStringLiteral("agents"), QStringLiteral("1001"));
+        QVERIFY(!entry.contains(QStringLiteral("password")));
+        const QString hash = entry.value(QStringLiteral("passwordHash")).toString();
+        QVERIFY2(hash.startsWith(QLatin1String("$argon2id$")), qPrintable(hash));
+        QVERIFY(password::verify(QStringLiteral("new secret 1"), hash));
+        QFile bak(o.configPath() + QStringLiteral(".bak"));
+        QVERIFY(bak.open(QIODevice::ReadOnly));
+        QVERIFY(bak.readAll().contains("\"pw1001\""));
+        // The other wallboard/agent "tv" and everyone else are untouched.
+        QCOMPARE(o.account(QStringLiteral("agents"), QStringLiteral("tv"))
+                     .value(QStringLiteral("password"))
+                     .toString(),
+                 QStringLiteral("pwagenttv"));
+
+        // And after a restart, only the new password works.
+        QVERIFY(o.restart());
+        QCOMPARE(o.loginCode(QStringLiteral("agent"), QStringLiteral("1001"),
+                             QStringLiteral("new secret 1")),
+                 QStringLiteral("ok"));
+        QCOMPARE(
+            o.loginCode(QStringLiteral("agent"), QStringLiteral("1001"), QStringLiteral("pw1001")),
+            QStringLiteral("auth_failed"));
+    }
+
+    void ownPasswordKeepsThisSessionAndEndsTheOthers()
+    {
+        Office o;
+        QVERIFY(o.start(officeConfig(password::hashPbkdf2(Pbkdf2Secret, 1000))));
+        QString otherToken;
+        auto here =
+            o.login(QStringLiteral("supervisor"), QStringLiteral("lead"), QStringLiteral("pwlead"));
+        auto there = o.login(QStringLiteral("supervisor"), QStringLiteral("lead"),
+                             QStringLiteral("pwlead"), &otherToken);
+        QVERIFY(here && there);
+        const auto change = [](const QString &old, const QString &now) {
+            return req(
+                QStringLiteral("account.setPassword"),
+                P({{QStringLiteral("oldPassword"), old}, {QStringLiteral("password"), now}}));
+        };
+        QCOMPARE(here->code(change(QStringLiteral("wrong"), QStringLiteral("lead secret 2"))),
+                 QStringLiteral("auth_failed"));
+        QVERIFY(!there->closed);
+        QCOMPARE(here->code(change(QStringLiteral("pwlead"), QStringLiteral("lead secret 2"))),
+                 QStringLiteral("ok"));
+        QVERIFY(there->waitClosed());
+        QCOMPARE(there->closeCode, 4001);
+        QCOMPARE(o.resumeCode(otherToken), QStringLiteral("auth_failed"));
+        // This session goes on.
+        QCOMPARE(here->code(req(QStringLiteral("stats.subscribe"),
+                                P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(o.loginCode(QStringLiteral("supervisor"), QStringLiteral("lead"),
+                             QStringLiteral("lead secret 2")),
+                 QStringLiteral("ok"));
+        // A wallboard has no own password to change.
+        auto tv =
+            o.login(QStringLiteral("wallboard"), QStringLiteral("tv"), QStringLiteral("pwtv"));
+        QVERIFY(tv);
+        QCOMPARE(tv->code(change(QStringLiteral("pwtv"), QStringLiteral("tv secret 2"))),
+                 QStringLiteral("forbidden"));
+    }
+
+    // A PBKDF2 hash from the file works, and the first good login stores an Argon2id hash
+    // for it, which is what later logins (also after a restart) check.
+    void olderHashIsUpgradedAtLogin()
+    {
+        Office o;
+        const QString old = password::hashPbkdf2(Pbkdf2Secret, 1000);
+        QVERIFY(o.start(officeConfig(old)));
+        QCOMPARE(
+            o.loginCode(QStringLiteral("agent"), QStringLiteral("1002"), QStringLiteral("wrong")),
+            QStringLiteral("auth_failed"));
+        QCOMPARE(o.loginCode(QStringLiteral("agent"), QStringLiteral("1002"), Pbkdf2Secret),
+                 QStringLiteral("ok"));
+        QVERIFY(o.restart()); // the row is committed with the login
+        const QString db = o.dir.filePath(QStringLiteral("data/acdesk.sqlite"));
+        {
+            QSqlDatabase c =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("upgrade"));
+            c.setDatabaseName(db);
+            QVERIFY(c.open());
+            QSqlQuery q(c);
+            QVERIFY(q.exec(QStringLiteral("SELECT role, user, hash, file_hash FROM credentials")));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toString(), QStringLiteral("agent"));
+            QCOMPARE(q.value(1).toString(), QStringLiteral("1002"));
+            QVERIFY(q.value(2).toString().startsWith(QLatin1String("$argon2id$")));
+            QVERIFY(password::verify(Pbkdf2Secret, q.value(2).toString()));
+            QCOMPARE(q.value(3).toString(), old);
+            QVERIFY(!q.next()); // plain secrets are not hashed into the database
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("upgrade"));
+        QCOMPARE(o.loginCode(QStringLiteral("agent"), QStringLiteral("1002"), Pbkdf2Secret),
+                 QStringLiteral("ok"));
+        QCOMPARE(
+            o.loginCode(QStringLiteral("agent"), QStringLiteral("1002"), QStringLiteral("wrong")),
+            QStringLiteral("auth_failed"));
+    }
+
+    void passwdPrintsAHashForTheFile()
+    {
+        QProcess p;
+        p.start(qEnvironmentVariable("ACDESK_BINARY"), {QStringLiteral("passwd")});
+        QVERIFY(p.waitForStarted());
+        p.write("s3cret words\n");
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 0);
+        const QString hash = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+        QVERIFY2(hash.startsWith(QLatin1String("$argon2id$")), qPrintable(hash));
+        QVERIFY(password::verify(QStringLiteral("s3cret words"), hash));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAccounts)
+#include "tst_accounts.moc"
