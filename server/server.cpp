@@ -253,6 +253,34 @@ void Server::restoreToday()
     const qint64 dayStart = m_engine->dayStartMs();
     m_engine->restoreDay(m_storage->legs(dayStart, dayStart + 2LL * 24 * 3600 * 1000));
     restoreWorklist();
+    restoreAgents();
+}
+
+void Server::restoreAgents()
+{
+    // Agents that were logged in when the last run stopped (planned or not) are back in
+    // the state they had chosen, disconnected: a client that resumes within the grace
+    // period finds itself ready or not ready as before; one that does not come back is
+    // logged out when the grace period ends, as after any lost connection.
+    const qint64 idleMs = qint64(m_config.limits.tokenIdleHours) * 3600 * 1000;
+    QHash<QString, QString> stations;
+    const std::vector<StateLogEntry> agents =
+        m_storage->agentsAtStop(m_clock->nowMs() - idleMs, &stations);
+    int restored = 0;
+    for (const StateLogEntry &a : agents) {
+        if (!m_engine->hasAgent(a.agent))
+            continue; // removed from the config meanwhile
+        m_engine->login(a.agent, stations.value(a.agent));
+        if (a.state == QLatin1String("ready"))
+            m_engine->setState(a.agent, engine::AgentState::Ready);
+        else if (a.reason != QLatin1String("login"))
+            m_engine->setState(a.agent, engine::AgentState::NotReady, a.reason);
+        m_engine->agentDisconnected(a.agent);
+        ++restored;
+    }
+    if (restored)
+        qCInfo(lcServer) << "restored" << restored << "agents to their states; each has"
+                         << m_config.limits.graceSeconds << "s to resume";
 }
 
 void Server::shutdown()

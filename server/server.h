@@ -110,6 +110,7 @@ private:
     void pingTick();
     void housekeeping();
     void restoreToday();
+    void restoreAgents();
     bool takeRateToken(Connection *c);
 
     // replies and events

@@ -402,6 +402,34 @@ int Storage::purgeTokens(qint64 beforeMs)
     return q.exec() ? q.numRowsAffected() : 0;
 }
 
+std::vector<StateLogEntry> Storage::agentsAtStop(qint64 tokensSinceMs,
+                                                 QHash<QString, QString> *stations) const
+{
+    std::vector<StateLogEntry> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral(
+        "SELECT s.agent, s.state, s.reason, s.since, "
+        "  (SELECT t.station FROM tokens t WHERE t.role = 'agent' AND t.user = s.agent "
+        "   ORDER BY t.last_used DESC LIMIT 1) "
+        "FROM agent_states s "
+        "WHERE s.id IN (SELECT MAX(id) FROM agent_states WHERE state IN ('ready', 'not_ready') "
+        "               GROUP BY agent) "
+        "AND s.agent NOT IN (SELECT agent FROM agent_states WHERE state = 'logged_out' AND id IN "
+        "                    (SELECT MAX(id) FROM agent_states GROUP BY agent)) "
+        "AND EXISTS (SELECT 1 FROM tokens t WHERE t.role = 'agent' AND t.user = s.agent "
+        "            AND t.last_used >= ?)"));
+    q.addBindValue(tokensSinceMs);
+    if (!q.exec())
+        return out;
+    while (q.next()) {
+        out.push_back({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                       q.value(3).toLongLong()});
+        stations->insert(q.value(0).toString(), q.value(4).toString());
+    }
+    return out;
+}
+
 bool Storage::deleteTokensOf(const QString &role, const QString &user, const QByteArray &keep)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));

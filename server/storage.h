@@ -97,6 +97,14 @@ public:
     /** @brief Forgets tokens unused since @p beforeMs. */
     int purgeTokens(qint64 beforeMs);
 
+    /**
+     * @brief Where each agent was when the last run stopped, for agents that were logged
+     * in then and hold a token used since @p tokensSinceMs: the last state it chose
+     * (ready, or not_ready with its reason; a call's states are not chosen) and the station
+     * of its newest token.
+     */
+    std::vector<StateLogEntry> agentsAtStop(qint64 tokensSinceMs,
+                                            QHash<QString, QString> *stations) const;
     /** @brief Forgets every token of an account but @p keep (a password change). */
     bool deleteTokensOf(const QString &role, const QString &user, const QByteArray &keep = {});
 

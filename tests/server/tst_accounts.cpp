@@ -1,7 +1,8 @@
 // Accounts (issue 15): Argon2id hashes and the upgrade of older PBKDF2 ones, no hashing at
 // start, admin.setPassword and account.setPassword against the real binary with a config
 // file: the file gets the new hash (atomically, with a backup), the account's other
-// sessions close with 4001 and their tokens die at once, and the change survives a restart.
+// sessions close with 4001 and their tokens die at once, and the change survives a restart;
+// and agents that resume after a restart (or a crash) are back in the state they had.
 #include "auth.h"
 #include "servertestutil.h"
 
@@ -35,7 +36,8 @@ QByteArray officeConfig(const QString &pbkdf2Hash)
                        {QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}}),
                     // the same id as a wallboard: admin.setPassword must be told which
                     P({{QStringLiteral("id"), QStringLiteral("tv")},
-                       {QStringLiteral("password"), QStringLiteral("pwagenttv")}})}},
+                       {QStringLiteral("password"), QStringLiteral("pwagenttv")},
+                       {QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}})}},
         {QStringLiteral("supervisors"),
          QJsonArray{P({{QStringLiteral("id"), QStringLiteral("boss")},
                        {QStringLiteral("password"), QStringLiteral("pwboss")},
@@ -64,13 +66,14 @@ struct Office
             f.write(config);
         }
         server = std::make_unique<ServerProcess>();
+        server->process.setProcessChannelMode(QProcess::MergedChannels); // the log too
         return server->start({QStringLiteral("--config"), configPath(), QStringLiteral("--data"),
                               dir.filePath(QStringLiteral("data"))});
     }
 
-    bool restart()
+    bool restart(bool crash = false)
     {
-        server->process.terminate();
+        crash ? server->process.kill() : server->process.terminate();
         if (!server->process.waitForFinished(10000))
             return false;
         return start();
@@ -311,6 +314,87 @@ private Q_SLOTS:
         QCOMPARE(
             o.loginCode(QStringLiteral("agent"), QStringLiteral("1002"), QStringLiteral("wrong")),
             QStringLiteral("auth_failed"));
+    }
+
+    // Planned restart or crash: an agent that was ready is ready again when its client
+    // resumes, one on a break is on the same break; one that had logged out stays out; and
+    // until they resume they are there but not connected (no offers, grace period running).
+    void agentsComeBackInTheirStatesAfterARestart_data()
+    {
+        QTest::addColumn<bool>("crash");
+        QTest::newRow("SIGTERM") << false;
+        QTest::newRow("SIGKILL") << true;
+    }
+
+    void agentsComeBackInTheirStatesAfterARestart()
+    {
+        QFETCH(bool, crash);
+        Office o;
+        QByteArray config = officeConfig(password::hashPbkdf2(Pbkdf2Secret, 1000));
+        config.replace("\"supervisors\"", "\"reasons\": [{\"code\": \"break\"}], \"supervisors\"");
+        QVERIFY(o.start(config));
+        QString readyToken;
+        QString breakToken;
+        auto anna = o.login(QStringLiteral("agent"), QStringLiteral("1001"),
+                            QStringLiteral("pw1001"), &readyToken);
+        auto ben =
+            o.login(QStringLiteral("agent"), QStringLiteral("1002"), Pbkdf2Secret, &breakToken);
+        auto gone =
+            o.login(QStringLiteral("agent"), QStringLiteral("tv"), QStringLiteral("pwagenttv"));
+        QVERIFY(anna && ben && gone);
+        const auto setState = [](const QString &state, const QString &reason = {}) {
+            QJsonObject p{{QStringLiteral("state"), state}};
+            if (!reason.isEmpty())
+                p.insert(QStringLiteral("reason"), reason);
+            return req(QStringLiteral("agent.setState"), p);
+        };
+        QCOMPARE(anna->code(setState(QStringLiteral("ready"))), QStringLiteral("ok"));
+        QCOMPARE(ben->code(setState(QStringLiteral("ready"))), QStringLiteral("ok"));
+        QCOMPARE(ben->code(setState(QStringLiteral("not_ready"), QStringLiteral("break"))),
+                 QStringLiteral("ok"));
+        QCOMPARE(gone->code(req(QStringLiteral("logout"))), QStringLiteral("ok"));
+
+        QVERIFY(o.restart(crash));
+        QVERIFY(o.server->out.contains("restored 2 agents to their states"));
+        // Before anyone resumes: there, in their states, not connected.
+        auto boss =
+            o.login(QStringLiteral("supervisor"), QStringLiteral("boss"), QStringLiteral("pwboss"));
+        QVERIFY(boss);
+        QCOMPARE(boss->code(req(QStringLiteral("stats.subscribe"),
+                                P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
+                 QStringLiteral("ok"));
+        const QJsonArray agents =
+            boss->take(QStringLiteral("stats")).value(QStringLiteral("agents")).toArray();
+        QHash<QString, QJsonObject> byId;
+        for (const QJsonValue &a : agents)
+            byId.insert(a.toObject().value(QStringLiteral("id")).toString(), a.toObject());
+        QCOMPARE(byId.value(QStringLiteral("1001")).value(QStringLiteral("state")).toString(),
+                 QStringLiteral("ready"));
+        QCOMPARE(byId.value(QStringLiteral("1001")).value(QStringLiteral("connected")).toBool(true),
+                 false);
+        QCOMPARE(byId.value(QStringLiteral("1002")).value(QStringLiteral("state")).toString(),
+                 QStringLiteral("not_ready"));
+        QCOMPARE(byId.value(QStringLiteral("1002")).value(QStringLiteral("reason")).toString(),
+                 QStringLiteral("break"));
+        QCOMPARE(byId.value(QStringLiteral("tv")).value(QStringLiteral("state")).toString(),
+                 QStringLiteral("logged_out"));
+
+        // The clients resume and find themselves as they were.
+        const auto resume = [&](const QString &token) {
+            auto c = std::make_unique<Client>();
+            if (!c->open(o.server->url()))
+                return QJsonObject();
+            if (c->code(req(QStringLiteral("resume"), P({{QStringLiteral("token"), token}}))) !=
+                QLatin1String("ok"))
+                return QJsonObject();
+            return c->take(QStringLiteral("snapshot")).value(QStringLiteral("agent")).toObject();
+        };
+        const QJsonObject annaNow = resume(readyToken);
+        QCOMPARE(annaNow.value(QStringLiteral("state")).toString(), QStringLiteral("ready"));
+        QCOMPARE(annaNow.value(QStringLiteral("connected")).toBool(), true);
+        const QJsonObject benNow = resume(breakToken);
+        QCOMPARE(benNow.value(QStringLiteral("state")).toString(), QStringLiteral("not_ready"));
+        QCOMPARE(benNow.value(QStringLiteral("reason")).toString(), QStringLiteral("break"));
     }
 
     void passwdPrintsAHashForTheFile()
