@@ -35,7 +35,8 @@ int runReportMode(QCoreApplication &app)
                                     QCoreApplication::translate("main", "csv (default)."),
                                     QStringLiteral("FORMAT"), QStringLiteral("csv"));
     const QCommandLineOption what(
-        QStringLiteral("what"), QCoreApplication::translate("main", "queues (default) or agents."),
+        QStringLiteral("what"),
+        QCoreApplication::translate("main", "queues (default), agents or audit."),
         QStringLiteral("WHAT"), QStringLiteral("queues"));
     const QCommandLineOption hourly(QStringLiteral("hourly"),
                                     QCoreApplication::translate("main", "Add a row per hour."));
@@ -70,8 +71,9 @@ int runReportMode(QCoreApplication &app)
     }
     if (parser.value(format) != QLatin1String("csv") ||
         (parser.value(what) != QLatin1String("queues") &&
-         parser.value(what) != QLatin1String("agents"))) {
-        std::fprintf(stderr, "acdesk report: --format csv, --what queues|agents\n");
+         parser.value(what) != QLatin1String("agents") &&
+         parser.value(what) != QLatin1String("audit"))) {
+        std::fprintf(stderr, "acdesk report: --format csv, --what queues|agents|audit\n");
         return 2;
     }
     QString dir = parser.value(data);
@@ -86,6 +88,12 @@ int runReportMode(QCoreApplication &app)
     if (!storage.open(dir, &error)) {
         std::fprintf(stderr, "acdesk report: %s\n", qPrintable(error));
         return 1;
+    }
+    if (parser.value(what) == QLatin1String("audit")) {
+        const QByteArray csv =
+            server::auditCsv(server::auditEntries(storage, cfg.engine, first, last), cfg.engine);
+        std::fwrite(csv.constData(), 1, size_t(csv.size()), stdout);
+        return 0;
     }
     const server::Report report =
         server::buildReport(storage, cfg.engine, first, last, parser.isSet(hourly),

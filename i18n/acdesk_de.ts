@@ -1950,22 +1950,26 @@
         <translation>csv (Standard).</translation>
     </message>
     <message>
-        <location filename="../app/reportmain.cpp" line="38"/>
+        <location filename="../app/reportmain.cpp" line="39"/>
+        <source>queues (default), agents or audit.</source>
+        <translation>queues (Standard), agents oder audit.</translation>
+    </message>
+    <message>
         <source>queues (default) or agents.</source>
         <translation>queues (Standard) oder agents.</translation>
     </message>
     <message>
-        <location filename="../app/reportmain.cpp" line="41"/>
+        <location filename="../app/reportmain.cpp" line="42"/>
         <source>Add a row per hour.</source>
         <translation>Eine Zeile pro Stunde hinzufügen.</translation>
     </message>
     <message>
-        <location filename="../app/reportmain.cpp" line="44"/>
+        <location filename="../app/reportmain.cpp" line="45"/>
         <source>Data directory of the server.</source>
         <translation>Datenverzeichnis des Servers.</translation>
     </message>
     <message>
-        <location filename="../app/reportmain.cpp" line="48"/>
+        <location filename="../app/reportmain.cpp" line="49"/>
         <source>The server&apos;s config file (queues, time zone).</source>
         <translation>Die Konfigurationsdatei des Servers (Warteschlangen, Zeitzone).</translation>
     </message>

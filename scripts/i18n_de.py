@@ -377,6 +377,7 @@ DE = {
     "Last day (YYYY-MM-DD), default FROM.": "Letzter Tag (JJJJ-MM-TT), Standard FROM.",
     "csv (default).": "csv (Standard).",
     "queues (default) or agents.": "queues (Standard) oder agents.",
+    "queues (default), agents or audit.": "queues (Standard), agents oder audit.",
     "Add a row per hour.": "Eine Zeile pro Stunde hinzufügen.",
     "Data directory of the server.": "Datenverzeichnis des Servers.",
     "The server's config file (queues, time zone).": "Die Konfigurationsdatei des Servers (Warteschlangen, Zeitzone).",

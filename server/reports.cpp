@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QJsonDocument>
 #include <QTimeZone>
 
 #include <map>
@@ -160,6 +161,27 @@ QByteArray agentReportCsv(const Report &report)
             out += ',' + QByteArray::number(r.notReadyByReasonMs.value(reason));
         out += '\n';
     }
+    return out;
+}
+
+std::vector<AuditEntry> auditEntries(const Storage &storage, const engine::EngineConfig &config,
+                                     QDate from, QDate to, const QString &action,
+                                     const QString &actor, const QString &target, int limit)
+{
+    const QTimeZone tz(config.timeZone.toUtf8());
+    return storage.audit(startOfDay(from, tz), startOfDay(to.addDays(1), tz), action, actor, target,
+                         limit);
+}
+
+QByteArray auditCsv(const std::vector<AuditEntry> &entries, const engine::EngineConfig &config)
+{
+    const QTimeZone tz(config.timeZone.toUtf8());
+    QByteArray out = "time,actor,action,target,detail\n";
+    for (const AuditEntry &e : entries)
+        out += QDateTime::fromMSecsSinceEpoch(e.atMs, tz).toString(Qt::ISODateWithMs).toUtf8() +
+               ',' + csvField(e.actor) + ',' + csvField(e.action) + ',' + csvField(e.target) + ',' +
+               csvField(QString::fromUtf8(QJsonDocument(e.detail).toJson(QJsonDocument::Compact))) +
+               '\n';
     return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/types.h"
+#include "storage.h"
 
 #include <QDate>
 #include <QMap>
@@ -10,8 +11,6 @@
 #include <vector>
 
 namespace acdesk::server {
-
-class Storage;
 
 /** @brief One row of the queue report: a queue in one hour, or a whole day (hour -1). */
 struct QueueReportRow
@@ -57,5 +56,16 @@ Report buildReport(const Storage &storage, const engine::EngineConfig &config, Q
 QByteArray queueReportCsv(const Report &report);
 /** @brief The agent rows as CSV (header line first). */
 QByteArray agentReportCsv(const Report &report);
+/**
+ * @brief Audit entries of the local days @p from..@p to (the config's time zone), newest
+ * first, filtered exactly by the non-empty @p action, @p actor, @p target.
+ */
+std::vector<AuditEntry> auditEntries(const Storage &storage, const engine::EngineConfig &config,
+                                     QDate from, QDate to, const QString &action = {},
+                                     const QString &actor = {}, const QString &target = {},
+                                     int limit = 1000000);
+/** @brief Audit entries as CSV: time (ISO 8601, the config's zone), actor, action, target,
+ * detail (compact JSON). */
+QByteArray auditCsv(const std::vector<AuditEntry> &entries, const engine::EngineConfig &config);
 
 } // namespace acdesk::server

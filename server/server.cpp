@@ -367,7 +367,8 @@ void Server::onNewConnection(Peer *peer)
     // Additions beyond the contract are announced; the protocol number stays 1.
     helloJson.insert(QStringLiteral("features"),
                      QJsonArray{QStringLiteral("worklist"), QStringLiteral("reports"),
-                                QStringLiteral("waitingCalls")});
+                                QStringLiteral("waitingCalls"), QStringLiteral("passwords"),
+                                QStringLiteral("audit")});
     sendRaw(c, QJsonDocument(helloJson).toJson(QJsonDocument::Compact));
 }
 
@@ -584,6 +585,8 @@ void Server::dispatch(Connection *c, const proto::Envelope &env)
         handleWorklist(c, env, request);
     else if (const auto *report = std::get_if<proto::ReportGetRequest>(&request))
         reply(c, env, reportJson(*report));
+    else if (const auto *list = std::get_if<proto::AuditListRequest>(&request))
+        reply(c, env, auditJson(*list));
     else if (std::holds_alternative<proto::AdminSetPasswordRequest>(request) ||
              std::holds_alternative<proto::AccountSetPasswordRequest>(request))
         handleSetPassword(c, env, request);
@@ -793,6 +796,10 @@ void Server::handleSetPassword(Connection *c, const proto::Envelope &env,
                 m_anyHashed = true;
             }
             qCInfo(lcServer) << "password of" << key << "changed by" << conn->role << conn->user;
+            // Who and whom, never the secret.
+            audit(conn,
+                  checkOld ? QStringLiteral("password.change") : QStringLiteral("password.reset"),
+                  key, {});
             endSessionsOf(role, user, own ? conn : nullptr);
             reply(conn, env);
         });

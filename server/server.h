@@ -5,6 +5,7 @@
 #include "storage.h"
 
 #include "protocol/requests.h"
+#include "protocol/servermessages.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -98,6 +99,12 @@ private:
                 const QString &station, const QString &token);
     void releaseHeld(Connection *c);
     void handleLogout(Connection *c, const proto::Envelope &env);
+    /** @brief Stores an audit entry (@p by null: the server itself) and shows it live to
+     * supervisors. */
+    void audit(Connection *by, const QString &action, const QString &target,
+               const QJsonObject &detail);
+    static proto::AuditEvent auditEvent(const AuditEntry &e);
+    QJsonObject auditJson(const proto::AuditListRequest &req) const;
     void handleSetPassword(Connection *c, const proto::Envelope &env,
                            const proto::Request &request);
     /** @brief Runs @p check (a password hash) in the auth pool, then @p done on @p c. */

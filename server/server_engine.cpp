@@ -168,6 +168,9 @@ void Server::dispatchEngineEvents(Connection *skip)
             ++m_watchdogRepairs;
             qCWarning(lcServer) << "watchdog repaired agent" << w->agent << "call" << w->call << ":"
                                 << w->description;
+            audit(nullptr, QStringLiteral("watchdog.repair"), w->agent,
+                  {{QStringLiteral("call"), w->call},
+                   {QStringLiteral("description"), w->description}});
         }
     }
     if (m_simulator)
@@ -437,6 +440,16 @@ void Server::handleAgentCommand(Connection *c, const proto::Envelope &env,
 void Server::handleSupervisor(Connection *c, const proto::Envelope &env,
                               const proto::Request &request)
 {
+    // What an agent was before a forced action, for the audit log.
+    auto stateOf = [this](const QString &agent) {
+        const engine::AgentInfo a = m_engine->agent(agent);
+        QJsonObject o{{QStringLiteral("state"), engine::agentStateName(a.state)}};
+        if (!a.reason.isEmpty())
+            o.insert(QStringLiteral("reason"), a.reason);
+        if (a.pendingState)
+            o.insert(QStringLiteral("pending"), engine::agentStateName(*a.pendingState));
+        return o;
+    };
     if (const auto *s = as<proto::SupervisorSetAgentStateRequest>(request)) {
         if (s->state == proto::AgentState::NotReady && !s->reason.isEmpty() &&
             !reasonAllowed(m_config.reasons, s->reason, true)) {
@@ -445,10 +458,24 @@ void Server::handleSupervisor(Connection *c, const proto::Envelope &env,
                 QStringLiteral("field \"reason\": unknown reason code \"%1\"").arg(s->reason));
             return;
         }
-        answer(c, env, m_engine->forceState(s->agent, toEngine(s->state), s->reason));
+        const QJsonObject before = stateOf(s->agent);
+        const engine::Result r = m_engine->forceState(s->agent, toEngine(s->state), s->reason);
+        if (r.ok())
+            audit(
+                c, QStringLiteral("agent.forceState"), s->agent,
+                {{QStringLiteral("before"), before}, {QStringLiteral("after"), stateOf(s->agent)}});
+        answer(c, env, r);
     } else if (const auto *l = as<proto::SupervisorLogoutAgentRequest>(request)) {
-        answer(c, env, m_engine->forceLogout(l->agent));
+        const QJsonObject before = stateOf(l->agent);
+        const engine::Result r = m_engine->forceLogout(l->agent);
+        if (r.ok())
+            audit(c, QStringLiteral("agent.forceLogout"), l->agent,
+                  {{QStringLiteral("before"), before}});
+        answer(c, env, r);
     } else if (const auto *b = as<proto::BroadcastRequest>(request)) {
+        audit(c, QStringLiteral("broadcast"), {},
+              {{QStringLiteral("text"), b->text},
+               {QStringLiteral("severity"), proto::toString(b->severity)}});
         proto::MessageEvent msg;
         msg.text = b->text;
         msg.severity = b->severity;
@@ -704,9 +731,54 @@ void Server::handleWorklist(Connection *c, const proto::Envelope &env,
     }
     it->doneBy = c->user;
     it->doneAtMs = now;
+    audit(c, QStringLiteral("worklist.done"), it->id,
+          {{QStringLiteral("queue"), it->queue}, {QStringLiteral("caller"), it->number}});
     reply(c, env, {{QStringLiteral("entry"), worklistJson(*it)}});
     sendWorklistUpdate(*it);
     markStatsDirty(it->queue);
+}
+
+// ---------------------------------------------------------------------------------------
+// audit log
+
+void Server::audit(Connection *by, const QString &action, const QString &target,
+                   const QJsonObject &detail)
+{
+    AuditEntry e;
+    e.atMs = m_clock->nowMs();
+    e.actor = by ? by->role + QLatin1Char('/') + by->user : QStringLiteral("server");
+    e.action = action;
+    e.target = target;
+    e.detail = detail;
+    if (!m_storage->logAudit(e))
+        qCWarning(lcServer) << "audit entry not stored:" << action << target;
+    const QJsonObject event = auditEvent(e).toJson();
+    for (Connection *c : qAsConst(m_connections))
+        if (c->authenticated && c->role == QLatin1String("supervisor"))
+            sendEvent(c, event);
+}
+
+proto::AuditEvent Server::auditEvent(const AuditEntry &e)
+{
+    proto::AuditEvent ev;
+    ev.time = e.atMs;
+    ev.actor = e.actor;
+    ev.action = e.action;
+    ev.target = e.target;
+    ev.detail = e.detail;
+    return ev;
+}
+
+QJsonObject Server::auditJson(const proto::AuditListRequest &req) const
+{
+    QJsonArray entries;
+    for (const AuditEntry &e : auditEntries(*m_storage, m_engine->config(), req.from, req.to,
+                                            req.action, req.actor, req.target, req.limit)) {
+        QJsonObject o = auditEvent(e).toJson();
+        o.remove(QStringLiteral("type"));
+        entries.append(o);
+    }
+    return {{QStringLiteral("entries"), entries}};
 }
 
 // ---------------------------------------------------------------------------------------

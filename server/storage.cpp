@@ -1,6 +1,7 @@
 #include "storage.h"
 
 #include <QDir>
+#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -51,6 +52,11 @@ const char *const Migrations[] = {
     // Argon2id hash that replaced an older hash of the file at a login, with that hash.
     R"(DELETE FROM credentials;
        ALTER TABLE credentials ADD COLUMN file_hash TEXT;)",
+    // 5: the audit log: who changed what (admin changes, forced actions, watchdog repairs).
+    R"(CREATE TABLE audit (
+         id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL,
+         action TEXT NOT NULL, target TEXT, detail TEXT);
+       CREATE INDEX audit_at ON audit (at);)",
 };
 
 QVariant timeOrNull(qint64 ms)
@@ -402,6 +408,46 @@ int Storage::purgeTokens(qint64 beforeMs)
     return q.exec() ? q.numRowsAffected() : 0;
 }
 
+bool Storage::logAudit(const AuditEntry &e)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral(
+        "INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)"));
+    q.addBindValue(e.atMs);
+    q.addBindValue(e.actor);
+    q.addBindValue(e.action);
+    q.addBindValue(e.target);
+    q.addBindValue(QString::fromUtf8(QJsonDocument(e.detail).toJson(QJsonDocument::Compact)));
+    return q.exec();
+}
+
+std::vector<AuditEntry> Storage::audit(qint64 fromMs, qint64 toMs, const QString &action,
+                                       const QString &actor, const QString &target, int limit) const
+{
+    std::vector<AuditEntry> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT at, actor, action, target, detail FROM audit "
+                             "WHERE at >= ? AND at < ? AND (? = '' OR action = ?) "
+                             "AND (? = '' OR actor = ?) AND (? = '' OR target = ?) "
+                             "ORDER BY id DESC LIMIT ?"));
+    q.addBindValue(fromMs);
+    q.addBindValue(toMs);
+    for (const QString &f : {action, actor, target}) {
+        const QString v = f.isNull() ? QStringLiteral("") : f; // NULL would match nothing
+        q.addBindValue(v);
+        q.addBindValue(v);
+    }
+    q.addBindValue(limit);
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out.push_back({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+                       q.value(3).toString(),
+                       QJsonDocument::fromJson(q.value(4).toString().toUtf8()).object()});
+    return out;
+}
+
 std::vector<StateLogEntry> Storage::agentsAtStop(qint64 tokensSinceMs,
                                                  QHash<QString, QString> *stations) const
 {
@@ -502,6 +548,11 @@ int Storage::purgeBefore(qint64 beforeMs)
     q.addBindValue(beforeMs);
     if (q.exec())
         removed += q.numRowsAffected();
+    QSqlQuery a(db);
+    a.prepare(QStringLiteral("DELETE FROM audit WHERE at < ?"));
+    a.addBindValue(beforeMs);
+    if (a.exec())
+        removed += a.numRowsAffected();
     // Keep the last state of each agent before the cut, so reports can start from it.
     QSqlQuery s(db);
     s.prepare(QStringLiteral("DELETE FROM agent_states WHERE since < ? AND id NOT IN "

@@ -3,6 +3,7 @@
 #include "engine/types.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QPair>
 #include <QSqlDatabase>
 #include <QString>
@@ -19,6 +20,16 @@ struct StoredToken
     QString user;
     qint64 lastUsedMs = 0;
     QString station; // agents only
+};
+
+/** @brief One row of the audit log (protocol 7.1). */
+struct AuditEntry
+{
+    qint64 atMs = 0;
+    QString actor; // "supervisor/boss", "agent/1001", "server"
+    QString action;
+    QString target;
+    QJsonObject detail;
 };
 
 /** @brief One agent state change, as logged for reports. */
@@ -105,6 +116,14 @@ public:
      */
     std::vector<StateLogEntry> agentsAtStop(qint64 tokensSinceMs,
                                             QHash<QString, QString> *stations) const;
+    /** @brief Appends to the audit log. */
+    bool logAudit(const AuditEntry &entry);
+    /**
+     * @brief Audit entries with @p fromMs <= at < @p toMs, newest first, at most @p limit;
+     * empty filters match anything, others exactly.
+     */
+    std::vector<AuditEntry> audit(qint64 fromMs, qint64 toMs, const QString &action,
+                                  const QString &actor, const QString &target, int limit) const;
     /** @brief Forgets every token of an account but @p keep (a password change). */
     bool deleteTokensOf(const QString &role, const QString &user, const QByteArray &keep = {});
 

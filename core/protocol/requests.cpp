@@ -228,6 +228,8 @@ bool roleMayUse(Role role, QStringView type)
         return role == Role::Agent || role == Role::Supervisor;
     if (type == QLatin1String("report.get"))
         return role == Role::Supervisor;
+    if (type == QLatin1String("audit.list"))
+        return role == Role::Supervisor;
     if (type.startsWith(QLatin1String("admin."))) // and the admin flag (server)
         return role == Role::Supervisor;
     if (type == QLatin1String("account.setPassword"))
@@ -528,24 +530,60 @@ QJsonObject ReportGetRequest::toJson() const
     return o;
 }
 
+namespace {
+// from/to of report.get and audit.list: local days, at most 366 apart, so one request
+// cannot scan years of records.
+void readDays(Reader &r, QDate *from, QDate *to)
+{
+    auto day = [&r](QLatin1String f) {
+        const QString text = r.text(f, Presence::Required, 10, false);
+        const QDate d = QDate::fromString(text, Qt::ISODate);
+        if (!r.failed() && (text.size() != 10 || !d.isValid()))
+            r.fail(f, QStringLiteral("must be a date YYYY-MM-DD"));
+        return d;
+    };
+    *from = day(QLatin1String("from"));
+    *to = day(QLatin1String("to"));
+    if (!r.failed() && (*to < *from || from->daysTo(*to) > 366))
+        r.fail(QLatin1String("to"),
+               QStringLiteral("must be on or after from, at most 366 days later"));
+}
+} // namespace
+
 std::variant<ReportGetRequest, DecodeError> ReportGetRequest::fromJson(const QJsonObject &o)
 {
     return decodeWith<ReportGetRequest>(o, [](Reader &r) {
         ReportGetRequest q;
-        auto day = [&r](QLatin1String f) {
-            const QString text = r.text(f, Presence::Required, 10, false);
-            const QDate d = QDate::fromString(text, Qt::ISODate);
-            if (!r.failed() && (text.size() != 10 || !d.isValid()))
-                r.fail(f, QStringLiteral("must be a date YYYY-MM-DD"));
-            return d;
-        };
-        q.from = day(QLatin1String("from"));
-        q.to = day(QLatin1String("to"));
+        readDays(r, &q.from, &q.to);
         q.hourly = r.optionalBoolean(QLatin1String("hourly")).value_or(false);
-        // A bounded range keeps one request from scanning years of records.
-        if (!r.failed() && (q.to < q.from || q.from.daysTo(q.to) > 366))
-            r.fail(QLatin1String("to"),
-                   QStringLiteral("must be on or after from, at most 366 days later"));
+        return q;
+    });
+}
+
+QJsonObject AuditListRequest::toJson() const
+{
+    QJsonObject o = typed(Type);
+    o.insert(QLatin1String("from"), from.toString(Qt::ISODate));
+    o.insert(QLatin1String("to"), to.toString(Qt::ISODate));
+    if (!action.isEmpty())
+        o.insert(QLatin1String("action"), action);
+    if (!actor.isEmpty())
+        o.insert(QLatin1String("actor"), actor);
+    if (!target.isEmpty())
+        o.insert(QLatin1String("target"), target);
+    o.insert(QLatin1String("limit"), limit);
+    return o;
+}
+
+std::variant<AuditListRequest, DecodeError> AuditListRequest::fromJson(const QJsonObject &o)
+{
+    return decodeWith<AuditListRequest>(o, [](Reader &r) {
+        AuditListRequest q;
+        readDays(r, &q.from, &q.to);
+        q.action = r.text(QLatin1String("action"), Presence::Optional, 100, true);
+        q.actor = r.text(QLatin1String("actor"), Presence::Optional, 300, true);
+        q.target = r.text(QLatin1String("target"), Presence::Optional, 300, true);
+        q.limit = int(r.optionalInteger(QLatin1String("limit"), 1, 10000).value_or(1000));
         return q;
     });
 }

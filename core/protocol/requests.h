@@ -318,6 +318,29 @@ struct ReportGetRequest
     bool operator!=(const ReportGetRequest &o) const { return !(*this == o); }
 };
 
+/**
+ * @brief audit.list {from, to, action?, actor?, target?, limit?} (protocol addition, 7.1):
+ * entries of the audit log between two local days, newest first, filtered by exact values.
+ */
+struct AuditListRequest
+{
+    static constexpr const char *Type = "audit.list";
+    QDate from;
+    QDate to;
+    QString action; ///< empty: any
+    QString actor;
+    QString target;
+    int limit = 1000; ///< 1..10000
+    QJsonObject toJson() const;
+    static std::variant<AuditListRequest, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const AuditListRequest &o) const
+    {
+        return from == o.from && to == o.to && action == o.action && actor == o.actor &&
+               target == o.target && limit == o.limit;
+    }
+    bool operator!=(const AuditListRequest &o) const { return !(*this == o); }
+};
+
 /** @brief supervisor.logoutAgent {agent}. */
 struct SupervisorLogoutAgentRequest
 {
@@ -445,7 +468,7 @@ using Request = std::variant<
     StatsSubscribeRequest, StatsUnsubscribeRequest, SupervisorSetAgentStateRequest,
     SupervisorLogoutAgentRequest, BroadcastRequest, GwArriveRequest, GwAnsweredRequest,
     GwHangupRequest, GwRingFailedRequest, GwDigitsRequest, WorklistListRequest, WorklistDoneRequest,
-    ReportGetRequest, AdminSetPasswordRequest, AccountSetPasswordRequest>;
+    ReportGetRequest, AdminSetPasswordRequest, AccountSetPasswordRequest, AuditListRequest>;
 
 /**
  * @brief Step 3: decodes the parameters of an envelope into a typed request. unknown_type for

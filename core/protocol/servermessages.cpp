@@ -348,6 +348,32 @@ bool MessageEvent::operator==(const MessageEvent &o) const
            time == o.time;
 }
 
+QJsonObject AuditEvent::toJson() const
+{
+    QJsonObject o = typed(Type, seq);
+    o.insert(kTime, timeValue(time));
+    o.insert(QLatin1String("actor"), actor);
+    o.insert(QLatin1String("action"), action);
+    if (!target.isEmpty())
+        o.insert(QLatin1String("target"), target);
+    o.insert(QLatin1String("detail"), detail);
+    return o;
+}
+
+std::variant<AuditEvent, DecodeError> AuditEvent::fromJson(const QJsonObject &o)
+{
+    return decodeWith<AuditEvent>(o, [](Reader &r) {
+        AuditEvent e;
+        e.seq = readSeq(r);
+        e.time = r.time(kTime);
+        e.actor = r.text(QLatin1String("actor"), Presence::Required, 300, false);
+        e.action = r.text(QLatin1String("action"), Presence::Required, 100, false);
+        e.target = r.text(QLatin1String("target"), Presence::Optional, 300, true);
+        e.detail = r.object(QLatin1String("detail"), Presence::Optional);
+        return e;
+    });
+}
+
 // --- templates and gateway events -------------------------------------------------------
 
 template<typename Tag>

@@ -201,6 +201,32 @@ struct MessageEvent
     bool operator!=(const MessageEvent &o) const { return !(*this == o); }
 };
 
+/**
+ * @brief audit {time, actor, action, target, detail} (protocol addition, 7.1): one entry of
+ * the audit log as it is written; to supervisors. The same object, without type and seq,
+ * is an entry of the audit.list reply.
+ */
+struct AuditEvent
+{
+    static constexpr const char *Type = "audit";
+    quint64 seq = 0;
+    qint64 time = 0;
+    QString actor;      ///< "supervisor/boss", "agent/1001", "server" (the watchdog)
+    QString action;     ///< e.g. "agent.forceState", "password.reset", "watchdog.repair"
+    QString target;     ///< what it was done to; omitted when empty
+    QJsonObject detail; ///< before/after and the like; secrets never
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<AuditEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const AuditEvent &o) const
+    {
+        return seq == o.seq && time == o.time && actor == o.actor && action == o.action &&
+               target == o.target && detail == o.detail;
+    }
+    bool operator!=(const AuditEvent &o) const { return !(*this == o); }
+};
+
 /** @brief An event with no fields but type and seq (session.replaced). */
 template<typename Tag>
 struct BareEvent
@@ -366,7 +392,7 @@ using ServerMessage =
     std::variant<Hello, OkReply, ErrorReply, SnapshotEvent, AgentStateEvent, CallOfferEvent,
                  CallUpdateEvent, CallEndedEvent, StatsEvent, MessageEvent, SessionReplacedEvent,
                  GwRingEvent, GwCancelEvent, GwBridgeEvent, GwDropEvent, GwHoldEvent, GwResumeEvent,
-                 GwMuteEvent, GwUnmuteEvent, GwTransferEvent, GwDialEvent, GwDtmfEvent>;
+                 GwMuteEvent, GwUnmuteEvent, GwTransferEvent, GwDialEvent, GwDtmfEvent, AuditEvent>;
 
 /** @brief Every server message type, in contract order. */
 QStringList serverMessageTypes();

@@ -74,6 +74,8 @@ const QStringList contractRequestTypes = {
     // accounts (issue 15), see docs/protocol.md 4.6
     QStringLiteral("admin.setPassword"),
     QStringLiteral("account.setPassword"),
+    // the audit log (issue 15), see docs/protocol.md 7.1
+    QStringLiteral("audit.list"),
 };
 const QStringList contractServerTypes = {
     QStringLiteral("hello"),
@@ -98,6 +100,7 @@ const QStringList contractServerTypes = {
     QStringLiteral("gw.transfer"),
     QStringLiteral("gw.dial"),
     QStringLiteral("gw.dtmf"),
+    QStringLiteral("audit"), // issue 15, docs/protocol.md 7.1
 };
 
 QSet<QString> typesIn(const QJsonArray &fixtures)
@@ -495,6 +498,12 @@ void TestProtocol::malformed_data()
     row("own password without old",
         R"({"type":"account.setPassword","id":38,"password":"longenough"})", bad, QJsonValue(38),
         QStringLiteral("field \"oldPassword\": required"));
+    row("audit list bad limit",
+        R"({"type":"audit.list","id":39,"from":"2026-12-01","to":"2026-12-02","limit":0})", bad,
+        QJsonValue(39), QStringLiteral("field \"limit\""));
+    row("audit list over a year",
+        R"({"type":"audit.list","id":40,"from":"2025-01-01","to":"2026-12-02"})", bad,
+        QJsonValue(40), QStringLiteral("field \"to\": must be on or after from"));
     row("supervisor state logged_out",
         R"({"type":"supervisor.setAgentState","id":"s","agent":"1001","state":"logged_out"})", bad,
         QJsonValue(QStringLiteral("s")), QStringLiteral("field \"state\": must be"));
@@ -645,6 +654,7 @@ void TestProtocol::permissions_data()
     row("report.get", false, true, false, false);
     row("admin.setPassword", false, true, false, false); // and the admin flag (server)
     row("account.setPassword", true, true, false, false);
+    row("audit.list", false, true, false, false);
     row("gw.ring", false, false, false, false); // an event, not a request
     row("agent.sleep", false, false, false, false);
 }
@@ -666,6 +676,7 @@ void TestProtocol::permissions()
                           !type.startsWith(QLatin1String("stats.")) &&
                           type != QLatin1String("worklist.list") &&
                           type != QLatin1String("report.get") &&
+                          type != QLatin1String("audit.list") &&
                           // repeating a password change changes nothing more (4.6)
                           !type.endsWith(QLatin1String("setPassword"));
     QCOMPARE(isMutatingRequestType(type), mutating);

@@ -6,9 +6,11 @@
 #include "auth.h"
 #include "servertestutil.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -395,6 +397,123 @@ private Q_SLOTS:
         const QJsonObject benNow = resume(breakToken);
         QCOMPARE(benNow.value(QStringLiteral("state")).toString(), QStringLiteral("not_ready"));
         QCOMPARE(benNow.value(QStringLiteral("reason")).toString(), QStringLiteral("break"));
+    }
+
+    // Every forced action and admin change is an audit row (who, when, what, before →
+    // after, no secrets), shown live to supervisors, listed with filters and exported by
+    // `acdesk report --what audit`.
+    void auditLogOfForcedActionsAndAdminChanges()
+    {
+        Office o;
+        QJsonObject config =
+            QJsonDocument::fromJson(officeConfig(password::hashPbkdf2(Pbkdf2Secret, 1000)))
+                .object();
+        config.insert(QStringLiteral("timeZone"), QStringLiteral("UTC"));
+        QVERIFY(o.start(QJsonDocument(config).toJson()));
+        auto anna =
+            o.login(QStringLiteral("agent"), QStringLiteral("1001"), QStringLiteral("pw1001"));
+        auto boss =
+            o.login(QStringLiteral("supervisor"), QStringLiteral("boss"), QStringLiteral("pwboss"));
+        auto lead =
+            o.login(QStringLiteral("supervisor"), QStringLiteral("lead"), QStringLiteral("pwlead"));
+        QVERIFY(anna && boss && lead);
+        QCOMPARE(boss->code(req(QStringLiteral("supervisor.setAgentState"),
+                                P({{QStringLiteral("agent"), QStringLiteral("1001")},
+                                   {QStringLiteral("state"), QStringLiteral("ready")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(boss->code(req(QStringLiteral("broadcast"),
+                                P({{QStringLiteral("text"), QStringLiteral("Team meeting at 3")},
+                                   {QStringLiteral("severity"), QStringLiteral("warning")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(lead->code(req(QStringLiteral("supervisor.logoutAgent"),
+                                P({{QStringLiteral("agent"), QStringLiteral("1001")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(boss->code(setPassword(QStringLiteral("1002"), QStringLiteral("new secret 2"))),
+                 QStringLiteral("ok"));
+        // Refused actions leave no row.
+        QCOMPARE(boss->code(req(QStringLiteral("supervisor.logoutAgent"),
+                                P({{QStringLiteral("agent"), QStringLiteral("nobody")}}))),
+                 QStringLiteral("not_found"));
+
+        // Live: the other supervisor saw all four as they happened.
+        QStringList seen;
+        for (int i = 0; i < 4; ++i)
+            seen.append(
+                lead->take(QStringLiteral("audit")).value(QStringLiteral("action")).toString());
+        QCOMPARE(seen, (QStringList{QStringLiteral("agent.forceState"), QStringLiteral("broadcast"),
+                                    QStringLiteral("agent.forceLogout"),
+                                    QStringLiteral("password.reset")}));
+
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        const auto list = [&](const QJsonObject &filter) {
+            QJsonObject p = filter;
+            p.insert(QStringLiteral("from"), today.addDays(-1).toString(Qt::ISODate));
+            p.insert(QStringLiteral("to"), today.addDays(1).toString(Qt::ISODate));
+            return lead->request(req(QStringLiteral("audit.list"), p))
+                .value(QStringLiteral("entries"))
+                .toArray();
+        };
+        const QJsonArray all = list({});
+        QCOMPARE(all.size(), 4);
+        // Newest first.
+        const QJsonObject reset = all[0].toObject();
+        QCOMPARE(reset.value(QStringLiteral("action")).toString(),
+                 QStringLiteral("password.reset"));
+        QCOMPARE(reset.value(QStringLiteral("actor")).toString(),
+                 QStringLiteral("supervisor/boss"));
+        QCOMPARE(reset.value(QStringLiteral("target")).toString(), QStringLiteral("agent/1002"));
+        QCOMPARE(reset.value(QStringLiteral("detail")).toObject(), QJsonObject());
+        const QJsonObject logout = all[1].toObject();
+        QCOMPARE(logout.value(QStringLiteral("actor")).toString(),
+                 QStringLiteral("supervisor/lead"));
+        QCOMPARE(logout.value(QStringLiteral("detail")).toObject(),
+                 P({{QStringLiteral("before"),
+                     P({{QStringLiteral("state"), QStringLiteral("ready")}})}}));
+        const QJsonObject forced = all[3].toObject();
+        QCOMPARE(forced.value(QStringLiteral("action")).toString(),
+                 QStringLiteral("agent.forceState"));
+        QCOMPARE(forced.value(QStringLiteral("target")).toString(), QStringLiteral("1001"));
+        QCOMPARE(
+            forced.value(QStringLiteral("detail")).toObject(),
+            P({{QStringLiteral("before"), P({{QStringLiteral("state"), QStringLiteral("not_ready")},
+                                             {QStringLiteral("reason"), QStringLiteral("login")}})},
+               {QStringLiteral("after"),
+                P({{QStringLiteral("state"), QStringLiteral("ready")}})}}));
+        // Filters.
+        const QJsonArray broadcasts =
+            list({{QStringLiteral("action"), QStringLiteral("broadcast")}});
+        QCOMPARE(broadcasts.size(), 1);
+        QCOMPARE(broadcasts[0].toObject().value(QStringLiteral("detail")).toObject(),
+                 P({{QStringLiteral("text"), QStringLiteral("Team meeting at 3")},
+                    {QStringLiteral("severity"), QStringLiteral("warning")}}));
+        QCOMPARE(list({{QStringLiteral("actor"), QStringLiteral("supervisor/boss")}}).size(), 3);
+        QCOMPARE(list({{QStringLiteral("target"), QStringLiteral("1001")}}).size(), 2);
+        QCOMPARE(anna->code(req(QStringLiteral("audit.list"),
+                                P({{QStringLiteral("from"), today.toString(Qt::ISODate)},
+                                   {QStringLiteral("to"), today.toString(Qt::ISODate)}}))),
+                 QStringLiteral("not_authenticated")); // logged out by the lead above
+
+        // The CSV export reads the same rows from the database.
+        QVERIFY(o.restart());
+        QProcess report;
+        report.start(qEnvironmentVariable("ACDESK_BINARY"),
+                     {QStringLiteral("report"), QStringLiteral("--what"), QStringLiteral("audit"),
+                      QStringLiteral("--from"), today.addDays(-1).toString(Qt::ISODate),
+                      QStringLiteral("--to"), today.addDays(1).toString(Qt::ISODate),
+                      QStringLiteral("--config"), o.configPath(), QStringLiteral("--data"),
+                      o.dir.filePath(QStringLiteral("data"))});
+        QVERIFY(report.waitForFinished(10000));
+        QCOMPARE(report.exitCode(), 0);
+        const QList<QByteArray> lines = report.readAllStandardOutput().trimmed().split('\n');
+        QCOMPARE(lines.size(), 5);
+        QCOMPARE(lines[0], QByteArray("time,actor,action,target,detail"));
+        QVERIFY2(lines[1].contains(",supervisor/boss,password.reset,agent/1002,{}"),
+                 lines[1].constData());
+        QVERIFY2(
+            lines[3].contains(",supervisor/boss,broadcast,,\"{\"\"severity\"\":\"\"warning\"\""),
+            lines[3].constData());
+        for (const QByteArray &line : lines)
+            QVERIFY(!line.contains("new secret"));
     }
 
     void passwdPrintsAHashForTheFile()

@@ -25,8 +25,6 @@ using namespace acdesk;
 using namespace acdesk::test;
 using server::Config;
 
-namespace {} // namespace
-
 class TestServerApi : public QObject
 {
     Q_OBJECT
@@ -1420,6 +1418,39 @@ private Q_SLOTS:
         // a client that does not trust the certificate gets nowhere
         Client untrusting;
         QVERIFY(!untrusting.open(m_url, 2000));
+    }
+
+    // The stuck-state watchdog's repairs go into the audit log (actor "server") and are
+    // shown live to supervisors.
+    void watchdogRepairIsAudited()
+    {
+        QVERIFY(
+            startServer([](Config &c, server::ServerOptions &) { c.engine.watchdogSeconds = 1; }));
+        Client *boss = loggedIn(QStringLiteral("supervisor"), QStringLiteral("boss"),
+                                QStringLiteral("pwboss"));
+        agent(QStringLiteral("a1"));
+        m_server->engine().corruptAgentForTest(QStringLiteral("a1"), engine::AgentState::OnCall,
+                                               QStringLiteral("ghost"));
+        const QJsonObject live = boss->take(QStringLiteral("audit"), 5000);
+        QCOMPARE(live.value(QStringLiteral("actor")).toString(), QStringLiteral("server"));
+        QCOMPARE(live.value(QStringLiteral("action")).toString(),
+                 QStringLiteral("watchdog.repair"));
+        QCOMPARE(live.value(QStringLiteral("target")).toString(), QStringLiteral("a1"));
+        QCOMPARE(live.value(QStringLiteral("detail")).toObject().value(QStringLiteral("call")),
+                 QJsonValue(QStringLiteral("ghost")));
+        // Yesterday to tomorrow (UTC, the config's zone): the test may run across midnight.
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        const QJsonObject list =
+            boss->request(req(QStringLiteral("audit.list"),
+                              P({{QStringLiteral("from"), today.addDays(-1).toString(Qt::ISODate)},
+                                 {QStringLiteral("to"), today.addDays(1).toString(Qt::ISODate)},
+                                 {QStringLiteral("action"), QStringLiteral("watchdog.repair")}})));
+        const QJsonArray entries = list.value(QStringLiteral("entries")).toArray();
+        QCOMPARE(entries.size(), 1);
+        QJsonObject expected = live;
+        expected.remove(QStringLiteral("type"));
+        expected.remove(QStringLiteral("seq"));
+        QCOMPARE(entries.first().toObject(), expected);
     }
 
     void httpEndpoints()

@@ -17,7 +17,6 @@
 using namespace acdesk;
 using namespace acdesk::test;
 
-namespace {} // namespace
 
 class TestSupervisor : public QObject
 {
@@ -69,6 +68,8 @@ private Q_SLOTS:
         const QJsonArray features = hello.value(QStringLiteral("features")).toArray();
         QVERIFY(features.contains(QStringLiteral("worklist")));
         QVERIFY(features.contains(QStringLiteral("reports")));
+        QVERIFY(features.contains(QStringLiteral("passwords")));
+        QVERIFY(features.contains(QStringLiteral("audit")));
     }
 
     void forceStatesAndLogout()
