@@ -101,7 +101,8 @@ struct AgentRt
     std::vector<Membership> eligible; // queues whose calls it may take
     std::vector<int> memberOf;        // every queue it belongs to (agents by state)
     bool inReady = false;
-    qint64 keyIdle = 0; // values the ready-set keys were built from
+    bool removed = false; // gone from the config: no offers; kept until logged out
+    qint64 keyIdle = 0;   // values the ready-set keys were built from
     qint64 keyAnswered = 0;
     qint64 keyTalk = 0;
 };
@@ -120,6 +121,7 @@ struct QueueRt
     int rrLast = -1;
     bool dirty = false;
     bool statsDirty = false;
+    bool removed = false; // gone from the config; its index stays valid for old legs
 };
 
 Result fail(ErrorKind k, const QString &msg)
@@ -184,10 +186,7 @@ struct Engine::Impl
         for (const QueueConfig &qc : cfg.queues) {
             QueueRt q;
             q.cfg = qc;
-            std::sort(q.cfg.escalation.begin(), q.cfg.escalation.end(),
-                      [](const EscalationRule &a, const EscalationRule &b) {
-                          return a.afterSeconds < b.afterSeconds;
-                      });
+            sortEscalation(q.cfg);
             q.idx = int(queues.size());
             queueIndex.insert(qc.id, q.idx);
             queues.push_back(std::move(q));
@@ -202,30 +201,7 @@ struct Engine::Impl
             a.cfg = ac;
             a.idx = int(agents.size());
             agentIndex.insert(ac.id, a.idx);
-            for (const QueueMembership &m : ac.queues) {
-                const int qi = queueIndex.value(m.queue, -1);
-                if (qi < 0)
-                    continue;
-                QueueRt &q = queues[std::size_t(qi)];
-                const int penalty = m.penalty >= 0 ? m.penalty : ac.penalty;
-                q.members.emplace_back(a.idx, penalty);
-                a.memberOf.push_back(qi);
-                bool ok = true;
-                qint64 score = 0;
-                for (auto it = q.cfg.requiredSkills.cbegin(); it != q.cfg.requiredSkills.cend();
-                     ++it) {
-                    const int level = ac.skills.value(it.key(), -1);
-                    if (level < it.value()) {
-                        ok = false;
-                        break;
-                    }
-                    score += level;
-                }
-                if (ok) {
-                    a.eligible.push_back({qi, penalty, score});
-                    q.eligibleMembers.push_back(a.idx);
-                }
-            }
+            buildMemberships(a);
             agents.push_back(std::move(a));
         }
         now = clock->nowMs();
@@ -233,6 +209,185 @@ struct Engine::Impl
         addTimer(dayEnd, {TimerKind::Midnight, -1, {}});
         if (config.watchdogSeconds > 0)
             addTimer(now + qint64(config.watchdogSeconds) * 1000, {TimerKind::Watchdog, -1, {}});
+    }
+
+    // The agent's place in its queues: every membership, and those whose required skills
+    // it has (which it may be offered calls of).
+    void buildMemberships(AgentRt &a)
+    {
+        for (const QueueMembership &m : a.cfg.queues) {
+            const int qi = queueIndex.value(m.queue, -1);
+            if (qi < 0)
+                continue;
+            QueueRt &q = queues[std::size_t(qi)];
+            const int penalty = m.penalty >= 0 ? m.penalty : a.cfg.penalty;
+            q.members.emplace_back(a.idx, penalty);
+            a.memberOf.push_back(qi);
+            bool ok = true;
+            qint64 score = 0;
+            for (auto it = q.cfg.requiredSkills.cbegin(); it != q.cfg.requiredSkills.cend(); ++it) {
+                const int level = a.cfg.skills.value(it.key(), -1);
+                if (level < it.value()) {
+                    ok = false;
+                    break;
+                }
+                score += level;
+            }
+            if (ok) {
+                a.eligible.push_back({qi, penalty, score});
+                q.eligibleMembers.push_back(a.idx);
+            }
+        }
+    }
+
+    static void sortEscalation(QueueConfig &cfg)
+    {
+        std::sort(cfg.escalation.begin(), cfg.escalation.end(),
+                  [](const EscalationRule &a, const EscalationRule &b) {
+                      return a.afterSeconds < b.afterSeconds;
+                  });
+    }
+
+    // ---------- live configuration ----------
+
+    // Applies queues, agents, hotlines and reasons of @p next to the running state. Queues
+    // and agents are matched by id; one that goes away stays in its vector (its index is
+    // in legs, timers and sets) marked removed. Nothing else changes: calls keep talking,
+    // waiting calls keep their place, today's figures stay.
+    Result reconfigureImpl(const EngineConfig &next)
+    {
+        QSet<QString> nextQueues;
+        for (const QueueConfig &qc : next.queues)
+            nextQueues.insert(qc.id);
+        // A removed queue's waiting callers go on to its overflow queue (through removed
+        // ones, as configured before): refused before anything changes when there is none.
+        std::vector<std::pair<int, QString>> moves;
+        for (const QueueRt &q : queues) {
+            if (q.removed || nextQueues.contains(q.cfg.id) || q.unanswered.empty())
+                continue;
+            QString target = q.cfg.overflowTo;
+            for (std::size_t hops = 0;
+                 !target.isEmpty() && !nextQueues.contains(target) && hops < queues.size();
+                 ++hops) {
+                const int qi = queueIndex.value(target, -1);
+                target = qi < 0 ? QString() : queues[std::size_t(qi)].cfg.overflowTo;
+            }
+            if (target.isEmpty() || !nextQueues.contains(target))
+                return fail(ErrorKind::InvalidState,
+                            QStringLiteral("queue \"%1\" still has %2 waiting calls and no "
+                                           "overflowTo that stays: give it one (they move "
+                                           "there), or remove it when it is empty")
+                                .arg(q.cfg.id)
+                                .arg(q.unanswered.size()));
+            moves.emplace_back(q.idx, target);
+        }
+
+        // Everyone out of the ready sets: their keys depend on strategies, penalties, skills.
+        for (AgentRt &a : agents) {
+            if (!a.inReady)
+                continue;
+            for (const Membership &m : a.eligible)
+                queues[std::size_t(m.queue)].ready.erase(readyKey(a, m));
+            a.inReady = false;
+        }
+
+        for (const QueueConfig &qc : next.queues) {
+            int qi = queueIndex.value(qc.id, -1);
+            for (std::size_t i = 0; qi < 0 && i < queues.size(); ++i)
+                if (queues[i].removed && queues[i].cfg.id == qc.id)
+                    qi = int(i); // removed earlier, back again
+            if (qi < 0) {
+                QueueRt q;
+                q.idx = int(queues.size());
+                queues.push_back(std::move(q));
+                qi = int(queues.size()) - 1;
+            }
+            QueueRt &q = queues[std::size_t(qi)];
+            q.cfg = qc;
+            sortEscalation(q.cfg);
+            q.removed = false;
+            queueIndex.insert(qc.id, qi);
+        }
+        for (QueueRt &q : queues) {
+            if (!q.removed && !nextQueues.contains(q.cfg.id)) {
+                q.removed = true;
+                queueIndex.remove(q.cfg.id);
+            }
+        }
+        for (QueueRt &q : queues)
+            q.overflow = q.removed || q.cfg.overflowTo.isEmpty()
+                             ? -1
+                             : queueIndex.value(q.cfg.overflowTo, -1);
+        hotlineIndex.clear();
+        for (int i = 0; i < next.hotlines.size(); ++i)
+            hotlineIndex.insert(next.hotlines.at(i).number, i);
+
+        QSet<QString> nextAgents;
+        for (const AgentConfig &ac : next.agents) {
+            nextAgents.insert(ac.id);
+            int ai = agentIndex.value(ac.id, -1);
+            if (ai < 0) {
+                AgentRt a;
+                a.idx = int(agents.size());
+                agents.push_back(std::move(a));
+                ai = int(agents.size()) - 1;
+                agentIndex.insert(ac.id, ai);
+            }
+            agents[std::size_t(ai)].cfg = ac;
+            agents[std::size_t(ai)].removed = false;
+        }
+        for (QueueRt &q : queues) {
+            q.members.clear();
+            q.eligibleMembers.clear();
+        }
+        for (AgentRt &a : agents) {
+            a.memberOf.clear();
+            a.eligible.clear();
+            a.removed = !nextAgents.contains(a.cfg.id);
+            if (!a.removed)
+                buildMemberships(a);
+        }
+
+        for (const auto &[qi, target] : moves) {
+            std::vector<CallRt *> waiting;
+            for (const auto &entry : calls)
+                if (entry.second->queue == qi && entry.second->inUnanswered)
+                    waiting.push_back(entry.second.get());
+            std::sort(waiting.begin(), waiting.end(),
+                      [](const CallRt *a, const CallRt *b) { return a->seq < b->seq; });
+            queues[std::size_t(qi)].overflow = queueIndex.value(target);
+            for (CallRt *c : waiting)
+                overflow(*c);
+            queues[std::size_t(qi)].overflow = -1;
+        }
+
+        // A removed agent takes no more calls: a ringing offer goes to the next agent; an
+        // idle one is logged out now, one with call work when its session's grace ends.
+        for (AgentRt &a : agents) {
+            if (!a.removed || a.state == AgentState::LoggedOut)
+                continue;
+            if (a.state == AgentState::Ringing) {
+                if (CallRt *c = findCall(a.offeredCall))
+                    dropOffer(*c, a, EndCause::Withdrawn);
+                endCallWork(a, true); // logs it out
+            } else if (a.activeCall.isEmpty() && a.state != AgentState::WrapUp) {
+                doLogout(a);
+            }
+        }
+
+        for (AgentRt &a : agents)
+            syncReady(a);
+        for (QueueRt &q : queues) {
+            if (q.removed)
+                continue;
+            markDirty(q.idx);
+            markStats(q.idx);
+        }
+        config.queues = next.queues;
+        config.agents = next.agents;
+        config.hotlines = next.hotlines;
+        config.reasons = next.reasons;
+        return {};
     }
 
     void computeDay(qint64 t)
@@ -404,6 +559,10 @@ struct Engine::Impl
     // Call work (or an offer) is over: apply the pending state, otherwise ready.
     void endCallWork(AgentRt &a, bool keepIdle)
     {
+        if (a.removed) {
+            doLogout(a); // gone from the config: with its call work over, it is done
+            return;
+        }
         const std::optional<AgentState> p = a.pendingState;
         const QString pr = a.pendingReason;
         a.pendingState.reset();
@@ -680,7 +839,7 @@ struct Engine::Impl
         c.leg.rec.complete = true;
         updateLeg(c.leg);
         c.waitedBeforeMs += c.leg.rec.waitMs;
-        if (c.queue >= 0) {
+        if (c.queue >= 0 && !queues[std::size_t(c.queue)].removed) {
             enterQueue(c, c.queue);
         } else {
             emitTel(TelephonyKind::Drop, c);
@@ -1654,6 +1813,11 @@ Result Engine::phoneAnswered(const QString &call, const QString &agent)
     });
 }
 
+Result Engine::reconfigure(const EngineConfig &next)
+{
+    return d->run([&] { return d->reconfigureImpl(next); });
+}
+
 Result Engine::agentDisconnected(const QString &agent)
 {
     return d->run([&]() -> Result {
@@ -1731,7 +1895,8 @@ std::vector<QueueStats> Engine::allQueueStats() const
     std::vector<QueueStats> out;
     out.reserve(d->queues.size());
     for (const QueueRt &q : d->queues)
-        out.push_back(d->stats(q));
+        if (!q.removed)
+            out.push_back(d->stats(q));
     return out;
 }
 
@@ -1739,7 +1904,8 @@ QStringList Engine::queueIds() const
 {
     QStringList out;
     for (const QueueRt &q : d->queues)
-        out.append(q.cfg.id);
+        if (!q.removed)
+            out.append(q.cfg.id);
     return out;
 }
 
@@ -1750,7 +1916,8 @@ bool Engine::hasQueue(const QString &queue) const
 
 bool Engine::hasAgent(const QString &agent) const
 {
-    return d->agentIndex.contains(agent);
+    const int ai = d->agentIndex.value(agent, -1);
+    return ai >= 0 && !d->agents[std::size_t(ai)].removed;
 }
 
 AgentInfo Engine::agent(const QString &id) const
@@ -1764,7 +1931,8 @@ std::vector<AgentInfo> Engine::agents() const
     std::vector<AgentInfo> out;
     out.reserve(d->agents.size());
     for (const AgentRt &a : d->agents)
-        out.push_back(d->info(a));
+        if (!a.removed || a.state != AgentState::LoggedOut) // a removed one finishing its call
+            out.push_back(d->info(a));
     return out;
 }
 

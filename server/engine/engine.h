@@ -102,6 +102,18 @@ public:
     Result agentReconnected(const QString &agent);
 
     // --- time ---
+    /**
+     * @brief Applies the queues, agents, hotlines and reasons of @p next to the running
+     * engine (live administration; docs/engine.md). Matched by id; nothing that did not
+     * change is touched: calls keep talking, waiting calls their place, today's figures
+     * stay; strategies, thresholds and timeouts apply to the next decision. A removed
+     * queue's waiting calls overflow to its overflowTo; without one that stays the change
+     * is refused (InvalidState) and nothing changes. A removed agent gets no more offers (a
+     * ringing one is withdrawn), is logged out at once when idle, else when its call and
+     * wrap-up are over. The other fields of @p next (time zone, grace, watchdog) are
+     * not applied: they need a restart.
+     */
+    Result reconfigure(const EngineConfig &next);
     /** @brief Processes everything due up to clock->nowMs(), in time order. */
     void advance();
     /** @brief Earliest pending deadline (ms since epoch) or -1. */

@@ -100,6 +100,9 @@ private Q_SLOTS:
     void overflowAndJoinEmpty();
     void transfersAgentNumberOutbound();
     void hotlineAndErrors();
+    void reconfigureMovesAgentsAndKeepsCalls();
+    void reconfigureRemovedQueueOverflowsOrIsRefused();
+    void reconfigureRemovedAgent();
     void graceAndReconnect();
     void watchdog();
     void midnightDst_data();
@@ -949,6 +952,131 @@ void TstEngine::midnightDst()
     r.engine->advance();
     QCOMPARE(r.engine->queueStats("q").today.offered, qint64(0));
     QCOMPARE(r.engine->dayStartMs(), next);
+}
+
+// Live administration: an agent moved to another queue keeps its call; the new membership
+// and a new agent take the next calls; a changed offer timeout applies to the next offer;
+// the running figures stay.
+void TstEngine::reconfigureMovesAgentsAndKeepsCalls()
+{
+    EngineConfig cfg;
+    cfg.queues = {makeQueue("sales"), makeQueue("support")};
+    cfg.agents = {makeAgent("A", {"sales"}), makeAgent("B", {"support"})};
+    Rig r(cfg);
+    r.ready({"A", "B"});
+    const QString talking = r.arrive("sales");
+    QCOMPARE(offers(r.pull()), QStringList{"A:" + talking});
+    QVERIFY(r.engine->accept("A", talking).ok());
+    r.pull();
+
+    EngineConfig next = cfg;
+    next.agents = {makeAgent("A", {"support"}), makeAgent("B", {"support"}),
+                   makeAgent("C", {"sales"})};
+    next.queues[1].offerTimeoutSeconds = 7;
+    QVERIFY(r.engine->reconfigure(next).ok());
+    r.pull();
+    // A still talks, now a member of support only.
+    QCOMPARE(r.engine->call(talking)->state, CallState::Connected);
+    QCOMPARE(r.state("A"), AgentState::OnCall);
+    QCOMPARE(r.engine->agent("A").queues, QStringList{"support"});
+    QCOMPARE(r.engine->queueStats("sales").today.offered, qint64(1));
+    // C is new: it logs in and takes the next sales call.
+    r.ready({"C"});
+    const QString next1 = r.arrive("sales");
+    QCOMPARE(offers(r.pull()), QStringList{"C:" + next1});
+    // B gets the next support call with the new offer timeout (7 s, not the default).
+    const QString next2 = r.arrive("support");
+    QCOMPARE(offers(r.pull()), QStringList{"B:" + next2});
+    r.at(6.9);
+    QCOMPARE(r.engine->call(next2)->state, CallState::Offered);
+    r.at(7.1);
+    QCOMPARE(r.engine->call(next2)->state, CallState::Queued);
+    QVERIFY(r.engine->hangup("A", talking).ok());
+}
+
+// A removed queue's waiting callers: with an overflowTo that stays they move there (their
+// wait goes on); without one the change is refused and nothing changes.
+void TstEngine::reconfigureRemovedQueueOverflowsOrIsRefused()
+{
+    EngineConfig cfg;
+    QueueConfig old = makeQueue("old");
+    QueueConfig keep = makeQueue("keep");
+    cfg.queues = {old, keep};
+    cfg.agents = {makeAgent("K", {"keep"})};
+    Rig r(cfg);
+    const QString c1 = r.arrive("old");
+    const QString c2 = r.arrive("old");
+    r.at(10);
+
+    EngineConfig without = cfg;
+    without.queues = {keep};
+    const Result refused = r.engine->reconfigure(without);
+    QCOMPARE(refused.code, ErrorKind::InvalidState);
+    QVERIFY2(refused.message.contains("\"old\" still has 2 waiting calls"),
+             qPrintable(refused.message));
+    QVERIFY(r.engine->hasQueue("old"));
+    QCOMPARE(r.engine->call(c1)->queue, QStringLiteral("old"));
+
+    // The old queue's own overflowTo (set in the same change) is where they go.
+    EngineConfig moved = cfg;
+    moved.queues = {keep};
+    cfg.queues[0].overflowTo = "keep";
+    QVERIFY(r.engine->reconfigure(cfg).ok()); // first give "old" an overflow target
+    QVERIFY(r.engine->reconfigure(moved).ok());
+    r.pull();
+    QVERIFY(!r.engine->hasQueue("old"));
+    QCOMPARE(r.engine->queueIds(), QStringList{"keep"});
+    QCOMPARE(r.engine->call(c1)->queue, QStringLiteral("keep"));
+    QCOMPARE(r.engine->call(c2)->queue, QStringLiteral("keep"));
+    QCOMPARE(r.engine->call(c1)->waitedMs, qint64(10000));
+    // In their order: c1 first.
+    r.ready({"K"});
+    QCOMPARE(offers(r.pull()), QStringList{"K:" + c1});
+    const auto leg = r.records.map().find({c1, 1}); // its first leg, in "old"
+    QVERIFY(leg != r.records.map().end());
+    QCOMPARE(leg->second.cause, EndCause::Overflow);
+    QCOMPARE(leg->second.transferTo, QStringLiteral("queue:keep"));
+}
+
+// A removed agent: idle → logged out at once; ringing → the offer goes to the next agent;
+// on a call → the call goes on, and the agent is logged out when its call work is over.
+void TstEngine::reconfigureRemovedAgent()
+{
+    EngineConfig cfg = oneQueue(Strategy::LongestIdle, 4);
+    cfg.queues[0].wrapUpSeconds = 5;
+    Rig r(cfg);
+    r.ready({"a1"});
+    const QString talking = r.arrive("q");
+    r.pull();
+    QVERIFY(r.engine->accept("a1", talking).ok());
+    r.ready({"a2"});
+    const QString ringing = r.arrive("q");
+    QCOMPARE(offers(r.pull()), QStringList{"a2:" + ringing});
+    r.ready({"a3", "a4"});
+    r.pull();
+
+    EngineConfig next = cfg;
+    next.agents = {cfg.agents[3]}; // only a4 stays
+    QVERIFY(r.engine->reconfigure(next).ok());
+    const std::vector<Event> ev = r.pull();
+    QCOMPARE(offers(ev), QStringList{"a4:" + ringing});
+    QCOMPARE(r.state("a2"), AgentState::LoggedOut);
+    QCOMPARE(r.state("a3"), AgentState::LoggedOut);
+    QVERIFY(!r.engine->hasAgent("a3"));
+    QCOMPARE(r.state("a1"), AgentState::OnCall);
+    QCOMPARE(r.engine->call(talking)->state, CallState::Connected);
+    // Listed while it finishes, gone after.
+    QCOMPARE(r.engine->agents().size(), std::size_t(2));
+    QVERIFY(r.engine->hangup("a1", talking).ok());
+    QCOMPARE(r.state("a1"), AgentState::WrapUp);
+    r.at(6);
+    QCOMPARE(r.state("a1"), AgentState::LoggedOut);
+    QCOMPARE(r.engine->agents().size(), std::size_t(1));
+    // Back in the config later: an agent like any other.
+    QVERIFY(r.engine->reconfigure(cfg).ok());
+    QVERIFY(r.engine->hasAgent("a3"));
+    r.ready({"a3"});
+    QCOMPARE(r.state("a3"), AgentState::Ready);
 }
 
 QTEST_GUILESS_MAIN(TstEngine)
