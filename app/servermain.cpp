@@ -18,12 +18,14 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QLoggingCategory>
+#include <QScopeGuard>
 #include <QSocketNotifier>
 #include <QStandardPaths>
 
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <unistd.h>
 
@@ -32,10 +34,11 @@ namespace acdesk {
 namespace {
 
 int s_signalPipe[2] = {-1, -1};
+std::function<void()> s_onHangup; // SIGHUP: reload the config file
 
-void onSignal(int)
+void onSignal(int signal)
 {
-    const char byte = 1;
+    const char byte = char(signal);
     // Only async-signal-safe work here; the event loop does the rest.
     [[maybe_unused]] const ssize_t n = ::write(s_signalPipe[1], &byte, 1);
 }
@@ -50,7 +53,10 @@ void quitOnSignals(QCoreApplication &app)
     QObject::connect(notifier, &QSocketNotifier::activated, &app, [] {
         char byte = 0;
         [[maybe_unused]] const ssize_t n = ::read(s_signalPipe[0], &byte, 1);
-        QCoreApplication::quit();
+        if (byte == SIGHUP && s_onHangup)
+            s_onHangup();
+        else if (byte != SIGHUP)
+            QCoreApplication::quit();
     });
     struct sigaction sa = {};
     sa.sa_handler = onSignal;
@@ -58,6 +64,7 @@ void quitOnSignals(QCoreApplication &app)
     sa.sa_flags = SA_RESTART;
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGHUP, &sa, nullptr);
 }
 
 int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
@@ -220,6 +227,10 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
         std::fprintf(stderr, "acdesk: %s\n", qPrintable(error));
         return 1;
     }
+    s_onHangup = [s = srv.get()] {
+        s->reloadConfig();
+    };
+    const auto noHangup = qScopeGuard([] { s_onHangup = nullptr; });
     const QString url = srv->baseUrl();
     std::printf("acdesk server listening on %s\n", qPrintable(srv->listenAddress()));
     std::unique_ptr<sip::SipGateway> sipGateway;

@@ -9,7 +9,10 @@ namespace acdesk {
 int runServerMode(QCoreApplication &app, const QString &mode, bool headless);
 /** @brief Runs `acdesk sip-gateway`: the SIP gateway alone, logged in to a server. */
 int runSipGatewayMode(QCoreApplication &app);
-/** @brief Quits the event loop on SIGTERM and SIGINT (through a pipe, signal-safe). */
+/**
+ * @brief Quits the event loop on SIGTERM and SIGINT (through a pipe, signal-safe); SIGHUP
+ * makes a running server read its config file again (ignored elsewhere).
+ */
 void quitOnSignals(QCoreApplication &app);
 } // namespace acdesk
 

@@ -781,7 +781,7 @@ QString writeFileAtomically(const QString &path, const QByteArray &data)
 }
 
 QString writeAccountHash(const QString &path, const QString &list, const QString &user,
-                         const QString &hash)
+                         const QString &hash, QByteArray *written)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
@@ -814,6 +814,8 @@ QString writeAccountHash(const QString &path, const QString &list, const QString
     const ConfigResult check = parseConfig(after, path);
     if (!check.config)
         return check.error;
+    if (written)
+        *written = after;
     return writeFileAtomically(path, after);
 }
 

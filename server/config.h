@@ -98,10 +98,10 @@ struct ConfigResult
  * "wallboards", "gateways") of config file @p path to @p hash (`passwordHash`, the plain
  * key removed) and writes the file atomically: a temporary file, fsync, rename, the
  * previous version kept as PATH.bak. The result must still be a valid config. Empty when
- * done, else the reason.
+ * done (with the file's new text in @p written), else the reason.
  */
 QString writeAccountHash(const QString &path, const QString &list, const QString &user,
-                         const QString &hash);
+                         const QString &hash, QByteArray *written = nullptr);
 /** @brief Writes @p data to @p path atomically (temporary file, fsync, rename; PATH.bak). */
 QString writeFileAtomically(const QString &path, const QByteArray &data);
 /** @brief Reads and validates a config file. */

@@ -131,4 +131,26 @@ proto::AgentInfo toProto(const engine::AgentInfo &a, AgentForm form)
     return p;
 }
 
+proto::ErrorCode fromEngine(engine::ErrorKind k)
+{
+    switch (k) {
+    case engine::ErrorKind::BadRequest:
+        return proto::ErrorCode::BadRequest;
+    case engine::ErrorKind::NotFound:
+        return proto::ErrorCode::NotFound;
+    case engine::ErrorKind::InvalidState:
+        return proto::ErrorCode::InvalidState;
+    case engine::ErrorKind::Conflict:
+        return proto::ErrorCode::Conflict;
+    case engine::ErrorKind::None:
+        break;
+    }
+    return proto::ErrorCode::Internal;
+}
+
+QString code(proto::ErrorCode c)
+{
+    return proto::errorCodeName(c);
+}
+
 } // namespace acdesk::server

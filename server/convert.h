@@ -20,5 +20,9 @@ proto::AgentInfo toProto(const engine::AgentInfo &agent, AgentForm form);
 proto::AgentState toProto(engine::AgentState state);
 /** @brief Wire agent state as the engine enum. */
 engine::AgentState toEngine(proto::AgentState state);
+/** @brief The wire error code of an engine error. */
+proto::ErrorCode fromEngine(engine::ErrorKind kind);
+/** @brief The wire name of an error code ("bad_request", ...). */
+QString code(proto::ErrorCode c);
 
 } // namespace acdesk::server

@@ -37,7 +37,6 @@ struct Server::Throttle
 namespace {
 
 constexpr quint16 CloseReplaced = 4000;
-constexpr quint16 ClosePasswordChanged = 4001;
 
 // A plain secret from the file against what was typed; hashed first so that the time does
 // not depend on where or whether the lengths differ.
@@ -47,28 +46,6 @@ bool plainMatches(const QString &typed, const QString &plain)
                               QCryptographicHash::hash(plain.toUtf8(), QCryptographicHash::Sha256));
 }
 constexpr qint64 KeyedReplyTtlMs = 5 * 60 * 1000;
-
-QString code(ErrorCode c)
-{
-    return proto::errorCodeName(c);
-}
-
-ErrorCode fromEngine(engine::ErrorKind k)
-{
-    switch (k) {
-    case engine::ErrorKind::BadRequest:
-        return ErrorCode::BadRequest;
-    case engine::ErrorKind::NotFound:
-        return ErrorCode::NotFound;
-    case engine::ErrorKind::InvalidState:
-        return ErrorCode::InvalidState;
-    case engine::ErrorKind::Conflict:
-        return ErrorCode::Conflict;
-    case engine::ErrorKind::None:
-        break;
-    }
-    return ErrorCode::Internal;
-}
 
 template<typename T>
 const T *requestAs(const std::variant<proto::Request, proto::DecodeError> &decoded)
@@ -171,31 +148,8 @@ bool Server::start(QString *error)
     if (!m_storage->open(dataDir, error))
         return false;
 
-    // Nothing is hashed at start: a plain secret from the file is compared as it is (the
-    // file holds it anyway), a hash is used as it is, unless a login already replaced it by
-    // an Argon2id hash (kept in the database while the file still has the older one).
-    const QHash<QString, QPair<QString, QString>> upgraded = m_storage->upgradedHashes();
-    auto loadAccounts = [&](const QString &role, const QList<Account> &accounts) {
-        for (const Account &a : accounts) {
-            const QString key = role + QLatin1Char('/') + a.id;
-            Credential c;
-            c.fileHash = a.secretHash;
-            c.hash = a.secretHash;
-            c.plain = a.secretHash.isEmpty() ? a.secret : QString();
-            c.admin = a.admin;
-            const auto up = upgraded.constFind(key);
-            if (!c.hash.isEmpty() && up != upgraded.cend() && up->second == c.hash)
-                c.hash = up->first;
-            m_anyHashed = m_anyHashed || !c.hash.isEmpty();
-            m_credentials.insert(key, c);
-            m_names.insert(key, a.name);
-        }
-    };
     m_storage->begin();
-    loadAccounts(QStringLiteral("agent"), m_config.agents);
-    loadAccounts(QStringLiteral("supervisor"), m_config.supervisors);
-    loadAccounts(QStringLiteral("wallboard"), m_config.wallboards);
-    loadAccounts(QStringLiteral("gateway"), m_config.gateways);
+    loadCredentials();
     // Calls do not survive the process: legs a crash left open end now, with a cause that
     // says why, before today's statistics are rebuilt from them.
     if (const int open = m_storage->closeUnfinished(m_clock->nowMs()))
@@ -210,6 +164,7 @@ bool Server::start(QString *error)
         QStringLiteral("c%1-").arg(QString::number(m_clock->nowMs(), 36));
     m_engine = std::make_unique<engine::Engine>(m_config.engine, m_clock.get());
     restoreToday();
+    watchConfig();
 
     QString host;
     quint16 listenPort = 8080;
@@ -587,6 +542,9 @@ void Server::dispatch(Connection *c, const proto::Envelope &env)
         reply(c, env, reportJson(*report));
     else if (const auto *list = std::get_if<proto::AuditListRequest>(&request))
         reply(c, env, auditJson(*list));
+    else if (std::holds_alternative<proto::AdminConfigGetRequest>(request) ||
+             std::holds_alternative<proto::AdminConfigPutRequest>(request))
+        handleAdminConfig(c, env, request);
     else if (std::holds_alternative<proto::AdminSetPasswordRequest>(request) ||
              std::holds_alternative<proto::AccountSetPasswordRequest>(request))
         handleSetPassword(c, env, request);
@@ -780,39 +738,80 @@ void Server::handleSetPassword(Connection *c, const proto::Envelope &env,
                 return;
             }
             // The file stays the one description of the office: the new hash goes there.
+            QByteArray text;
             const QString error =
-                writeAccountHash(m_config.sourceFile, lists.value(role), user, *hash);
+                writeAccountHash(m_config.sourceFile, lists.value(role), user, *hash, &text);
             if (!error.isEmpty()) {
                 qCWarning(lcServer) << "password of" << key << "not changed:" << error;
                 replyError(conn, env.id, code(ErrorCode::Internal),
                            QStringLiteral("cannot write the config file: %1").arg(error));
                 return;
             }
-            auto it = m_credentials.find(key);
-            if (it != m_credentials.end()) {
+            if (auto it = m_credentials.find(key); it != m_credentials.end()) {
                 it->hash = *hash;
                 it->fileHash = *hash;
                 it->plain.clear();
                 m_anyHashed = true;
             }
+            // The file as written is the running config now, with what else it held (this
+            // account's sessions are ended below, by the rule for password changes).
+            QString errorCode;
+            QString message;
+            const ConfigResult parsed = parseConfig(text, m_config.sourceFile);
+            if (parsed.config && applyConfig(*parsed.config, &errorCode, &message))
+                m_configText = text;
             qCInfo(lcServer) << "password of" << key << "changed by" << conn->role << conn->user;
             // Who and whom, never the secret.
-            audit(conn,
+            audit(actorOf(conn),
                   checkOld ? QStringLiteral("password.change") : QStringLiteral("password.reset"),
                   key, {});
-            endSessionsOf(role, user, own ? conn : nullptr);
+            endSessionsOf(role, user, own ? conn : nullptr, ClosePasswordChanged);
             reply(conn, env);
         });
 }
 
-void Server::endSessionsOf(const QString &role, const QString &user, Connection *keep)
+void Server::loadCredentials()
+{
+    // Nothing is hashed here: a plain secret from the file is compared as it is (the file
+    // holds it anyway), a hash is used as it is, unless a login already replaced it by an
+    // Argon2id hash (kept in the database while the file still has the older one).
+    const QHash<QString, QPair<QString, QString>> upgraded = m_storage->upgradedHashes();
+    m_credentials.clear();
+    m_names.clear();
+    m_anyHashed = false;
+    auto load = [&](const QString &role, const QList<Account> &accounts) {
+        for (const Account &a : accounts) {
+            const QString key = role + QLatin1Char('/') + a.id;
+            Credential c;
+            c.fileHash = a.secretHash;
+            c.hash = a.secretHash;
+            c.plain = a.secretHash.isEmpty() ? a.secret : QString();
+            c.admin = a.admin;
+            const auto up = upgraded.constFind(key);
+            if (!c.hash.isEmpty() && up != upgraded.cend() && up->second == c.hash)
+                c.hash = up->first;
+            m_anyHashed = m_anyHashed || !c.hash.isEmpty();
+            m_credentials.insert(key, c);
+            m_names.insert(key, a.name);
+        }
+    };
+    load(QStringLiteral("agent"), m_config.agents);
+    load(QStringLiteral("supervisor"), m_config.supervisors);
+    load(QStringLiteral("wallboard"), m_config.wallboards);
+    load(QStringLiteral("gateway"), m_config.gateways);
+}
+
+void Server::endSessionsOf(const QString &role, const QString &user, Connection *keep,
+                           quint16 closeCode)
 {
     m_storage->deleteTokensOf(role, user, keep ? keep->tokenDigest : QByteArray());
+    const QString reason = closeCode == CloseAccountRemoved ? QStringLiteral("account removed")
+                                                            : QStringLiteral("password changed");
     const QList<Connection *> all = m_connections.values();
     for (Connection *c : all) {
         if (c != keep && c->authenticated && c->role == role && c->user == user) {
             m_keyedReplies.remove(c->tokenDigest);
-            closeConnection(c, ClosePasswordChanged, QStringLiteral("password changed"));
+            closeConnection(c, closeCode, reason);
         }
     }
 }
@@ -965,12 +964,14 @@ void Server::reply(Connection *c, const proto::Envelope &env, QJsonObject fields
 }
 
 void Server::replyError(Connection *c, const QJsonValue &id, const QString &errorCode,
-                        const QString &message)
+                        const QString &message, const QJsonObject &details)
 {
     ++m_errorsSent;
     QJsonObject json{{QStringLiteral("type"), QStringLiteral("error")},
                      {QStringLiteral("code"), errorCode},
                      {QStringLiteral("message"), message}};
+    if (!details.isEmpty())
+        json.insert(QStringLiteral("details"), details);
     if (m_capture.active)
         m_keyedReplies[m_capture.digest].insert(m_capture.key,
                                                 {json, m_clock->nowMs() + KeyedReplyTtlMs});

@@ -99,10 +99,13 @@ private:
                 const QString &station, const QString &token);
     void releaseHeld(Connection *c);
     void handleLogout(Connection *c, const proto::Envelope &env);
-    /** @brief Stores an audit entry (@p by null: the server itself) and shows it live to
-     * supervisors. */
-    void audit(Connection *by, const QString &action, const QString &target,
+    /**
+     * @brief Stores an audit entry and shows it live to supervisors. @p actor: actorOf()
+     * a connection, "server" (the watchdog) or "file" (the config file changed).
+     */
+    void audit(const QString &actor, const QString &action, const QString &target,
                const QJsonObject &detail);
+    static QString actorOf(const Connection *c);
     static proto::AuditEvent auditEvent(const AuditEntry &e);
     QJsonObject auditJson(const proto::AuditListRequest &req) const;
     void handleSetPassword(Connection *c, const proto::Envelope &env,
@@ -110,8 +113,39 @@ private:
     /** @brief Runs @p check (a password hash) in the auth pool, then @p done on @p c. */
     void checkPassword(Connection *c, std::function<bool()> check,
                        std::function<void(Connection *, bool)> done);
-    /** @brief Closes every session of an account (but @p keep): its password changed. */
-    void endSessionsOf(const QString &role, const QString &user, Connection *keep);
+    /** @brief The close codes of a changed or removed account (protocol 2.5). */
+    static constexpr quint16 ClosePasswordChanged = 4001;
+    static constexpr quint16 CloseAccountRemoved = 4002;
+    /**
+     * @brief Closes every session of an account (but @p keep) with @p closeCode and deletes
+     * its tokens: its password changed or it was removed.
+     */
+    void endSessionsOf(const QString &role, const QString &user, Connection *keep,
+                       quint16 closeCode);
+    /** @brief m_credentials and m_names from m_config's accounts. */
+    void loadCredentials();
+
+    // live administration (server_admin.cpp)
+    void handleAdminConfig(Connection *c, const proto::Envelope &env,
+                           const proto::Request &request);
+    bool isAdmin(const Connection *c) const;
+    /** @brief Watches the config file (and SIGHUP calls reloadConfig()). */
+    void watchConfig();
+    /**
+     * @brief Applies @p next (parsed from @p text) to the running server: engine, accounts
+     * and sessions. False with an error code and message when the engine refuses.
+     */
+    bool applyConfig(Config next, QString *errorCode, QString *message);
+    QStringList restartNeeded(const QJsonObject &before, const QJsonObject &after) const;
+
+public:
+    /**
+     * @brief Reads the config file again (SIGHUP, or the file changed): applied live when
+     * valid; a broken file is logged and shown in /healthz, and the running config stays.
+     */
+    void reloadConfig();
+
+private:
     void detach(Connection *c);
     void closeConnection(Connection *c, quint16 code, const QString &reason);
     void pingTick();
@@ -126,8 +160,9 @@ private:
     void holdOutput();
     void releaseOutput();
     void reply(Connection *c, const proto::Envelope &env, QJsonObject fields = {});
+    /** @brief An error reply; @p details (e.g. {path, reason} of a config error) when given. */
     void replyError(Connection *c, const QJsonValue &id, const QString &code,
-                    const QString &message);
+                    const QString &message, const QJsonObject &details = {});
     void answer(Connection *c, const proto::Envelope &env, const engine::Result &r,
                 QJsonObject fields = {});
     void sendEvent(Connection *c, const QJsonObject &event);
@@ -205,7 +240,13 @@ private:
         bool admin = false;
     };
     QHash<QString, Credential> m_credentials; // "role/user"
-    bool m_anyHashed = false;                 // unknown users cost a hash check then
+    QByteArray m_configText;                  // the file as applied (what admin.config.get shows)
+    QString m_configError;                    // why the file on disk is not applied ("" when it is)
+    QSet<QString> m_removedAgents;            // gone from the config, their sessions end at logout
+    QList<Account> m_runtimeGateways;         // not from the file: the in-process SIP gateway's
+    QList<engine::AgentConfig> m_runtimeAgents; // the simulator's
+    QTimer m_configReload;
+    bool m_anyHashed = false;        // unknown users cost a hash check then
     QThreadPool m_authPool;          // password hashing: bounded, so the event loop keeps a core
     QHash<QString, QString> m_names; // "role/user" -> display name
     QHash<QString, StateLogEntry> m_lastLogged;

@@ -28,11 +28,6 @@ using proto::ErrorCode;
 
 namespace {
 
-QString code(ErrorCode c)
-{
-    return proto::errorCodeName(c);
-}
-
 QString code(engine::ErrorKind k)
 {
     return engine::errorKindName(k);
@@ -127,7 +122,11 @@ void Server::dispatchEngineEvents(Connection *skip)
             const QByteArray body = proto::encodeEventBody(ev.toJson());
             if (Connection *c = m_agentConnection.value(s->agent); c && c != skip) {
                 sendEventBody(c, body);
-                if (s->state == engine::AgentState::LoggedOut) {
+                if (s->state == engine::AgentState::LoggedOut && m_removedAgents.remove(s->agent)) {
+                    // Removed from the config: its call work is over, so is its session.
+                    m_agentConnection.remove(s->agent);
+                    closeConnection(c, CloseAccountRemoved, QStringLiteral("account removed"));
+                } else if (s->state == engine::AgentState::LoggedOut) {
                     // Logged out by a supervisor: the session ends as with logout, and
                     // the connection may log in again.
                     m_agentConnection.remove(s->agent);
@@ -168,7 +167,7 @@ void Server::dispatchEngineEvents(Connection *skip)
             ++m_watchdogRepairs;
             qCWarning(lcServer) << "watchdog repaired agent" << w->agent << "call" << w->call << ":"
                                 << w->description;
-            audit(nullptr, QStringLiteral("watchdog.repair"), w->agent,
+            audit(QStringLiteral("server"), QStringLiteral("watchdog.repair"), w->agent,
                   {{QStringLiteral("call"), w->call},
                    {QStringLiteral("description"), w->description}});
         }
@@ -462,18 +461,18 @@ void Server::handleSupervisor(Connection *c, const proto::Envelope &env,
         const engine::Result r = m_engine->forceState(s->agent, toEngine(s->state), s->reason);
         if (r.ok())
             audit(
-                c, QStringLiteral("agent.forceState"), s->agent,
+                actorOf(c), QStringLiteral("agent.forceState"), s->agent,
                 {{QStringLiteral("before"), before}, {QStringLiteral("after"), stateOf(s->agent)}});
         answer(c, env, r);
     } else if (const auto *l = as<proto::SupervisorLogoutAgentRequest>(request)) {
         const QJsonObject before = stateOf(l->agent);
         const engine::Result r = m_engine->forceLogout(l->agent);
         if (r.ok())
-            audit(c, QStringLiteral("agent.forceLogout"), l->agent,
+            audit(actorOf(c), QStringLiteral("agent.forceLogout"), l->agent,
                   {{QStringLiteral("before"), before}});
         answer(c, env, r);
     } else if (const auto *b = as<proto::BroadcastRequest>(request)) {
-        audit(c, QStringLiteral("broadcast"), {},
+        audit(actorOf(c), QStringLiteral("broadcast"), {},
               {{QStringLiteral("text"), b->text},
                {QStringLiteral("severity"), proto::toString(b->severity)}});
         proto::MessageEvent msg;
@@ -731,7 +730,7 @@ void Server::handleWorklist(Connection *c, const proto::Envelope &env,
     }
     it->doneBy = c->user;
     it->doneAtMs = now;
-    audit(c, QStringLiteral("worklist.done"), it->id,
+    audit(actorOf(c), QStringLiteral("worklist.done"), it->id,
           {{QStringLiteral("queue"), it->queue}, {QStringLiteral("caller"), it->number}});
     reply(c, env, {{QStringLiteral("entry"), worklistJson(*it)}});
     sendWorklistUpdate(*it);
@@ -741,12 +740,17 @@ void Server::handleWorklist(Connection *c, const proto::Envelope &env,
 // ---------------------------------------------------------------------------------------
 // audit log
 
-void Server::audit(Connection *by, const QString &action, const QString &target,
+QString Server::actorOf(const Connection *c)
+{
+    return c->role + QLatin1Char('/') + c->user;
+}
+
+void Server::audit(const QString &actor, const QString &action, const QString &target,
                    const QJsonObject &detail)
 {
     AuditEntry e;
     e.atMs = m_clock->nowMs();
-    e.actor = by ? by->role + QLatin1Char('/') + by->user : QStringLiteral("server");
+    e.actor = actor;
     e.action = action;
     e.target = target;
     e.detail = detail;
@@ -790,11 +794,15 @@ HttpResponse Server::http(const QByteArray &target)
     const QString path = url.path();
     if (path == QLatin1String("/healthz")) {
         const bool healthy = m_storage && m_storage->healthy();
-        const QJsonObject body{{QStringLiteral("status"),
-                                healthy ? QStringLiteral("ok") : QStringLiteral("unavailable")},
-                               {QStringLiteral("version"), QStringLiteral(ACDESK_VERSION)},
-                               {QStringLiteral("uptimeSeconds"), double(m_uptime.elapsed() / 1000)},
-                               {QStringLiteral("connections"), int(m_connections.size())}};
+        QJsonObject body{{QStringLiteral("status"),
+                          healthy ? QStringLiteral("ok") : QStringLiteral("unavailable")},
+                         {QStringLiteral("version"), QStringLiteral(ACDESK_VERSION)},
+                         {QStringLiteral("uptimeSeconds"), double(m_uptime.elapsed() / 1000)},
+                         {QStringLiteral("connections"), int(m_connections.size())}};
+        // The config file on disk that is not applied (a mistake), while the last good one
+        // runs on.
+        if (!m_configError.isEmpty())
+            body.insert(QStringLiteral("configError"), m_configError);
         return {healthy ? 200 : 503, "application/json",
                 QJsonDocument(body).toJson(QJsonDocument::Compact) + '\n'};
     }

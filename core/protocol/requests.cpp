@@ -154,7 +154,8 @@ bool isMutatingRequestType(QStringView type)
     return isKnownRequestType(type) &&
            (type.startsWith(QLatin1String("agent.")) || type.startsWith(QLatin1String("call.")) ||
             type.startsWith(QLatin1String("supervisor.")) || type == QLatin1String("broadcast") ||
-            type.startsWith(QLatin1String("gw.")) || type == QLatin1String("worklist.done"));
+            type.startsWith(QLatin1String("gw.")) || type == QLatin1String("worklist.done") ||
+            type == QLatin1String("admin.config.put"));
 }
 
 QJsonObject AdminSetPasswordRequest::toJson() const
@@ -186,6 +187,25 @@ AdminSetPasswordRequest::fromJson(const QJsonObject &o)
         q.role = r.optionalEnumeration<Role>(QLatin1String("role"), Presence::Optional);
         q.user = r.identifier(QLatin1String("user"));
         q.password = newPassword(r);
+        return q;
+    });
+}
+
+QJsonObject AdminConfigPutRequest::toJson() const
+{
+    QJsonObject o = typed(Type);
+    o.insert(QLatin1String("version"), version);
+    o.insert(QLatin1String("config"), config);
+    return o;
+}
+
+std::variant<AdminConfigPutRequest, DecodeError>
+AdminConfigPutRequest::fromJson(const QJsonObject &o)
+{
+    return decodeWith<AdminConfigPutRequest>(o, [](Reader &r) {
+        AdminConfigPutRequest q;
+        q.version = r.text(QLatin1String("version"), Presence::Required, 64, false);
+        q.config = r.object(QLatin1String("config"), Presence::Required);
         return q;
     });
 }

@@ -87,6 +87,10 @@ struct WorklistList
 {
     static constexpr const char *Type = "worklist.list";
 };
+struct AdminConfigGet
+{
+    static constexpr const char *Type = "admin.config.get";
+};
 struct CallAccept
 {
     static constexpr const char *Type = "call.accept";
@@ -127,6 +131,8 @@ using LogoutRequest = EmptyRequest<tags::Logout>;
 using StatsUnsubscribeRequest = EmptyRequest<tags::StatsUnsubscribe>;
 /** @brief worklist.list (addition, feature "worklist"): today's abandoned callers. */
 using WorklistListRequest = EmptyRequest<tags::WorklistList>;
+/** @brief admin.config.get (addition, 4.7): the running configuration and its version. */
+using AdminConfigGetRequest = EmptyRequest<tags::AdminConfigGet>;
 /** @brief call.accept {call}. */
 using CallAcceptRequest = CallIdRequest<tags::CallAccept>;
 /** @brief call.reject {call}. */
@@ -443,6 +449,24 @@ struct AdminSetPasswordRequest
     bool operator!=(const AdminSetPasswordRequest &o) const { return !(*this == o); }
 };
 
+/**
+ * @brief admin.config.put {version, config} (addition, 4.7): a whole configuration in the
+ * file's schema, applied live when @p version is the running one.
+ */
+struct AdminConfigPutRequest
+{
+    static constexpr const char *Type = "admin.config.put";
+    QString version;
+    QJsonObject config;
+    QJsonObject toJson() const;
+    static std::variant<AdminConfigPutRequest, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const AdminConfigPutRequest &o) const
+    {
+        return version == o.version && config == o.config;
+    }
+    bool operator!=(const AdminConfigPutRequest &o) const { return !(*this == o); }
+};
+
 /** @brief account.setPassword {oldPassword, password}: one's own (protocol addition, 4.6). */
 struct AccountSetPasswordRequest
 {
@@ -468,7 +492,8 @@ using Request = std::variant<
     StatsSubscribeRequest, StatsUnsubscribeRequest, SupervisorSetAgentStateRequest,
     SupervisorLogoutAgentRequest, BroadcastRequest, GwArriveRequest, GwAnsweredRequest,
     GwHangupRequest, GwRingFailedRequest, GwDigitsRequest, WorklistListRequest, WorklistDoneRequest,
-    ReportGetRequest, AdminSetPasswordRequest, AccountSetPasswordRequest, AuditListRequest>;
+    ReportGetRequest, AdminSetPasswordRequest, AccountSetPasswordRequest, AuditListRequest,
+                 AdminConfigGetRequest, AdminConfigPutRequest>;
 
 /**
  * @brief Step 3: decodes the parameters of an envelope into a typed request. unknown_type for

@@ -76,6 +76,9 @@ const QStringList contractRequestTypes = {
     QStringLiteral("account.setPassword"),
     // the audit log (issue 15), see docs/protocol.md 7.1
     QStringLiteral("audit.list"),
+    // live configuration (issue 15), see docs/protocol.md 4.7
+    QStringLiteral("admin.config.get"),
+    QStringLiteral("admin.config.put"),
 };
 const QStringList contractServerTypes = {
     QStringLiteral("hello"),
@@ -498,6 +501,9 @@ void TestProtocol::malformed_data()
     row("own password without old",
         R"({"type":"account.setPassword","id":38,"password":"longenough"})", bad, QJsonValue(38),
         QStringLiteral("field \"oldPassword\": required"));
+    row("config put without config",
+        R"({"type":"admin.config.put","id":41,"version":"abc"})", bad, QJsonValue(41),
+        QStringLiteral("field \"config\": required"));
     row("audit list bad limit",
         R"({"type":"audit.list","id":39,"from":"2026-12-01","to":"2026-12-02","limit":0})", bad,
         QJsonValue(39), QStringLiteral("field \"limit\""));
@@ -655,6 +661,8 @@ void TestProtocol::permissions_data()
     row("admin.setPassword", false, true, false, false); // and the admin flag (server)
     row("account.setPassword", true, true, false, false);
     row("audit.list", false, true, false, false);
+    row("admin.config.get", false, true, false, false);
+    row("admin.config.put", false, true, false, false);
     row("gw.ring", false, false, false, false); // an event, not a request
     row("agent.sleep", false, false, false, false);
 }
@@ -677,6 +685,7 @@ void TestProtocol::permissions()
                           type != QLatin1String("worklist.list") &&
                           type != QLatin1String("report.get") &&
                           type != QLatin1String("audit.list") &&
+                          type != QLatin1String("admin.config.get") &&
                           // repeating a password change changes nothing more (4.6)
                           !type.endsWith(QLatin1String("setPassword"));
     QCOMPARE(isMutatingRequestType(type), mutating);

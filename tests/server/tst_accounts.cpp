@@ -17,6 +17,8 @@
 
 #include <memory>
 
+#include <csignal>
+
 using namespace acdesk::test;
 namespace password = acdesk::server::password;
 
@@ -49,6 +51,38 @@ QByteArray officeConfig(const QString &pbkdf2Hash)
         {QStringLiteral("wallboards"),
          QJsonArray{P({{QStringLiteral("id"), QStringLiteral("tv")},
                        {QStringLiteral("secret"), QStringLiteral("pwtv")}})}},
+    };
+    return QJsonDocument(config).toJson();
+}
+
+// Two queues, two agents, an administrator and a supervisor, a gateway and a wallboard.
+QByteArray liveOffice()
+{
+    const QJsonObject config{
+        {QStringLiteral("timeZone"), QStringLiteral("UTC")},
+        {QStringLiteral("queues"),
+         QJsonArray{P({{QStringLiteral("id"), QStringLiteral("support")},
+                       {QStringLiteral("slSeconds"), 20}}),
+                    P({{QStringLiteral("id"), QStringLiteral("sales")}})}},
+        {QStringLiteral("agents"),
+         QJsonArray{P({{QStringLiteral("id"), QStringLiteral("1001")},
+                       {QStringLiteral("password"), QStringLiteral("pw1001")},
+                       {QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}}),
+                    P({{QStringLiteral("id"), QStringLiteral("1002")},
+                       {QStringLiteral("password"), QStringLiteral("pw1002")},
+                       {QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}})}},
+        {QStringLiteral("supervisors"),
+         QJsonArray{P({{QStringLiteral("id"), QStringLiteral("boss")},
+                       {QStringLiteral("password"), QStringLiteral("pwboss")},
+                       {QStringLiteral("admin"), true}}),
+                    P({{QStringLiteral("id"), QStringLiteral("lead")},
+                       {QStringLiteral("password"), QStringLiteral("pwlead")}})}},
+        {QStringLiteral("wallboards"),
+         QJsonArray{P({{QStringLiteral("id"), QStringLiteral("tv")},
+                       {QStringLiteral("secret"), QStringLiteral("pwtv")}})}},
+        {QStringLiteral("gateways"),
+         QJsonArray{P({{QStringLiteral("id"), QStringLiteral("pbx")},
+                       {QStringLiteral("secret"), QStringLiteral("pwpbx")}})}},
     };
     return QJsonDocument(config).toJson();
 }
@@ -514,6 +548,231 @@ private Q_SLOTS:
             lines[3].constData());
         for (const QByteArray &line : lines)
             QVERIFY(!line.contains("new secret"));
+    }
+
+    // The daily job: while a call is in progress, an administrator adds an agent, moves
+    // another to a new queue and raises a threshold from the API. Nothing else moves: the
+    // call goes on, no session ends, the file holds the change (atomically, with a backup),
+    // and the audit log says what changed (secrets masked).
+    void liveConfigChangesLeaveLiveWorkAlone()
+    {
+        Office o;
+        QVERIFY(o.start(liveOffice()));
+        auto a1 =
+            o.login(QStringLiteral("agent"), QStringLiteral("1001"), QStringLiteral("pw1001"));
+        auto a2 =
+            o.login(QStringLiteral("agent"), QStringLiteral("1002"), QStringLiteral("pw1002"));
+        auto boss =
+            o.login(QStringLiteral("supervisor"), QStringLiteral("boss"), QStringLiteral("pwboss"));
+        auto gw =
+            o.login(QStringLiteral("gateway"), QStringLiteral("pbx"), QStringLiteral("pwpbx"));
+        auto tv =
+            o.login(QStringLiteral("wallboard"), QStringLiteral("tv"), QStringLiteral("pwtv"));
+        QVERIFY(a1 && a2 && boss && gw && tv);
+        QCOMPARE(tv->code(req(QStringLiteral("stats.subscribe"),
+                              P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(a1->code(req(QStringLiteral("agent.setState"),
+                              P({{QStringLiteral("state"), QStringLiteral("ready")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(gw->code(req(QStringLiteral("gw.arrive"),
+                              P({{QStringLiteral("call"), QStringLiteral("g1")},
+                                 {QStringLiteral("queue"), QStringLiteral("support")},
+                                 {QStringLiteral("caller"),
+                                  P({{QStringLiteral("number"), QStringLiteral("+4930111")}})}}))),
+                 QStringLiteral("ok"));
+        QVERIFY(!a1->take(QStringLiteral("call.offer")).isEmpty());
+        QCOMPARE(a1->code(req(QStringLiteral("call.accept"),
+                              P({{QStringLiteral("call"), QStringLiteral("g1")}}))),
+                 QStringLiteral("ok"));
+
+        // get: the file's schema, without plain secrets.
+        const QJsonObject got = boss->request(req(QStringLiteral("admin.config.get")));
+        const QString version = got.value(QStringLiteral("version")).toString();
+        QCOMPARE(version.size(), 16);
+        QJsonObject config = got.value(QStringLiteral("config")).toObject();
+        QVERIFY(!QJsonDocument(config).toJson().contains("pw1001"));
+        QVERIFY(!QJsonDocument(config).toJson().contains("pwpbx"));
+        QCOMPARE(config.value(QStringLiteral("queues")).toArray().size(), 2);
+
+        // Bad input changes nothing.
+        QCOMPARE(
+            boss->request(req(QStringLiteral("admin.config.put"),
+                              P({{QStringLiteral("version"), QStringLiteral("0000000000000000")},
+                                 {QStringLiteral("config"), config}})))
+                .value(QStringLiteral("code"))
+                .toString(),
+            QStringLiteral("conflict"));
+        QJsonObject broken = config;
+        QJsonArray queues = broken.value(QStringLiteral("queues")).toArray();
+        QJsonObject support = queues[0].toObject();
+        support.insert(QStringLiteral("slSeconds"), -1);
+        queues[0] = support;
+        broken.insert(QStringLiteral("queues"), queues);
+        const QJsonObject refused = boss->request(
+            req(QStringLiteral("admin.config.put"),
+                P({{QStringLiteral("version"), version}, {QStringLiteral("config"), broken}})));
+        QCOMPARE(refused.value(QStringLiteral("code")).toString(), QStringLiteral("bad_request"));
+        QCOMPARE(refused.value(QStringLiteral("details")).toObject().value(QStringLiteral("path")),
+                 QJsonValue(QStringLiteral("$.queues[0].slSeconds")));
+        auto lead =
+            o.login(QStringLiteral("supervisor"), QStringLiteral("lead"), QStringLiteral("pwlead"));
+        QCOMPARE(lead->code(req(QStringLiteral("admin.config.get"))), QStringLiteral("forbidden"));
+
+        // The change: 1003 new in sales, 1002 moved to sales, support's SL target 20 -> 30.
+        QJsonObject changed = config;
+        queues = changed.value(QStringLiteral("queues")).toArray();
+        support = queues[0].toObject();
+        support.insert(QStringLiteral("slSeconds"), 30);
+        queues[0] = support;
+        changed.insert(QStringLiteral("queues"), queues);
+        QJsonArray agents = changed.value(QStringLiteral("agents")).toArray();
+        QJsonObject ben = agents[1].toObject();
+        ben.insert(QStringLiteral("queues"), QJsonArray{QStringLiteral("sales")});
+        agents[1] = ben;
+        agents.append(P({{QStringLiteral("id"), QStringLiteral("1003")},
+                         {QStringLiteral("password"), QStringLiteral("pw1003")},
+                         {QStringLiteral("queues"), QJsonArray{QStringLiteral("sales")}}}));
+        changed.insert(QStringLiteral("agents"), agents);
+        const QJsonObject put = boss->request(
+            req(QStringLiteral("admin.config.put"),
+                P({{QStringLiteral("version"), version}, {QStringLiteral("config"), changed}})));
+        QCOMPARE(typeOf(put), QStringLiteral("ok"));
+        QCOMPARE(put.value(QStringLiteral("restartNeeded")).toArray(), QJsonArray());
+        const QString newVersion = put.value(QStringLiteral("version")).toString();
+        QVERIFY(newVersion != version);
+
+        // Live work goes on: the call is still Anna's, nobody was logged out.
+        QCOMPARE(a1->code(req(QStringLiteral("call.hold"),
+                              P({{QStringLiteral("call"), QStringLiteral("g1")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(a1->code(req(QStringLiteral("call.resume"),
+                              P({{QStringLiteral("call"), QStringLiteral("g1")}}))),
+                 QStringLiteral("ok"));
+        QVERIFY(!a1->closed && !a2->closed && !boss->closed && !gw->closed && !tv->closed);
+        QCOMPARE(
+            o.loginCode(QStringLiteral("agent"), QStringLiteral("1003"), QStringLiteral("pw1003")),
+            QStringLiteral("ok"));
+        // Anna's secret was kept though get did not show it (a login here would take her
+        // session over, so the file says it).
+        QCOMPARE(o.account(QStringLiteral("agents"), QStringLiteral("1001"))
+                     .value(QStringLiteral("password"))
+                     .toString(),
+                 QStringLiteral("pw1001"));
+        // The wallboard's figures stay: its newest stats (sent after the change) still
+        // count the one call in support.
+        int offered = -1;
+        const auto latestOffered = [&] {
+            for (QJsonObject st = tv->take(QStringLiteral("stats"), 50); !st.isEmpty();
+                 st = tv->take(QStringLiteral("stats"), 50)) {
+                for (const QJsonValue &q : st.value(QStringLiteral("queues")).toArray())
+                    if (q.toObject().value(QStringLiteral("id")) == QLatin1String("support"))
+                        offered = q.toObject()
+                                      .value(QStringLiteral("today"))
+                                      .toObject()
+                                      .value(QStringLiteral("offered"))
+                                      .toInt(-1);
+            }
+            return offered;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(latestOffered(), 1, 8000);
+        // The file and its backup.
+        QCOMPARE(o.account(QStringLiteral("agents"), QStringLiteral("1003"))
+                     .value(QStringLiteral("password"))
+                     .toString(),
+                 QStringLiteral("pw1003"));
+        QVERIFY(QFile::exists(o.configPath() + QStringLiteral(".bak")));
+        QCOMPARE(boss->request(req(QStringLiteral("admin.config.get")))
+                     .value(QStringLiteral("version"))
+                     .toString(),
+                 newVersion);
+        // The audit row, secrets masked.
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        const QJsonArray audit =
+            boss->request(req(QStringLiteral("audit.list"),
+                              P({{QStringLiteral("from"), today.addDays(-1).toString(Qt::ISODate)},
+                                 {QStringLiteral("to"), today.addDays(1).toString(Qt::ISODate)},
+                                 {QStringLiteral("action"), QStringLiteral("config.change")}})))
+                .value(QStringLiteral("entries"))
+                .toArray();
+        QCOMPARE(audit.size(), 1);
+        const QJsonArray changes = audit[0]
+                                       .toObject()
+                                       .value(QStringLiteral("detail"))
+                                       .toObject()
+                                       .value(QStringLiteral("changes"))
+                                       .toArray();
+        QVERIFY(changes.contains(
+            P({{QStringLiteral("path"), QStringLiteral("$.queues[support].slSeconds")},
+               {QStringLiteral("before"), 20},
+               {QStringLiteral("after"), 30}})));
+        QVERIFY(
+            changes.contains(P({{QStringLiteral("path"), QStringLiteral("$.agents[1003].password")},
+                                {QStringLiteral("after"), QStringLiteral("***")}})));
+        QVERIFY(!QJsonDocument(changes).toJson().contains("pw1003"));
+
+        // Removing an idle agent that is logged in ends its session with 4002.
+        const QJsonObject now = boss->request(req(QStringLiteral("admin.config.get")));
+        QJsonObject without = now.value(QStringLiteral("config")).toObject();
+        QJsonArray kept;
+        for (const QJsonValue &a : without.value(QStringLiteral("agents")).toArray())
+            if (a.toObject().value(QStringLiteral("id")) != QLatin1String("1002"))
+                kept.append(a);
+        without.insert(QStringLiteral("agents"), kept);
+        QCOMPARE(
+            boss->code(req(QStringLiteral("admin.config.put"),
+                           P({{QStringLiteral("version"), now.value(QStringLiteral("version"))},
+                              {QStringLiteral("config"), without}}))),
+            QStringLiteral("ok"));
+        QVERIFY(a2->waitClosed());
+        QCOMPARE(a2->closeCode, 4002);
+        QCOMPARE(
+            o.loginCode(QStringLiteral("agent"), QStringLiteral("1002"), QStringLiteral("pw1002")),
+            QStringLiteral("auth_failed"));
+        QVERIFY(!a1->closed);
+    }
+
+    // The same apply when the file changes on disk (an editor, configuration management)
+    // and on SIGHUP; a broken file is reported in /healthz and the running config stays.
+    void editedFileIsAppliedAndABrokenOneIsNot()
+    {
+        Office o;
+        QVERIFY(o.start(liveOffice()));
+        QJsonObject config = QJsonDocument::fromJson(liveOffice()).object();
+        QJsonArray agents = config.value(QStringLiteral("agents")).toArray();
+        agents.append(P({{QStringLiteral("id"), QStringLiteral("1004")},
+                         {QStringLiteral("password"), QStringLiteral("pw1004")},
+                         {QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}}));
+        config.insert(QStringLiteral("agents"), agents);
+        const auto write = [&](const QByteArray &text) {
+            QFile f(o.configPath());
+            return f.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+                   f.write(text) == text.size();
+        };
+        QVERIFY(write(QJsonDocument(config).toJson()));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            o.loginCode(QStringLiteral("agent"), QStringLiteral("1004"), QStringLiteral("pw1004")),
+            QStringLiteral("ok"), 10000);
+
+        QVERIFY(write("{\"queues\": [{\"id\": \"support\", \"slSeconds\": \"soon\"}]}"));
+        QTRY_VERIFY_WITH_TIMEOUT(httpGet(o.server->port, "/healthz").body.contains("configError"),
+                                 10000);
+        const QByteArray health = httpGet(o.server->port, "/healthz").body;
+        QVERIFY2(health.contains("$.queues[0].slSeconds"), health.constData());
+        QCOMPARE(
+            o.loginCode(QStringLiteral("agent"), QStringLiteral("1004"), QStringLiteral("pw1004")),
+            QStringLiteral("ok")); // the last good config runs on
+
+        // Fixed, and told by SIGHUP (the watcher may be first: either applies it once).
+        agents.removeAt(agents.size() - 1);
+        config.insert(QStringLiteral("agents"), agents);
+        QVERIFY(write(QJsonDocument(config).toJson()));
+        ::kill(pid_t(o.server->process.processId()), SIGHUP);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            o.loginCode(QStringLiteral("agent"), QStringLiteral("1004"), QStringLiteral("pw1004")),
+            QStringLiteral("auth_failed"), 10000);
+        QVERIFY(!httpGet(o.server->port, "/healthz").body.contains("configError"));
+        QCOMPARE(o.server->process.state(), QProcess::Running);
     }
 
     void passwdPrintsAHashForTheFile()

@@ -1,0 +1,406 @@
+// Live administration (issue 15, protocol 4.7): the running configuration in the file's
+// schema, changed by admin.config.put, by SIGHUP or by an edit of the file, validated by the
+// same parser as at start and applied to the running engine and sessions without a restart.
+#include "server.h"
+
+#include "connection.h"
+#include "convert.h"
+#include "engine/engine.h"
+#include "protocol/protocol.h"
+#include "storage.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+#include <QFileSystemWatcher>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+
+Q_DECLARE_LOGGING_CATEGORY(lcServer)
+
+namespace acdesk::server {
+
+namespace {
+
+using proto::ErrorCode;
+
+QString versionOf(const QByteArray &text)
+{
+    return QString::fromLatin1(
+        QCryptographicHash::hash(text, QCryptographicHash::Sha256).toHex().left(16));
+}
+
+// Where accounts keep their secrets, per list.
+const QList<QPair<QString, QString>> &secretKeys()
+{
+    static const QList<QPair<QString, QString>> keys{
+        {QStringLiteral("agents"), QStringLiteral("password")},
+        {QStringLiteral("supervisors"), QStringLiteral("password")},
+        {QStringLiteral("wallboards"), QStringLiteral("secret")},
+        {QStringLiteral("gateways"), QStringLiteral("secret")}};
+    return keys;
+}
+
+// The configuration as admin.config.get shows it: plain secrets left out (hashes stay).
+QJsonObject withoutSecrets(QJsonObject root)
+{
+    for (const auto &[list, key] : secretKeys()) {
+        QJsonArray accounts = root.value(list).toArray();
+        for (auto it = accounts.begin(); it != accounts.end(); ++it) {
+            QJsonObject o = it->toObject();
+            o.remove(key);
+            *it = o;
+        }
+        if (root.contains(list))
+            root.insert(list, accounts);
+    }
+    QJsonObject sip = root.value(QStringLiteral("sip")).toObject();
+    if (sip.contains(QStringLiteral("phones"))) {
+        QJsonArray phones = sip.value(QStringLiteral("phones")).toArray();
+        for (auto it = phones.begin(); it != phones.end(); ++it) {
+            QJsonObject o = it->toObject();
+            o.remove(QStringLiteral("password"));
+            *it = o;
+        }
+        sip.insert(QStringLiteral("phones"), phones);
+        root.insert(QStringLiteral("sip"), sip);
+    }
+    return root;
+}
+
+// A put without a secret for an account (as get returned it) keeps the account's current
+// one; a new account must bring its own, or the validator says so.
+QJsonObject withSecretsFrom(QJsonObject next, const QJsonObject &current)
+{
+    auto merge = [](QJsonArray entries, const QJsonArray &old, const QString &idKey,
+                    const QStringList &secretFields) {
+        for (auto it = entries.begin(); it != entries.end(); ++it) {
+            QJsonObject o = it->toObject();
+            if (std::any_of(secretFields.begin(), secretFields.end(),
+                            [&](const QString &k) { return o.contains(k); }))
+                continue;
+            for (const QJsonValue &v : old) {
+                const QJsonObject was = v.toObject();
+                if (was.value(idKey) != o.value(idKey))
+                    continue;
+                for (const QString &k : secretFields)
+                    if (was.contains(k))
+                        o.insert(k, was.value(k));
+            }
+            *it = o;
+        }
+        return entries;
+    };
+    for (const auto &[list, key] : secretKeys()) {
+        if (next.contains(list))
+            next.insert(list, merge(next.value(list).toArray(), current.value(list).toArray(),
+                                    QStringLiteral("id"), {key, QStringLiteral("passwordHash")}));
+    }
+    QJsonObject sip = next.value(QStringLiteral("sip")).toObject();
+    if (sip.contains(QStringLiteral("phones"))) {
+        sip.insert(QStringLiteral("phones"),
+                   merge(sip.value(QStringLiteral("phones")).toArray(),
+                         current.value(QStringLiteral("sip"))
+                             .toObject()
+                             .value(QStringLiteral("phones"))
+                             .toArray(),
+                         QStringLiteral("user"),
+                         {QStringLiteral("password"), QStringLiteral("ha1")}));
+        next.insert(QStringLiteral("sip"), sip);
+    }
+    return next;
+}
+
+// Every leaf of a config as "$.queues[support].slSeconds" -> value: list entries are named
+// by their id (or number, code, user) rather than their position, so an insertion in the
+// middle of a list does not show as a change of every entry after it.
+void flatten(const QJsonValue &v, const QString &path, QMap<QString, QJsonValue> *out)
+{
+    if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            flatten(it.value(), path + QLatin1Char('.') + it.key(), out);
+        if (o.isEmpty())
+            out->insert(path, v);
+        return;
+    }
+    if (v.isArray()) {
+        const QJsonArray a = v.toArray();
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            QString name = QString::number(i);
+            const QJsonObject o = a[i].toObject();
+            for (const char *k : {"id", "number", "code", "user", "queue"}) {
+                if (o.value(QLatin1String(k)).isString()) {
+                    name = o.value(QLatin1String(k)).toString();
+                    break;
+                }
+            }
+            flatten(a[i], path + QLatin1Char('[') + name + QLatin1Char(']'), out);
+        }
+        if (a.isEmpty())
+            out->insert(path, v);
+        return;
+    }
+    out->insert(path, v);
+}
+
+// What changed, for the audit log: [{path, before, after}], secrets masked.
+QJsonArray changesBetween(const QJsonObject &before, const QJsonObject &after)
+{
+    QMap<QString, QJsonValue> a;
+    QMap<QString, QJsonValue> b;
+    flatten(before, QStringLiteral("$"), &a);
+    flatten(after, QStringLiteral("$"), &b);
+    static const QRegularExpression secret(
+        QStringLiteral("\\.(password|secret|passwordHash|ha1)$"));
+    QStringList paths = a.keys() + b.keys();
+    paths.removeDuplicates();
+    paths.sort();
+    QJsonArray out;
+    for (const QString &p : qAsConst(paths)) {
+        const QJsonValue x = a.value(p, QJsonValue::Undefined);
+        const QJsonValue y = b.value(p, QJsonValue::Undefined);
+        if (x == y)
+            continue;
+        const bool masked = secret.match(p).hasMatch();
+        QJsonObject change{{QStringLiteral("path"), p}};
+        if (!x.isUndefined())
+            change.insert(QStringLiteral("before"), masked ? QStringLiteral("***") : x);
+        if (!y.isUndefined())
+            change.insert(QStringLiteral("after"), masked ? QStringLiteral("***") : y);
+        out.append(change);
+    }
+    return out;
+}
+
+} // namespace
+
+bool Server::isAdmin(const Connection *c) const
+{
+    return c->role == QLatin1String("supervisor") &&
+           m_credentials.value(QStringLiteral("supervisor/") + c->user).admin;
+}
+
+void Server::watchConfig()
+{
+    if (m_config.sourceFile.isEmpty())
+        return;
+    QFile f(m_config.sourceFile);
+    if (f.open(QIODevice::ReadOnly))
+        m_configText = f.readAll();
+    // What this run added besides the file stays across changes of the file: the
+    // in-process SIP gateway's account and the simulator's agents.
+    const ConfigResult fromFile = parseConfig(m_configText, m_config.sourceFile);
+    if (fromFile.config) {
+        for (const Account &g : qAsConst(m_config.gateways))
+            if (std::none_of(fromFile.config->gateways.cbegin(), fromFile.config->gateways.cend(),
+                             [&](const Account &a) { return a.id == g.id; }))
+                m_runtimeGateways.append(g);
+        for (const engine::AgentConfig &a : qAsConst(m_config.engine.agents))
+            if (std::none_of(fromFile.config->engine.agents.cbegin(),
+                             fromFile.config->engine.agents.cend(),
+                             [&](const engine::AgentConfig &b) { return a.id == b.id; }))
+                m_runtimeAgents.append(a);
+    }
+    // Editors and configuration management replace the file (a new inode) or write it in
+    // steps: watch the directory too, and read once things are quiet.
+    auto *watcher = new QFileSystemWatcher(this);
+    watcher->addPath(m_config.sourceFile);
+    watcher->addPath(QFileInfo(m_config.sourceFile).absolutePath());
+    m_configReload.setSingleShot(true);
+    m_configReload.setInterval(300);
+    connect(&m_configReload, &QTimer::timeout, this, [this, watcher] {
+        if (!watcher->files().contains(m_config.sourceFile) && QFile::exists(m_config.sourceFile))
+            watcher->addPath(m_config.sourceFile);
+        reloadConfig();
+    });
+    auto changed = [this](const QString &) {
+        m_configReload.start();
+    };
+    connect(watcher, &QFileSystemWatcher::fileChanged, this, changed);
+    connect(watcher, &QFileSystemWatcher::directoryChanged, this, changed);
+}
+
+void Server::reloadConfig()
+{
+    if (m_config.sourceFile.isEmpty() || m_stopping)
+        return;
+    QFile f(m_config.sourceFile);
+    if (!f.open(QIODevice::ReadOnly))
+        return; // being replaced: the directory change comes again
+    const QByteArray text = f.readAll();
+    if (versionOf(text) == versionOf(m_configText)) {
+        m_configError.clear();
+        return; // our own write, or nothing changed
+    }
+    const ConfigResult parsed = parseConfig(text, m_config.sourceFile);
+    if (!parsed.config) {
+        if (m_configError != parsed.error)
+            qCWarning(lcServer).noquote()
+                << "config file not applied, the running configuration stays:" << parsed.error;
+        m_configError = parsed.error;
+        return;
+    }
+    const QJsonObject before = QJsonDocument::fromJson(m_configText).object();
+    const QJsonObject after = QJsonDocument::fromJson(text).object();
+    QString errorCode;
+    QString message;
+    if (!applyConfig(*parsed.config, &errorCode, &message)) {
+        qCWarning(lcServer).noquote() << "config file not applied:" << message;
+        m_configError = m_config.sourceFile + QStringLiteral(": ") + message;
+        return;
+    }
+    m_configText = text;
+    m_configError.clear();
+    const QStringList restart = restartNeeded(before, after);
+    qCInfo(lcServer).noquote()
+        << "config file applied, version" << versionOf(text)
+        << (restart.isEmpty()
+                ? QString()
+                : QStringLiteral("(needs a restart: %1)").arg(restart.join(QStringLiteral(", "))));
+    audit(QStringLiteral("file"), QStringLiteral("config.change"), {},
+          {{QStringLiteral("version"), versionOf(text)},
+           {QStringLiteral("changes"), changesBetween(before, after)}});
+}
+
+QStringList Server::restartNeeded(const QJsonObject &before, const QJsonObject &after) const
+{
+    // Bound once at start: sockets, TLS, the SIP gateway, the day's time zone, limits.
+    QStringList out;
+    for (const char *key : {"timeZone", "server", "sip"})
+        if (before.value(QLatin1String(key)) != after.value(QLatin1String(key)))
+            out.append(QLatin1String(key));
+    return out;
+}
+
+bool Server::applyConfig(Config next, QString *errorCode, QString *message)
+{
+    next.sourceFile = m_config.sourceFile;
+    for (const Account &g : qAsConst(m_runtimeGateways))
+        if (std::none_of(next.gateways.cbegin(), next.gateways.cend(),
+                         [&](const Account &a) { return a.id == g.id; }))
+            next.gateways.append(g);
+    for (const engine::AgentConfig &a : qAsConst(m_runtimeAgents))
+        if (std::none_of(next.engine.agents.cbegin(), next.engine.agents.cend(),
+                         [&](const engine::AgentConfig &b) { return a.id == b.id; }))
+            next.engine.agents.append(a);
+
+    // The engine first: it may refuse (a removed queue with callers and nowhere to send
+    // them), and then nothing has changed.
+    const engine::Result r = m_engine->reconfigure(next.engine);
+    if (!r.ok()) {
+        *errorCode = code(fromEngine(r.code));
+        *message = r.message;
+        return false;
+    }
+    const QHash<QString, Credential> before = m_credentials;
+    // What is restart-only keeps its running value (restartNeeded() reports it).
+    next.listen = m_config.listen;
+    next.tlsCert = m_config.tlsCert;
+    next.tlsKey = m_config.tlsKey;
+    next.allowedOrigins = m_config.allowedOrigins;
+    next.limits = m_config.limits;
+    next.retentionDays = m_config.retentionDays;
+    next.sip = m_config.sip;
+    next.engine.timeZone = m_config.engine.timeZone;
+    next.engine.graceSeconds = m_config.engine.graceSeconds;
+    next.engine.watchdogSeconds = m_config.engine.watchdogSeconds;
+    next.engine.callIdPrefix = m_config.engine.callIdPrefix;
+    next.engine.randomSeed = m_config.engine.randomSeed;
+    m_config = std::move(next);
+    loadCredentials();
+
+    // Sessions of changed and removed accounts end now; a removed agent with call work
+    // finishes it first and its session ends when the engine logs it out.
+    for (auto it = before.cbegin(); it != before.cend(); ++it) {
+        const QString role = it.key().section(QLatin1Char('/'), 0, 0);
+        const QString user = it.key().section(QLatin1Char('/'), 1);
+        const auto now = m_credentials.constFind(it.key());
+        if (now == m_credentials.cend()) {
+            if (role == QLatin1String("agent") &&
+                m_engine->agent(user).state != engine::AgentState::LoggedOut &&
+                m_agentConnection.contains(user)) {
+                m_storage->deleteTokensOf(role, user);
+                m_removedAgents.insert(user);
+            } else {
+                endSessionsOf(role, user, nullptr, CloseAccountRemoved);
+            }
+        } else if (now->fileHash != it->fileHash || now->plain != it->plain) {
+            endSessionsOf(role, user, nullptr, ClosePasswordChanged);
+        }
+    }
+    pump();
+    return true;
+}
+
+void Server::handleAdminConfig(Connection *c, const proto::Envelope &env,
+                               const proto::Request &request)
+{
+    if (!isAdmin(c)) {
+        replyError(c, env.id, code(ErrorCode::Forbidden),
+                   QStringLiteral("%1 is not an administrator (supervisors[].admin)").arg(c->user));
+        return;
+    }
+    if (m_config.sourceFile.isEmpty()) {
+        replyError(c, env.id, code(ErrorCode::InvalidState),
+                   QStringLiteral("the built-in demo configuration has no file to change"));
+        return;
+    }
+    const QString version = versionOf(m_configText);
+    const QJsonObject current = QJsonDocument::fromJson(m_configText).object();
+    if (std::holds_alternative<proto::AdminConfigGetRequest>(request)) {
+        reply(c, env,
+              {{QStringLiteral("version"), version},
+               {QStringLiteral("config"), withoutSecrets(current)}});
+        return;
+    }
+    const auto &put = std::get<proto::AdminConfigPutRequest>(request);
+    if (put.version != version) {
+        replyError(c, env.id, code(ErrorCode::Conflict),
+                   QStringLiteral("the configuration changed since version %1 (now %2): get it "
+                                  "again and repeat the change")
+                       .arg(put.version, version));
+        return;
+    }
+    const QJsonObject next = withSecretsFrom(put.config, current);
+    const QByteArray text = QJsonDocument(next).toJson(QJsonDocument::Indented);
+    const ConfigResult parsed = parseConfig(text, m_config.sourceFile);
+    if (!parsed.config) {
+        // "FILE: $.path: reason", as at start; the path and reason also apart, for forms.
+        const QString what = parsed.error.mid(m_config.sourceFile.size() + 2);
+        const qsizetype colon = what.indexOf(QStringLiteral(": "));
+        replyError(c, env.id, code(ErrorCode::BadRequest), what,
+                   {{QStringLiteral("path"), what.left(colon)},
+                    {QStringLiteral("reason"), what.mid(colon + 2)}});
+        return;
+    }
+    const ConfigResult old = parseConfig(m_configText, m_config.sourceFile);
+    QString errorCode;
+    QString message;
+    if (!applyConfig(*parsed.config, &errorCode, &message)) {
+        replyError(c, env.id, errorCode, message);
+        return;
+    }
+    const QString written = writeFileAtomically(m_config.sourceFile, text);
+    if (!written.isEmpty()) {
+        // The running server must not differ from its file: back to what it was.
+        if (old.config)
+            applyConfig(*old.config, &errorCode, &message);
+        replyError(c, env.id, code(ErrorCode::Internal),
+                   QStringLiteral("cannot write the config file: %1").arg(written));
+        return;
+    }
+    const QStringList restart = restartNeeded(current, next);
+    m_configText = text;
+    m_configError.clear();
+    audit(actorOf(c), QStringLiteral("config.change"), {},
+          {{QStringLiteral("version"), versionOf(text)},
+           {QStringLiteral("changes"), changesBetween(current, next)}});
+    reply(c, env,
+          {{QStringLiteral("version"), versionOf(text)},
+           {QStringLiteral("restartNeeded"), QJsonArray::fromStringList(restart)}});
+}
+
+} // namespace acdesk::server
