@@ -40,6 +40,90 @@ SupervisorSession::SupervisorSession(QObject *parent)
                                      setError(r.errorMessage);
                              });
         refreshWorklist();
+        loadAdminConfig();
+    });
+}
+
+void SupervisorSession::loadAdminConfig()
+{
+    m_connection.request(
+        {{QStringLiteral("type"), QStringLiteral("admin.config.get")}},
+        [this](const ClientConnection::Reply &r) {
+            // Not an administrator (or no file): the console shows no
+            // administration, which is no error.
+            m_isAdmin = r.ok();
+            if (r.ok()) {
+                m_adminVersion = str(r.message, "version");
+                m_adminConfig = r.message.value(QStringLiteral("config")).toObject().toVariantMap();
+            }
+            Q_EMIT adminChanged();
+        });
+}
+
+void SupervisorSession::saveAdminConfig(const QVariantMap &config)
+{
+    m_adminSaving = true;
+    m_adminError.clear();
+    Q_EMIT adminErrorChanged();
+    m_connection.request(
+        {{QStringLiteral("type"), QStringLiteral("admin.config.put")},
+         {QStringLiteral("version"), m_adminVersion},
+         {QStringLiteral("config"), QJsonObject::fromVariantMap(config)}},
+        [this](const ClientConnection::Reply &r) {
+            m_adminSaving = false;
+            if (!r.ok()) {
+                const QJsonObject details = r.message.value(QStringLiteral("details")).toObject();
+                m_adminError = {{QStringLiteral("message"), r.errorMessage},
+                                {QStringLiteral("code"), r.errorCode},
+                                {QStringLiteral("path"), str(details, "path")},
+                                {QStringLiteral("reason"), str(details, "reason")}};
+                Q_EMIT adminErrorChanged();
+                setNotice(r.errorMessage, true);
+                if (r.errorCode == QLatin1String("conflict"))
+                    loadAdminConfig(); // someone else changed it: show theirs
+                return;
+            }
+            Q_EMIT adminErrorChanged();
+            const QStringList restart =
+                r.message.value(QStringLiteral("restartNeeded")).toVariant().toStringList();
+            setNotice(restart.isEmpty()
+                          ? tr("The change is applied.")
+                          : tr("The change is applied; %1 take effect at the next restart.")
+                                .arg(restart.join(QStringLiteral(", "))),
+                      false);
+            loadAdminConfig();
+        });
+}
+
+void SupervisorSession::resetPassword(const QString &role, const QString &user,
+                                      const QString &password)
+{
+    command({{QStringLiteral("type"), QStringLiteral("admin.setPassword")},
+             {QStringLiteral("role"), role},
+             {QStringLiteral("user"), user},
+             {QStringLiteral("password"), password}},
+            tr("The password of %1 is changed; its sessions are signed out.").arg(user));
+}
+
+void SupervisorSession::loadAudit(const QString &from, const QString &to, const QString &action,
+                                  const QString &actor, const QString &target)
+{
+    QJsonObject request{{QStringLiteral("type"), QStringLiteral("audit.list")},
+                        {QStringLiteral("from"), from},
+                        {QStringLiteral("to"), to}};
+    if (!action.isEmpty())
+        request.insert(QStringLiteral("action"), action);
+    if (!actor.isEmpty())
+        request.insert(QStringLiteral("actor"), actor);
+    if (!target.isEmpty())
+        request.insert(QStringLiteral("target"), target);
+    m_connection.request(request, [this](const ClientConnection::Reply &r) {
+        if (!r.ok()) {
+            setNotice(r.errorMessage, true);
+            return;
+        }
+        m_audit = r.message.value(QStringLiteral("entries")).toArray().toVariantList();
+        Q_EMIT auditChanged();
     });
 }
 
@@ -318,6 +402,17 @@ void SupervisorSession::onEvent(const QString &type, const QJsonObject &event)
     } else if (type == QLatin1String("message")) {
         m_message = event.toVariantMap();
         Q_EMIT messageChanged();
+    } else if (type == QLatin1String("audit")) {
+        QVariantMap entry = event.toVariantMap();
+        entry.remove(QStringLiteral("type"));
+        entry.remove(QStringLiteral("seq"));
+        m_audit.prepend(entry);
+        if (m_audit.size() > 1000) // what a console shows; audit.list has the rest
+            m_audit.removeLast();
+        Q_EMIT auditChanged();
+        if (entry.value(QStringLiteral("action")).toString() == QLatin1String("config.change") &&
+            m_isAdmin)
+            loadAdminConfig(); // changed by someone else, or by the file
     }
 }
 

@@ -37,6 +37,15 @@ class SupervisorSession : public QObject
     Q_PROPERTY(QString reportCsv READ reportCsv NOTIFY reportChanged)
     Q_PROPERTY(QString reportAgentsCsv READ reportAgentsCsv NOTIFY reportChanged)
     Q_PROPERTY(bool reportLoading READ reportLoading NOTIFY reportLoadingChanged)
+    /** @brief True once admin.config.get succeeded (a supervisor with "admin": true). */
+    Q_PROPERTY(bool isAdmin READ isAdmin NOTIFY adminChanged)
+    /** @brief The running configuration in the file's schema (without plain secrets). */
+    Q_PROPERTY(QVariantMap adminConfig READ adminConfig NOTIFY adminChanged)
+    /** @brief The last refused change: {message, path ("$.queues[0].slSeconds"), reason}. */
+    Q_PROPERTY(QVariantMap adminError READ adminError NOTIFY adminErrorChanged)
+    Q_PROPERTY(bool adminSaving READ adminSaving NOTIFY adminErrorChanged)
+    /** @brief Audit entries, newest first: those loaded, then those arriving live. */
+    Q_PROPERTY(QVariantList audit READ audit NOTIFY auditChanged)
 public:
     explicit SupervisorSession(QObject *parent = nullptr);
 
@@ -66,6 +75,19 @@ public:
     Q_INVOKABLE QString defaultCsvPath(const QString &from, const QString &to) const;
     /** @brief The agents' file beside a queue CSV at @p path. */
     Q_INVOKABLE QString agentsCsvPath(const QString &path) const;
+    /** @brief Reads the running configuration (sets isAdmin when allowed). */
+    Q_INVOKABLE void loadAdminConfig();
+    /**
+     * @brief Sends a whole changed configuration (admin.config.put with the version it was
+     * read at); adminError tells why when refused, a notice when applied.
+     */
+    Q_INVOKABLE void saveAdminConfig(const QVariantMap &config);
+    /** @brief admin.setPassword for @p role/@p user. */
+    Q_INVOKABLE void resetPassword(const QString &role, const QString &user,
+                                   const QString &password);
+    /** @brief Loads audit entries of the days @p from..@p to, filtered (empty: any). */
+    Q_INVOKABLE void loadAudit(const QString &from, const QString &to, const QString &action,
+                               const QString &actor, const QString &target);
     /** @brief Takes @p event (a supervisor `stats` event) as if the server had sent it. */
     Q_INVOKABLE void applyStats(const QVariantMap &event);
 
@@ -88,6 +110,11 @@ public:
     QString reportCsv() const { return m_reportCsv; }
     QString reportAgentsCsv() const { return m_reportAgentsCsv; }
     bool reportLoading() const { return m_reportLoading; }
+    bool isAdmin() const { return m_isAdmin; }
+    QVariantMap adminConfig() const { return m_adminConfig; }
+    QVariantMap adminError() const { return m_adminError; }
+    bool adminSaving() const { return m_adminSaving; }
+    QVariantList audit() const { return m_audit; }
     /** @brief The connection, for tests and settings (CA file). */
     ClientConnection *connection() { return &m_connection; }
 
@@ -103,6 +130,9 @@ Q_SIGNALS:
     void noticeChanged();
     void reportChanged();
     void reportLoadingChanged();
+    void adminChanged();
+    void adminErrorChanged();
+    void auditChanged();
     /** @brief The server refused a command; @p message is for people. */
     void commandFailed(const QString &message);
 
@@ -133,6 +163,12 @@ private:
     QString m_reportCsv;
     QString m_reportAgentsCsv;
     bool m_reportLoading = false;
+    bool m_isAdmin = false;
+    QVariantMap m_adminConfig;
+    QString m_adminVersion;
+    QVariantMap m_adminError;
+    bool m_adminSaving = false;
+    QVariantList m_audit;
 };
 
 } // namespace acdesk::client

@@ -851,6 +851,324 @@
     </message>
 </context>
 <context>
+    <name>SupervisorAdmin</name>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="19"/>
+        <source>Agents</source>
+        <translation>Agenten</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="20"/>
+        <source>Queues</source>
+        <translation>Warteschlangen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="21"/>
+        <source>Hotlines</source>
+        <translation>Hotlines</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="22"/>
+        <source>Not-ready reasons</source>
+        <translation>Pausengründe</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="23"/>
+        <source>Dispositions</source>
+        <translation>Abschlusscodes</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="24"/>
+        <source>Supervisors</source>
+        <translation>Supervisoren</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="25"/>
+        <source>Wallboards</source>
+        <translation>Wallboards</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="26"/>
+        <source>Gateways</source>
+        <translation>Gateways</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="38"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="44"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="71"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="75"/>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="39"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="45"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="63"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="72"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="76"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="40"/>
+        <source>Queues (queue or queue:penalty, comma-separated)</source>
+        <translation>Warteschlangen (Warteschlange oder Warteschlange:Malus, durch Kommas getrennt)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="41"/>
+        <source>Skills (skill=level, comma-separated)</source>
+        <translation>Fähigkeiten (Fähigkeit=Stufe, durch Kommas getrennt)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="42"/>
+        <source>Penalty</source>
+        <translation>Malus</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="46"/>
+        <source>Strategy</source>
+        <translation>Strategie</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="47"/>
+        <source>Service level target (seconds)</source>
+        <translation>Servicelevel-Ziel (Sekunden)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="48"/>
+        <source>Offer timeout (seconds)</source>
+        <translation>Klingelzeit (Sekunden)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="49"/>
+        <source>Wrap-up (seconds)</source>
+        <translation>Nachbearbeitung (Sekunden)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="50"/>
+        <source>Maximum wait (seconds)</source>
+        <translation>Höchste Wartezeit (Sekunden)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="51"/>
+        <source>Overflow to</source>
+        <translation>Überlauf nach</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="52"/>
+        <source>When nobody is logged in</source>
+        <translation>Wenn niemand angemeldet ist</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="53"/>
+        <source>Waiting calls: amber from</source>
+        <translation>Wartende Anrufe: gelb ab</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="54"/>
+        <source>Waiting calls: red from</source>
+        <translation>Wartende Anrufe: rot ab</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="55"/>
+        <source>Longest wait: amber from (seconds)</source>
+        <translation>Längste Wartezeit: gelb ab (Sekunden)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="56"/>
+        <source>Longest wait: red from (seconds)</source>
+        <translation>Längste Wartezeit: rot ab (Sekunden)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="57"/>
+        <source>Service level: amber below</source>
+        <translation>Servicelevel: gelb unter</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="58"/>
+        <source>Service level: red below</source>
+        <translation>Servicelevel: rot unter</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="59"/>
+        <source>Escalation (after seconds=max penalty, comma-separated)</source>
+        <translation>Eskalation (nach Sekunden=höchster Malus, durch Kommas getrennt)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="60"/>
+        <source>Required skills (skill=level)</source>
+        <translation>Benötigte Fähigkeiten (Fähigkeit=Stufe)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="62"/>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="64"/>
+        <source>Queue</source>
+        <translation>Warteschlange</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="65"/>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="68"/>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="69"/>
+        <source>Label</source>
+        <translation>Bezeichnung</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="73"/>
+        <source>Administrator</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="184"/>
+        <source>Agent %1 is added and can log in at once.</source>
+        <translation>Agent %1 kommt hinzu und kann sich sofort anmelden.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="185"/>
+        <source>Agent %1 is removed: no more offers; a call in progress is finished first, then the agent is signed out.</source>
+        <translation>Agent %1 wird entfernt: keine Angebote mehr; ein laufendes Gespräch wird zu Ende geführt, danach wird der Agent abgemeldet.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="186"/>
+        <source>Agent %1 changes: calls in progress go on; the next offers follow the new queues and skills.</source>
+        <translation>Agent %1 ändert sich: laufende Gespräche gehen weiter; die nächsten Angebote folgen den neuen Warteschlangen und Fähigkeiten.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="188"/>
+        <source>Queue %1 is added.</source>
+        <translation>Warteschlange %1 kommt hinzu.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="189"/>
+        <source>Queue %1 is removed: its waiting callers move to its overflow queue (refused if it has none).</source>
+        <translation>Warteschlange %1 wird entfernt: ihre wartenden Anrufer wechseln in die Überlauf-Warteschlange (abgelehnt, wenn es keine gibt).</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="190"/>
+        <source>Queue %1 changes: applies to the next decision; waiting calls keep their place.</source>
+        <translation>Warteschlange %1 ändert sich: gilt ab der nächsten Entscheidung; wartende Anrufe behalten ihren Platz.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="192"/>
+        <source>%1 %2 is added or changed.</source>
+        <translation>%1 %2 kommt hinzu oder ändert sich.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="193"/>
+        <source>%1 %2 is removed; its sessions are signed out.</source>
+        <translation>%1 %2 wird entfernt; seine Sitzungen werden abgemeldet.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="197"/>
+        <source>Nothing changes.</source>
+        <translation>Nichts ändert sich.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="198"/>
+        <source>No call is dropped and no other session is signed out.</source>
+        <translation>Kein Anruf wird getrennt und keine andere Sitzung abgemeldet.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="258"/>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="259"/>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="326"/>
+        <source>New password (at least 8 characters)</source>
+        <translation>Neues Passwort (mindestens 8 Zeichen)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="330"/>
+        <source>Set password</source>
+        <translation>Passwort setzen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="357"/>
+        <source>Saving…</source>
+        <translation>Speichert…</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="357"/>
+        <source>Save…</source>
+        <translation>Speichern…</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="363"/>
+        <source>Revert</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="376"/>
+        <source>Apply this change now?</source>
+        <translation>Diese Änderung jetzt übernehmen?</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="384"/>
+        <source>Apply</source>
+        <translation>Übernehmen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAdmin.qml" line="385"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorAudit</name>
+    <message>
+        <location filename="../qml/SupervisorAudit.qml" line="25"/>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAudit.qml" line="27"/>
+        <source>To</source>
+        <translation>Bis</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAudit.qml" line="29"/>
+        <source>Action, e.g. agent.forceState</source>
+        <translation>Aktion, z. B. agent.forceState</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAudit.qml" line="30"/>
+        <source>Who, e.g. supervisor/boss</source>
+        <translation>Wer, z. B. supervisor/boss</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAudit.qml" line="31"/>
+        <source>Whom, e.g. 1001</source>
+        <translation>Wen, z. B. 1001</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAudit.qml" line="32"/>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorAudit.qml" line="62"/>
+        <source>No entries for these days and filters.</source>
+        <translation>Keine Einträge für diese Tage und Filter.</translation>
+    </message>
+</context>
+<context>
     <name>SupervisorBarChart</name>
     <message>
         <location filename="../qml/SupervisorBarChart.qml" line="12"/>
@@ -1171,94 +1489,109 @@
 <context>
     <name>SupervisorView</name>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="40"/>
+        <location filename="../qml/SupervisorView.qml" line="41"/>
         <source>live</source>
         <translation>live</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="41"/>
+        <location filename="../qml/SupervisorView.qml" line="42"/>
         <source>reconnecting</source>
         <translation>verbinde neu</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="42"/>
+        <location filename="../qml/SupervisorView.qml" line="43"/>
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="43"/>
+        <location filename="../qml/SupervisorView.qml" line="44"/>
         <source>connecting</source>
         <translation>verbinde</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="56"/>
+        <location filename="../qml/SupervisorView.qml" line="57"/>
         <source>Supervisor sign in</source>
         <translation>Supervisor-Anmeldung</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="57"/>
+        <location filename="../qml/SupervisorView.qml" line="58"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="60"/>
+        <location filename="../qml/SupervisorView.qml" line="61"/>
         <source>Supervisor ID</source>
         <translation>Supervisor-ID</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="63"/>
+        <location filename="../qml/SupervisorView.qml" line="64"/>
         <source>Password</source>
         <translation>Passwort</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="70"/>
+        <location filename="../qml/SupervisorView.qml" line="71"/>
         <source>Sign in</source>
         <translation>Anmelden</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="70"/>
+        <location filename="../qml/SupervisorView.qml" line="71"/>
         <source>Signing in…</source>
         <translation>Melde an…</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="89"/>
+        <location filename="../qml/SupervisorView.qml" line="90"/>
         <source>Acdesk supervisor</source>
         <translation>Acdesk Supervisor</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="108"/>
+        <location filename="../qml/SupervisorView.qml" line="109"/>
         <source>Sign out</source>
         <translation>Abmelden</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="126"/>
+        <location filename="../qml/SupervisorView.qml" line="127"/>
         <source>Broadcast from %1: %2</source>
         <translation>Rundruf von %1: %2</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="136"/>
+        <location filename="../qml/SupervisorView.qml" line="137"/>
         <source>Floor</source>
         <translation>Übersicht</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="137"/>
+        <location filename="../qml/SupervisorView.qml" line="138"/>
         <source>Waiting calls (%1)</source>
         <translation>Wartende Anrufe (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="138"/>
+        <location filename="../qml/SupervisorView.qml" line="139"/>
         <source>Broadcast</source>
         <translation>Rundruf</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="141"/>
+        <location filename="../qml/SupervisorView.qml" line="142"/>
         <source>Abandoned callers (%1)</source>
         <translation>Abgebrochene Anrufer (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="143"/>
+        <location filename="../qml/SupervisorView.qml" line="144"/>
         <source>Reports</source>
         <translation>Berichte</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="145"/>
+        <source>Audit log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="146"/>
+        <source>Administration</source>
+        <translation>Verwaltung</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorView.qml" line="169"/>
+        <source>Only administrators (supervisors with &quot;admin&quot;: true in the config) change the configuration here.</source>
+        <translation>Nur Administratoren (Supervisoren mit "admin": true in der Konfiguration) ändern hier die Konfiguration.</translation>
     </message>
 </context>
 <context>
@@ -1629,47 +1962,62 @@
 <context>
     <name>acdesk::client::SupervisorSession</name>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="108"/>
+        <location filename="../core/supervisorsession.cpp" line="91"/>
+        <source>The change is applied.</source>
+        <translation>Die Änderung ist übernommen.</translation>
+    </message>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="92"/>
+        <source>The change is applied; %1 take effect at the next restart.</source>
+        <translation>Die Änderung ist übernommen; %1 wirken erst beim nächsten Neustart.</translation>
+    </message>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="106"/>
+        <source>The password of %1 is changed; its sessions are signed out.</source>
+        <translation>Das Passwort von %1 ist geändert; seine Sitzungen sind abgemeldet.</translation>
+    </message>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="193"/>
         <source>%1 is set ready.</source>
         <translation>%1 ist auf bereit gesetzt.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="109"/>
+        <location filename="../core/supervisorsession.cpp" line="194"/>
         <source>%1 is set not ready.</source>
         <translation>%1 ist auf nicht bereit gesetzt.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="116"/>
+        <location filename="../core/supervisorsession.cpp" line="201"/>
         <source>%1 is logged out.</source>
         <translation>%1 ist abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="124"/>
+        <location filename="../core/supervisorsession.cpp" line="209"/>
         <source>Message sent.</source>
         <translation>Nachricht gesendet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="135"/>
+        <location filename="../core/supervisorsession.cpp" line="220"/>
         <source>Marked as called back.</source>
         <translation>Als zurückgerufen markiert.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="146"/>
+        <location filename="../core/supervisorsession.cpp" line="231"/>
         <source>Already called back by %1.</source>
         <translation>Bereits zurückgerufen von %1.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="249"/>
+        <location filename="../core/supervisorsession.cpp" line="334"/>
         <source>Load a report first.</source>
         <translation>Zuerst einen Bericht laden.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="260"/>
+        <location filename="../core/supervisorsession.cpp" line="345"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="266"/>
+        <location filename="../core/supervisorsession.cpp" line="351"/>
         <source>Saved %1 and %2.</source>
         <translation>%1 und %2 gespeichert.</translation>
     </message>
@@ -1767,7 +2115,7 @@
     <message>
         <location filename="../app/guimain.cpp" line="122"/>
         <location filename="../app/reportmain.cpp" line="25"/>
-        <location filename="../app/servermain.cpp" line="73"/>
+        <location filename="../app/servermain.cpp" line="80"/>
         <location filename="../app/sipgatewaymain.cpp" line="29"/>
         <source>mode</source>
         <translation>Modus</translation>
@@ -1853,78 +2201,78 @@
         <translation>HTTP-Proxy (http://HOST:PORT); Standard: der des Systems, "none" für eine direkte Verbindung.</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="68"/>
+        <location filename="../app/servermain.cpp" line="75"/>
         <source>Acdesk demo: a server with simulated calls and agents, plus an agent and a wallboard window.</source>
         <translation>Acdesk-Demo: ein Server mit simulierten Anrufen und Agenten, dazu ein Agenten- und ein Wallboard-Fenster.</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="70"/>
+        <location filename="../app/servermain.cpp" line="77"/>
         <source>Acdesk ACD server (WebSocket API v1).</source>
         <translation>Acdesk-ACD-Server (WebSocket-API v1).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="75"/>
+        <location filename="../app/servermain.cpp" line="82"/>
         <source>JSON config file.</source>
         <translation>JSON-Konfigurationsdatei.</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="79"/>
+        <location filename="../app/servermain.cpp" line="86"/>
         <source>Data directory (database). Default: %1</source>
         <translation>Datenverzeichnis (Datenbank). Standard: %1</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="84"/>
+        <location filename="../app/servermain.cpp" line="91"/>
         <source>Address and port, e.g. 0.0.0.0:8080.</source>
         <translation>Adresse und Port, z. B. 0.0.0.0:8080.</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="87"/>
+        <location filename="../app/servermain.cpp" line="94"/>
         <source>TLS certificate (PEM).</source>
         <translation>TLS-Zertifikat (PEM).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="90"/>
+        <location filename="../app/servermain.cpp" line="97"/>
         <source>TLS private key (PEM).</source>
         <translation>Privater TLS-Schlüssel (PEM).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="93"/>
+        <location filename="../app/servermain.cpp" line="100"/>
         <source>Run without windows.</source>
         <translation>Ohne Fenster laufen.</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="96"/>
+        <location filename="../app/servermain.cpp" line="103"/>
         <source>Simulated calls per hour (Poisson arrivals).</source>
         <translation>Simulierte Anrufe pro Stunde (Poisson-Ankünfte).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="100"/>
+        <location filename="../app/servermain.cpp" line="107"/>
         <source>Number of simulated agents.</source>
         <translation>Anzahl simulierter Agenten.</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="103"/>
+        <location filename="../app/servermain.cpp" line="110"/>
         <source>Mean caller patience in seconds (default 90).</source>
         <translation>Mittlere Geduld der Anrufer in Sekunden (Standard 90).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="107"/>
+        <location filename="../app/servermain.cpp" line="114"/>
         <source>Mean talk time in seconds (default 120).</source>
         <translation>Mittlere Gesprächsdauer in Sekunden (Standard 120).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="111"/>
+        <location filename="../app/servermain.cpp" line="118"/>
         <source>Seed of the simulator (repeatable runs).</source>
         <translation>Startwert des Simulators (wiederholbare Läufe).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="115"/>
+        <location filename="../app/servermain.cpp" line="122"/>
         <location filename="../app/sipgatewaymain.cpp" line="54"/>
         <source>Logging rules, e.g. &quot;acdesk.*.debug=true&quot; (see QLoggingCategory).</source>
         <translation>Protokollregeln, z. B. "acdesk.*.debug=true" (siehe QLoggingCategory).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="120"/>
+        <location filename="../app/servermain.cpp" line="127"/>
         <location filename="../app/sipgatewaymain.cpp" line="46"/>
         <source>SIP address and port (wins over sip.listen).</source>
         <translation>SIP-Adresse und -Port (hat Vorrang vor sip.listen).</translation>

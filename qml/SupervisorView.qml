@@ -6,14 +6,15 @@ import Acdesk.Core
 
 // The whole supervisor console inside one item: the window hosts it, tests instantiate it.
 // A login form until signed in, then the tabs: floor, waiting calls, broadcast, the
-// abandoned-callers worklist and reports. The session (C++) holds every figure.
+// abandoned-callers worklist, reports, the audit log and (for administrators) the
+// configuration. The session (C++) holds every figure.
 Item {
     id: root
     property alias session: supervisorSession
     property string defaultUrl: "ws://127.0.0.1:8080/ws"
-    /** @brief The tab shown: floor, calls, broadcast, worklist or reports. */
+    /** @brief The tab shown: floor, calls, broadcast, worklist, reports, audit or admin. */
     property string currentTab: "floor"
-    readonly property var tabs: ["floor", "calls", "broadcast", "worklist", "reports"]
+    readonly property var tabs: ["floor", "calls", "broadcast", "worklist", "reports", "audit", "admin"]
     readonly property bool signedIn: supervisorSession.status !== "offline" && supervisorSession.user !== ""
     property double now: Date.now()
 
@@ -141,6 +142,8 @@ Item {
                 text: qsTr("Abandoned callers (%1)").arg(supervisorSession.worklist.filter(e => !e.doneBy).length)
             }
             TabButton { objectName: "tab_reports"; text: qsTr("Reports") }
+            TabButton { objectName: "tab_audit"; text: qsTr("Audit log") }
+            TabButton { objectName: "tab_admin"; text: qsTr("Administration") }
         }
 
         StackLayout {
@@ -152,6 +155,20 @@ Item {
             SupervisorBroadcast { session: supervisorSession }
             SupervisorWorklist { session: supervisorSession }
             SupervisorReports { session: supervisorSession; active: root.signedIn && root.currentTab === "reports" }
+            SupervisorAudit { session: supervisorSession; active: root.signedIn && root.currentTab === "audit" }
+            Item {
+                SupervisorAdmin {
+                    anchors.fill: parent
+                    visible: supervisorSession.isAdmin
+                    session: supervisorSession
+                }
+                Label {
+                    anchors.centerIn: parent
+                    visible: !supervisorSession.isAdmin
+                    color: Theme.dim
+                    text: qsTr("Only administrators (supervisors with \"admin\": true in the config) change the configuration here.")
+                }
+            }
         }
     }
 }

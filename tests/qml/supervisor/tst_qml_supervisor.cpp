@@ -7,8 +7,12 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QQmlEngine>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QtQuickTest>
 
 using namespace acdesk;
@@ -27,9 +31,23 @@ public:
             qWarning() << "cannot read" << file.fileName();
             return false;
         }
-        auto config = test::testConfig(file.readAll(), QStringLiteral("api.json"));
+        // The console's administration edits a real file: api.json with boss as an
+        // administrator, in a directory of its own.
+        QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+        QJsonArray supervisors = json.value(QStringLiteral("supervisors")).toArray();
+        QJsonObject boss = supervisors.first().toObject();
+        boss.insert(QStringLiteral("admin"), true);
+        supervisors[0] = boss;
+        json.insert(QStringLiteral("supervisors"), supervisors);
+        const QByteArray text = QJsonDocument(json).toJson();
+        QFile copy(m_configDir.filePath(QStringLiteral("api.json")));
+        if (!copy.open(QIODevice::WriteOnly) || copy.write(text) != text.size())
+            return false;
+        copy.close();
+        auto config = test::testConfig(text, copy.fileName());
         if (!config)
             return false;
+        config->sourceFile = copy.fileName();
         // api.json's short login timeout and pings are for the API tests; the views here
         // stay connected for whole test functions.
         config->limits.loginTimeoutSeconds = 30;
@@ -95,7 +113,17 @@ public:
         return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
     }
 
+    /** @brief The running service level target of @p queue (seconds). */
+    Q_INVOKABLE int slSeconds(const QString &queue) const
+    {
+        for (const engine::QueueConfig &q : m_server->engine().config().queues)
+            if (q.id == queue)
+                return q.slSeconds;
+        return -1;
+    }
+
 private:
+    QTemporaryDir m_configDir;
     test::InProcessServer m_server;
 };
 

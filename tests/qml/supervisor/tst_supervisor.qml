@@ -243,5 +243,43 @@ Item {
             verify(TestServer.readFile(TestServer.tempDir + "/report-agents.csv").indexOf("day,agent,") === 0)
             verify(!v.session.noticeIsError)
         }
+    
+        // Administration: a queue's service level target set to nonsense is refused by the
+        // server's validator, and the reason shows right under that field; a good value
+        // is confirmed (with what it does to live work), applied and audited.
+        function test_7_admin() {
+            var v = loggedIn()
+            tryVerify(function() { return v.session.isAdmin }, 5000, "boss is no administrator")
+            showTab(v, "admin")
+            click(v, "section_queues")
+            click(v, "entry_support")
+            var sl = byName(v, "field_slSeconds")
+            tryVerify(function() { return sl.visible }, 5000)
+            compare(sl.text, String(TestServer.slSeconds("support")))
+            sl.text = "-5"
+            sl.editingFinished()
+            click(v, "adminSave")
+            var dialog = byName(v, "adminConfirm")
+            tryCompare(dialog, "opened", true, 5000)
+            verify(byName(v, "adminConsequences").text.indexOf("support") >= 0)
+            click(v, "adminConfirmOk")
+            var error = byName(v, "error_slSeconds")
+            tryVerify(function() { return error.visible && error.text !== "" }, 5000, "no error under the field")
+            compare(error.text, v.session.adminError.reason)
+            compare(v.session.adminError.path, "$.queues[0].slSeconds")
+            verify(!byName(v, "error_name").visible) // only that field
+            compare(TestServer.slSeconds("support"), 20) // nothing changed
+
+            sl.text = "25"
+            sl.editingFinished()
+            click(v, "adminSave")
+            tryCompare(dialog, "opened", true, 5000)
+            click(v, "adminConfirmOk")
+            tryVerify(function() { return TestServer.slSeconds("support") === 25 }, 5000, "not applied")
+            tryVerify(function() { return !error.visible }, 5000)
+            showTab(v, "audit")
+            tryVerify(function() { return v.session.audit.some(e => e.action === "config.change") }, 5000, "not in the audit log")
+            verify(byName(v, "auditList").count > 0)
+        }
     }
 }
