@@ -15,6 +15,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
+#include <functional>
 #include <memory>
 
 #include <csignal>
@@ -619,28 +620,61 @@ private Q_SLOTS:
             o.login(QStringLiteral("supervisor"), QStringLiteral("lead"), QStringLiteral("pwlead"));
         QCOMPARE(lead->code(req(QStringLiteral("admin.config.get"))), QStringLiteral("forbidden"));
 
-        // The change: 1003 new in sales, 1002 moved to sales, support's SL target 20 -> 30.
-        QJsonObject changed = config;
-        queues = changed.value(QStringLiteral("queues")).toArray();
-        support = queues[0].toObject();
-        support.insert(QStringLiteral("slSeconds"), 30);
-        queues[0] = support;
-        changed.insert(QStringLiteral("queues"), queues);
-        QJsonArray agents = changed.value(QStringLiteral("agents")).toArray();
-        QJsonObject ben = agents[1].toObject();
-        ben.insert(QStringLiteral("queues"), QJsonArray{QStringLiteral("sales")});
-        agents[1] = ben;
-        agents.append(P({{QStringLiteral("id"), QStringLiteral("1003")},
-                         {QStringLiteral("password"), QStringLiteral("pw1003")},
-                         {QStringLiteral("queues"), QJsonArray{QStringLiteral("sales")}}}));
-        changed.insert(QStringLiteral("agents"), agents);
-        const QJsonObject put = boss->request(
-            req(QStringLiteral("admin.config.put"),
-                P({{QStringLiteral("version"), version}, {QStringLiteral("config"), changed}})));
+        // 19 more callers wait in support (Ben is not ready): 20 calls in progress.
+        for (int i = 2; i <= 20; ++i)
+            QCOMPARE(
+                gw->code(req(QStringLiteral("gw.arrive"),
+                             P({{QStringLiteral("call"), QStringLiteral("g%1").arg(i)},
+                                {QStringLiteral("queue"), QStringLiteral("support")},
+                                {QStringLiteral("caller"),
+                                 P({{QStringLiteral("number"), QStringLiteral("+49301")}})}}))),
+                QStringLiteral("ok"));
+
+        // Three changes, one after the other as an administrator makes them: 1003 added in
+        // sales, 1002 moved to sales, support's SL target raised from 20 to 30 s.
+        QString current = version;
+        const auto change = [&](const std::function<void(QJsonObject &)> &edit) {
+            QJsonObject c = boss->request(req(QStringLiteral("admin.config.get")))
+                                .value(QStringLiteral("config"))
+                                .toObject();
+            edit(c);
+            const QJsonObject r = boss->request(
+                req(QStringLiteral("admin.config.put"),
+                    P({{QStringLiteral("version"), current}, {QStringLiteral("config"), c}})));
+            current = r.value(QStringLiteral("version")).toString(current);
+            return r;
+        };
+        const auto edit = [](QJsonObject &c, const QString &list, int i, const QString &key,
+                             const QJsonValue &value) {
+            QJsonArray a = c.value(list).toArray();
+            QJsonObject entry = a[i].toObject();
+            entry.insert(key, value);
+            a[i] = entry;
+            c.insert(list, a);
+        };
+        QJsonObject put = change([](QJsonObject &c) {
+            QJsonArray agents = c.value(QStringLiteral("agents")).toArray();
+            agents.append(P({{QStringLiteral("id"), QStringLiteral("1003")},
+                             {QStringLiteral("password"), QStringLiteral("pw1003")},
+                             {QStringLiteral("queues"), QJsonArray{QStringLiteral("sales")}}}));
+            c.insert(QStringLiteral("agents"), agents);
+        });
         QCOMPARE(typeOf(put), QStringLiteral("ok"));
         QCOMPARE(put.value(QStringLiteral("restartNeeded")).toArray(), QJsonArray());
-        const QString newVersion = put.value(QStringLiteral("version")).toString();
-        QVERIFY(newVersion != version);
+        QVERIFY(current != version);
+        put = change([&](QJsonObject &c) {
+            edit(c, QStringLiteral("agents"), 1, QStringLiteral("queues"),
+                 QJsonArray{QStringLiteral("sales")});
+        });
+        QCOMPARE(typeOf(put), QStringLiteral("ok"));
+        put = change([&](QJsonObject &c) {
+            edit(c, QStringLiteral("queues"), 0, QStringLiteral("slSeconds"), 30);
+        });
+        QCOMPARE(typeOf(put), QStringLiteral("ok"));
+        const QString newVersion = current;
+        // And a password reset (of the new agent, who is not logged in).
+        QCOMPARE(boss->code(setPassword(QStringLiteral("1003"), QStringLiteral("pw1003 new"))),
+                 QStringLiteral("ok"));
 
         // Live work goes on: the call is still Anna's, nobody was logged out.
         QCOMPARE(a1->code(req(QStringLiteral("call.hold"),
@@ -650,58 +684,70 @@ private Q_SLOTS:
                               P({{QStringLiteral("call"), QStringLiteral("g1")}}))),
                  QStringLiteral("ok"));
         QVERIFY(!a1->closed && !a2->closed && !boss->closed && !gw->closed && !tv->closed);
-        QCOMPARE(
-            o.loginCode(QStringLiteral("agent"), QStringLiteral("1003"), QStringLiteral("pw1003")),
-            QStringLiteral("ok"));
+        QCOMPARE(o.loginCode(QStringLiteral("agent"), QStringLiteral("1003"),
+                             QStringLiteral("pw1003 new")),
+                 QStringLiteral("ok"));
         // Anna's secret was kept though get did not show it (a login here would take her
         // session over, so the file says it).
         QCOMPARE(o.account(QStringLiteral("agents"), QStringLiteral("1001"))
                      .value(QStringLiteral("password"))
                      .toString(),
                  QStringLiteral("pw1001"));
-        // The wallboard's figures stay: its newest stats (sent after the change) still
-        // count the one call in support.
-        int offered = -1;
-        const auto latestOffered = [&] {
+        // The wallboard's figures stay: its newest stats (sent after the changes) still
+        // count the 20 calls in support, 19 of them waiting.
+        QString figures;
+        const auto latestFigures = [&] {
             for (QJsonObject st = tv->take(QStringLiteral("stats"), 50); !st.isEmpty();
                  st = tv->take(QStringLiteral("stats"), 50)) {
-                for (const QJsonValue &q : st.value(QStringLiteral("queues")).toArray())
-                    if (q.toObject().value(QStringLiteral("id")) == QLatin1String("support"))
-                        offered = q.toObject()
-                                      .value(QStringLiteral("today"))
-                                      .toObject()
-                                      .value(QStringLiteral("offered"))
-                                      .toInt(-1);
+                for (const QJsonValue &q : st.value(QStringLiteral("queues")).toArray()) {
+                    const QJsonObject queue = q.toObject();
+                    if (queue.value(QStringLiteral("id")) == QLatin1String("support"))
+                        figures = QStringLiteral("%1 offered, %2 waiting")
+                                      .arg(queue.value(QStringLiteral("today"))
+                                               .toObject()
+                                               .value(QStringLiteral("offered"))
+                                               .toInt(-1))
+                                      .arg(queue.value(QStringLiteral("waiting")).toInt(-1));
+                }
             }
-            return offered;
+            return figures;
         };
-        QTRY_COMPARE_WITH_TIMEOUT(latestOffered(), 1, 8000);
+        QTRY_COMPARE_WITH_TIMEOUT(latestFigures(), QStringLiteral("20 offered, 19 waiting"), 8000);
         // The file and its backup.
-        QCOMPARE(o.account(QStringLiteral("agents"), QStringLiteral("1003"))
-                     .value(QStringLiteral("password"))
-                     .toString(),
-                 QStringLiteral("pw1003"));
+        QVERIFY(o.account(QStringLiteral("agents"), QStringLiteral("1003"))
+                    .value(QStringLiteral("passwordHash"))
+                    .toString()
+                    .startsWith(QLatin1String("$argon2id$")));
+        QCOMPARE(o.account(QStringLiteral("agents"), QStringLiteral("1002"))
+                     .value(QStringLiteral("queues"))
+                     .toArray(),
+                 QJsonArray{QStringLiteral("sales")});
         QVERIFY(QFile::exists(o.configPath() + QStringLiteral(".bak")));
-        QCOMPARE(boss->request(req(QStringLiteral("admin.config.get")))
-                     .value(QStringLiteral("version"))
-                     .toString(),
-                 newVersion);
+        QVERIFY(newVersion != version);
         // The audit row, secrets masked.
         const QDate today = QDateTime::currentDateTimeUtc().date();
         const QJsonArray audit =
             boss->request(req(QStringLiteral("audit.list"),
                               P({{QStringLiteral("from"), today.addDays(-1).toString(Qt::ISODate)},
-                                 {QStringLiteral("to"), today.addDays(1).toString(Qt::ISODate)},
-                                 {QStringLiteral("action"), QStringLiteral("config.change")}})))
+                                 {QStringLiteral("to"), today.addDays(1).toString(Qt::ISODate)}})))
                 .value(QStringLiteral("entries"))
                 .toArray();
-        QCOMPARE(audit.size(), 1);
-        const QJsonArray changes = audit[0]
-                                       .toObject()
-                                       .value(QStringLiteral("detail"))
-                                       .toObject()
-                                       .value(QStringLiteral("changes"))
-                                       .toArray();
+        // The four changes, newest first.
+        QStringList actions;
+        for (const QJsonValue &e : audit)
+            actions.append(e.toObject().value(QStringLiteral("action")).toString());
+        QCOMPARE(actions,
+                 (QStringList{QStringLiteral("password.reset"), QStringLiteral("config.change"),
+                              QStringLiteral("config.change"), QStringLiteral("config.change")}));
+        QJsonArray changes;
+        for (int i = 1; i <= 3; ++i)
+            for (const QJsonValue &c : audit[i]
+                                           .toObject()
+                                           .value(QStringLiteral("detail"))
+                                           .toObject()
+                                           .value(QStringLiteral("changes"))
+                                           .toArray())
+                changes.append(c);
         QVERIFY(changes.contains(
             P({{QStringLiteral("path"), QStringLiteral("$.queues[support].slSeconds")},
                {QStringLiteral("before"), 20},
@@ -709,7 +755,11 @@ private Q_SLOTS:
         QVERIFY(
             changes.contains(P({{QStringLiteral("path"), QStringLiteral("$.agents[1003].password")},
                                 {QStringLiteral("after"), QStringLiteral("***")}})));
-        QVERIFY(!QJsonDocument(changes).toJson().contains("pw1003"));
+        QVERIFY(changes.contains(
+            P({{QStringLiteral("path"), QStringLiteral("$.agents[1002].queues[0]")},
+               {QStringLiteral("before"), QStringLiteral("support")},
+               {QStringLiteral("after"), QStringLiteral("sales")}})));
+        QVERIFY(!QJsonDocument(audit).toJson().contains("pw1003"));
 
         // Removing an idle agent that is logged in ends its session with 4002.
         const QJsonObject now = boss->request(req(QStringLiteral("admin.config.get")));
