@@ -761,6 +761,36 @@ private Q_SLOTS:
                {QStringLiteral("after"), QStringLiteral("sales")}})));
         QVERIFY(!QJsonDocument(audit).toJson().contains("pw1003"));
 
+        // Removing support while its 19 callers wait, with nowhere to send them: refused,
+        // and nothing changes.
+        const QJsonObject before = boss->request(req(QStringLiteral("admin.config.get")));
+        QJsonObject noSupport = before.value(QStringLiteral("config")).toObject();
+        QJsonArray otherQueues;
+        for (const QJsonValue &q : noSupport.value(QStringLiteral("queues")).toArray())
+            if (q.toObject().value(QStringLiteral("id")) != QLatin1String("support"))
+                otherQueues.append(q);
+        noSupport.insert(QStringLiteral("queues"), otherQueues);
+        QJsonArray movedAgents;
+        for (const QJsonValue &a : noSupport.value(QStringLiteral("agents")).toArray()) {
+            QJsonObject agent = a.toObject();
+            agent.insert(QStringLiteral("queues"), QJsonArray{QStringLiteral("sales")});
+            movedAgents.append(agent);
+        }
+        noSupport.insert(QStringLiteral("agents"), movedAgents);
+        const QJsonObject refusedRemoval = boss->request(
+            req(QStringLiteral("admin.config.put"),
+                P({{QStringLiteral("version"), before.value(QStringLiteral("version"))},
+                   {QStringLiteral("config"), noSupport}})));
+        QCOMPARE(refusedRemoval.value(QStringLiteral("code")).toString(),
+                 QStringLiteral("invalid_state"));
+        QVERIFY2(refusedRemoval.value(QStringLiteral("message"))
+                     .toString()
+                     .contains(QLatin1String("\"support\" still has 19 waiting calls")),
+                 qPrintable(refusedRemoval.value(QStringLiteral("message")).toString()));
+        QCOMPARE(
+            boss->request(req(QStringLiteral("admin.config.get"))).value(QStringLiteral("version")),
+            before.value(QStringLiteral("version")));
+
         // Removing an idle agent that is logged in ends its session with 4002.
         const QJsonObject now = boss->request(req(QStringLiteral("admin.config.get")));
         QJsonObject without = now.value(QStringLiteral("config")).toObject();

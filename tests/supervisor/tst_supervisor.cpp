@@ -17,7 +17,6 @@
 using namespace acdesk;
 using namespace acdesk::test;
 
-
 class TestSupervisor : public QObject
 {
     Q_OBJECT
@@ -262,6 +261,25 @@ private Q_SLOTS:
         QCOMPARE(boss2->code(req(QStringLiteral("worklist.done"),
                                  P({{QStringLiteral("entry"), QStringLiteral("call-7#1")}}))),
                  QStringLiteral("conflict"));
+        // The audit log has the one call back that counted, with who made it.
+        const QDate day = QDateTime::currentDateTimeUtc().date(); // api.json: UTC
+        const QJsonArray audit =
+            boss2
+                ->request(req(QStringLiteral("audit.list"),
+                              P({{QStringLiteral("from"), day.addDays(-1).toString(Qt::ISODate)},
+                                 {QStringLiteral("to"), day.addDays(1).toString(Qt::ISODate)},
+                                 {QStringLiteral("action"), QStringLiteral("worklist.done")}})))
+                .value(QStringLiteral("entries"))
+                .toArray();
+        QCOMPARE(audit.size(), 1);
+        QCOMPARE(audit[0].toObject().value(QStringLiteral("target")).toString(),
+                 QStringLiteral("call-7#1"));
+        QCOMPARE(audit[0].toObject().value(QStringLiteral("actor")).toString(),
+                 winner == QLatin1String("a1") ? QStringLiteral("agent/a1")
+                                               : QStringLiteral("supervisor/boss"));
+        QCOMPARE(audit[0].toObject().value(QStringLiteral("detail")).toObject(),
+                 P({{QStringLiteral("queue"), QStringLiteral("support")},
+                    {QStringLiteral("caller"), QStringLiteral("+4930999")}}));
     }
 
     void reportEqualsLiveStatistics()
