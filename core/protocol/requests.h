@@ -493,7 +493,7 @@ using Request = std::variant<
     SupervisorLogoutAgentRequest, BroadcastRequest, GwArriveRequest, GwAnsweredRequest,
     GwHangupRequest, GwRingFailedRequest, GwDigitsRequest, WorklistListRequest, WorklistDoneRequest,
     ReportGetRequest, AdminSetPasswordRequest, AccountSetPasswordRequest, AuditListRequest,
-                 AdminConfigGetRequest, AdminConfigPutRequest>;
+    AdminConfigGetRequest, AdminConfigPutRequest>;
 
 /**
  * @brief Step 3: decodes the parameters of an envelope into a typed request. unknown_type for

@@ -501,9 +501,8 @@ void TestProtocol::malformed_data()
     row("own password without old",
         R"({"type":"account.setPassword","id":38,"password":"longenough"})", bad, QJsonValue(38),
         QStringLiteral("field \"oldPassword\": required"));
-    row("config put without config",
-        R"({"type":"admin.config.put","id":41,"version":"abc"})", bad, QJsonValue(41),
-        QStringLiteral("field \"config\": required"));
+    row("config put without config", R"({"type":"admin.config.put","id":41,"version":"abc"})", bad,
+        QJsonValue(41), QStringLiteral("field \"config\": required"));
     row("audit list bad limit",
         R"({"type":"audit.list","id":39,"from":"2026-12-01","to":"2026-12-02","limit":0})", bad,
         QJsonValue(39), QStringLiteral("field \"limit\""));
@@ -680,14 +679,13 @@ void TestProtocol::permissions()
     QCOMPARE(roleMayUse(Role::Gateway, type), gateway);
     const bool session = type == QLatin1String("login") || type == QLatin1String("resume");
     QCOMPARE(requiresAuthentication(type), !session);
-    const bool mutating = isKnownRequestType(type) && !session && type != QLatin1String("logout") &&
-                          !type.startsWith(QLatin1String("stats.")) &&
-                          type != QLatin1String("worklist.list") &&
-                          type != QLatin1String("report.get") &&
-                          type != QLatin1String("audit.list") &&
-                          type != QLatin1String("admin.config.get") &&
-                          // repeating a password change changes nothing more (4.6)
-                          !type.endsWith(QLatin1String("setPassword"));
+    const bool mutating =
+        isKnownRequestType(type) && !session && type != QLatin1String("logout") &&
+        !type.startsWith(QLatin1String("stats.")) && type != QLatin1String("worklist.list") &&
+        type != QLatin1String("report.get") && type != QLatin1String("audit.list") &&
+        type != QLatin1String("admin.config.get") &&
+        // repeating a password change changes nothing more (4.6)
+        !type.endsWith(QLatin1String("setPassword"));
     QCOMPARE(isMutatingRequestType(type), mutating);
 }
 

@@ -27,37 +27,8 @@ namespace {
 
 const QString Pbkdf2Secret = QStringLiteral("old pbkdf2 secret");
 
-QByteArray officeConfig(const QString &pbkdf2Hash)
-{
-    const QJsonObject config{
-        {QStringLiteral("queues"),
-         QJsonArray{P({{QStringLiteral("id"), QStringLiteral("support")}})}},
-        {QStringLiteral("agents"),
-         QJsonArray{P({{QStringLiteral("id"), QStringLiteral("1001")},
-                       {QStringLiteral("password"), QStringLiteral("pw1001")},
-                       {QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}}),
-                    P({{QStringLiteral("id"), QStringLiteral("1002")},
-                       {QStringLiteral("passwordHash"), pbkdf2Hash},
-                       {QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}}),
-                    // the same id as a wallboard: admin.setPassword must be told which
-                    P({{QStringLiteral("id"), QStringLiteral("tv")},
-                       {QStringLiteral("password"), QStringLiteral("pwagenttv")},
-                       {QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}})}},
-        {QStringLiteral("supervisors"),
-         QJsonArray{P({{QStringLiteral("id"), QStringLiteral("boss")},
-                       {QStringLiteral("password"), QStringLiteral("pwboss")},
-                       {QStringLiteral("admin"), true}}),
-                    P({{QStringLiteral("id"), QStringLiteral("lead")},
-                       {QStringLiteral("password"), QStringLiteral("pwlead")}})}},
-        {QStringLiteral("wallboards"),
-         QJsonArray{P({{QStringLiteral("id"), QStringLiteral("tv")},
-                       {QStringLiteral("secret"), QStringLiteral("pwtv")}})}},
-    };
-    return QJsonDocument(config).toJson();
-}
-
 // Two queues, two agents, an administrator and a supervisor, a gateway and a wallboard.
-QByteArray liveOffice()
+QJsonObject liveOfficeJson()
 {
     const QJsonObject config{
         {QStringLiteral("timeZone"), QStringLiteral("UTC")},
@@ -85,6 +56,29 @@ QByteArray liveOffice()
          QJsonArray{P({{QStringLiteral("id"), QStringLiteral("pbx")},
                        {QStringLiteral("secret"), QStringLiteral("pwpbx")}})}},
     };
+    return config;
+}
+
+QByteArray liveOffice()
+{
+    return QJsonDocument(liveOfficeJson()).toJson();
+}
+
+// The office of liveOffice() with agent 1002's password as an older PBKDF2 hash, and an
+// agent "tv" (the same id as the wallboard: admin.setPassword must be told which).
+QByteArray officeConfig(const QString &pbkdf2Hash)
+{
+    QJsonObject config = liveOfficeJson();
+    config.remove(QStringLiteral("timeZone"));
+    QJsonArray agents = config.value(QStringLiteral("agents")).toArray();
+    QJsonObject ben = agents[1].toObject();
+    ben.remove(QStringLiteral("password"));
+    ben.insert(QStringLiteral("passwordHash"), pbkdf2Hash);
+    agents[1] = ben;
+    agents.append(P({{QStringLiteral("id"), QStringLiteral("tv")},
+                     {QStringLiteral("password"), QStringLiteral("pwagenttv")},
+                     {QStringLiteral("queues"), QJsonArray{QStringLiteral("support")}}}));
+    config.insert(QStringLiteral("agents"), agents);
     return QJsonDocument(config).toJson();
 }
 
