@@ -177,7 +177,7 @@ int run(QGuiApplication &app, const QString &mode)
     const QCommandLineOption supervisorTab(
         QStringLiteral("tab"),
         QCoreApplication::translate(
-            "main", "Tab to show first: floor, calls, broadcast, worklist, reports."),
+            "main", "Tab to show first: floor, calls, broadcast, worklist, reports, audit, admin."),
         QStringLiteral("TAB"), QStringLiteral("floor"));
     const QCommandLineOption proxy(
         QStringLiteral("proxy"),

@@ -853,279 +853,279 @@
 <context>
     <name>SupervisorAdmin</name>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="19"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="20"/>
         <source>Agents</source>
         <translation>Agenten</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="20"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="21"/>
         <source>Queues</source>
         <translation>Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="21"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="22"/>
         <source>Hotlines</source>
         <translation>Hotlines</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="22"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="23"/>
         <source>Not-ready reasons</source>
         <translation>Pausengründe</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="23"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="24"/>
         <source>Dispositions</source>
         <translation>Abschlusscodes</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="24"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="25"/>
         <source>Supervisors</source>
         <translation>Supervisoren</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="25"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="26"/>
         <source>Wallboards</source>
         <translation>Wallboards</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="26"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="27"/>
         <source>Gateways</source>
         <translation>Gateways</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="38"/>
-        <location filename="../qml/SupervisorAdmin.qml" line="44"/>
-        <location filename="../qml/SupervisorAdmin.qml" line="71"/>
-        <location filename="../qml/SupervisorAdmin.qml" line="75"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="40"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="46"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="73"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="77"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="39"/>
-        <location filename="../qml/SupervisorAdmin.qml" line="45"/>
-        <location filename="../qml/SupervisorAdmin.qml" line="63"/>
-        <location filename="../qml/SupervisorAdmin.qml" line="72"/>
-        <location filename="../qml/SupervisorAdmin.qml" line="76"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="41"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="47"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="65"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="74"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="78"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="40"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="42"/>
         <source>Queues (queue or queue:penalty, comma-separated)</source>
         <translation>Warteschlangen (Warteschlange oder Warteschlange:Malus, durch Kommas getrennt)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="41"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="43"/>
         <source>Skills (skill=level, comma-separated)</source>
         <translation>Fähigkeiten (Fähigkeit=Stufe, durch Kommas getrennt)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="42"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="44"/>
         <source>Penalty</source>
         <translation>Malus</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="46"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="48"/>
         <source>Strategy</source>
         <translation>Strategie</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="47"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="49"/>
         <source>Service level target (seconds)</source>
         <translation>Servicelevel-Ziel (Sekunden)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="48"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="50"/>
         <source>Offer timeout (seconds)</source>
         <translation>Klingelzeit (Sekunden)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="49"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="51"/>
         <source>Wrap-up (seconds)</source>
         <translation>Nachbearbeitung (Sekunden)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="50"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="52"/>
         <source>Maximum wait (seconds)</source>
         <translation>Höchste Wartezeit (Sekunden)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="51"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="53"/>
         <source>Overflow to</source>
         <translation>Überlauf nach</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="52"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="54"/>
         <source>When nobody is logged in</source>
         <translation>Wenn niemand angemeldet ist</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="53"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="55"/>
         <source>Waiting calls: amber from</source>
         <translation>Wartende Anrufe: gelb ab</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="54"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="56"/>
         <source>Waiting calls: red from</source>
         <translation>Wartende Anrufe: rot ab</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="55"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="57"/>
         <source>Longest wait: amber from (seconds)</source>
         <translation>Längste Wartezeit: gelb ab (Sekunden)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="56"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="58"/>
         <source>Longest wait: red from (seconds)</source>
         <translation>Längste Wartezeit: rot ab (Sekunden)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="57"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="59"/>
         <source>Service level: amber below</source>
         <translation>Servicelevel: gelb unter</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="58"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="60"/>
         <source>Service level: red below</source>
         <translation>Servicelevel: rot unter</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="59"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="61"/>
         <source>Escalation (after seconds=max penalty, comma-separated)</source>
         <translation>Eskalation (nach Sekunden=höchster Malus, durch Kommas getrennt)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="60"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="62"/>
         <source>Required skills (skill=level)</source>
         <translation>Benötigte Fähigkeiten (Fähigkeit=Stufe)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="62"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="64"/>
         <source>Number</source>
         <translation>Nummer</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="64"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="66"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="65"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="67"/>
         <source>Priority</source>
         <translation>Priorität</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="68"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="70"/>
         <source>Code</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="69"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="71"/>
         <source>Label</source>
         <translation>Bezeichnung</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="73"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="75"/>
         <source>Administrator</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="184"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="197"/>
         <source>Agent %1 is added and can log in at once.</source>
         <translation>Agent %1 kommt hinzu und kann sich sofort anmelden.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="185"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="198"/>
         <source>Agent %1 is removed: no more offers; a call in progress is finished first, then the agent is signed out.</source>
         <translation>Agent %1 wird entfernt: keine Angebote mehr; ein laufendes Gespräch wird zu Ende geführt, danach wird der Agent abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="186"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="199"/>
         <source>Agent %1 changes: calls in progress go on; the next offers follow the new queues and skills.</source>
         <translation>Agent %1 ändert sich: laufende Gespräche gehen weiter; die nächsten Angebote folgen den neuen Warteschlangen und Fähigkeiten.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="188"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="201"/>
         <source>Queue %1 is added.</source>
         <translation>Warteschlange %1 kommt hinzu.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="189"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="202"/>
         <source>Queue %1 is removed: its waiting callers move to its overflow queue (refused if it has none).</source>
         <translation>Warteschlange %1 wird entfernt: ihre wartenden Anrufer wechseln in die Überlauf-Warteschlange (abgelehnt, wenn es keine gibt).</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="190"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="203"/>
         <source>Queue %1 changes: applies to the next decision; waiting calls keep their place.</source>
         <translation>Warteschlange %1 ändert sich: gilt ab der nächsten Entscheidung; wartende Anrufe behalten ihren Platz.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="192"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="205"/>
         <source>%1 %2 is added or changed.</source>
         <translation>%1 %2 kommt hinzu oder ändert sich.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="193"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="206"/>
         <source>%1 %2 is removed; its sessions are signed out.</source>
         <translation>%1 %2 wird entfernt; seine Sitzungen werden abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="197"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="210"/>
         <source>Nothing changes.</source>
         <translation>Nichts ändert sich.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="198"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="211"/>
         <source>No call is dropped and no other session is signed out.</source>
         <translation>Kein Anruf wird getrennt und keine andere Sitzung abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="258"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="271"/>
         <source>Add</source>
         <translation>Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="259"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="272"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="326"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="339"/>
         <source>New password (at least 8 characters)</source>
         <translation>Neues Passwort (mindestens 8 Zeichen)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="330"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="343"/>
         <source>Set password</source>
         <translation>Passwort setzen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="357"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="370"/>
         <source>Saving…</source>
         <translation>Speichert…</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="357"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="370"/>
         <source>Save…</source>
         <translation>Speichern…</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="363"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="376"/>
         <source>Revert</source>
         <translation>Verwerfen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="376"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="389"/>
         <source>Apply this change now?</source>
         <translation>Diese Änderung jetzt übernehmen?</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="384"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="397"/>
         <source>Apply</source>
         <translation>Übernehmen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="385"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="398"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -1962,62 +1962,62 @@
 <context>
     <name>acdesk::client::SupervisorSession</name>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="91"/>
+        <location filename="../core/supervisorsession.cpp" line="90"/>
         <source>The change is applied.</source>
         <translation>Die Änderung ist übernommen.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="92"/>
+        <location filename="../core/supervisorsession.cpp" line="91"/>
         <source>The change is applied; %1 take effect at the next restart.</source>
         <translation>Die Änderung ist übernommen; %1 wirken erst beim nächsten Neustart.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="106"/>
+        <location filename="../core/supervisorsession.cpp" line="105"/>
         <source>The password of %1 is changed; its sessions are signed out.</source>
         <translation>Das Passwort von %1 ist geändert; seine Sitzungen sind abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="193"/>
+        <location filename="../core/supervisorsession.cpp" line="192"/>
         <source>%1 is set ready.</source>
         <translation>%1 ist auf bereit gesetzt.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="194"/>
+        <location filename="../core/supervisorsession.cpp" line="193"/>
         <source>%1 is set not ready.</source>
         <translation>%1 ist auf nicht bereit gesetzt.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="201"/>
+        <location filename="../core/supervisorsession.cpp" line="200"/>
         <source>%1 is logged out.</source>
         <translation>%1 ist abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="209"/>
+        <location filename="../core/supervisorsession.cpp" line="208"/>
         <source>Message sent.</source>
         <translation>Nachricht gesendet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="220"/>
+        <location filename="../core/supervisorsession.cpp" line="219"/>
         <source>Marked as called back.</source>
         <translation>Als zurückgerufen markiert.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="231"/>
+        <location filename="../core/supervisorsession.cpp" line="230"/>
         <source>Already called back by %1.</source>
         <translation>Bereits zurückgerufen von %1.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="334"/>
+        <location filename="../core/supervisorsession.cpp" line="333"/>
         <source>Load a report first.</source>
         <translation>Zuerst einen Bericht laden.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="345"/>
+        <location filename="../core/supervisorsession.cpp" line="344"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="351"/>
+        <location filename="../core/supervisorsession.cpp" line="350"/>
         <source>Saved %1 and %2.</source>
         <translation>%1 und %2 gespeichert.</translation>
     </message>
@@ -2192,6 +2192,10 @@
     </message>
     <message>
         <location filename="../app/guimain.cpp" line="179"/>
+        <source>Tab to show first: floor, calls, broadcast, worklist, reports, audit, admin.</source>
+        <translation>Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports, audit, admin.</translation>
+    </message>
+    <message>
         <source>Tab to show first: floor, calls, broadcast, worklist, reports.</source>
         <translation>Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports.</translation>
     </message>

@@ -92,8 +92,8 @@ Item {
         draft = JSON.parse(JSON.stringify(session.adminConfig || {}))
         revision++
         dirty = false
-        if (selected >= entries().length)
-            selected = -1
+        if (selected >= entries().length || selected < 0)
+            selected = entries().length > 0 ? 0 : -1
     }
     function entries() { page.revision; return draft[section] || [] }
     function nameOf(e) { return e.id || e.number || e.code || "" }
@@ -244,12 +244,17 @@ Item {
                 objectName: "section_" + modelData.key
                 text: modelData.label
                 highlighted: page.section === modelData.key
-                onClicked: { page.section = modelData.key; page.selected = -1 }
+                onClicked: {
+                    page.section = modelData.key
+                    page.selected = page.entries().length > 0 ? 0 : -1
+                }
             }
         }
 
         ColumnLayout {
-            Layout.preferredWidth: 240
+            Layout.preferredWidth: 260
+            Layout.maximumWidth: 260
+            Layout.fillWidth: false
             Layout.fillHeight: true
             ListView {
                 objectName: "adminEntries"

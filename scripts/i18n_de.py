@@ -370,6 +370,8 @@ DE = {
     "Supervisor password.": "Supervisor-Passwort.",
     "Tab to show first: floor, calls, broadcast, worklist, reports.":
         "Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports.",
+    "Tab to show first: floor, calls, broadcast, worklist, reports, audit, admin.":
+        "Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports, audit, admin.",
     # acdesk report (issue 9, command line)
     "Day and range reports from a server's stored call records.":
         "Tages- und Zeitraumberichte aus den gespeicherten Anrufdaten eines Servers.",

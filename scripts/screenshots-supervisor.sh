@@ -2,7 +2,8 @@
 # Screenshots of the supervisor console for the docs, from a real window under xvfb-run:
 #   scripts/screenshots-supervisor.sh [BUILD_DIR]   (default: build; builds nothing)
 # Writes docs/screenshots/supervisor.png (the floor), report.png (today's report) and
-# supervisor-worklist.png. The demo configuration's server runs headless with the
+# supervisor-worklist.png, supervisor-audit.png and supervisor-admin.png. The demo
+# configuration (as a file, so that the administration can edit it) runs headless with the
 # simulator on a free loopback port; after WARMUP seconds of traffic (default 60) the
 # console signs in as boss and the app's screenshot hook (ACDESK_SCREENSHOT,
 # ACDESK_SCREENSHOT_DELAY) grabs the window and quits.
@@ -20,7 +21,9 @@ cleanup() { [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$T
 trap cleanup EXIT
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$BIN" server --headless --simulate 1800 --sim-agents 5 --listen "127.0.0.1:$PORT" --data "$TMP/data" \
+cp "$ROOT/resources/demo-config.json" "$TMP/acdesk.json"
+"$BIN" server --headless --config "$TMP/acdesk.json" --simulate 1800 --sim-agents 5 \
+  --listen "127.0.0.1:$PORT" --data "$TMP/data" \
   > "$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q listening "$TMP/server.log" && break; sleep 0.1; done
@@ -40,3 +43,5 @@ shot() { # NAME TAB DELAY_MS
 shot supervisor floor 5000
 shot report reports 5000
 shot supervisor-worklist worklist 4000
+shot supervisor-audit audit 4000
+shot supervisor-admin admin 4000
