@@ -136,7 +136,6 @@ private:
      * and sessions. False with an error code and message when the engine refuses.
      */
     bool applyConfig(Config next, QString *errorCode, QString *message);
-    QStringList restartNeeded(const QJsonObject &before, const QJsonObject &after) const;
 
 public:
     /**

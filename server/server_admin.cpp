@@ -175,6 +175,17 @@ QJsonArray changesBetween(const QJsonObject &before, const QJsonObject &after)
     return out;
 }
 
+// The top-level keys that changed but are bound once at start: sockets, TLS, the SIP
+// gateway, the day's time zone, limits.
+QStringList restartNeeded(const QJsonObject &before, const QJsonObject &after)
+{
+    QStringList out;
+    for (const char *key : {"timeZone", "server", "sip"})
+        if (before.value(QLatin1String(key)) != after.value(QLatin1String(key)))
+            out.append(QLatin1String(key));
+    return out;
+}
+
 } // namespace
 
 bool Server::isAdmin(const Connection *c) const
@@ -263,16 +274,6 @@ void Server::reloadConfig()
     audit(QStringLiteral("file"), QStringLiteral("config.change"), {},
           {{QStringLiteral("version"), versionOf(text)},
            {QStringLiteral("changes"), changesBetween(before, after)}});
-}
-
-QStringList Server::restartNeeded(const QJsonObject &before, const QJsonObject &after) const
-{
-    // Bound once at start: sockets, TLS, the SIP gateway, the day's time zone, limits.
-    QStringList out;
-    for (const char *key : {"timeZone", "server", "sip"})
-        if (before.value(QLatin1String(key)) != after.value(QLatin1String(key)))
-            out.append(QLatin1String(key));
-    return out;
 }
 
 bool Server::applyConfig(Config next, QString *errorCode, QString *message)

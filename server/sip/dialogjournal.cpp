@@ -88,7 +88,7 @@ bool DialogJournal::open(const QString &path, QList<JournalDialog> *left, QStrin
     return m_fd >= 0;
 }
 
-void DialogJournal::open(const JournalDialog &dialog)
+void DialogJournal::confirm(const JournalDialog &dialog)
 {
     JournalDialog d = dialog;
     const auto it = m_live.constFind(d.callId);

@@ -49,7 +49,7 @@ public:
     bool open(const QString &path, QList<JournalDialog> *left, QString *error);
     bool isOpen() const { return m_fd >= 0; }
     /** @brief A dialog was confirmed (or refreshed by a re-INVITE). */
-    void open(const JournalDialog &dialog);
+    void confirm(const JournalDialog &dialog);
     /** @brief We sent a request with @p cseq in the dialog (the BYE must count past it). */
     void sent(const QByteArray &callId, quint32 cseq);
     /** @brief The dialog ended (BYE either way). */

@@ -576,7 +576,7 @@ struct SipCore::Impl
             d.cseq = msg.cseq.num;
         }
         if (!d.target.isEmpty())
-            journal.open(d);
+            journal.confirm(d);
     }
 
     // --- media set-up ---

@@ -53,14 +53,14 @@ private Q_SLOTS:
             QString error;
             QVERIFY2(j.open(path, &left, &error), qPrintable(error));
             QVERIFY(left.isEmpty());
-            j.open(dialog(1));
-            j.open(dialog(2));
-            j.open(dialog(3));
+            j.confirm(dialog(1));
+            j.confirm(dialog(2));
+            j.confirm(dialog(3));
             j.sent(dialog(2).callId, 7);
             j.sent(dialog(2).callId, 5); // an older CSeq does not count back
             j.end(dialog(3).callId);
             // A re-INVITE's answer carries no CSeq of ours: the one we had stays.
-            j.open(dialog(2));
+            j.confirm(dialog(2));
             QCOMPARE(j.size(), 2);
         } // no clean end: like a SIGKILL, the file holds what was written
         const QList<JournalDialog> left = reopen(path);
@@ -82,7 +82,7 @@ private Q_SLOTS:
             QList<JournalDialog> left;
             QString error;
             QVERIFY(j.open(path, &left, &error));
-            j.open(dialog(1));
+            j.confirm(dialog(1));
         }
         QFile f(path);
         QVERIFY(f.open(QIODevice::Append));
@@ -101,9 +101,9 @@ private Q_SLOTS:
         QList<JournalDialog> left;
         QString error;
         QVERIFY(j.open(path, &left, &error));
-        j.open(dialog(0)); // one long call through it all
+        j.confirm(dialog(0)); // one long call through it all
         for (int i = 1; i <= 20000; ++i) {
-            j.open(dialog(i));
+            j.confirm(dialog(i));
             j.end(dialog(i).callId);
         }
         QVERIFY2(QFileInfo(path).size() < 1001 * 250,

@@ -188,12 +188,12 @@ private:
         return o;
     }
 
-    // The usual start: the office's server, Anna (1001) logged in with her phone and ready,
-    // a caller's phone. Fails the test (check QTest::currentTestFailed()) when anything is
-    // not up.
-    void openDesk(Desk &d, bool autoAnswer)
+    // The usual start: the office's server (@p config), Anna (1001) logged in with her
+    // phone and ready, a caller's phone. Fails the test (check QTest::currentTestFailed())
+    // when anything is not up.
+    void openDesk(Desk &d, bool autoAnswer, const QByteArray &config = officeConfig())
     {
-        QVERIFY(d.server.start(officeConfig()));
+        QVERIFY(d.server.start(config));
         QVERIFY(d.phone.start(QStringLiteral("agent"), AgentTone, autoAnswer));
         d.anna = agent(d.server, QStringLiteral("1001"), d.phone.uri());
         QVERIFY(d.anna);
@@ -860,21 +860,19 @@ private Q_SLOTS:
     {
         Phone trunk; // the carrier or PBX behind sip.trunk, answering every number
         QVERIFY(trunk.start(QStringLiteral("0301234"), TrunkTone, true));
-        SipServer s;
-        QVERIFY(s.start(
-            officeConfig(QStringLiteral(", \"trunk\": \"sip:127.0.0.1:%1\"").arg(trunk.sipPort))));
-        Phone phone;
-        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
-        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
-        QVERIFY(anna);
-        QVERIFY(setReady(*anna));
-        Phone caller;
-        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
-        QString id;
-        connectCall(s, phone, *anna, caller, &id);
+        Desk d;
+        openDesk(
+            d, true,
+            officeConfig(QStringLiteral(", \"trunk\": \"sip:127.0.0.1:%1\"").arg(trunk.sipPort)));
         if (QTest::currentTestFailed())
             return;
-        QCOMPARE(anna->code(callReq(
+        Phone &phone = d.phone;
+        Phone &caller = d.caller;
+        QString id;
+        connectCall(d.server, phone, *d.anna, caller, &id);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(d.anna->code(callReq(
                      QStringLiteral("call.transfer"), id,
                      P({{QStringLiteral("to"),
                          QJsonObject{{QStringLiteral("number"), QStringLiteral("0301234")}}}}))),
@@ -927,17 +925,13 @@ private Q_SLOTS:
     // the restarted gateway (from its dialog journal), long before any RTP timeout.
     void killWithLiveCallsClosesEveryRecordAndDialog()
     {
-        SipServer s;
-        QVERIFY(s.start(officeConfig({}, 600)));
-        Phone phone;
-        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
-        auto anna = agent(s, QStringLiteral("1001"), phone.uri());
-        QVERIFY(anna);
-        QVERIFY(setReady(*anna));
-        Phone caller;
-        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        Desk d;
+        openDesk(d, true, officeConfig({}, 600)); // no RTP timeout before the kill
+        if (QTest::currentTestFailed())
+            return;
+        SipServer &s = d.server;
         QString talking;
-        connectCall(s, phone, *anna, caller, &talking);
+        connectCall(s, d.phone, *d.anna, d.caller, &talking);
         if (QTest::currentTestFailed())
             return;
         QProcess callers;
@@ -975,8 +969,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(callers.state(), QProcess::NotRunning, 15000);
         QCOMPARE(callers.exitStatus(), QProcess::NormalExit);
         QCOMPARE(callers.exitCode(), 0);
-        QVERIFY(phone.waitEnded());
-        QVERIFY(caller.waitEnded());
+        QVERIFY(d.phone.waitEnded());
+        QVERIFY(d.caller.waitEnded());
         {
             QSqlDatabase db =
                 QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
