@@ -96,6 +96,12 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
     const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
                                     QCoreApplication::translate("main", "TLS private key (PEM)."),
                                     QStringLiteral("FILE"));
+    const QCommandLineOption transport(
+        QStringLiteral("transport"),
+        QCoreApplication::translate("main",
+                                    "WebSocket transport: qt (QWebSocketServer, the default) or "
+                                    "epoll (for thousands of connections)."),
+        QStringLiteral("NAME"));
     const QCommandLineOption headlessOpt(
         QStringLiteral("headless"), QCoreApplication::translate("main", "Run without windows."));
     const QCommandLineOption simulate(
@@ -126,8 +132,8 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
         QStringLiteral("sip"),
         QCoreApplication::translate("main", "SIP address and port (wins over sip.listen)."),
         QStringLiteral("HOST:PORT"));
-    parser.addOptions({config, data, listen, tlsCert, tlsKey, headlessOpt, simulate, simAgents,
-                       simPatience, simTalk, simSeed, log, sipListen});
+    parser.addOptions({config, data, listen, tlsCert, tlsKey, transport, headlessOpt, simulate,
+                       simAgents, simPatience, simTalk, simSeed, log, sipListen});
     parser.process(app);
     if (parser.isSet(log))
         QLoggingCategory::setFilterRules(
@@ -180,6 +186,7 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
     options.listen = parser.value(listen);
     options.tlsCert = parser.value(tlsCert);
     options.tlsKey = parser.value(tlsKey);
+    options.transport = parser.value(transport);
     if (options.tlsCert.isEmpty() != options.tlsKey.isEmpty()) {
         std::fprintf(stderr, "acdesk: --tls-cert and --tls-key go together\n");
         return 2;

@@ -1080,52 +1080,52 @@
         <translation>Kein Anruf wird getrennt und keine andere Sitzung abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="271"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="276"/>
         <source>Add</source>
         <translation>Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="272"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="277"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="339"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="344"/>
         <source>New password (at least 8 characters)</source>
         <translation>Neues Passwort (mindestens 8 Zeichen)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="343"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="348"/>
         <source>Set password</source>
         <translation>Passwort setzen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="370"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="375"/>
         <source>Saving…</source>
         <translation>Speichert…</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="370"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="375"/>
         <source>Save…</source>
         <translation>Speichern…</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="376"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="381"/>
         <source>Revert</source>
         <translation>Verwerfen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="389"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="394"/>
         <source>Apply this change now?</source>
         <translation>Diese Änderung jetzt übernehmen?</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="397"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="402"/>
         <source>Apply</source>
         <translation>Übernehmen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAdmin.qml" line="398"/>
+        <location filename="../qml/SupervisorAdmin.qml" line="403"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -2240,43 +2240,48 @@
         <translation>Privater TLS-Schlüssel (PEM).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="100"/>
+        <location filename="../app/servermain.cpp" line="101"/>
+        <source>WebSocket transport: qt (QWebSocketServer, the default) or epoll (for thousands of connections).</source>
+        <translation>WebSocket-Transport: qt (QWebSocketServer, Standard) oder epoll (für Tausende Verbindungen).</translation>
+    </message>
+    <message>
+        <location filename="../app/servermain.cpp" line="106"/>
         <source>Run without windows.</source>
         <translation>Ohne Fenster laufen.</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="103"/>
+        <location filename="../app/servermain.cpp" line="109"/>
         <source>Simulated calls per hour (Poisson arrivals).</source>
         <translation>Simulierte Anrufe pro Stunde (Poisson-Ankünfte).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="107"/>
+        <location filename="../app/servermain.cpp" line="113"/>
         <source>Number of simulated agents.</source>
         <translation>Anzahl simulierter Agenten.</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="110"/>
+        <location filename="../app/servermain.cpp" line="116"/>
         <source>Mean caller patience in seconds (default 90).</source>
         <translation>Mittlere Geduld der Anrufer in Sekunden (Standard 90).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="114"/>
+        <location filename="../app/servermain.cpp" line="120"/>
         <source>Mean talk time in seconds (default 120).</source>
         <translation>Mittlere Gesprächsdauer in Sekunden (Standard 120).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="118"/>
+        <location filename="../app/servermain.cpp" line="124"/>
         <source>Seed of the simulator (repeatable runs).</source>
         <translation>Startwert des Simulators (wiederholbare Läufe).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="122"/>
+        <location filename="../app/servermain.cpp" line="128"/>
         <location filename="../app/sipgatewaymain.cpp" line="54"/>
         <source>Logging rules, e.g. &quot;acdesk.*.debug=true&quot; (see QLoggingCategory).</source>
         <translation>Protokollregeln, z. B. "acdesk.*.debug=true" (siehe QLoggingCategory).</translation>
     </message>
     <message>
-        <location filename="../app/servermain.cpp" line="127"/>
+        <location filename="../app/servermain.cpp" line="133"/>
         <location filename="../app/sipgatewaymain.cpp" line="46"/>
         <source>SIP address and port (wins over sip.listen).</source>
         <translation>SIP-Adresse und -Port (hat Vorrang vor sip.listen).</translation>

@@ -56,9 +56,13 @@ if [[ " $STEPS " == *" fuzz "* ]]; then
   # create; ASan's default 256 MiB quarantine on top would reach the RSS limit.
   export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:quarantine_size_mb=64
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  # fuzz_dispatch runs once per transport (qt, the default, and epoll).
   for pair in fuzz_requests:requests fuzz_server_messages:server_messages fuzz_config:config \
-    fuzz_dispatch:requests fuzz_sip:sip; do
-    target=${pair%%:*}
+    fuzz_dispatch:requests fuzz_dispatch@epoll:requests fuzz_sip:sip; do
+    run=${pair%%:*}
+    target=${run%@*}
+    transport=qt
+    [[ $run == *@* ]] && transport=${run#*@}
     seeds=$FUZZ_BUILD/seeds/${pair##*:}
     extra=()
     [[ $target == fuzz_dispatch ]] && extra=("$ROOT/tests/fuzz/seeds/wire")
@@ -67,18 +71,18 @@ if [[ " $STEPS " == *" fuzz "* ]]; then
     mkdir -p "$corpus" "$FUZZ_BUILD/crashes"
     # The corpus grows across runs in the build dir; the seeds are always added. Frames
     # above 64 KiB are refused by the server before decoding, so -max_len stays below.
-    echo "sanitize: $target: $FUZZ_RUNS runs from seed $FUZZ_SEED (at most ${FUZZ_SECONDS}s)"
+    echo "sanitize: $run: $FUZZ_RUNS runs from seed $FUZZ_SEED (at most ${FUZZ_SECONDS}s)"
     # A fixed seed and run count make CI repeatable: the same inputs every time, so a red
     # run is a real finding, not luck; FUZZ_SECONDS caps the time on a slow machine.
-    if ! "$FUZZ_BUILD/$target" -seed="$FUZZ_SEED" -runs="$FUZZ_RUNS" \
+    if ! ACDESK_TRANSPORT=$transport "$FUZZ_BUILD/$target" -seed="$FUZZ_SEED" -runs="$FUZZ_RUNS" \
       -max_total_time="$FUZZ_SECONDS" -max_len=8192 -timeout=10 \
-      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$FUZZ_BUILD/crashes/$target-" \
-      "$corpus" "$seeds" "${extra[@]}" >"$FUZZ_BUILD/$target.log" 2>&1; then
-      tail -n 60 "$FUZZ_BUILD/$target.log" >&2
-      echo "sanitize: $target FAILED; reproducer in $FUZZ_BUILD/crashes/" >&2
+      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$FUZZ_BUILD/crashes/$run-" \
+      "$corpus" "$seeds" "${extra[@]}" >"$FUZZ_BUILD/$run.log" 2>&1; then
+      tail -n 60 "$FUZZ_BUILD/$run.log" >&2
+      echo "sanitize: $run FAILED (ACDESK_TRANSPORT=$transport); reproducer in $FUZZ_BUILD/crashes/" >&2
       exit 1
     fi
-    grep -aE '^stat::number_of_executed_units|^stat::peak_rss_mb' "$FUZZ_BUILD/$target.log" | tr '\n' ' '
+    grep -aE '^stat::number_of_executed_units|^stat::peak_rss_mb' "$FUZZ_BUILD/$run.log" | tr '\n' ' '
     echo
   done
   echo "sanitize: fuzzing passed in $(( $(date +%s) - t1 )) s"

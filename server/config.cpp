@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "auth.h"
+#include "transport.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -393,13 +394,19 @@ void readServer(Reader &r, const QJsonObject &root, Config *c)
     const QJsonObject s = r.object(v, p);
     r.onlyKeys(s, p,
                {QStringLiteral("listen"), QStringLiteral("tls"), QStringLiteral("limits"),
-                QStringLiteral("allowedOrigins"), QStringLiteral("retentionDays")});
+                QStringLiteral("allowedOrigins"), QStringLiteral("retentionDays"),
+                QStringLiteral("transport")});
     c->listen = r.string(s, QStringLiteral("listen"), p, false, c->listen);
     QString host;
     quint16 port = 0;
     if (!r.failed() && !parseListen(c->listen, &host, &port))
         r.fail(p + QStringLiteral(".listen"),
                QStringLiteral("\"%1\" is not HOST:PORT").arg(c->listen));
+    c->transport = r.string(s, QStringLiteral("transport"), p, false);
+    if (!r.failed() && !c->transport.isEmpty() && !Transport::names().contains(c->transport))
+        r.fail(p + QStringLiteral(".transport"),
+               QStringLiteral("\"%1\" is not one of %2")
+                   .arg(c->transport, Transport::names().join(QStringLiteral(", "))));
     const QJsonValue tlsValue = s.value(QStringLiteral("tls"));
     if (!tlsValue.isUndefined() && !tlsValue.isNull()) {
         const QString tp = p + QStringLiteral(".tls");

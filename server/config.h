@@ -80,6 +80,7 @@ struct Config
     QString listen = QStringLiteral("0.0.0.0:8080");
     QString tlsCert;
     QString tlsKey;
+    QString transport; // "qt" or "epoll"; empty: the default (Server::transportName)
     QStringList allowedOrigins;
     int retentionDays = 400;
     Limits limits;

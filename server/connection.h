@@ -13,7 +13,7 @@ namespace acdesk::server {
 /** @brief Per-connection state the server keeps; plain data, the Server acts on it. */
 struct Connection
 {
-    class Peer *peer = nullptr; // owned by the Listener; null once the connection closed
+    class Peer *peer = nullptr; // owned by the Transport; null once the connection closed
     quint64 serial = 0;         // identifies the connection in callbacks that may outlive it
     QString address;
     bool authenticated = false;

@@ -4,10 +4,10 @@
 #include "connection.h"
 #include "convert.h"
 #include "engine/engine.h"
-#include "listener.h"
 #include "protocol/protocol.h"
 #include "simulator.h"
 #include "storage.h"
+#include "transport.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -111,7 +111,7 @@ engine::Engine &Server::engine()
 
 quint16 Server::port() const
 {
-    return m_listener ? m_listener->port() : 0;
+    return m_transport ? m_transport->port() : 0;
 }
 
 QString Server::listenAddress() const
@@ -119,6 +119,17 @@ QString Server::listenAddress() const
     const bool v6 = m_host.contains(QLatin1Char(':'));
     return (v6 ? QLatin1Char('[') + m_host + QLatin1Char(']') : m_host) + QLatin1Char(':') +
            QString::number(port());
+}
+
+QString Server::transportName() const
+{
+    // The environment comes last: it lets a test run (or a container) choose the default
+    // for every server it starts without editing their configs.
+    for (const QString &name :
+         {m_options.transport, m_config.transport, qEnvironmentVariable("ACDESK_TRANSPORT")})
+        if (!name.isEmpty())
+            return name;
+    return Transport::names().first();
 }
 
 QString Server::baseUrl() const
@@ -129,7 +140,8 @@ QString Server::baseUrl() const
     else if (host.contains(QLatin1Char(':')))
         host = QLatin1Char('[') + host + QLatin1Char(']');
     return QStringLiteral("%1://%2:%3")
-        .arg(m_listener && m_listener->isTls() ? QStringLiteral("wss") : QStringLiteral("ws"), host)
+        .arg(m_transport && m_transport->isTls() ? QStringLiteral("wss") : QStringLiteral("ws"),
+             host)
         .arg(port());
 }
 
@@ -174,7 +186,14 @@ bool Server::start(QString *error)
         return false;
     }
     m_host = host;
-    Listener::Options lo;
+    const QString transport = transportName();
+    m_transport = Transport::create(transport);
+    if (!m_transport) {
+        *error = QStringLiteral("--transport: \"%1\" is not one of %2")
+                     .arg(transport, Transport::names().join(QStringLiteral(", ")));
+        return false;
+    }
+    Transport::Options lo;
     lo.host = host;
     lo.port = listenPort;
     lo.tlsCertFile = m_options.tlsCert.isEmpty() ? m_config.tlsCert : m_options.tlsCert;
@@ -183,11 +202,11 @@ bool Server::start(QString *error)
     lo.handshakeTimeoutMs = m_config.limits.loginTimeoutSeconds * 1000;
     lo.allowedOrigins = m_config.allowedOrigins;
     lo.maxConnections = m_config.limits.maxConnections;
-    m_listener = new Listener(this);
-    m_listener->setHttpHandler([this](const QByteArray &target) { return http(target); });
-    connect(m_listener, &Listener::newConnection, this, &Server::onNewConnection);
-    if (!m_listener->listen(lo, error))
+    m_transport->setHttpHandler([this](const QByteArray &target) { return http(target); });
+    connect(m_transport.get(), &Transport::newConnection, this, &Server::onNewConnection);
+    if (!m_transport->listen(lo, error))
         return false;
+    qCInfo(lcServer).noquote() << "transport" << transport;
 
     m_pingTimer.start();
     m_statsPeriodic.start();
@@ -248,8 +267,8 @@ void Server::shutdown()
     m_pingTimer.stop();
     m_statsCoalesce.stop();
     m_statsPeriodic.stop();
-    if (m_listener)
-        m_listener->close();
+    if (m_transport)
+        m_transport->close();
     const QList<Connection *> all = m_connections.values();
     for (Connection *c : all) {
         c->closing = true;

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "config.h"
-#include "peer.h"
 #include "storage.h"
+#include "transport.h"
 
 #include "protocol/requests.h"
 #include "protocol/servermessages.h"
@@ -28,7 +28,6 @@ class Clock;
 
 namespace acdesk::server {
 
-class Listener;
 class Simulator;
 struct HttpResponse;
 struct Connection;
@@ -40,6 +39,7 @@ struct ServerOptions
     QString listen;  // empty: the config's, else 0.0.0.0:8080
     QString tlsCert; // empty: the config's
     QString tlsKey;
+    QString transport; // empty: the config's server.transport, else $ACDESK_TRANSPORT, else qt
     double simulateCallsPerHour = 0;
     int simAgents = 0;
     double simPatienceSeconds = 90; // mean caller patience (exponential)
@@ -71,6 +71,9 @@ public:
     QString listenAddress() const;
     /** @brief "ws://HOST:PORT" or "wss://HOST:PORT" as clients should use it. */
     QString baseUrl() const;
+    /** @brief The transport in use or to be used: --transport, server.transport, $ACDESK_TRANSPORT,
+     * qt. */
+    QString transportName() const;
     /** @brief The data directory in use (the option, or the user's data directory). */
     QString dataDir() const;
     /** @brief The engine, for the simulator and in-process tests. */
@@ -215,7 +218,7 @@ private:
     std::unique_ptr<engine::Engine> m_engine;
     std::unique_ptr<Storage> m_storage;
     std::unique_ptr<Simulator> m_simulator;
-    Listener *m_listener = nullptr;
+    std::unique_ptr<Transport> m_transport;
     QString m_host;
     QTimer m_engineTimer;
     QTimer m_pingTimer;

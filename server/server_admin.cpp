@@ -301,6 +301,7 @@ bool Server::applyConfig(Config next, QString *errorCode, QString *message)
     next.listen = m_config.listen;
     next.tlsCert = m_config.tlsCert;
     next.tlsKey = m_config.tlsKey;
+    next.transport = m_config.transport;
     next.allowedOrigins = m_config.allowedOrigins;
     next.limits = m_config.limits;
     next.retentionDays = m_config.retentionDays;

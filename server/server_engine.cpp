@@ -5,7 +5,7 @@
 #include "connection.h"
 #include "convert.h"
 #include "engine/engine.h"
-#include "listener.h"
+#include "transport.h"
 #include "protocol/protocol.h"
 #include "reports.h"
 #include "simulator.h"
@@ -798,7 +798,8 @@ HttpResponse Server::http(const QByteArray &target)
                           healthy ? QStringLiteral("ok") : QStringLiteral("unavailable")},
                          {QStringLiteral("version"), QStringLiteral(ACDESK_VERSION)},
                          {QStringLiteral("uptimeSeconds"), double(m_uptime.elapsed() / 1000)},
-                         {QStringLiteral("connections"), int(m_connections.size())}};
+                         {QStringLiteral("connections"), int(m_connections.size())},
+                         {QStringLiteral("transport"), transportName()}};
         // The config file on disk that is not applied (a mistake), while the last good one
         // runs on.
         if (!m_configError.isEmpty())

@@ -6,7 +6,9 @@
 // answer, so every input is processed before the next one and a server that stops
 // answering (a stall) is a finding like a crash. Before that, the same bytes go raw onto a
 // fresh connection (as the request head, or as frames after the handshake), which fuzzes
-// the server's own HTTP and RFC 6455 parsing (server/peer.cpp, server/listener.cpp).
+// the transport's HTTP and RFC 6455 parsing: QWebSocketServer's by default, the epoll
+// transport's (server/epollpeer.cpp, server/epolltransport.cpp) with ACDESK_TRANSPORT=epoll;
+// scripts/sanitize.sh runs both.
 #include "config.h"
 #include "server.h"
 

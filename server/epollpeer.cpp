@@ -1,6 +1,4 @@
-#include "peer.h"
-
-#include "listener.h"
+#include "epolltransport.h"
 
 #include <QSslSocket>
 #include <QtEndian>
@@ -22,12 +20,10 @@ constexpr quint8 OpClose = 0x8;
 constexpr quint8 OpPing = 0x9;
 constexpr quint8 OpPong = 0xA;
 
-constexpr qint64 MaxRequestHead = 16 * 1024;
-constexpr qint64 CloseHandshakeMs = 5000;
-constexpr qint64 HttpAnswerMs = 30000;
-// The server drops a slow consumer at 4 MiB of events; this backstop also covers what the
-// peer queues by itself (pongs to a client that pings but does not read) and TLS.
-constexpr qint64 MaxUnsent = 8 * 1024 * 1024;
+constexpr qint64 MaxRequestHead = Transport::MaxRequestHead;
+constexpr qint64 CloseHandshakeMs = Transport::CloseHandshakeMs;
+constexpr qint64 HttpAnswerMs = Transport::HttpAnswerMs;
+constexpr qint64 MaxUnsent = Transport::MaxUnsentBytes;
 constexpr qsizetype ReadChunk = 64 * 1024;
 
 bool isControl(quint8 opcode)
@@ -37,14 +33,14 @@ bool isControl(quint8 opcode)
 
 } // namespace
 
-Peer::Peer(Listener *listener, int fd, QSslSocket *ssl, QString address)
-    : m_listener(listener)
+EpollPeer::EpollPeer(EpollTransport *transport, int fd, QSslSocket *ssl, QString address)
+    : Peer(std::move(address))
+    , m_transport(transport)
     , m_fd(fd)
     , m_ssl(ssl)
-    , m_address(std::move(address))
 {}
 
-Peer::~Peer()
+EpollPeer::~EpollPeer()
 {
     if (m_fd >= 0)
         ::close(m_fd);
@@ -58,7 +54,7 @@ Peer::~Peer()
 // ---------------------------------------------------------------------------------------
 // input
 
-void Peer::onReadable()
+void EpollPeer::onReadable()
 {
     // One read per readiness event keeps the loop fair between busy and quiet peers.
     static thread_local QByteArray chunk(ReadChunk, Qt::Uninitialized);
@@ -70,14 +66,14 @@ void Peer::onReadable()
     if (n == 0 && m_state == State::Http && !m_out.isEmpty()) {
         // A client that half-closed after its request still gets the whole answer.
         m_readClosed = true;
-        m_listener->updateEvents(this);
+        m_transport->updateEvents(this);
         return;
     }
     if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
         terminate();
 }
 
-void Peer::received(QByteArrayView data)
+void EpollPeer::received(QByteArrayView data)
 {
     if (m_state == State::Dead || m_state == State::Http)
         return; // after a GET answer nothing more is read
@@ -96,19 +92,19 @@ void Peer::received(QByteArrayView data)
         m_in.remove(0, used);
 }
 
-qsizetype Peer::process(QByteArrayView data)
+qsizetype EpollPeer::process(QByteArrayView data)
 {
     qsizetype used = 0;
     if (m_state == State::Head) {
         const qsizetype end = data.indexOf(QByteArrayView("\r\n\r\n"));
         if (end < 0 || end > MaxRequestHead) {
             if (data.size() >= MaxRequestHead)
-                m_listener->answerHttp(
-                    this, {431, "text/plain; charset=utf-8", "request head too large\n"});
+                respondAndClose(EpollTransport::httpAnswer(
+                    {431, "text/plain; charset=utf-8", "request head too large\n"}, false));
             return 0;
         }
         used = end + 4;
-        m_listener->onHead(this, data.first(end));
+        m_transport->onHead(this, data.first(end));
     }
     if (m_state == State::Open || m_state == State::Closing)
         used += processFrames(data.sliced(used));
@@ -117,9 +113,9 @@ qsizetype Peer::process(QByteArrayView data)
     return used;
 }
 
-qsizetype Peer::processFrames(QByteArrayView data)
+qsizetype EpollPeer::processFrames(QByteArrayView data)
 {
-    const qint64 maxMessage = m_listener->m_options.maxMessageBytes;
+    const qint64 maxMessage = m_transport->m_options.maxMessageBytes;
     qsizetype pos = 0;
     while (m_state == State::Open || m_state == State::Closing) {
         const qsizetype avail = data.size() - pos;
@@ -166,7 +162,7 @@ qsizetype Peer::processFrames(QByteArrayView data)
     return m_state == State::Dead ? data.size() : pos;
 }
 
-void Peer::handleFrame(quint8 opcode, bool fin, QByteArray payload)
+void EpollPeer::handleFrame(quint8 opcode, bool fin, QByteArray payload)
 {
     if (isControl(opcode) && (!fin || payload.size() > 125)) {
         close(closecode::ProtocolError, QStringLiteral("fragmented or long control frame"));
@@ -225,7 +221,7 @@ void Peer::handleFrame(quint8 opcode, bool fin, QByteArray payload)
     }
 }
 
-void Peer::deliver(quint8 opcode, const QByteArray &message)
+void EpollPeer::deliver(quint8 opcode, const QByteArray &message)
 {
     if (m_state != State::Open)
         return; // after our close frame, data is ignored (RFC 6455 section 5.5.1)
@@ -244,19 +240,19 @@ void Peer::deliver(quint8 opcode, const QByteArray &message)
 // ---------------------------------------------------------------------------------------
 // output
 
-void Peer::sendText(QByteArrayView head, QByteArrayView tail)
+void EpollPeer::sendText(QByteArrayView head, QByteArrayView tail)
 {
     if (m_state == State::Open)
         sendFrame(OpText, head, tail);
 }
 
-void Peer::ping()
+void EpollPeer::ping()
 {
     if (m_state == State::Open)
         sendFrame(OpPing, {});
 }
 
-void Peer::close(quint16 code, const QString &reason)
+void EpollPeer::close(quint16 code, const QString &reason)
 {
     if (m_state != State::Open)
         return;
@@ -271,22 +267,22 @@ void Peer::close(quint16 code, const QString &reason)
         m_ssl->flush(); // the frame is on its way even if the server exits next (shutdown)
     m_state = State::Closing;
     // The client answers with its own close frame; one that never does is dropped.
-    m_listener->setDeadline(this, CloseHandshakeMs);
+    m_transport->setDeadline(this, CloseHandshakeMs);
 }
 
-void Peer::abort()
+void EpollPeer::abort()
 {
     terminate();
 }
 
-qint64 Peer::bytesToWrite() const
+qint64 EpollPeer::bytesToWrite() const
 {
     if (m_ssl)
         return m_ssl->bytesToWrite() + m_ssl->encryptedBytesToWrite();
     return m_out.size();
 }
 
-void Peer::sendFrame(quint8 opcode, QByteArrayView head, QByteArrayView tail)
+void EpollPeer::sendFrame(quint8 opcode, QByteArrayView head, QByteArrayView tail)
 {
     // Server frames are not masked: two to ten header bytes, then the payload.
     const quint64 length = quint64(head.size() + tail.size());
@@ -307,7 +303,7 @@ void Peer::sendFrame(quint8 opcode, QByteArrayView head, QByteArrayView tail)
     write(QByteArrayView(reinterpret_cast<const char *>(header), headerSize), head, tail);
 }
 
-void Peer::write(QByteArrayView a, QByteArrayView b, QByteArrayView c)
+void EpollPeer::write(QByteArrayView a, QByteArrayView b, QByteArrayView c)
 {
     if (m_state == State::Dead)
         return;
@@ -350,11 +346,11 @@ void Peer::write(QByteArrayView a, QByteArrayView b, QByteArrayView c)
     }
     if (!m_out.isEmpty() && !m_watchingWrites) {
         m_watchingWrites = true;
-        m_listener->updateEvents(this);
+        m_transport->updateEvents(this);
     }
 }
 
-void Peer::onWritable()
+void EpollPeer::onWritable()
 {
     while (!m_out.isEmpty()) {
         const ssize_t sent = ::send(m_fd, m_out.constData(), size_t(m_out.size()), MSG_NOSIGNAL);
@@ -368,19 +364,19 @@ void Peer::onWritable()
     }
     m_out = QByteArray();
     m_watchingWrites = false;
-    m_listener->updateEvents(this);
+    m_transport->updateEvents(this);
     if (m_closeWhenFlushed)
         terminate();
 }
 
-void Peer::respondAndClose(const QByteArray &bytes)
+void EpollPeer::respondAndClose(const QByteArray &bytes)
 {
     m_state = State::Http;
     write(bytes);
     closeWhenFlushed(HttpAnswerMs);
 }
 
-void Peer::closeWhenFlushed(qint64 deadlineMs)
+void EpollPeer::closeWhenFlushed(qint64 deadlineMs)
 {
     if (m_state == State::Dead)
         return;
@@ -393,10 +389,10 @@ void Peer::closeWhenFlushed(qint64 deadlineMs)
         m_closeWhenFlushed = true;
     }
     // A client that stops reading must not keep the connection (and its slot) forever.
-    m_listener->setDeadline(this, deadlineMs);
+    m_transport->setDeadline(this, deadlineMs);
 }
 
-void Peer::terminate()
+void EpollPeer::terminate()
 {
     if (m_state == State::Dead)
         return;
@@ -411,7 +407,7 @@ void Peer::terminate()
     }
     if (m_ssl)
         m_ssl->abort();
-    m_listener->died(this);
+    m_transport->died(this);
 }
 
 } // namespace acdesk::server
