@@ -119,7 +119,6 @@ private:
     ClientConnection m_connection;
     QVariantMap m_agent;
     QList<QVariantMap> m_calls; // offered and active calls, in arrival order
-    QVariantMap m_offerTimeouts;
     QVariantList m_queues;
     QVariantList m_reasons;
     QVariantList m_dispositions;

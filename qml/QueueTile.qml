@@ -16,10 +16,6 @@ Rectangle {
     readonly property string longestWaitLevel: levels.longestWait
     readonly property string serviceLevelLevel: levels.serviceLevel
     readonly property string longestWaitText: Theme.waitDuration(longestWait)
-    // Colours kept for callers of the first version of this tile.
-    readonly property color waitingColor: Theme.levelColor(waitingLevel)
-    readonly property color longestColor: Theme.levelColor(longestWaitLevel)
-    readonly property color slColor: Theme.levelColor(serviceLevelLevel)
     readonly property bool unreachable: queue.agents !== undefined && queue.agents.loggedIn === 0
     readonly property var today: queue.today || ({})
     readonly property var agentCounts: queue.agents || ({})

@@ -44,10 +44,13 @@ wait_listen() {
   return 1
 }
 
-# start_acdesk PORT CONFIG DATADIR: starts the server; sets SERVER_PID.
+# start_acdesk PORT CONFIG DATADIR [TRANSPORT]: starts the server (on TRANSPORT, qt or
+# epoll; without it the default, qt); sets SERVER_PID.
 start_acdesk() {
   mkdir -p "$3"
-  "$ACDESK" server --headless --listen "127.0.0.1:$1" --data "$3" --config "$2" \
+  local transport=()
+  [[ -n "${4:-}" ]] && transport=(--transport "$4")
+  "$ACDESK" server --headless --listen "127.0.0.1:$1" --data "$3" --config "$2" "${transport[@]}" \
     >"$WORK/acdesk-$1.log" 2>&1 &
   SERVER_PID=$!
   SERVER_PIDS+=("$SERVER_PID")

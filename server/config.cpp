@@ -433,7 +433,8 @@ void readServer(Reader &r, const QJsonObject &root, Config *c)
                {QStringLiteral("maxMessageBytes"), QStringLiteral("loginTimeoutSeconds"),
                 QStringLiteral("graceSeconds"), QStringLiteral("pingSeconds"),
                 QStringLiteral("requestsPerSecond"), QStringLiteral("requestBurst"),
-                QStringLiteral("tokenIdleHours"), QStringLiteral("maxConnections")});
+                QStringLiteral("tokenIdleHours"), QStringLiteral("maxConnections"),
+                QStringLiteral("rateLimitCloseSeconds")});
     Limits &lim = c->limits;
     lim.maxMessageBytes = qint64(r.number(l, QStringLiteral("maxMessageBytes"), lp,
                                           double(lim.maxMessageBytes), 1024, 16 * 1024 * 1024));
@@ -446,6 +447,8 @@ void readServer(Reader &r, const QJsonObject &root, Config *c)
                                      lim.requestsPerSecond, 1, 100000, false);
     lim.requestBurst =
         int(r.number(l, QStringLiteral("requestBurst"), lp, lim.requestBurst, 1, 1000000));
+    lim.rateLimitCloseSeconds = int(r.number(l, QStringLiteral("rateLimitCloseSeconds"), lp,
+                                             lim.rateLimitCloseSeconds, 1, 3600));
     lim.tokenIdleHours =
         int(r.number(l, QStringLiteral("tokenIdleHours"), lp, lim.tokenIdleHours, 1, 24 * 365));
     lim.maxConnections =

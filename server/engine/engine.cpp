@@ -792,7 +792,10 @@ struct Engine::Impl
     void offerTo(CallRt &c, AgentRt &a)
     {
         const QueueRt *q = queueOf(c);
-        const qint64 timeoutMs = q ? qint64(q->cfg.offerTimeoutSeconds) * 1000 : 15000;
+        // A call outside any queue (put through to an agent) rings as long as a queue's
+        // offer does by default.
+        const qint64 timeoutMs =
+            qint64(q ? q->cfg.offerTimeoutSeconds : QueueConfig().offerTimeoutSeconds) * 1000;
         a.offeredCall = c.snap.id;
         setAgentState(a, AgentState::Ringing);
         if (timeoutMs > 0)

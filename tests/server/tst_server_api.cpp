@@ -1513,6 +1513,24 @@ private Q_SLOTS:
         QCOMPARE(error, QStringLiteral("--transport: \"uv\" is not one of qt, epoll"));
     }
 
+    // Every limit the contract calls configurable is read from the file (2.4, 9.8).
+    void limitsFromTheFile()
+    {
+        const server::ConfigResult r = server::parseConfig(
+            R"({"server":{"limits":{"rateLimitCloseSeconds":3,"requestBurst":7,"pingSeconds":9}}})",
+            QStringLiteral("limits.json"));
+        QVERIFY2(r.config, qPrintable(r.error));
+        QCOMPARE(r.config->limits.rateLimitCloseSeconds, 3);
+        QCOMPARE(r.config->limits.requestBurst, 7);
+        QCOMPARE(r.config->limits.pingSeconds, 9);
+        const server::ConfigResult zero = server::parseConfig(
+            R"({"server":{"limits":{"rateLimitCloseSeconds":0}}})", QStringLiteral("limits.json"));
+        QVERIFY(!zero.config);
+        QVERIFY2(zero.error.startsWith(
+                     QStringLiteral("limits.json: $.server.limits.rateLimitCloseSeconds: ")),
+                 qPrintable(zero.error));
+    }
+
     void httpEndpoints()
     {
         Client *a = agent(QStringLiteral("a1"), false);
