@@ -74,11 +74,8 @@ EpollTransport::~EpollTransport()
         ::close(m_epoll);
 }
 
-bool EpollTransport::listen(const Options &options, QString *error)
+bool EpollTransport::prepare(QString *error)
 {
-    m_options = options;
-    fitDescriptorLimit(&m_options);
-    m_tls = !options.tlsCertFile.isEmpty();
     m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
     if (m_epoll < 0) {
         *error = QStringLiteral("epoll_create1: %1").arg(QString::fromLocal8Bit(strerror(errno)));
@@ -86,54 +83,12 @@ bool EpollTransport::listen(const Options &options, QString *error)
     }
     m_epollNotifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
     connect(m_epollNotifier, &QSocketNotifier::activated, this, &EpollTransport::onEpoll);
-    if (m_tls) {
-        const std::optional<QSslConfiguration> ssl = tlsConfiguration(options, error);
-        if (!ssl)
-            return false;
-        auto *sslServer = new QSslServer(this);
-        sslServer->setSslConfiguration(*ssl);
-        sslServer->setHandshakeTimeout(options.handshakeTimeoutMs);
-        m_tcp = sslServer;
-        connect(sslServer, &QTcpServer::pendingConnectionAvailable, this, [this] {
-            while (QTcpSocket *socket = m_tcp->nextPendingConnection())
-                adoptTls(socket);
-            updateAccepting();
-        });
-    } else {
-        m_tcp = new PlainServer([this](int fd) { adopt(fd); }, this);
-    }
-    // The default backlog of 50 drops SYNs during reconnect storms (all TVs and agents
-    // coming back after a server restart); the kernel caps it at somaxconn anyway.
-    m_tcp->setListenBacklogSize(1024);
-    m_tcp->setMaxPendingConnections(1024);
-    if (!m_tcp->listen(QHostAddress(options.host), options.port)) {
-        *error = QStringLiteral("cannot listen on %1:%2: %3")
-                     .arg(options.host)
-                     .arg(options.port)
-                     .arg(m_tcp->errorString());
-        return false;
-    }
     return true;
 }
 
-quint16 EpollTransport::port() const
+QTcpServer *EpollTransport::makePlainServer()
 {
-    return m_tcp ? m_tcp->serverPort() : 0;
-}
-
-void EpollTransport::close()
-{
-    if (m_tcp)
-        m_tcp->close();
-}
-
-void EpollTransport::updateAccepting()
-{
-    // At the descriptor limit Qt's accept loop spins; stop accepting before that.
-    if (m_peers.size() >= m_options.maxConnections)
-        m_tcp->pauseAccepting();
-    else
-        m_tcp->resumeAccepting();
+    return new PlainServer([this](int fd) { adopt(fd); }, this);
 }
 
 void EpollTransport::adopt(int fd)
@@ -164,7 +119,7 @@ void EpollTransport::adopt(int fd)
     add(peer);
 }
 
-void EpollTransport::adoptTls(QTcpSocket *socket)
+void EpollTransport::accepted(QTcpSocket *socket)
 {
     auto *ssl = qobject_cast<QSslSocket *>(socket);
     if (!ssl || m_peers.size() >= m_options.maxConnections) {

@@ -88,15 +88,14 @@ public:
     explicit EpollTransport(QObject *parent = nullptr);
     ~EpollTransport() override;
 
-    bool listen(const Options &options, QString *error) override;
-    quint16 port() const override;
-    void close() override;
     int openConnections() const override { return int(m_peers.size()); }
 
 private:
     friend class EpollPeer;
+    bool prepare(QString *error) override;
+    QTcpServer *makePlainServer() override;
+    void accepted(QTcpSocket *socket) override; // TLS only: plain ones are adopted as descriptors
     void adopt(int fd);
-    void adoptTls(QTcpSocket *socket);
     void add(EpollPeer *peer);
     void onEpoll();
     void onHead(EpollPeer *peer, QByteArrayView head);
@@ -105,10 +104,8 @@ private:
     void sweepDeadlines();
     void died(EpollPeer *peer);
     void buryDead();
-    void updateAccepting();
     qint64 nowMs() const { return m_clock.elapsed(); }
 
-    QTcpServer *m_tcp = nullptr;
     int m_epoll = -1;
     QSocketNotifier *m_epollNotifier = nullptr;
     QSet<EpollPeer *> m_peers;     // every open connection, handshaking or upgraded

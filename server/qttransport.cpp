@@ -122,62 +122,9 @@ QtTransport::~QtTransport()
         delete peer;
 }
 
-bool QtTransport::listen(const Options &options, QString *error)
+QTcpServer *QtTransport::makePlainServer()
 {
-    m_options = options;
-    fitDescriptorLimit(&m_options);
-    m_tls = !options.tlsCertFile.isEmpty();
-    if (m_tls) {
-        const std::optional<QSslConfiguration> ssl = tlsConfiguration(options, error);
-        if (!ssl)
-            return false;
-        auto *sslServer = new QSslServer(this);
-        sslServer->setSslConfiguration(*ssl);
-        sslServer->setHandshakeTimeout(options.handshakeTimeoutMs);
-        m_tcp = sslServer;
-    } else {
-        m_tcp = new QTcpServer(this);
-    }
-    // QSslServer announces a connection after its TLS handshake, QTcpServer at once.
-    connect(m_tcp, &QTcpServer::pendingConnectionAvailable, this, [this] {
-        while (QTcpSocket *socket = m_tcp->nextPendingConnection())
-            accepted(socket);
-        updateAccepting();
-    });
-    // The default backlog of 50 drops SYNs during reconnect storms (all TVs and agents
-    // coming back after a server restart); the kernel caps it at somaxconn anyway.
-    m_tcp->setListenBacklogSize(1024);
-    m_tcp->setMaxPendingConnections(1024);
-    if (!m_tcp->listen(QHostAddress(options.host), options.port)) {
-        *error = QStringLiteral("cannot listen on %1:%2: %3")
-                     .arg(options.host)
-                     .arg(options.port)
-                     .arg(m_tcp->errorString());
-        return false;
-    }
-    return true;
-}
-
-quint16 QtTransport::port() const
-{
-    return m_tcp ? m_tcp->serverPort() : 0;
-}
-
-void QtTransport::close()
-{
-    if (m_tcp)
-        m_tcp->close();
-}
-
-void QtTransport::updateAccepting()
-{
-    if (!m_tcp)
-        return;
-    // At the descriptor limit Qt's accept loop spins; stop accepting before that.
-    if (m_open >= m_options.maxConnections)
-        m_tcp->pauseAccepting();
-    else
-        m_tcp->resumeAccepting();
+    return new QTcpServer(this);
 }
 
 void QtTransport::accepted(QTcpSocket *socket)

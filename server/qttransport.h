@@ -54,24 +54,21 @@ public:
     explicit QtTransport(QObject *parent = nullptr);
     ~QtTransport() override;
 
-    bool listen(const Options &options, QString *error) override;
-    quint16 port() const override;
-    void close() override;
     int openConnections() const override { return m_open; }
 
 private:
     friend class QtPeer;
-    void accepted(QTcpSocket *socket);
+    bool prepare(QString *) override { return true; }
+    QTcpServer *makePlainServer() override;
+    void accepted(QTcpSocket *socket) override;
     void readHead(QTcpSocket *socket);
     void answer(QTcpSocket *socket, const HttpResponse &response, bool headOnly);
     void upgraded();
     void died(QtPeer *peer);
     void buryDead();
-    void updateAccepting();
     /** @brief @p utf8 as UTF-16; the event body shared by all recipients is converted once. */
     QString utf16(QByteArrayView head, QByteArrayView tail);
 
-    QTcpServer *m_tcp = nullptr;
     QWebSocketServer m_ws;
     int m_open = 0; // accepted sockets not yet destroyed
     QSet<QtPeer *> m_peers;

@@ -4,9 +4,13 @@
 #include "qttransport.h"
 
 #include <QFile>
+#include <QHostAddress>
 #include <QLoggingCategory>
 #include <QSslCertificate>
 #include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
+#include <QTcpServer>
 
 #include <sys/resource.h>
 
@@ -135,7 +139,9 @@ QByteArray Transport::httpAnswer(const HttpResponse &response, bool headOnly)
     return out;
 }
 
-std::optional<QSslConfiguration> Transport::tlsConfiguration(const Options &options, QString *error)
+namespace {
+
+std::optional<QSslConfiguration> tlsConfiguration(const Transport::Options &options, QString *error)
 {
     QFile certFile(options.tlsCertFile);
     QFile keyFile(options.tlsKeyFile);
@@ -166,10 +172,10 @@ std::optional<QSslConfiguration> Transport::tlsConfiguration(const Options &opti
     return ssl;
 }
 
-void Transport::fitDescriptorLimit(Options *options)
+// Every connection is a descriptor: take what the hard limit allows, and stay below it,
+// because at the limit accept() fails and Qt retries it in a loop at 100 % CPU.
+void fitDescriptorLimit(Transport::Options *options)
 {
-    // Every connection is a descriptor: take what the hard limit allows, and stay below it,
-    // because at the limit accept() fails and Qt retries it in a loop at 100 % CPU.
     rlimit limit{};
     if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
         return;
@@ -182,6 +188,69 @@ void Transport::fitDescriptorLimit(Options *options)
                                          << ": the descriptor limit is " << limit.rlim_cur;
         options->maxConnections = qMax(1, usable);
     }
+}
+
+} // namespace
+
+bool Transport::listen(const Options &options, QString *error)
+{
+    m_options = options;
+    fitDescriptorLimit(&m_options);
+    m_tls = !options.tlsCertFile.isEmpty();
+    if (!prepare(error))
+        return false;
+    if (m_tls) {
+        const std::optional<QSslConfiguration> ssl = tlsConfiguration(options, error);
+        if (!ssl)
+            return false;
+        auto *sslServer = new QSslServer(this);
+        sslServer->setSslConfiguration(*ssl);
+        sslServer->setHandshakeTimeout(options.handshakeTimeoutMs);
+        m_tcp = sslServer;
+    } else {
+        m_tcp = makePlainServer();
+    }
+    // QSslServer announces a connection after its TLS handshake, QTcpServer at once (a
+    // transport's own QTcpServer may take descriptors before there is a socket).
+    connect(m_tcp, &QTcpServer::pendingConnectionAvailable, this, [this] {
+        while (QTcpSocket *socket = m_tcp->nextPendingConnection())
+            accepted(socket);
+        updateAccepting();
+    });
+    // The default backlog of 50 drops SYNs during reconnect storms (all TVs and agents
+    // coming back after a server restart); the kernel caps it at somaxconn anyway.
+    m_tcp->setListenBacklogSize(1024);
+    m_tcp->setMaxPendingConnections(1024);
+    if (!m_tcp->listen(QHostAddress(options.host), options.port)) {
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(options.host)
+                     .arg(options.port)
+                     .arg(m_tcp->errorString());
+        return false;
+    }
+    return true;
+}
+
+quint16 Transport::port() const
+{
+    return m_tcp ? m_tcp->serverPort() : 0;
+}
+
+void Transport::close()
+{
+    if (m_tcp)
+        m_tcp->close();
+}
+
+void Transport::updateAccepting()
+{
+    if (!m_tcp)
+        return;
+    // At the descriptor limit Qt's accept loop spins; stop accepting before that.
+    if (openConnections() >= m_options.maxConnections)
+        m_tcp->pauseAccepting();
+    else
+        m_tcp->resumeAccepting();
 }
 
 } // namespace acdesk::server

@@ -12,6 +12,9 @@
 #include <memory>
 #include <optional>
 
+class QTcpServer;
+class QTcpSocket;
+
 namespace acdesk::server {
 
 /** @brief WebSocket close codes the server sends (RFC 6455 section 7.4). */
@@ -137,15 +140,15 @@ public:
     using QObject::QObject;
 
     /** @brief Starts listening; on failure returns false and fills @p error. */
-    virtual bool listen(const Options &options, QString *error) = 0;
+    bool listen(const Options &options, QString *error);
     /** @brief The port actually bound (useful after asking for port 0). */
-    virtual quint16 port() const = 0;
+    quint16 port() const;
     /** @brief Whether connections are encrypted (wss/https). */
     bool isTls() const { return m_tls; }
     /** @brief Answers non-WebSocket GET requests. */
     void setHttpHandler(HttpHandler handler) { m_http = std::move(handler); }
     /** @brief Stops accepting; open connections stay until the server closes them. */
-    virtual void close() = 0;
+    void close();
     /** @brief Open TCP connections, handshaking or upgraded. */
     virtual int openConnections() const = 0;
 
@@ -157,6 +160,15 @@ Q_SIGNALS:
     void newConnection(acdesk::server::Peer *peer);
 
 protected:
+    /** @brief Sets up what listen() needs besides the socket (e.g. an epoll set). */
+    virtual bool prepare(QString *error) = 0;
+    /** @brief The server socket for plain connections, not yet listening. */
+    virtual QTcpServer *makePlainServer() = 0;
+    /** @brief A connection accepted by a QTcpServer (with TLS: after its handshake). */
+    virtual void accepted(QTcpSocket *socket) = 0;
+    /** @brief Pauses accepting at maxConnections open connections, resumes below. */
+    void updateAccepting();
+
     /** @brief A parsed HTTP request head. */
     struct RequestHead
     {
@@ -177,14 +189,10 @@ protected:
     std::optional<HttpResponse> refusal(const RequestHead &head) const;
     /** @brief The bytes of an HTTP/1.1 answer that closes the connection. */
     static QByteArray httpAnswer(const HttpResponse &response, bool headOnly);
-    /** @brief Loads the TLS certificate and key of @p options. */
-    static std::optional<QSslConfiguration> tlsConfiguration(const Options &options,
-                                                             QString *error);
-    /** @brief Raises the descriptor limit and lowers maxConnections below it. */
-    static void fitDescriptorLimit(Options *options);
 
     Options m_options;
     HttpHandler m_http;
+    QTcpServer *m_tcp = nullptr; // a child; QSslServer with TLS
     bool m_tls = false;
 };
 
