@@ -109,6 +109,12 @@ bool isHash(const QString &encoded)
     return p && p->memoryKiB >= 8 && p->memoryKiB <= 262144 && p->passes >= 1 && p->passes <= 16;
 }
 
+bool matchesPlain(const QString &typed, const QString &plain)
+{
+    return constantTimeEquals(QCryptographicHash::hash(typed.toUtf8(), QCryptographicHash::Sha256),
+                              QCryptographicHash::hash(plain.toUtf8(), QCryptographicHash::Sha256));
+}
+
 bool verify(const QString &plain, const QString &encoded)
 {
     if (!isHash(encoded))

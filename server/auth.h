@@ -31,6 +31,11 @@ bool isHash(const QString &encoded);
 bool verify(const QString &plain, const QString &encoded);
 /** @brief True when @p encoded is not an Argon2id hash with today's work factors. */
 bool needsUpgrade(const QString &encoded);
+/**
+ * @brief A plain secret from the config file against what was typed, in constant time:
+ * both are hashed first, so the time depends neither on where nor whether they differ.
+ */
+bool matchesPlain(const QString &typed, const QString &plain);
 } // namespace password
 
 /** @brief Random session tokens; only their SHA-256 is ever stored. */

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth.h"
 #include "config.h"
 #include "storage.h"
 #include "transport.h"
@@ -89,19 +90,58 @@ public:
 
 private:
     friend class Simulator;
-    // transport and sessions (server.cpp)
+    // connections (server.cpp), sessions (server_sessions.cpp)
     void onNewConnection(Peer *peer);
     void peerText(Peer *peer, const QByteArray &utf8) override;
     void peerPong(Peer *peer) override;
     void peerClosed(Peer *peer) override;
     void processRequest(Connection *c, const QByteArray &utf8);
-    void dispatch(Connection *c, const proto::Envelope &env);
-    void handleLogin(Connection *c, const proto::Envelope &env, const proto::LoginRequest &req);
-    void handleResume(Connection *c, const proto::Envelope &env, const QString &token);
+    /** @brief Checks a decoded envelope in the contract's order and routes its request. */
+    void handleRequest(Connection *c, const proto::Envelope &env);
     void attach(Connection *c, const proto::Envelope &env, const QString &role, const QString &user,
                 const QString &station, const QString &token);
     void releaseHeld(Connection *c);
-    void handleLogout(Connection *c, const proto::Envelope &env);
+
+    // One handler per request type of proto::Request (server_requests.cpp unless noted).
+    // handleRequest() visits the variant without a catch-all, so a request type added to
+    // the codec without its handler here does not compile.
+    using Env = proto::Envelope;
+    void handle(Connection *c, const Env &env, const proto::LoginRequest &r);  // sessions
+    void handle(Connection *c, const Env &env, const proto::ResumeRequest &r); // sessions
+    void handle(Connection *c, const Env &env, const proto::LogoutRequest &r); // sessions
+    void handle(Connection *c, const Env &env, const proto::AgentSetStateRequest &r);
+    void handle(Connection *c, const Env &env, const proto::AgentEndWrapUpRequest &r);
+    void handle(Connection *c, const Env &env, const proto::CallAcceptRequest &r);
+    void handle(Connection *c, const Env &env, const proto::CallRejectRequest &r);
+    void handle(Connection *c, const Env &env, const proto::CallHangupRequest &r);
+    void handle(Connection *c, const Env &env, const proto::CallHoldRequest &r);
+    void handle(Connection *c, const Env &env, const proto::CallResumeRequest &r);
+    void handle(Connection *c, const Env &env, const proto::CallMuteRequest &r);
+    void handle(Connection *c, const Env &env, const proto::CallUnmuteRequest &r);
+    void handle(Connection *c, const Env &env, const proto::CallDtmfRequest &r);
+    void handle(Connection *c, const Env &env, const proto::CallTransferRequest &r);
+    void handle(Connection *c, const Env &env, const proto::CallDialRequest &r);
+    void handle(Connection *c, const Env &env, const proto::StatsSubscribeRequest &r);
+    void handle(Connection *c, const Env &env, const proto::StatsUnsubscribeRequest &r);
+    void handle(Connection *c, const Env &env, const proto::SupervisorSetAgentStateRequest &r);
+    void handle(Connection *c, const Env &env, const proto::SupervisorLogoutAgentRequest &r);
+    void handle(Connection *c, const Env &env, const proto::BroadcastRequest &r);
+    void handle(Connection *c, const Env &env, const proto::GwArriveRequest &r);
+    void handle(Connection *c, const Env &env, const proto::GwAnsweredRequest &r);
+    void handle(Connection *c, const Env &env, const proto::GwHangupRequest &r);
+    void handle(Connection *c, const Env &env, const proto::GwRingFailedRequest &r);
+    void handle(Connection *c, const Env &env, const proto::GwDigitsRequest &r);
+    void handle(Connection *c, const Env &env, const proto::WorklistListRequest &r); // worklist.cpp
+    void handle(Connection *c, const Env &env, const proto::WorklistDoneRequest &r); // worklist
+    void handle(Connection *c, const Env &env, const proto::ReportGetRequest &r);
+    void handle(Connection *c, const Env &env, const proto::AuditListRequest &r);
+    // server_admin.cpp
+    void handle(Connection *c, const Env &env, const proto::AdminSetPasswordRequest &r);
+    void handle(Connection *c, const Env &env, const proto::AccountSetPasswordRequest &r);
+    void handle(Connection *c, const Env &env, const proto::AdminConfigGetRequest &r);
+    void handle(Connection *c, const Env &env, const proto::AdminConfigPutRequest &r);
+    /** @brief The agent's state, reason and pending state, for the audit log. */
+    QJsonObject auditedState(const QString &agent) const;
     /**
      * @brief Stores an audit entry and shows it live to supervisors. @p actor: actorOf()
      * a connection, "server" (the watchdog) or "file" (the config file changed).
@@ -111,14 +151,19 @@ private:
     static QString actorOf(const Connection *c);
     static proto::AuditEvent auditEvent(const AuditEntry &e);
     QJsonObject auditJson(const proto::AuditListRequest &req) const;
-    void handleSetPassword(Connection *c, const proto::Envelope &env,
-                           const proto::Request &request);
+    /** @brief Sets the password of @p role/@p user (the old one checked when given). */
+    void changePassword(Connection *c, const proto::Envelope &env, const QString &role,
+                        const QString &user, const QString &password,
+                        const std::optional<QString> &oldPassword);
     /** @brief Runs @p check (a password hash) in the auth pool, then @p done on @p c. */
     void checkPassword(Connection *c, std::function<bool()> check,
                        std::function<void(Connection *, bool)> done);
     /** @brief The close codes of a changed or removed account (protocol 2.5). */
     static constexpr quint16 ClosePasswordChanged = 4001;
     static constexpr quint16 CloseAccountRemoved = 4002;
+    static constexpr quint16 CloseReplaced = 4000;
+    /** @brief How long a keyed request's reply is remembered (protocol 3.4). */
+    static constexpr qint64 KeyedReplyTtlMs = 5 * 60 * 1000;
     /**
      * @brief Closes every session of an account (but @p keep) with @p closeCode and deletes
      * its tokens: its password changed or it was removed.
@@ -129,9 +174,9 @@ private:
     void loadCredentials();
 
     // live administration (server_admin.cpp)
-    void handleAdminConfig(Connection *c, const proto::Envelope &env,
-                           const proto::Request &request);
     bool isAdmin(const Connection *c) const;
+    /** @brief False (with the error sent) unless @p c may change the config file. */
+    bool mayAdminister(Connection *c, const proto::Envelope &env);
     /** @brief Watches the config file (and SIGHUP calls reloadConfig()). */
     void watchConfig();
     /**
@@ -149,6 +194,15 @@ public:
 
 private:
     void detach(Connection *c);
+    /**
+     * @brief Ends @p c's session, the one way every session ends (logout, forced logout,
+     * password change, removal, takeover): the agent it held is released, its token and
+     * remembered replies are forgotten (unless @p forgetToken is false: a takeover may have
+     * resumed with it). With @p closeCode the connection closes; without, it stays open
+     * for a new login within the login timeout.
+     */
+    void endSession(Connection *c, quint16 closeCode = 0, const QString &reason = {},
+                    bool forgetToken = true);
     void closeConnection(Connection *c, quint16 code, const QString &reason);
     void pingTick();
     void housekeeping();
@@ -171,22 +225,18 @@ private:
     void sendEventBody(Connection *c, const QByteArray &bodyWithoutSeq);
     void sendSnapshot(Connection *c);
 
-    // engine glue (server_engine.cpp)
+    // engine glue, snapshots, statistics (server_engine.cpp); the worklist and reports
+    // (server_worklist.cpp); HTTP endpoints and metrics (server_http.cpp)
     void dispatchEngineEvents(Connection *skip = nullptr);
     void armEngineTimer();
-    void markStatsDirty(const QString &queue);
-    void flushStats(bool periodic);
+    void scheduleStats(const QString &queue);
+    void sendStats(bool periodic);
     QJsonObject statsEvent(const QStringList &queues) const;
     QJsonObject statsFor(const Connection *c) const;
     QStringList visibleQueues(const Connection *c) const;
     Connection *gatewayFor(const QString &origin) const;
     void sendTelephony(const engine::Telephony &t);
     bool ownedCall(Connection *c, const proto::Envelope &env, const QString &callId);
-    void handleAgentCommand(Connection *c, const proto::Envelope &env,
-                            const proto::Request &request);
-    void handleSupervisor(Connection *c, const proto::Envelope &env, const proto::Request &request);
-    void handleGateway(Connection *c, const proto::Envelope &env, const proto::Request &request);
-    void handleStats(Connection *c, const proto::Envelope &env, const proto::Request &request);
 
     // abandoned-callers worklist (protocol addition, feature "worklist")
     struct WorklistEntry
@@ -204,7 +254,6 @@ private:
     void updateWorklist(const engine::CallRecord &leg);
     void restoreWorklist();
     QJsonObject worklistJson(const WorklistEntry &e) const;
-    void handleWorklist(Connection *c, const proto::Envelope &env, const proto::Request &request);
     void sendWorklistUpdate(const WorklistEntry &e);
     QJsonObject addCallbacks(QJsonObject queueStats) const;
     QJsonObject reportJson(const proto::ReportGetRequest &req) const;
@@ -252,7 +301,7 @@ private:
     QThreadPool m_authPool;          // password hashing: bounded, so the event loop keeps a core
     QHash<QString, QString> m_names; // "role/user" -> display name
     QHash<QString, StateLogEntry> m_lastLogged;
-    QSet<QString> m_dirtyQueues;
+    QSet<QString> m_changedQueues;
     QMap<QString, WorklistEntry> m_worklist;
     struct KeyedReply
     {
@@ -266,8 +315,8 @@ private:
         QString key;
         bool active = false;
     } m_capture;
-    struct Throttle;
-    std::unique_ptr<Throttle> m_throttle;
+    LoginThrottle m_userThrottle;    // failed logins per role/user
+    LoginThrottle m_addressThrottle; // and per remote address
 
     // counters for /metrics
     quint64 m_messagesIn = 0;

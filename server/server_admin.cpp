@@ -7,6 +7,7 @@
 #include "convert.h"
 #include "engine/engine.h"
 #include "protocol/protocol.h"
+#include "reports.h"
 #include "storage.h"
 
 #include <QCryptographicHash>
@@ -186,6 +187,13 @@ QStringList restartNeeded(const QJsonObject &before, const QJsonObject &after)
     return out;
 }
 
+// The config file's list of each role.
+const QHash<QString, QString> AccountLists{
+    {QStringLiteral("agent"), QStringLiteral("agents")},
+    {QStringLiteral("supervisor"), QStringLiteral("supervisors")},
+    {QStringLiteral("wallboard"), QStringLiteral("wallboards")},
+    {QStringLiteral("gateway"), QStringLiteral("gateways")}};
+
 } // namespace
 
 bool Server::isAdmin(const Connection *c) const
@@ -337,28 +345,37 @@ bool Server::applyConfig(Config next, QString *errorCode, QString *message)
     return true;
 }
 
-void Server::handleAdminConfig(Connection *c, const proto::Envelope &env,
-                               const proto::Request &request)
+bool Server::mayAdminister(Connection *c, const proto::Envelope &env)
 {
     if (!isAdmin(c)) {
         replyError(c, env.id, code(ErrorCode::Forbidden),
                    QStringLiteral("%1 is not an administrator (supervisors[].admin)").arg(c->user));
-        return;
+        return false;
     }
     if (m_config.sourceFile.isEmpty()) {
         replyError(c, env.id, code(ErrorCode::InvalidState),
                    QStringLiteral("the built-in demo configuration has no file to change"));
-        return;
+        return false;
     }
+    return true;
+}
+
+void Server::handle(Connection *c, const Env &env, const proto::AdminConfigGetRequest &)
+{
+    if (!mayAdminister(c, env))
+        return;
+    reply(c, env,
+          {{QStringLiteral("version"), versionOf(m_configText)},
+           {QStringLiteral("config"),
+            withoutSecrets(QJsonDocument::fromJson(m_configText).object())}});
+}
+
+void Server::handle(Connection *c, const Env &env, const proto::AdminConfigPutRequest &put)
+{
+    if (!mayAdminister(c, env))
+        return;
     const QString version = versionOf(m_configText);
     const QJsonObject current = QJsonDocument::fromJson(m_configText).object();
-    if (std::holds_alternative<proto::AdminConfigGetRequest>(request)) {
-        reply(c, env,
-              {{QStringLiteral("version"), version},
-               {QStringLiteral("config"), withoutSecrets(current)}});
-        return;
-    }
-    const auto &put = std::get<proto::AdminConfigPutRequest>(request);
     if (put.version != version) {
         replyError(c, env.id, code(ErrorCode::Conflict),
                    QStringLiteral("the configuration changed since version %1 (now %2): get it "
@@ -403,6 +420,158 @@ void Server::handleAdminConfig(Connection *c, const proto::Envelope &env,
     reply(c, env,
           {{QStringLiteral("version"), versionOf(text)},
            {QStringLiteral("restartNeeded"), QJsonArray::fromStringList(restart)}});
+}
+
+// ---------------------------------------------------------------------------------------
+// passwords
+
+void Server::handle(Connection *c, const Env &env, const proto::AdminSetPasswordRequest &r)
+{
+    if (!isAdmin(c)) {
+        replyError(c, env.id, code(ErrorCode::Forbidden),
+                   QStringLiteral("%1 is not an administrator (supervisors[].admin)").arg(c->user));
+        return;
+    }
+    QStringList roles;
+    for (auto it = AccountLists.cbegin(); it != AccountLists.cend(); ++it)
+        if ((!r.role || proto::toString(*r.role) == it.key()) &&
+            m_credentials.contains(it.key() + QLatin1Char('/') + r.user))
+            roles.append(it.key());
+    if (roles.isEmpty()) {
+        replyError(c, env.id, code(ErrorCode::NotFound),
+                   QStringLiteral("no account \"%1\"").arg(r.user));
+        return;
+    }
+    if (roles.size() > 1) {
+        roles.sort();
+        replyError(c, env.id, code(ErrorCode::BadRequest),
+                   QStringLiteral("field \"role\": \"%1\" is a %2; say which")
+                       .arg(r.user, roles.join(QStringLiteral(" and a "))));
+        return;
+    }
+    changePassword(c, env, roles.first(), r.user, r.password, std::nullopt);
+}
+
+void Server::handle(Connection *c, const Env &env, const proto::AccountSetPasswordRequest &r)
+{
+    changePassword(c, env, c->role, c->user, r.password, r.oldPassword);
+}
+
+void Server::changePassword(Connection *c, const proto::Envelope &env, const QString &role,
+                            const QString &user, const QString &password,
+                            const std::optional<QString> &oldPassword)
+{
+    const bool own = role == c->role && user == c->user;
+    if (m_config.sourceFile.isEmpty()) {
+        replyError(c, env.id, code(ErrorCode::InvalidState),
+                   QStringLiteral("the built-in demo configuration has no file to change"));
+        return;
+    }
+    const QString key = role + QLatin1Char('/') + user;
+    const Credential credential = m_credentials.value(key);
+    const bool checkOld = oldPassword.has_value();
+    auto hash = std::make_shared<QString>();
+    checkPassword(
+        c,
+        [=] {
+            if (checkOld) {
+                const bool ok = credential.hash.isEmpty()
+                                    ? password::matchesPlain(*oldPassword, credential.plain)
+                                    : password::verify(*oldPassword, credential.hash);
+                if (!ok)
+                    return false;
+            }
+            *hash = password::hash(password);
+            return !hash->isEmpty();
+        },
+        [=](Connection *conn, bool ok) {
+            holdOutput();
+            const auto release = qScopeGuard([this] { releaseOutput(); });
+            if (!ok) {
+                replyError(conn, env.id, code(ErrorCode::AuthFailed),
+                           checkOld ? QStringLiteral("wrong old password")
+                                    : QStringLiteral("cannot hash the password"));
+                return;
+            }
+            // The file stays the one description of the office: the new hash goes there.
+            QByteArray text;
+            const QString error =
+                writeAccountHash(m_config.sourceFile, AccountLists.value(role), user, *hash, &text);
+            if (!error.isEmpty()) {
+                qCWarning(lcServer) << "password of" << key << "not changed:" << error;
+                replyError(conn, env.id, code(ErrorCode::Internal),
+                           QStringLiteral("cannot write the config file: %1").arg(error));
+                return;
+            }
+            if (auto it = m_credentials.find(key); it != m_credentials.end()) {
+                it->hash = *hash;
+                it->fileHash = *hash;
+                it->plain.clear();
+                m_anyHashed = true;
+            }
+            // The file as written is the running config now, with what else it held (this
+            // account's sessions are ended below, by the rule for password changes).
+            QString errorCode;
+            QString message;
+            const ConfigResult parsed = parseConfig(text, m_config.sourceFile);
+            if (parsed.config && applyConfig(*parsed.config, &errorCode, &message))
+                m_configText = text;
+            qCInfo(lcServer) << "password of" << key << "changed by" << conn->role << conn->user;
+            // Who and whom, never the secret.
+            audit(actorOf(conn),
+                  checkOld ? QStringLiteral("password.change") : QStringLiteral("password.reset"),
+                  key, {});
+            endSessionsOf(role, user, own ? conn : nullptr, ClosePasswordChanged);
+            reply(conn, env);
+        });
+}
+
+// ---------------------------------------------------------------------------------------
+// audit log
+
+QString Server::actorOf(const Connection *c)
+{
+    return c->role + QLatin1Char('/') + c->user;
+}
+
+void Server::audit(const QString &actor, const QString &action, const QString &target,
+                   const QJsonObject &detail)
+{
+    AuditEntry e;
+    e.atMs = m_clock->nowMs();
+    e.actor = actor;
+    e.action = action;
+    e.target = target;
+    e.detail = detail;
+    if (!m_storage->logAudit(e))
+        qCWarning(lcServer) << "audit entry not stored:" << action << target;
+    const QJsonObject event = auditEvent(e).toJson();
+    for (Connection *c : qAsConst(m_connections))
+        if (c->authenticated && c->role == QLatin1String("supervisor"))
+            sendEvent(c, event);
+}
+
+proto::AuditEvent Server::auditEvent(const AuditEntry &e)
+{
+    proto::AuditEvent ev;
+    ev.time = e.atMs;
+    ev.actor = e.actor;
+    ev.action = e.action;
+    ev.target = e.target;
+    ev.detail = e.detail;
+    return ev;
+}
+
+QJsonObject Server::auditJson(const proto::AuditListRequest &req) const
+{
+    QJsonArray entries;
+    for (const AuditEntry &e : auditEntries(*m_storage, m_engine->config(), req.from, req.to,
+                                            req.action, req.actor, req.target, req.limit)) {
+        QJsonObject o = auditEvent(e).toJson();
+        o.remove(QStringLiteral("type"));
+        entries.append(o);
+    }
+    return {{QStringLiteral("entries"), entries}};
 }
 
 } // namespace acdesk::server

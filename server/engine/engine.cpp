@@ -119,7 +119,7 @@ struct QueueRt
     std::vector<int> eligibleMembers;
     QueueDay today;
     int rrLast = -1;
-    bool dirty = false;
+    bool needsRouting = false; // in toRoute
     bool statsDirty = false;
     bool removed = false; // gone from the config; its index stays valid for old legs
 };
@@ -167,7 +167,7 @@ struct Engine::Impl
     quint64 callSeq = 0;
     quint64 nextCallNumber = 1;
     quint64 decisions = 0;
-    std::vector<int> dirty;
+    std::vector<int> toRoute;
     std::vector<int> statsDirty;
     std::vector<Event> events;
     std::mt19937_64 rng;
@@ -380,7 +380,7 @@ struct Engine::Impl
         for (QueueRt &q : queues) {
             if (q.removed)
                 continue;
-            markDirty(q.idx);
+            markForRouting(q.idx);
             markStats(q.idx);
         }
         config.queues = next.queues;
@@ -428,12 +428,12 @@ struct Engine::Impl
         }
     }
 
-    void markDirty(int qi)
+    void markForRouting(int qi)
     {
         QueueRt &q = queues[std::size_t(qi)];
-        if (!q.dirty) {
-            q.dirty = true;
-            dirty.push_back(qi);
+        if (!q.needsRouting) {
+            q.needsRouting = true;
+            toRoute.push_back(qi);
         }
     }
     void markStats(int qi)
@@ -444,7 +444,7 @@ struct Engine::Impl
             statsDirty.push_back(qi);
         }
     }
-    void flush()
+    void emitQueueChanges()
     {
         for (int qi : statsDirty) {
             queues[std::size_t(qi)].statsDirty = false;
@@ -540,7 +540,7 @@ struct Engine::Impl
             a.keyTalk = a.talkTodayMs;
             for (const Membership &m : a.eligible) {
                 queues[std::size_t(m.queue)].ready.insert(readyKey(a, m));
-                markDirty(m.queue);
+                markForRouting(m.queue);
             }
         } else {
             for (const Membership &m : a.eligible)
@@ -666,7 +666,7 @@ struct Engine::Impl
         q.waiting.insert({-c.snap.priority, c.seq, &c});
         c.inWaiting = true;
         c.snap.state = CallState::Queued;
-        markDirty(c.queue);
+        markForRouting(c.queue);
         markStats(c.queue);
     }
 
@@ -728,17 +728,17 @@ struct Engine::Impl
         return nullptr;
     }
 
-    void dispatch()
+    void routeWaitingCalls()
     {
-        while (!dirty.empty()) {
+        while (!toRoute.empty()) {
             CallRt *best = nullptr;
-            for (std::size_t i = 0; i < dirty.size();) {
-                QueueRt &q = queues[std::size_t(dirty[i])];
+            for (std::size_t i = 0; i < toRoute.size();) {
+                QueueRt &q = queues[std::size_t(toRoute[i])];
                 CallRt *c = firstMatchable(q);
                 if (!c) {
-                    q.dirty = false;
-                    dirty[i] = dirty.back();
-                    dirty.pop_back();
+                    q.needsRouting = false;
+                    toRoute[i] = toRoute.back();
+                    toRoute.pop_back();
                     continue;
                 }
                 if (!best || std::make_pair(-c->snap.priority, c->seq) <
@@ -836,11 +836,7 @@ struct Engine::Impl
             return;
         }
         // A direct (agent) transfer that was not taken: to the call's queue, or dropped.
-        c.leg.rec.endedAtMs = now;
-        c.leg.rec.waitMs = now - c.leg.rec.legStartMs;
-        c.leg.rec.cause = cause;
-        c.leg.rec.complete = true;
-        updateLeg(c.leg);
+        closeLeg(c, cause);
         c.waitedBeforeMs += c.leg.rec.waitMs;
         if (c.queue >= 0 && !queues[std::size_t(c.queue)].removed) {
             enterQueue(c, c.queue);
@@ -860,7 +856,7 @@ struct Engine::Impl
         }
     }
 
-    void connect(CallRt &c, AgentRt &a, bool bridge)
+    void connectCall(CallRt &c, AgentRt &a, bool bridge)
     {
         const std::vector<int> others = c.offeredTo;
         for (int ai : others) {
@@ -891,18 +887,37 @@ struct Engine::Impl
             emitTel(TelephonyKind::Bridge, c, &a);
     }
 
+    /**
+     * The one place a call's current leg ends: its wait (not answered) or its talk and
+     * hold (answered), the cause and where the call went. A leg that was never answered
+     * is complete at once; an answered one when its wrap-up is (startWrapUp), unless the
+     * leg has no wrap-up to wait for (@p complete).
+     */
+    void closeLeg(CallRt &c, EndCause cause, const QString &transferTo = {}, bool complete = false)
+    {
+        CallRecord &r = c.leg.rec;
+        r.endedAtMs = now;
+        if (c.snap.state == CallState::Connected || c.snap.state == CallState::Held) {
+            if (c.snap.state == CallState::Held)
+                c.holdMs += now - c.holdStartMs;
+            r.holdMs = c.holdMs;
+            r.talkMs = now - r.answeredAtMs - c.holdMs;
+        } else {
+            r.waitMs = now - r.legStartMs;
+            complete = true;
+        }
+        r.cause = cause;
+        r.transferTo = transferTo;
+        r.complete = complete;
+        updateLeg(c.leg);
+    }
+
     // Ends the agent's part of a connected call; the leg moves to the agent's wrap-up.
     void endConnected(CallRt &c, EndCause cause, const QString &transferTo = {})
     {
         AgentRt &a = agents[std::size_t(c.agent)];
-        if (c.snap.state == CallState::Held)
-            c.holdMs += now - c.holdStartMs;
-        CallRecord &r = c.leg.rec;
-        r.endedAtMs = now;
-        r.holdMs = c.holdMs;
-        r.talkMs = now - r.answeredAtMs - c.holdMs;
-        r.cause = cause;
-        r.transferTo = transferTo;
+        closeLeg(c, cause, transferTo);
+        const CallRecord &r = c.leg.rec;
         if (r.answeredAtMs >= dayStart)
             a.talkTodayMs += r.talkMs;
         a.activeCall.clear();
@@ -972,12 +987,8 @@ struct Engine::Impl
         QueueRt &q = queues[std::size_t(c.queue)];
         withdrawAll(c, EndCause::Withdrawn);
         leaveQueue(c);
-        c.leg.rec.endedAtMs = now;
-        c.leg.rec.waitMs = now - c.leg.rec.legStartMs;
-        c.leg.rec.cause = EndCause::Overflow;
-        c.leg.rec.transferTo = QStringLiteral("queue:") + queues[std::size_t(q.overflow)].cfg.id;
-        c.leg.rec.complete = true;
-        updateLeg(c.leg);
+        closeLeg(c, EndCause::Overflow,
+                 QStringLiteral("queue:") + queues[std::size_t(q.overflow)].cfg.id);
         c.waitedBeforeMs += c.leg.rec.waitMs;
         enterQueue(c, q.overflow);
     }
@@ -1024,7 +1035,7 @@ struct Engine::Impl
             if (c->nextRule < q.cfg.escalation.size())
                 c->maxPenalty = q.cfg.escalation[c->nextRule++].maxPenalty;
             scheduleEscalation(*c);
-            markDirty(c->queue);
+            markForRouting(c->queue);
             break;
         }
         case TimerKind::Grace: {
@@ -1093,7 +1104,7 @@ struct Engine::Impl
         }
     }
 
-    void sync()
+    void runDueTimers()
     {
         const qint64 target = std::max(now, clock->nowMs());
         while (!timers.empty() && timers.begin()->first.first <= target) {
@@ -1102,7 +1113,7 @@ struct Engine::Impl
             const Timer t = it->second;
             timers.erase(it);
             fire(t);
-            dispatch();
+            routeWaitingCalls();
         }
         now = target;
         // A day boundary without its timer (clock jumped): the timer above handles it.
@@ -1111,10 +1122,10 @@ struct Engine::Impl
     template<typename F>
     Result run(F &&f)
     {
-        sync();
+        runDueTimers();
         Result r = f();
-        dispatch();
-        flush();
+        routeWaitingCalls();
+        emitQueueChanges();
         return r;
     }
 
@@ -1189,14 +1200,7 @@ struct Engine::Impl
             CallRt &c = *calls.at(id);
             // The agent lost track of it: end it for the caller, keep a complete record.
             emitTel(TelephonyKind::Drop, c);
-            if (c.snap.state == CallState::Held)
-                c.holdMs += now - c.holdStartMs;
-            c.leg.rec.endedAtMs = now;
-            c.leg.rec.holdMs = c.holdMs;
-            c.leg.rec.talkMs = now - c.leg.rec.answeredAtMs - c.holdMs;
-            c.leg.rec.cause = EndCause::AgentLost;
-            c.leg.rec.complete = true;
-            updateLeg(c.leg);
+            closeLeg(c, EndCause::AgentLost, {}, true);
             if (c.agent >= 0)
                 repaired(agents[std::size_t(c.agent)], id,
                          QStringLiteral("connected call without its agent"));
@@ -1312,11 +1316,8 @@ struct Engine::Impl
         if (target != qi) {
             // join-empty overflow: a zero-wait leg in the first queue keeps the count honest
             newLeg(ref, LegKind::Queue, qi);
-            ref.leg.rec.endedAtMs = now;
-            ref.leg.rec.cause = EndCause::Overflow;
-            ref.leg.rec.transferTo = QStringLiteral("queue:") + queues[std::size_t(target)].cfg.id;
-            ref.leg.rec.complete = true;
-            updateLeg(ref.leg);
+            closeLeg(ref, EndCause::Overflow,
+                     QStringLiteral("queue:") + queues[std::size_t(target)].cfg.id);
         }
         enterQueue(ref, target);
         Result r;
@@ -1335,11 +1336,7 @@ struct Engine::Impl
             withdrawAll(*c, EndCause::CallerHangup);
             if (c->leg.rec.kind == LegKind::Queue)
                 leaveQueue(*c);
-            c->leg.rec.endedAtMs = now;
-            c->leg.rec.waitMs = now - c->leg.rec.legStartMs;
-            c->leg.rec.cause = EndCause::CallerHangup;
-            c->leg.rec.complete = true;
-            updateLeg(c->leg);
+            closeLeg(*c, EndCause::CallerHangup);
             break;
         case CallState::Connected:
         case CallState::Held:
@@ -1358,7 +1355,7 @@ struct Engine::Impl
         CallRt *c = nullptr;
         if (Result r = offeredCall(agentId, callId, a, c); !r.ok())
             return r;
-        connect(*c, *a, bridge);
+        connectCall(*c, *a, bridge);
         return {};
     }
 
@@ -1868,9 +1865,9 @@ Result Engine::agentReconnected(const QString &agent)
 
 void Engine::advance()
 {
-    d->sync();
-    d->dispatch();
-    d->flush();
+    d->runDueTimers();
+    d->routeWaitingCalls();
+    d->emitQueueChanges();
 }
 
 qint64 Engine::nextDeadlineMs() const
@@ -2010,7 +2007,7 @@ quint64 Engine::routingDecisions() const
 
 void Engine::restoreDay(const std::vector<CallRecord> &records)
 {
-    d->sync();
+    d->runDueTimers();
     for (QueueRt &q : d->queues) {
         q.today = QueueDay{};
         d->markStats(q.idx);
@@ -2038,16 +2035,16 @@ void Engine::restoreDay(const std::vector<CallRecord> &records)
         const auto p = perAgent.value(a.idx);
         d->resetAgentDay(a, p.first, p.second);
     }
-    d->dispatch();
-    d->flush();
+    d->routeWaitingCalls();
+    d->emitQueueChanges();
 }
 
 int Engine::runWatchdog()
 {
-    d->sync();
+    d->runDueTimers();
     const int n = d->watchdog();
-    d->dispatch();
-    d->flush();
+    d->routeWaitingCalls();
+    d->emitQueueChanges();
     return n;
 }
 
