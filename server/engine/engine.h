@@ -158,10 +158,11 @@ public:
     void restoreDay(const std::vector<CallRecord> &records);
     /** @brief Checks agents and calls, repairs inconsistencies; returns repairs made. */
     int runWatchdog();
-    /** @brief Test hook: puts an agent into a state with a (possibly absent) call id. */
-    void corruptAgentForTest(const QString &agent, AgentState state, const QString &call);
 
 private:
+    // Tests that break the state on purpose (the watchdog's repairs cannot be provoked
+    // through the API) reach it through tests/common/engineinternals.h.
+    friend struct EngineInternals;
     struct Impl;
     std::unique_ptr<Impl> d;
 };

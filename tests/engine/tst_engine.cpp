@@ -1,6 +1,7 @@
 // Engine tests: lifecycle, every strategy's exact offer order, scenario days with exact
 // statistics, transfers, overflow, grace, watchdog and midnight rollover (DST included).
 
+#include "engineinternals.h"
 #include "enginetestutil.h"
 
 #include <QRegularExpression>
@@ -877,8 +878,8 @@ void TstEngine::watchdog()
 {
     Rig r(oneQueue(Strategy::LongestIdle, 2, 0));
     r.ready({"a1", "a2"});
-    r.engine->corruptAgentForTest("a1", AgentState::OnCall, "ghost");
-    r.engine->corruptAgentForTest("a2", AgentState::Ringing, "ghost2");
+    EngineInternals::corruptAgent(*r.engine, "a1", AgentState::OnCall, "ghost");
+    EngineInternals::corruptAgent(*r.engine, "a2", AgentState::Ringing, "ghost2");
     QCOMPARE(r.engine->runWatchdog(), 2);
     const auto rep = eventsOf<WatchdogRepaired>(r.pull());
     QCOMPARE(rep.size(), std::size_t(2));
@@ -895,7 +896,7 @@ void TstEngine::watchdog()
     ManualClock clock(berlin(2026, 11, 24, 8));
     Engine e(cfg, &clock);
     e.login("a1");
-    e.corruptAgentForTest("a1", AgentState::OnCall, "ghost");
+    EngineInternals::corruptAgent(e, "a1", AgentState::OnCall, "ghost");
     clock.advance(60000);
     e.advance();
     QCOMPARE(eventsOf<WatchdogRepaired>(e.takeEvents()).size(), std::size_t(1));

@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include "engine/engine.h"
+#include "engineinternals.h"
 #include "inprocessserver.h"
 #include "protocol/protocol.h"
 #include "server.h"
@@ -1451,8 +1452,8 @@ private Q_SLOTS:
         Client *boss = loggedIn(QStringLiteral("supervisor"), QStringLiteral("boss"),
                                 QStringLiteral("pwboss"));
         agent(QStringLiteral("a1"));
-        m_server->engine().corruptAgentForTest(QStringLiteral("a1"), engine::AgentState::OnCall,
-                                               QStringLiteral("ghost"));
+        engine::EngineInternals::corruptAgent(m_server->engine(), QStringLiteral("a1"),
+                                              engine::AgentState::OnCall, QStringLiteral("ghost"));
         const QJsonObject live = boss->take(QStringLiteral("audit"), 5000);
         QCOMPARE(live.value(QStringLiteral("actor")).toString(), QStringLiteral("server"));
         QCOMPARE(live.value(QStringLiteral("action")).toString(),
