@@ -1,4 +1,6 @@
-// The envelope decoder, the permission table and the typed requests.
+// The envelope decoder, the permission table and the typed requests. Over 600 lines on
+// purpose: one short encoder/decoder pair per request of the contract, in the contract's
+// order; the request list is easier to check against docs/protocol.md in one file.
 
 #include "requests.h"
 #include "jsonreader_p.h"

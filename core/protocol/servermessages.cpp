@@ -1,4 +1,5 @@
-// Server → client messages, their decoder for clients, and the fan-out fast path.
+// Server → client messages, their decoder for clients, and the fan-out fast path. Just
+// over 600 lines: one encoder/decoder pair per message of the contract, in its order.
 
 #include "servermessages.h"
 #include "jsonreader_p.h"

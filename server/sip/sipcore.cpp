@@ -1,3 +1,8 @@
+// The SIP side of the gateway on libre's own thread: dialogs, SDP, RTP relay, prompts and
+// the dialog journal's feed. About 1,400 lines in one file on purpose for now: everything
+// here runs on libre's thread and shares its handlers and state, which a split would have
+// to expose across files; docs/telephony.md describes its parts. The next split is the
+// media relay (RTP sockets, prompt playback) into a file of its own.
 #include "sipcore.h"
 
 #include "config.h"
