@@ -72,6 +72,7 @@ Storage::Storage()
 
 Storage::~Storage()
 {
+    m_statements.clear(); // before the connection they belong to closes
     {
         QSqlDatabase db = QSqlDatabase::database(m_connection, false);
         if (db.isOpen()) {
@@ -93,6 +94,32 @@ bool Storage::exec(const QString &sql, QString *error)
             *error = text;
         return false;
     }
+    return true;
+}
+
+bool Storage::write(const char *what, const QString &sql, const QVariantList &values, int *rows)
+{
+    auto it = m_statements.find(sql);
+    if (it == m_statements.end()) {
+        QSqlQuery q(QSqlDatabase::database(m_connection, false));
+        if (!q.prepare(sql)) {
+            qCCritical(lcStorage) << what << "failed:" << q.lastError().text();
+            m_healthy = false;
+            return false;
+        }
+        it = m_statements.insert(sql, q);
+    }
+    QSqlQuery &q = *it;
+    for (int i = 0; i < values.size(); ++i)
+        q.bindValue(i, values.at(i));
+    if (!q.exec()) {
+        qCCritical(lcStorage) << what << "failed:" << q.lastError().text();
+        m_healthy = false;
+        return false;
+    }
+    if (rows)
+        *rows = q.numRowsAffected();
+    q.finish(); // resets the statement: it holds no lock while it waits for its next use
     return true;
 }
 
@@ -209,27 +236,15 @@ bool Storage::commit()
 
 int Storage::closeUnfinished(qint64 nowMs)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(
-        QStringLiteral("UPDATE call_legs SET ended_at = ?, cause = ? WHERE ended_at IS NULL"));
-    q.addBindValue(nowMs);
-    q.addBindValue(engine::endCauseName(engine::EndCause::ServerRestart));
-    if (!q.exec()) {
-        qCCritical(lcStorage) << "closing unfinished legs failed:" << q.lastError().text();
-        return 0;
-    }
-    return q.numRowsAffected();
+    int rows = 0;
+    write("closing unfinished legs",
+          QStringLiteral("UPDATE call_legs SET ended_at = ?, cause = ? WHERE ended_at IS NULL"),
+          {nowMs, engine::endCauseName(engine::EndCause::ServerRestart)}, &rows);
+    return rows;
 }
 
 bool Storage::saveLeg(const engine::CallRecord &r)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral(
-        "INSERT OR REPLACE INTO call_legs (call_id, leg, kind, queue, direction, caller_number, "
-        "caller_name, hotline, origin, priority, agent, arrived_at, leg_start, offered_at, "
-        "answered_at, ended_at, wrap_up_ended_at, wait_ms, talk_ms, hold_ms, wrap_up_ms, cause, "
-        "disposition, notes, transfer_to, complete) VALUES "
-        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     const QVariantList values{r.callId,
                               r.leg,
                               engine::legKindName(r.kind),
@@ -256,14 +271,17 @@ bool Storage::saveLeg(const engine::CallRecord &r)
                               r.notes,
                               r.transferTo,
                               r.complete ? 1 : 0};
-    for (const QVariant &v : values)
-        q.addBindValue(v);
-    if (!q.exec()) {
-        qCCritical(lcStorage) << "saving call" << r.callId << "failed:" << q.lastError().text();
-        m_healthy = false;
-        return false;
-    }
-    return true;
+    return write(
+        "saving a call leg",
+        QStringLiteral(
+            "INSERT OR REPLACE INTO call_legs (call_id, leg, kind, queue, direction, "
+            "caller_number, "
+            "caller_name, hotline, origin, priority, agent, arrived_at, leg_start, offered_at, "
+            "answered_at, ended_at, wrap_up_ended_at, wait_ms, talk_ms, hold_ms, wrap_up_ms, "
+            "cause, "
+            "disposition, notes, transfer_to, complete) VALUES "
+            "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        values);
 }
 
 std::vector<engine::CallRecord> Storage::legs(qint64 fromMs, qint64 toMs) const
@@ -328,14 +346,11 @@ qint64 Storage::legCount() const
 
 bool Storage::logState(const StateLogEntry &e)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("INSERT INTO agent_states (agent, state, reason, since) "
-                             "VALUES (?, ?, ?, ?)"));
-    q.addBindValue(e.agent);
-    q.addBindValue(e.state);
-    q.addBindValue(e.reason.isEmpty() ? QVariant() : QVariant(e.reason));
-    q.addBindValue(e.sinceMs);
-    return q.exec();
+    return write(
+        "recording an agent state",
+        QStringLiteral(
+            "INSERT INTO agent_states (agent, state, reason, since) VALUES (?, ?, ?, ?)"),
+        {e.agent, e.state, e.reason.isEmpty() ? QVariant() : QVariant(e.reason), e.sinceMs});
 }
 
 std::vector<StateLogEntry> Storage::stateLog(qint64 fromMs, qint64 toMs) const
@@ -361,15 +376,10 @@ std::vector<StateLogEntry> Storage::stateLog(qint64 fromMs, qint64 toMs) const
 
 bool Storage::saveToken(const QByteArray &digest, const StoredToken &t)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO tokens (digest, role, user, last_used, "
-                             "station) VALUES (?, ?, ?, ?, ?)"));
-    q.addBindValue(QString::fromLatin1(digest));
-    q.addBindValue(t.role);
-    q.addBindValue(t.user);
-    q.addBindValue(t.lastUsedMs);
-    q.addBindValue(t.station);
-    return q.exec();
+    return write("saving a session token",
+                 QStringLiteral("INSERT OR REPLACE INTO tokens (digest, role, user, last_used, "
+                                "station) VALUES (?, ?, ?, ?, ?)"),
+                 {QString::fromLatin1(digest), t.role, t.user, t.lastUsedMs, t.station});
 }
 
 std::optional<StoredToken> Storage::token(const QByteArray &digest) const
@@ -385,40 +395,33 @@ std::optional<StoredToken> Storage::token(const QByteArray &digest) const
 
 bool Storage::touchToken(const QByteArray &digest, qint64 nowMs)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("UPDATE tokens SET last_used = ? WHERE digest = ?"));
-    q.addBindValue(nowMs);
-    q.addBindValue(QString::fromLatin1(digest));
-    return q.exec();
+    return write("touching a session token",
+                 QStringLiteral("UPDATE tokens SET last_used = ? WHERE digest = ?"),
+                 {nowMs, QString::fromLatin1(digest)});
 }
 
 bool Storage::deleteToken(const QByteArray &digest)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("DELETE FROM tokens WHERE digest = ?"));
-    q.addBindValue(QString::fromLatin1(digest));
-    return q.exec();
+    return write("deleting a session token", QStringLiteral("DELETE FROM tokens WHERE digest = ?"),
+                 {QString::fromLatin1(digest)});
 }
 
 int Storage::purgeTokens(qint64 beforeMs)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("DELETE FROM tokens WHERE last_used < ?"));
-    q.addBindValue(beforeMs);
-    return q.exec() ? q.numRowsAffected() : 0;
+    int rows = 0;
+    write("purging idle tokens", QStringLiteral("DELETE FROM tokens WHERE last_used < ?"),
+          {beforeMs}, &rows);
+    return rows;
 }
 
 bool Storage::logAudit(const AuditEntry &e)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral(
-        "INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)"));
-    q.addBindValue(e.atMs);
-    q.addBindValue(e.actor);
-    q.addBindValue(e.action);
-    q.addBindValue(e.target);
-    q.addBindValue(QString::fromUtf8(QJsonDocument(e.detail).toJson(QJsonDocument::Compact)));
-    return q.exec();
+    return write(
+        "recording an audit entry",
+        QStringLiteral(
+            "INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)"),
+        {e.atMs, e.actor, e.action, e.target,
+         QString::fromUtf8(QJsonDocument(e.detail).toJson(QJsonDocument::Compact))});
 }
 
 std::vector<AuditEntry> Storage::audit(qint64 fromMs, qint64 toMs, const QString &action,
@@ -478,13 +481,10 @@ std::vector<StateLogEntry> Storage::agentsAtStop(qint64 tokensSinceMs,
 
 bool Storage::deleteTokensOf(const QString &role, const QString &user, const QByteArray &keep)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("DELETE FROM tokens WHERE role = ? AND user = ? AND digest != ?"));
-    q.addBindValue(role);
-    q.addBindValue(user);
     // Never NULL: "digest != NULL" would match no row at all.
-    q.addBindValue(keep.isEmpty() ? QStringLiteral("-") : QString::fromLatin1(keep));
-    return q.exec();
+    return write("deleting an account's tokens",
+                 QStringLiteral("DELETE FROM tokens WHERE role = ? AND user = ? AND digest != ?"),
+                 {role, user, keep.isEmpty() ? QStringLiteral("-") : QString::fromLatin1(keep)});
 }
 
 QHash<QString, QPair<QString, QString>> Storage::upgradedHashes() const
@@ -502,24 +502,18 @@ QHash<QString, QPair<QString, QString>> Storage::upgradedHashes() const
 bool Storage::saveUpgradedHash(const QString &role, const QString &user, const QString &hash,
                                const QString &fileHash)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO credentials (role, user, hash, file_hash) "
-                             "VALUES (?, ?, ?, ?)"));
-    q.addBindValue(role);
-    q.addBindValue(user);
-    q.addBindValue(hash);
-    q.addBindValue(fileHash);
-    return q.exec();
+    return write(
+        "saving an upgraded password hash",
+        QStringLiteral(
+            "INSERT OR REPLACE INTO credentials (role, user, hash, file_hash) VALUES (?, ?, ?, ?)"),
+        {role, user, hash, fileHash});
 }
 
 bool Storage::saveCallback(const QString &entry, const QString &by, qint64 atMs)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("INSERT INTO callbacks (entry, done_by, done_at) VALUES (?, ?, ?)"));
-    q.addBindValue(entry);
-    q.addBindValue(by);
-    q.addBindValue(atMs);
-    return q.exec();
+    return write("saving a call back",
+                 QStringLiteral("INSERT INTO callbacks (entry, done_by, done_at) VALUES (?, ?, ?)"),
+                 {entry, by, atMs});
 }
 
 QHash<QString, QPair<QString, qint64>> Storage::callbacks(qint64 sinceMs) const
@@ -537,29 +531,18 @@ QHash<QString, QPair<QString, qint64>> Storage::callbacks(qint64 sinceMs) const
 int Storage::purgeBefore(qint64 beforeMs)
 {
     int removed = 0;
-    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-    QSqlQuery cb(db);
-    cb.prepare(QStringLiteral("DELETE FROM callbacks WHERE done_at < ?"));
-    cb.addBindValue(beforeMs);
-    if (cb.exec())
-        removed += cb.numRowsAffected();
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("DELETE FROM call_legs WHERE leg_start < ?"));
-    q.addBindValue(beforeMs);
-    if (q.exec())
-        removed += q.numRowsAffected();
-    QSqlQuery a(db);
-    a.prepare(QStringLiteral("DELETE FROM audit WHERE at < ?"));
-    a.addBindValue(beforeMs);
-    if (a.exec())
-        removed += a.numRowsAffected();
-    // Keep the last state of each agent before the cut, so reports can start from it.
-    QSqlQuery s(db);
-    s.prepare(QStringLiteral("DELETE FROM agent_states WHERE since < ? AND id NOT IN "
-                             "(SELECT MAX(id) FROM agent_states GROUP BY agent)"));
-    s.addBindValue(beforeMs);
-    if (s.exec())
-        removed += s.numRowsAffected();
+    const QString statements[] = {
+        QStringLiteral("DELETE FROM callbacks WHERE done_at < ?"),
+        QStringLiteral("DELETE FROM call_legs WHERE leg_start < ?"),
+        QStringLiteral("DELETE FROM audit WHERE at < ?"),
+        // Keep the last state of each agent before the cut, so reports can start from it.
+        QStringLiteral("DELETE FROM agent_states WHERE since < ? AND id NOT IN "
+                       "(SELECT MAX(id) FROM agent_states GROUP BY agent)")};
+    for (const QString &sql : statements) {
+        int rows = 0;
+        if (write("purging old records", sql, {beforeMs}, &rows))
+            removed += rows;
+    }
     return removed;
 }
 

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QPair>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 
 #include <optional>
@@ -147,11 +148,21 @@ public:
 private:
     bool exec(const QString &sql, QString *error = nullptr);
     bool migrate(QString *error);
+    /**
+     * @brief Runs the write @p sql with @p values bound in order; @p rows gets the rows it
+     * changed. Each statement is prepared once and kept, so SQLite parses it once. This is
+     * the one place a failed write is handled (docs/architecture.md, "Storage errors"):
+     * logged with @p what, and the storage reports itself unhealthy (/healthz 503,
+     * storage_up 0) until a commit succeeds again. Callers only decide what to answer.
+     */
+    bool write(const char *what, const QString &sql, const QVariantList &values,
+               int *rows = nullptr);
 
     QString m_connection;
     QString m_path;
     bool m_healthy = false;
     bool m_inTransaction = false;
+    QHash<QString, QSqlQuery> m_statements; // prepared writes, by their SQL
 };
 
 } // namespace acdesk::server
