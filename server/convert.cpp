@@ -148,9 +148,4 @@ proto::ErrorCode fromEngine(engine::ErrorKind k)
     return proto::ErrorCode::Internal;
 }
 
-QString code(proto::ErrorCode c)
-{
-    return proto::errorCodeName(c);
-}
-
 } // namespace acdesk::server

@@ -22,7 +22,5 @@ proto::AgentState toProto(engine::AgentState state);
 engine::AgentState toEngine(proto::AgentState state);
 /** @brief The wire error code of an engine error. */
 proto::ErrorCode fromEngine(engine::ErrorKind kind);
-/** @brief The wire name of an error code ("bad_request", ...). */
-QString code(proto::ErrorCode c);
 
 } // namespace acdesk::server

@@ -307,13 +307,11 @@ void Server::onNewConnection(Peer *peer)
     proto::Hello hello;
     hello.server = QStringLiteral("acdesk/" ACDESK_VERSION);
     hello.time = m_clock->nowMs();
-    QJsonObject helloJson = hello.toJson();
     // Additions beyond the contract are announced; the protocol number stays 1.
-    helloJson.insert(QStringLiteral("features"),
-                     QJsonArray{QStringLiteral("worklist"), QStringLiteral("reports"),
-                                QStringLiteral("waitingCalls"), QStringLiteral("passwords"),
-                                QStringLiteral("audit")});
-    sendRaw(c, QJsonDocument(helloJson).toJson(QJsonDocument::Compact));
+    hello.features = {QStringLiteral("worklist"), QStringLiteral("reports"),
+                      QStringLiteral("waitingCalls"), QStringLiteral("passwords"),
+                      QStringLiteral("audit")};
+    sendRaw(c, QJsonDocument(hello.toJson()).toJson(QJsonDocument::Compact));
 }
 
 void Server::closeConnection(Connection *c, quint16 code, const QString &reason)
@@ -435,16 +433,16 @@ void Server::processRequest(Connection *c, const QByteArray &utf8)
     if (const auto *err = std::get_if<proto::DecodeError>(&decoded)) {
         // Every failure gets an answer; over the limit, the answer is the limit itself.
         if (takeRateToken(c))
-            replyError(c, err->id, code(err->code), err->message);
+            replyError(c, err->id, err->code, err->message);
         else
-            replyError(c, err->id, code(ErrorCode::RateLimited),
+            replyError(c, err->id, ErrorCode::RateLimited,
                        QStringLiteral("more than %1 requests per second")
                            .arg(m_config.limits.requestsPerSecond));
         return;
     }
     const proto::Envelope &env = std::get<proto::Envelope>(decoded);
     if (!takeRateToken(c)) {
-        replyError(c, env.id, code(ErrorCode::RateLimited),
+        replyError(c, env.id, ErrorCode::RateLimited,
                    QStringLiteral("more than %1 requests per second")
                        .arg(m_config.limits.requestsPerSecond));
         return;
@@ -516,15 +514,12 @@ void Server::reply(Connection *c, const proto::Envelope &env, QJsonObject fields
     sendRaw(c, QJsonDocument(json).toJson(QJsonDocument::Compact));
 }
 
-void Server::replyError(Connection *c, const QJsonValue &id, const QString &errorCode,
+void Server::replyError(Connection *c, const QJsonValue &id, proto::ErrorCode errorCode,
                         const QString &message, const QJsonObject &details)
 {
     ++m_errorsSent;
-    QJsonObject json{{QStringLiteral("type"), QStringLiteral("error")},
-                     {QStringLiteral("code"), errorCode},
-                     {QStringLiteral("message"), message}};
-    if (!details.isEmpty())
-        json.insert(QStringLiteral("details"), details);
+    QJsonObject json =
+        proto::ErrorReply{QJsonValue(QJsonValue::Undefined), errorCode, message, details}.toJson();
     if (m_capture.active)
         m_keyedReplies[m_capture.digest].insert(m_capture.key,
                                                 {json, m_clock->nowMs() + KeyedReplyTtlMs});

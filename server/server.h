@@ -183,7 +183,7 @@ private:
      * @brief Applies @p next (parsed from @p text) to the running server: engine, accounts
      * and sessions. False with an error code and message when the engine refuses.
      */
-    bool applyConfig(Config next, QString *errorCode, QString *message);
+    bool applyConfig(Config next, proto::ErrorCode *errorCode, QString *message);
 
 public:
     /**
@@ -217,7 +217,7 @@ private:
     void releaseOutput();
     void reply(Connection *c, const proto::Envelope &env, QJsonObject fields = {});
     /** @brief An error reply; @p details (e.g. {path, reason} of a config error) when given. */
-    void replyError(Connection *c, const QJsonValue &id, const QString &code,
+    void replyError(Connection *c, const QJsonValue &id, proto::ErrorCode code,
                     const QString &message, const QJsonObject &details = {});
     void answer(Connection *c, const proto::Envelope &env, const engine::Result &r,
                 QJsonObject fields = {});
@@ -231,7 +231,7 @@ private:
     void armEngineTimer();
     void scheduleStats(const QString &queue);
     void sendStats(bool periodic);
-    QJsonObject statsEvent(const QStringList &queues) const;
+    proto::StatsEvent statsEvent(const QStringList &queues) const;
     QJsonObject statsFor(const Connection *c) const;
     QStringList visibleQueues(const Connection *c) const;
     Connection *gatewayFor(const QString &origin) const;
@@ -255,7 +255,8 @@ private:
     void restoreWorklist();
     QJsonObject worklistJson(const WorklistEntry &e) const;
     void sendWorklistUpdate(const WorklistEntry &e);
-    QJsonObject addCallbacks(QJsonObject queueStats) const;
+    /** @brief A queue's statistics with today's calls back (worklist). */
+    proto::QueueStats queueStats(const QString &queue) const;
     QJsonObject reportJson(const proto::ReportGetRequest &req) const;
 
     HttpResponse http(const QByteArray &target);

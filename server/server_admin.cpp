@@ -264,7 +264,7 @@ void Server::reloadConfig()
     }
     const QJsonObject before = QJsonDocument::fromJson(m_configText).object();
     const QJsonObject after = QJsonDocument::fromJson(text).object();
-    QString errorCode;
+    proto::ErrorCode errorCode = ErrorCode::Internal;
     QString message;
     if (!applyConfig(*parsed.config, &errorCode, &message)) {
         qCWarning(lcServer).noquote() << "config file not applied:" << message;
@@ -284,7 +284,7 @@ void Server::reloadConfig()
            {QStringLiteral("changes"), changesBetween(before, after)}});
 }
 
-bool Server::applyConfig(Config next, QString *errorCode, QString *message)
+bool Server::applyConfig(Config next, proto::ErrorCode *errorCode, QString *message)
 {
     next.sourceFile = m_config.sourceFile;
     for (const Account &g : qAsConst(m_runtimeGateways))
@@ -300,7 +300,7 @@ bool Server::applyConfig(Config next, QString *errorCode, QString *message)
     // them), and then nothing has changed.
     const engine::Result r = m_engine->reconfigure(next.engine);
     if (!r.ok()) {
-        *errorCode = code(fromEngine(r.code));
+        *errorCode = fromEngine(r.code);
         *message = r.message;
         return false;
     }
@@ -348,12 +348,12 @@ bool Server::applyConfig(Config next, QString *errorCode, QString *message)
 bool Server::mayAdminister(Connection *c, const proto::Envelope &env)
 {
     if (!isAdmin(c)) {
-        replyError(c, env.id, code(ErrorCode::Forbidden),
+        replyError(c, env.id, ErrorCode::Forbidden,
                    QStringLiteral("%1 is not an administrator (supervisors[].admin)").arg(c->user));
         return false;
     }
     if (m_config.sourceFile.isEmpty()) {
-        replyError(c, env.id, code(ErrorCode::InvalidState),
+        replyError(c, env.id, ErrorCode::InvalidState,
                    QStringLiteral("the built-in demo configuration has no file to change"));
         return false;
     }
@@ -377,7 +377,7 @@ void Server::handle(Connection *c, const Env &env, const proto::AdminConfigPutRe
     const QString version = versionOf(m_configText);
     const QJsonObject current = QJsonDocument::fromJson(m_configText).object();
     if (put.version != version) {
-        replyError(c, env.id, code(ErrorCode::Conflict),
+        replyError(c, env.id, ErrorCode::Conflict,
                    QStringLiteral("the configuration changed since version %1 (now %2): get it "
                                   "again and repeat the change")
                        .arg(put.version, version));
@@ -390,13 +390,13 @@ void Server::handle(Connection *c, const Env &env, const proto::AdminConfigPutRe
         // "FILE: $.path: reason", as at start; the path and reason also apart, for forms.
         const QString what = parsed.error.mid(m_config.sourceFile.size() + 2);
         const qsizetype colon = what.indexOf(QStringLiteral(": "));
-        replyError(c, env.id, code(ErrorCode::BadRequest), what,
+        replyError(c, env.id, ErrorCode::BadRequest, what,
                    {{QStringLiteral("path"), what.left(colon)},
                     {QStringLiteral("reason"), what.mid(colon + 2)}});
         return;
     }
     const ConfigResult old = parseConfig(m_configText, m_config.sourceFile);
-    QString errorCode;
+    proto::ErrorCode errorCode = ErrorCode::Internal;
     QString message;
     if (!applyConfig(*parsed.config, &errorCode, &message)) {
         replyError(c, env.id, errorCode, message);
@@ -407,7 +407,7 @@ void Server::handle(Connection *c, const Env &env, const proto::AdminConfigPutRe
         // The running server must not differ from its file: back to what it was.
         if (old.config)
             applyConfig(*old.config, &errorCode, &message);
-        replyError(c, env.id, code(ErrorCode::Internal),
+        replyError(c, env.id, ErrorCode::Internal,
                    QStringLiteral("cannot write the config file: %1").arg(written));
         return;
     }
@@ -428,7 +428,7 @@ void Server::handle(Connection *c, const Env &env, const proto::AdminConfigPutRe
 void Server::handle(Connection *c, const Env &env, const proto::AdminSetPasswordRequest &r)
 {
     if (!isAdmin(c)) {
-        replyError(c, env.id, code(ErrorCode::Forbidden),
+        replyError(c, env.id, ErrorCode::Forbidden,
                    QStringLiteral("%1 is not an administrator (supervisors[].admin)").arg(c->user));
         return;
     }
@@ -438,13 +438,12 @@ void Server::handle(Connection *c, const Env &env, const proto::AdminSetPassword
             m_credentials.contains(it.key() + QLatin1Char('/') + r.user))
             roles.append(it.key());
     if (roles.isEmpty()) {
-        replyError(c, env.id, code(ErrorCode::NotFound),
-                   QStringLiteral("no account \"%1\"").arg(r.user));
+        replyError(c, env.id, ErrorCode::NotFound, QStringLiteral("no account \"%1\"").arg(r.user));
         return;
     }
     if (roles.size() > 1) {
         roles.sort();
-        replyError(c, env.id, code(ErrorCode::BadRequest),
+        replyError(c, env.id, ErrorCode::BadRequest,
                    QStringLiteral("field \"role\": \"%1\" is a %2; say which")
                        .arg(r.user, roles.join(QStringLiteral(" and a "))));
         return;
@@ -463,7 +462,7 @@ void Server::changePassword(Connection *c, const proto::Envelope &env, const QSt
 {
     const bool own = role == c->role && user == c->user;
     if (m_config.sourceFile.isEmpty()) {
-        replyError(c, env.id, code(ErrorCode::InvalidState),
+        replyError(c, env.id, ErrorCode::InvalidState,
                    QStringLiteral("the built-in demo configuration has no file to change"));
         return;
     }
@@ -488,7 +487,7 @@ void Server::changePassword(Connection *c, const proto::Envelope &env, const QSt
             holdOutput();
             const auto release = qScopeGuard([this] { releaseOutput(); });
             if (!ok) {
-                replyError(conn, env.id, code(ErrorCode::AuthFailed),
+                replyError(conn, env.id, ErrorCode::AuthFailed,
                            checkOld ? QStringLiteral("wrong old password")
                                     : QStringLiteral("cannot hash the password"));
                 return;
@@ -499,7 +498,7 @@ void Server::changePassword(Connection *c, const proto::Envelope &env, const QSt
                 writeAccountHash(m_config.sourceFile, AccountLists.value(role), user, *hash, &text);
             if (!error.isEmpty()) {
                 qCWarning(lcServer) << "password of" << key << "not changed:" << error;
-                replyError(conn, env.id, code(ErrorCode::Internal),
+                replyError(conn, env.id, ErrorCode::Internal,
                            QStringLiteral("cannot write the config file: %1").arg(error));
                 return;
             }
@@ -511,7 +510,7 @@ void Server::changePassword(Connection *c, const proto::Envelope &env, const QSt
             }
             // The file as written is the running config now, with what else it held (this
             // account's sessions are ended below, by the rule for password changes).
-            QString errorCode;
+            proto::ErrorCode errorCode = ErrorCode::Internal;
             QString message;
             const ConfigResult parsed = parseConfig(text, m_config.sourceFile);
             if (parsed.config && applyConfig(*parsed.config, &errorCode, &message))

@@ -28,11 +28,11 @@ using proto::ErrorCode;
 
 namespace {
 
-QJsonArray labelsJson(const QList<Label> &labels)
+QList<proto::CodeLabel> labels(const QList<Label> &list)
 {
-    QJsonArray out;
-    for (const Label &l : labels)
-        out.append(proto::CodeLabel{l.code, l.label}.toJson());
+    QList<proto::CodeLabel> out;
+    for (const Label &l : list)
+        out.append({l.code, l.label});
     return out;
 }
 
@@ -169,31 +169,33 @@ void Server::sendTelephony(const engine::Telephony &t)
     Connection *gw = gatewayFor(t.origin);
     if (!gw)
         return;
-    QJsonObject ev{{QStringLiteral("type"),
-                    QString(QStringLiteral("gw.") + engine::telephonyKindName(t.kind))},
-                   {QStringLiteral("call"), t.call}};
+    using K = engine::TelephonyKind;
     switch (t.kind) {
-    case engine::TelephonyKind::Ring:
-    case engine::TelephonyKind::Bridge:
-    case engine::TelephonyKind::Release:
-        ev.insert(QStringLiteral("agent"), t.agent);
-        ev.insert(QStringLiteral("station"), t.station);
-        break;
-    case engine::TelephonyKind::Transfer:
-        ev.insert(QStringLiteral("number"), t.number);
-        break;
-    case engine::TelephonyKind::Dial:
-        ev.insert(QStringLiteral("agent"), t.agent);
-        ev.insert(QStringLiteral("station"), t.station);
-        ev.insert(QStringLiteral("number"), t.number);
-        break;
-    case engine::TelephonyKind::Dtmf:
-        ev.insert(QStringLiteral("digits"), t.digits);
-        break;
-    default:
-        break;
+    case K::Ring:
+        return sendEvent(gw, proto::GwRingEvent{0, t.call, t.agent, t.station}.toJson());
+    case K::Bridge:
+        return sendEvent(gw, proto::GwBridgeEvent{0, t.call, t.agent, t.station}.toJson());
+    case K::Release:
+        return sendEvent(gw, proto::GwReleaseEvent{0, t.call, t.agent, t.station}.toJson());
+    case K::Cancel:
+        return sendEvent(gw, proto::GwCancelEvent{0, t.call}.toJson());
+    case K::Drop:
+        return sendEvent(gw, proto::GwDropEvent{0, t.call}.toJson());
+    case K::Hold:
+        return sendEvent(gw, proto::GwHoldEvent{0, t.call}.toJson());
+    case K::Resume:
+        return sendEvent(gw, proto::GwResumeEvent{0, t.call}.toJson());
+    case K::Mute:
+        return sendEvent(gw, proto::GwMuteEvent{0, t.call}.toJson());
+    case K::Unmute:
+        return sendEvent(gw, proto::GwUnmuteEvent{0, t.call}.toJson());
+    case K::Transfer:
+        return sendEvent(gw, proto::GwTransferEvent{0, t.call, t.number}.toJson());
+    case K::Dial:
+        return sendEvent(gw, proto::GwDialEvent{0, t.call, t.agent, t.station, t.number}.toJson());
+    case K::Dtmf:
+        return sendEvent(gw, proto::GwDtmfEvent{0, t.call, t.digits}.toJson());
     }
-    sendEvent(gw, ev);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -208,57 +210,49 @@ QStringList Server::visibleQueues(const Connection *c) const
 
 void Server::sendSnapshot(Connection *c)
 {
-    QJsonObject snap{{QStringLiteral("type"), QStringLiteral("snapshot")}};
+    proto::SnapshotEvent snap;
     if (c->role == QLatin1String("gateway")) {
-        QJsonArray calls;
+        snap.calls.emplace();
         for (const engine::Call &call : m_engine->calls())
             if (call.origin == c->user)
-                calls.append(toProto(call).toJson());
-        snap.insert(QStringLiteral("calls"), calls);
-        sendEvent(c, snap);
+                snap.calls->append(toProto(call));
+        sendEvent(c, snap.toJson());
         return;
     }
-    QJsonArray queues;
+    snap.queues.emplace();
     for (const QString &q : visibleQueues(c))
-        queues.append(addCallbacks(toProto(m_engine->queueStats(q)).toJson()));
+        snap.queues->append(queueStats(q));
     if (c->role == QLatin1String("agent")) {
-        snap.insert(QStringLiteral("agent"),
-                    toProto(m_engine->agent(c->user), AgentForm::Snapshot).toJson());
-        QJsonArray calls;
+        snap.agent = toProto(m_engine->agent(c->user), AgentForm::Snapshot);
+        snap.calls.emplace();
         for (const engine::Call &call : m_engine->callsOfAgent(c->user))
-            calls.append(toProto(call).toJson());
-        snap.insert(QStringLiteral("calls"), calls);
+            snap.calls->append(toProto(call));
     } else {
-        QJsonArray agents;
+        snap.agents.emplace();
         for (const engine::AgentInfo &a : m_engine->agents())
-            agents.append(toProto(a, AgentForm::Stats).toJson());
-        snap.insert(QStringLiteral("agents"), agents);
+            snap.agents->append(toProto(a, AgentForm::Stats));
     }
-    snap.insert(QStringLiteral("queues"), queues);
-    snap.insert(QStringLiteral("reasons"), labelsJson(m_config.reasons));
-    snap.insert(QStringLiteral("dispositions"), labelsJson(m_config.dispositions));
-    sendEvent(c, snap);
+    snap.reasons = labels(m_config.reasons);
+    snap.dispositions = labels(m_config.dispositions);
+    sendEvent(c, snap.toJson());
 }
 
-QJsonObject Server::statsEvent(const QStringList &queues) const
+proto::StatsEvent Server::statsEvent(const QStringList &queues) const
 {
-    QJsonArray qs;
+    proto::StatsEvent event;
+    event.time = m_clock->nowMs();
     QSet<QString> wanted;
     for (const QString &q : queues) {
-        qs.append(addCallbacks(toProto(m_engine->queueStats(q)).toJson()));
+        event.queues.append(queueStats(q));
         wanted.insert(q);
     }
-    QJsonArray agents;
     for (const engine::AgentInfo &a : m_engine->agents()) {
         const bool member = std::any_of(a.queues.begin(), a.queues.end(),
                                         [&](const QString &q) { return wanted.contains(q); });
         if (member)
-            agents.append(toProto(a, AgentForm::Stats).toJson());
+            event.agents.append(toProto(a, AgentForm::Stats));
     }
-    return {{QStringLiteral("type"), QStringLiteral("stats")},
-            {QStringLiteral("time"), proto::formatTime(m_clock->nowMs())},
-            {QStringLiteral("queues"), qs},
-            {QStringLiteral("agents"), agents}};
+    return event;
 }
 
 void Server::scheduleStats(const QString &queue)
@@ -291,16 +285,15 @@ void Server::sendStats(bool periodic)
 
 QJsonObject Server::statsFor(const Connection *c) const
 {
-    QJsonObject event = statsEvent(c->statsQueues);
-    if (c->role != QLatin1String("supervisor"))
-        return event;
-    // Addition (feature "waitingCalls"): the calls waiting in the subscribed queues.
-    QJsonArray calls;
-    for (const QString &q : c->statsQueues)
-        for (const engine::Call &call : m_engine->waitingCalls(q))
-            calls.append(toProto(call).toJson());
-    event.insert(QStringLiteral("calls"), calls);
-    return event;
+    proto::StatsEvent event = statsEvent(c->statsQueues);
+    if (c->role == QLatin1String("supervisor")) {
+        // Addition (feature "waitingCalls"): the calls waiting in the subscribed queues.
+        event.calls.emplace();
+        for (const QString &q : c->statsQueues)
+            for (const engine::Call &call : m_engine->waitingCalls(q))
+                event.calls->append(toProto(call));
+    }
+    return event.toJson();
 }
 
 } // namespace acdesk::server

@@ -56,11 +56,11 @@ void Server::handleRequest(Connection *c, const proto::Envelope &env)
     const auto release = qScopeGuard([this] { releaseOutput(); });
     // The contract's check order: envelope, authenticated, known type, role, parameters.
     if (!c->authenticated && proto::requiresAuthentication(env.type)) {
-        replyError(c, env.id, code(ErrorCode::NotAuthenticated), QStringLiteral("log in first"));
+        replyError(c, env.id, ErrorCode::NotAuthenticated, QStringLiteral("log in first"));
         return;
     }
     if (!proto::isKnownRequestType(env.type)) {
-        replyError(c, env.id, code(ErrorCode::UnknownType),
+        replyError(c, env.id, ErrorCode::UnknownType,
                    QStringLiteral("unknown request type \"%1\"").arg(env.type));
         return;
     }
@@ -69,7 +69,7 @@ void Server::handleRequest(Connection *c, const proto::Envelope &env)
         if (!role || !proto::roleMayUse(*role, env.type)) {
             const bool again =
                 env.type == QLatin1String("login") || env.type == QLatin1String("resume");
-            replyError(c, env.id, code(again ? ErrorCode::InvalidState : ErrorCode::Forbidden),
+            replyError(c, env.id, again ? ErrorCode::InvalidState : ErrorCode::Forbidden,
                        again ? QStringLiteral("already logged in; log out first")
                              : QStringLiteral("role %1 may not use %2").arg(c->role, env.type));
             return;
@@ -77,7 +77,7 @@ void Server::handleRequest(Connection *c, const proto::Envelope &env)
     }
     auto decoded = proto::decodeRequest(env);
     if (const auto *err = std::get_if<proto::DecodeError>(&decoded)) {
-        replyError(c, env.id, code(err->code), err->message);
+        replyError(c, env.id, err->code, err->message);
         return;
     }
     const auto &request = std::get<proto::Request>(decoded);
@@ -122,7 +122,7 @@ void Server::answer(Connection *c, const proto::Envelope &env, const engine::Res
     if (r.ok())
         reply(c, env, std::move(fields));
     else
-        replyError(c, env.id, code(fromEngine(r.code)), r.message);
+        replyError(c, env.id, fromEngine(r.code), r.message);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ void Server::handle(Connection *c, const Env &env, const proto::AgentSetStateReq
 {
     if (r.state == proto::AgentState::NotReady &&
         !reasonAllowed(m_config.reasons, r.reason, false)) {
-        replyError(c, env.id, code(ErrorCode::BadRequest),
+        replyError(c, env.id, ErrorCode::BadRequest,
                    QStringLiteral("field \"reason\": unknown reason code \"%1\"").arg(r.reason));
         return;
     }
@@ -143,7 +143,7 @@ void Server::handle(Connection *c, const Env &env, const proto::AgentEndWrapUpRe
 {
     if (!r.disposition.isEmpty() && !hasLabel(m_config.dispositions, r.disposition)) {
         replyError(
-            c, env.id, code(ErrorCode::BadRequest),
+            c, env.id, ErrorCode::BadRequest,
             QStringLiteral("field \"disposition\": unknown disposition \"%1\"").arg(r.disposition));
         return;
     }
@@ -220,12 +220,12 @@ void Server::handle(Connection *c, const Env &env, const proto::StatsSubscribeRe
     } else {
         for (const QString &q : sub->queues) {
             if (!m_engine->hasQueue(q)) {
-                replyError(c, env.id, code(ErrorCode::NotFound),
+                replyError(c, env.id, ErrorCode::NotFound,
                            QStringLiteral("unknown queue \"%1\"").arg(q));
                 return;
             }
             if (!visible.contains(q)) {
-                replyError(c, env.id, code(ErrorCode::Forbidden),
+                replyError(c, env.id, ErrorCode::Forbidden,
                            QStringLiteral("queue \"%1\" is not one of your queues").arg(q));
                 return;
             }
@@ -261,7 +261,7 @@ void Server::handle(Connection *c, const Env &env, const proto::SupervisorSetAge
 {
     if (r.state == proto::AgentState::NotReady && !r.reason.isEmpty() &&
         !reasonAllowed(m_config.reasons, r.reason, true)) {
-        replyError(c, env.id, code(ErrorCode::BadRequest),
+        replyError(c, env.id, ErrorCode::BadRequest,
                    QStringLiteral("field \"reason\": unknown reason code \"%1\"").arg(r.reason));
         return;
     }
@@ -364,9 +364,7 @@ void Server::handle(Connection *c, const Env &env, const proto::GwDigitsRequest 
     // The connected agent sees the caller's keys (an IVR-less "press 1" or a PIN).
     const std::optional<engine::Call> call = m_engine->call(r.call);
     if (Connection *agent = m_agentConnection.value(call->agent))
-        sendEvent(agent, {{QStringLiteral("type"), QStringLiteral("call.digits")},
-                          {QStringLiteral("call"), r.call},
-                          {QStringLiteral("digits"), r.digits}});
+        sendEvent(agent, proto::CallDigitsEvent{0, r.call, r.digits}.toJson());
     reply(c, env);
 }
 
@@ -375,7 +373,7 @@ bool Server::ownedCall(Connection *c, const proto::Envelope &env, const QString 
 {
     const std::optional<engine::Call> call = m_engine->call(callId);
     if (!call || (!call->origin.isEmpty() && call->origin != c->user)) {
-        replyError(c, env.id, code(ErrorCode::NotFound),
+        replyError(c, env.id, ErrorCode::NotFound,
                    QStringLiteral("no call \"%1\" of this gateway").arg(callId));
         return false;
     }

@@ -33,7 +33,7 @@ void Server::handle(Connection *c, const Env &env, const proto::LoginRequest &re
                              m_addressThrottle.retryAfterMs(c->address, now));
     if (wait > 0) {
         replyError(
-            c, env.id, code(ErrorCode::RateLimited),
+            c, env.id, ErrorCode::RateLimited,
             QStringLiteral("too many failed logins; try again in %1 s").arg((wait + 999) / 1000));
         return;
     }
@@ -50,7 +50,7 @@ void Server::handle(Connection *c, const Env &env, const proto::LoginRequest &re
         if (!ok) {
             m_userThrottle.failed(userKey, t);
             m_addressThrottle.failed(conn->address, t);
-            replyError(conn, envCopy.id, code(ErrorCode::AuthFailed),
+            replyError(conn, envCopy.id, ErrorCode::AuthFailed,
                        QStringLiteral("wrong user or secret"));
         } else {
             m_userThrottle.succeeded(userKey);
@@ -194,7 +194,7 @@ void Server::handle(Connection *c, const Env &env, const proto::ResumeRequest &r
     const qint64 idleMs = qint64(m_config.limits.tokenIdleHours) * 3600 * 1000;
     if (!stored || (!inUse && stored->lastUsedMs + idleMs < now) ||
         !m_credentials.contains(stored->role + QLatin1Char('/') + stored->user)) {
-        replyError(c, env.id, code(ErrorCode::AuthFailed),
+        replyError(c, env.id, ErrorCode::AuthFailed,
                    QStringLiteral("unknown or expired token; log in again"));
         return;
     }
@@ -239,7 +239,7 @@ void Server::handle(Connection *c, const Env &env, const proto::LogoutRequest &)
     if (c->role == QLatin1String("agent")) {
         const engine::Result r = m_engine->logout(c->user);
         if (!r.ok()) {
-            replyError(c, env.id, code(fromEngine(r.code)), r.message);
+            replyError(c, env.id, fromEngine(r.code), r.message);
             return;
         }
     }

@@ -108,17 +108,15 @@ void Server::sendWorklistUpdate(const WorklistEntry &e)
             sendEventBody(c, body);
 }
 
-QJsonObject Server::addCallbacks(QJsonObject stats) const
+proto::QueueStats Server::queueStats(const QString &queue) const
 {
+    proto::QueueStats stats = toProto(m_engine->queueStats(queue));
     // Call backs count as outbound call backs of their queue, never as inbound answers.
-    const QString queue = stats.value(QStringLiteral("id")).toString();
     const qint64 dayStart = m_engine->dayStartMs();
     int n = 0;
     for (const WorklistEntry &e : m_worklist)
         n += e.queue == queue && e.doneAtMs >= dayStart ? 1 : 0;
-    QJsonObject today = stats.value(QStringLiteral("today")).toObject();
-    today.insert(QStringLiteral("callbacks"), n);
-    stats.insert(QStringLiteral("today"), today);
+    stats.today.callbacks = n;
     return stats;
 }
 
@@ -187,19 +185,19 @@ void Server::handle(Connection *c, const Env &env, const proto::WorklistDoneRequ
     const proto::WorklistDoneRequest *done = &r;
     auto it = m_worklist.find(done->entry);
     if (it == m_worklist.end()) {
-        replyError(c, env.id, code(ErrorCode::NotFound),
+        replyError(c, env.id, ErrorCode::NotFound,
                    QStringLiteral("no worklist entry \"%1\"").arg(done->entry));
         return;
     }
     const qint64 now = m_clock->nowMs();
     if (!it->doneBy.isEmpty()) {
-        replyError(c, env.id, code(ErrorCode::Conflict),
+        replyError(c, env.id, ErrorCode::Conflict,
                    QStringLiteral("already called back by %1").arg(it->doneBy));
         return;
     }
     // The database's primary key is the final arbiter: only one row per entry goes in.
     if (!m_storage->saveCallback(it->id, c->user, now)) {
-        replyError(c, env.id, code(ErrorCode::Internal),
+        replyError(c, env.id, ErrorCode::Internal,
                    QStringLiteral("the call back could not be stored"));
         return;
     }

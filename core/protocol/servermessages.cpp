@@ -51,6 +51,8 @@ QJsonObject Hello::toJson() const
     o.insert(QLatin1String("server"), server);
     o.insert(kTime, timeValue(time));
     o.insert(QLatin1String("auth"), QJsonArray::fromStringList(auth));
+    if (!features.isEmpty())
+        o.insert(QLatin1String("features"), QJsonArray::fromStringList(features));
     return o;
 }
 
@@ -62,13 +64,15 @@ std::variant<Hello, DecodeError> Hello::fromJson(const QJsonObject &o)
         h.server = r.text(QLatin1String("server"), Presence::Required, 256, true);
         h.time = r.time(kTime);
         h.auth = r.identifierList(QLatin1String("auth"), Presence::Required);
+        h.features = r.identifierList(QLatin1String("features"), Presence::Optional);
         return h;
     });
 }
 
 bool Hello::operator==(const Hello &o) const
 {
-    return protocol == o.protocol && server == o.server && time == o.time && auth == o.auth;
+    return protocol == o.protocol && server == o.server && time == o.time && auth == o.auth &&
+           features == o.features;
 }
 
 QJsonObject OkReply::toJson() const
@@ -124,6 +128,8 @@ QJsonObject ErrorReply::toJson() const
         o.insert(kRe, re);
     o.insert(QLatin1String("code"), errorCodeName(code));
     o.insert(QLatin1String("message"), message);
+    if (!details.isEmpty())
+        o.insert(QLatin1String("details"), details);
     return o;
 }
 
@@ -141,6 +147,7 @@ std::variant<ErrorReply, DecodeError> ErrorReply::fromJson(const QJsonObject &o)
                 r.fail(fc, QStringLiteral("unknown value ") + quoted(code));
         }
         e.message = r.text(QLatin1String("message"), Presence::Required, 65536, true);
+        e.details = r.object(QLatin1String("details"), Presence::Optional);
         return e;
     });
 }
@@ -299,6 +306,8 @@ QJsonObject StatsEvent::toJson() const
     o.insert(kTime, timeValue(time));
     o.insert(QLatin1String("queues"), toArray(queues));
     o.insert(QLatin1String("agents"), toArray(agents));
+    if (calls)
+        o.insert(QLatin1String("calls"), toArray(*calls));
     return o;
 }
 
@@ -310,13 +319,16 @@ std::variant<StatsEvent, DecodeError> StatsEvent::fromJson(const QJsonObject &o)
         e.time = r.time(kTime);
         e.queues = r.objectList<QueueStats>(QLatin1String("queues"), readQueueStats);
         e.agents = r.objectList<AgentInfo>(QLatin1String("agents"), readAgent);
+        if (r.present(QLatin1String("calls")))
+            e.calls = r.objectList<Call>(QLatin1String("calls"), readCall);
         return e;
     });
 }
 
 bool StatsEvent::operator==(const StatsEvent &o) const
 {
-    return seq == o.seq && time == o.time && queues == o.queues && agents == o.agents;
+    return seq == o.seq && time == o.time && queues == o.queues && agents == o.agents &&
+           calls == o.calls;
 }
 
 QJsonObject MessageEvent::toJson() const
@@ -438,6 +450,7 @@ std::variant<GwStationEvent<Tag>, DecodeError> GwStationEvent<Tag>::fromJson(con
 template struct BareEvent<tags::SessionReplaced>;
 template struct GwStationEvent<tags::GwRing>;
 template struct GwStationEvent<tags::GwBridge>;
+template struct GwStationEvent<tags::GwRelease>;
 template struct GwCallEvent<tags::GwCancel>;
 template struct GwCallEvent<tags::GwDrop>;
 template struct GwCallEvent<tags::GwHold>;
@@ -493,7 +506,8 @@ bool GwDialEvent::operator==(const GwDialEvent &o) const
            number == o.number;
 }
 
-QJsonObject GwDtmfEvent::toJson() const
+template<typename Tag>
+QJsonObject DigitsEvent<Tag>::toJson() const
 {
     QJsonObject o = typed(Type, seq);
     o.insert(kCall, call);
@@ -501,16 +515,20 @@ QJsonObject GwDtmfEvent::toJson() const
     return o;
 }
 
-std::variant<GwDtmfEvent, DecodeError> GwDtmfEvent::fromJson(const QJsonObject &o)
+template<typename Tag>
+std::variant<DigitsEvent<Tag>, DecodeError> DigitsEvent<Tag>::fromJson(const QJsonObject &o)
 {
-    return decodeWith<GwDtmfEvent>(o, [](Reader &r) {
-        GwDtmfEvent e;
+    return decodeWith<DigitsEvent>(o, [](Reader &r) {
+        DigitsEvent e;
         e.seq = readSeq(r);
         e.call = r.identifier(kCall);
         e.digits = r.identifier(QLatin1String("digits"), Presence::Required, 64);
         return e;
     });
 }
+
+template struct DigitsEvent<tags::GwDtmf>;
+template struct DigitsEvent<tags::CallDigits>;
 
 // --- generic ----------------------------------------------------------------------------
 

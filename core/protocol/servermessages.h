@@ -19,6 +19,7 @@ struct Hello
     QString server;
     qint64 time = 0;
     QStringList auth{QStringLiteral("password"), QStringLiteral("token")};
+    QStringList features; ///< Additions beyond the contract (protocol 9); omitted when empty.
     /** @brief Encodes the message, "type" included. */
     QJsonObject toJson() const;
     /** @brief Decodes the message; bad_request naming the field on failure. */
@@ -64,15 +65,16 @@ struct ErrorReply
     QJsonValue re = QJsonValue(QJsonValue::Undefined); ///< Omitted when Undefined.
     ErrorCode code = ErrorCode::Internal;
     QString message;
+    QJsonObject details; ///< Addition (e.g. {path, reason} of a config error); omitted when empty.
     /** @brief The reply to a decoding failure (re = the id when one was read). */
-    static ErrorReply from(const DecodeError &e) { return ErrorReply{e.id, e.code, e.message}; }
+    static ErrorReply from(const DecodeError &e) { return ErrorReply{e.id, e.code, e.message, {}}; }
     /** @brief Encodes the reply, "type" included. */
     QJsonObject toJson() const;
     /** @brief Decodes the reply; bad_request naming the field on failure. */
     static std::variant<ErrorReply, DecodeError> fromJson(const QJsonObject &o);
     bool operator==(const ErrorReply &o) const
     {
-        return re == o.re && code == o.code && message == o.message;
+        return re == o.re && code == o.code && message == o.message && details == o.details;
     }
     bool operator!=(const ErrorReply &o) const { return !(*this == o); }
 };
@@ -176,6 +178,7 @@ struct StatsEvent
     qint64 time = 0;
     QList<QueueStats> queues;
     QList<AgentInfo> agents;
+    std::optional<QList<Call>> calls; ///< Addition for supervisors (feature "waitingCalls").
     /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
     QJsonObject toJson() const;
     /** @brief Decodes the event; bad_request naming the field on failure. */
@@ -311,22 +314,24 @@ struct GwDialEvent
     bool operator!=(const GwDialEvent &o) const { return !(*this == o); }
 };
 
-/** @brief gw.dtmf {call, digits}. */
-struct GwDtmfEvent
+/** @brief An event carrying call and digits: gw.dtmf (to the gateway), call.digits (to the agent).
+ */
+template<typename Tag>
+struct DigitsEvent
 {
-    static constexpr const char *Type = "gw.dtmf";
+    static constexpr const char *Type = Tag::Type;
     quint64 seq = 0;
     QString call;
     QString digits;
     /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
     QJsonObject toJson() const;
     /** @brief Decodes the event; bad_request naming the field on failure. */
-    static std::variant<GwDtmfEvent, DecodeError> fromJson(const QJsonObject &o);
-    bool operator==(const GwDtmfEvent &o) const
+    static std::variant<DigitsEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const DigitsEvent &o) const
     {
         return seq == o.seq && call == o.call && digits == o.digits;
     }
-    bool operator!=(const GwDtmfEvent &o) const { return !(*this == o); }
+    bool operator!=(const DigitsEvent &o) const { return !(*this == o); }
 };
 
 namespace tags {
@@ -366,6 +371,18 @@ struct GwUnmute
 {
     static constexpr const char *Type = "gw.unmute";
 };
+struct GwDtmf
+{
+    static constexpr const char *Type = "gw.dtmf";
+};
+struct GwRelease
+{
+    static constexpr const char *Type = "gw.release";
+};
+struct CallDigits
+{
+    static constexpr const char *Type = "call.digits";
+};
 } // namespace tags
 
 /** @brief session.replaced (the connection is about to be closed with 4000). */
@@ -386,13 +403,20 @@ using GwResumeEvent = GwCallEvent<tags::GwResume>;
 using GwMuteEvent = GwCallEvent<tags::GwMute>;
 /** @brief gw.unmute {call}. */
 using GwUnmuteEvent = GwCallEvent<tags::GwUnmute>;
+/** @brief gw.dtmf {call, digits}. */
+using GwDtmfEvent = DigitsEvent<tags::GwDtmf>;
+/** @brief gw.release {call, agent, station} (addition, docs/telephony.md). */
+using GwReleaseEvent = GwStationEvent<tags::GwRelease>;
+/** @brief call.digits {call, digits}: the caller's keys, to the connected agent (addition). */
+using CallDigitsEvent = DigitsEvent<tags::CallDigits>;
 
 /** @brief Any server → client message. */
 using ServerMessage =
     std::variant<Hello, OkReply, ErrorReply, SnapshotEvent, AgentStateEvent, CallOfferEvent,
                  CallUpdateEvent, CallEndedEvent, StatsEvent, MessageEvent, SessionReplacedEvent,
                  GwRingEvent, GwCancelEvent, GwBridgeEvent, GwDropEvent, GwHoldEvent, GwResumeEvent,
-                 GwMuteEvent, GwUnmuteEvent, GwTransferEvent, GwDialEvent, GwDtmfEvent, AuditEvent>;
+                 GwMuteEvent, GwUnmuteEvent, GwTransferEvent, GwDialEvent, GwDtmfEvent, AuditEvent,
+                 GwReleaseEvent, CallDigitsEvent>;
 
 /** @brief Every server message type, in contract order. */
 QStringList serverMessageTypes();

@@ -614,6 +614,8 @@ QueueStats readQueueStats(Reader &r)
         q.today.abandonRate = t.nullableNumber(QLatin1String("abandonRate"));
         q.today.longestWaitMs = t.integer(QLatin1String("longestWaitMs"), 0, MaxIntegerId);
         q.today.reachability = t.nullableNumber(QLatin1String("reachability"));
+        if (const auto n = t.optionalInteger(QLatin1String("callbacks"), 0, MaxCount))
+            q.today.callbacks = int(*n);
     }
     q.slSeconds = int(r.integer(QLatin1String("slSeconds"), 0, 86400));
     {
@@ -747,7 +749,7 @@ bool QueueToday::operator==(const QueueToday &o) const
            shortAbandoned == o.shortAbandoned && answeredInSl == o.answeredInSl &&
            serviceLevel == o.serviceLevel && asaMs == o.asaMs && ahtMs == o.ahtMs &&
            abandonRate == o.abandonRate && longestWaitMs == o.longestWaitMs &&
-           reachability == o.reachability;
+           reachability == o.reachability && callbacks == o.callbacks;
 }
 
 bool QueueThresholds::operator==(const QueueThresholds &o) const
@@ -759,6 +761,17 @@ bool QueueThresholds::operator==(const QueueThresholds &o) const
 }
 
 QJsonObject QueueStats::toJson() const
+{
+    QJsonObject o = encode();
+    if (today.callbacks) {
+        QJsonObject t = o.value(QLatin1String("today")).toObject();
+        t.insert(QLatin1String("callbacks"), *today.callbacks);
+        o.insert(QLatin1String("today"), t);
+    }
+    return o;
+}
+
+QJsonObject QueueStats::encode() const
 {
     const auto pair = [](const QJsonValue &amber, const QJsonValue &red) {
         return QJsonObject{{QLatin1String("amber"), amber}, {QLatin1String("red"), red}};

@@ -120,6 +120,7 @@ struct QueueToday
     std::optional<double> abandonRate;
     qint64 longestWaitMs = 0;
     std::optional<double> reachability; ///< Extension: answered / offered.
+    std::optional<int> callbacks;       ///< Extension (feature "worklist"): calls back today.
     bool operator==(const QueueToday &o) const;
     bool operator!=(const QueueToday &o) const { return !(*this == o); }
 };
@@ -154,6 +155,9 @@ struct QueueStats
     /** @brief Decodes the queue stats object. */
     static std::variant<QueueStats, DecodeError> fromJson(const QJsonObject &o);
     bool operator==(const QueueStats &o) const;
+
+private:
+    QJsonObject encode() const; // the contract's fields; toJson adds the extensions
     bool operator!=(const QueueStats &o) const { return !(*this == o); }
 };
 

@@ -103,7 +103,9 @@ const QStringList contractServerTypes = {
     QStringLiteral("gw.transfer"),
     QStringLiteral("gw.dial"),
     QStringLiteral("gw.dtmf"),
-    QStringLiteral("audit"), // issue 15, docs/protocol.md 7.1
+    QStringLiteral("audit"),       // issue 15, docs/protocol.md 7.1
+    QStringLiteral("gw.release"),  // issue 14, docs/telephony.md
+    QStringLiteral("call.digits"), // issue 14, docs/protocol.md 8.1
 };
 
 QSet<QString> typesIn(const QJsonArray &fixtures)
@@ -256,6 +258,12 @@ void TestProtocol::serverRoundTrip()
     } else if (const auto *st = std::get_if<StatsEvent>(&message)) {
         QCOMPARE(st->seq, quint64(9));
         QCOMPARE(st->queues.size(), 2);
+        // The additions (worklist, waitingCalls) are typed too: absent or there.
+        QCOMPARE(st->calls.has_value(), st->queues.at(0).today.callbacks.has_value());
+        if (st->calls) {
+            QCOMPARE(st->calls->size(), 1);
+            QCOMPARE(st->queues.at(0).today.callbacks, std::optional<int>(2));
+        }
         QCOMPARE(st->queues.at(0).today.serviceLevel, std::optional<double>(0.7719298245614035));
         QCOMPARE(st->queues.at(1).today.serviceLevel, std::nullopt);
         QCOMPARE(st->queues.at(0).thresholds.longestWaitSecondsRed, 120);
