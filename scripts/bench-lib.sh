@@ -72,6 +72,28 @@ start_peer() {
   wait_listen "$2"
 }
 
+rss_kib() { sed -n 's/^VmRSS:\s*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+
+# measure_idle PORT CLIENTS [--peer]: CLIENTS idle clients (logged-in wallboards, or plain
+# connections with --peer) join the server of SERVER_PID; sets IDLE_BEFORE and IDLE_AFTER
+# (server RSS in KiB without and with them) and IDLE_RATE (connections ready per second),
+# then stops the server. The load generator's output stays in $WORK/idle.out.
+measure_idle() {
+  local port=$1 clients=$2; shift 2
+  sleep 1
+  IDLE_BEFORE=$(rss_kib "$SERVER_PID")
+  "$LOADGEN" idle --port "$port" --clients "$clients" --hold 600 --timeout 300 "$@" \
+    >"$WORK/idle.out" 2>&1 &
+  local lg=$!
+  for _ in $(seq 3000); do grep -q '^READY' "$WORK/idle.out" && break; sleep 0.1; done
+  sleep 2
+  IDLE_AFTER=$(rss_kib "$SERVER_PID")
+  kill "$lg" 2>/dev/null || true; wait "$lg" 2>/dev/null || true
+  stop_server
+  grep -q '^READY' "$WORK/idle.out" || { echo "bench: clients not ready" >&2; cat "$WORK/idle.out" >&2; }
+  IDLE_RATE=$(sed -n 's/^setup: .*(\([0-9]*\)\/s)$/\1/p' "$WORK/idle.out")
+}
+
 stop_server() {
   kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true

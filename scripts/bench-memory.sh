@@ -12,7 +12,6 @@ else CLIENTS=${CLIENTS:-10000}; RECORDS=${RECORDS:-1000000}; fi
 bench_build
 command -v sqlite3 >/dev/null || { echo "bench-memory: needs sqlite3" >&2; exit 1; }
 python3 "$ROOT/bench/loadgen/make_config.py" "$WORK/config.json" --agents 100
-rss_kib() { sed -n 's/^VmRSS:\s*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 
 table=$WORK/table.md
 {
@@ -26,17 +25,8 @@ for server in acdesk ws naive-qt; do
   else
     start_peer "${server%-qt}" "$port" 1000; peer=(--peer)
   fi
-  sleep 1
-  before=$(rss_kib "$SERVER_PID")
-  "$LOADGEN" idle --port "$port" --clients "$CLIENTS" --hold 600 --timeout 300 "${peer[@]}" \
-    >"$WORK/idle.out" 2>&1 &
-  lg=$!
-  for _ in $(seq 3000); do grep -q '^READY' "$WORK/idle.out" && break; sleep 0.1; done
-  sleep 2
-  after=$(rss_kib "$SERVER_PID")
-  kill "$lg" 2>/dev/null || true; wait "$lg" 2>/dev/null || true
-  stop_server
-  grep -q '^READY' "$WORK/idle.out" || { echo "bench-memory: $server: clients not ready" >&2; cat "$WORK/idle.out" >&2; }
+  measure_idle "$port" "$CLIENTS" "${peer[@]}"
+  before=$IDLE_BEFORE after=$IDLE_AFTER
   per=$(python3 -c "print(f'{($after - $before) / $CLIENTS:.1f}')")
   echo "$server: $before → $after KiB, $per KiB per connection" >&2
   printf '| %s | %s | %s | %s | %s |\n' "$server" "$CLIENTS" "$before" "$after" "$per" >>"$table"

@@ -15,7 +15,6 @@ REPEATS=${REPEATS:-5}
 SERVERS=(qt epoll ws)
 bench_build
 python3 "$ROOT/bench/loadgen/make_config.py" "$WORK/config.json"
-rss_kib() { sed -n 's/^VmRSS:\s*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 results=$WORK/results.txt # lines: KIND SERVER N VALUE
 
 # start SERVER PORT: Acdesk on that transport, or the ws peer.
@@ -51,17 +50,8 @@ for rep in $(seq "$REPEATS"); do
     start "$server" "$port"
     peer=()
     [[ $server == ws ]] && peer=(--peer)
-    sleep 1
-    before=$(rss_kib "$SERVER_PID")
-    "$LOADGEN" idle --port "$port" --clients "$CLIENTS" --hold 600 --timeout 300 "${peer[@]}" \
-      >"$WORK/idle.out" 2>&1 &
-    lg=$!
-    for _ in $(seq 3000); do grep -q '^READY' "$WORK/idle.out" && break; sleep 0.1; done
-    sleep 2
-    after=$(rss_kib "$SERVER_PID")
-    kill "$lg" 2>/dev/null || true; wait "$lg" 2>/dev/null || true
-    stop_server
-    rate=$(sed -n 's/^setup: .*(\([0-9]*\)\/s)$/\1/p' "$WORK/idle.out")
+    measure_idle "$port" "$CLIENTS" "${peer[@]}"
+    before=$IDLE_BEFORE after=$IDLE_AFTER rate=$IDLE_RATE
     echo "memory $server $CLIENTS $(python3 -c "print(f'{($after - $before) / $CLIENTS:.2f}')")" | tee -a "$results" >&2
     echo "connect $server $CLIENTS ${rate:-}" | tee -a "$results" >&2
   done
