@@ -272,7 +272,8 @@ private:
     QString m_host;
     QTimer m_engineTimer;
     QTimer m_pingTimer;
-    QTimer m_statsCoalesce;
+    QTimer m_statsLeading;  // the first change after a quiet window, at once
+    QTimer m_statsCoalesce; // the window that coalesces what follows
     QTimer m_statsPeriodic;
     QTimer m_housekeeping;
     QTimer m_checkpoint;

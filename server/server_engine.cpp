@@ -257,9 +257,17 @@ proto::StatsEvent Server::statsEvent(const QStringList &queues) const
 
 void Server::scheduleStats(const QString &queue)
 {
+    // Without subscribers there is nobody to tell, and a later subscriber starts from a
+    // full event anyway: no window opens (so the next change after a quiet start is sent
+    // at once too).
+    if (std::none_of(m_connections.cbegin(), m_connections.cend(),
+                     [](const Connection *c) { return c->statsSubscribed; }))
+        return;
     m_changedQueues.insert(queue);
-    if (!m_statsCoalesce.isActive())
+    if (!m_statsCoalesce.isActive()) {
+        m_statsLeading.start();
         m_statsCoalesce.start();
+    }
 }
 
 void Server::sendStats(bool periodic)
