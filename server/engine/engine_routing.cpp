@@ -173,10 +173,8 @@ void Engine::Impl::connectCall(CallRt &c, AgentRt &a, bool bridge)
         emitTel(TelephonyKind::Bridge, c, &a);
 }
 
-/** * The one place a call's current leg ends: its wait (not answered) or its talk and * hold
- * (answered), the cause and where the call went. A leg that was never answered * is complete at
- * once; an answered one when its wrap-up is (startWrapUp), unless the * leg has no wrap-up to wait
- * for (@p complete). */ void Engine::Impl::closeLeg(CallRt &c, EndCause cause, const QString &transferTo, bool complete)
+// Documented in engine_p.h: the one place a call's current leg ends.
+void Engine::Impl::closeLeg(CallRt &c, EndCause cause, const QString &transferTo, bool complete)
 {
     CallRecord &r = c.leg.rec;
     r.endedAtMs = now;
