@@ -253,7 +253,7 @@ private:
     };
     void updateWorklist(const engine::CallRecord &leg);
     void restoreWorklist();
-    QJsonObject worklistJson(const WorklistEntry &e) const;
+    proto::WorklistEntry worklistEntry(const WorklistEntry &e) const;
     void sendWorklistUpdate(const WorklistEntry &e);
     /** @brief A queue's statistics with today's calls back (worklist). */
     proto::QueueStats queueStats(const QString &queue) const;

@@ -81,27 +81,25 @@ void Server::restoreWorklist()
     }
 }
 
-QJsonObject Server::worklistJson(const WorklistEntry &e) const
+proto::WorklistEntry Server::worklistEntry(const WorklistEntry &e) const
 {
-    return {{QStringLiteral("id"), e.id},
-            {QStringLiteral("queue"), e.queue},
-            {QStringLiteral("caller"),
-             QJsonObject{
-                 {QStringLiteral("number"), e.number},
-                 {QStringLiteral("name"), e.name.isEmpty() ? QJsonValue() : QJsonValue(e.name)}}},
-            {QStringLiteral("abandonedAt"), proto::formatTime(e.abandonedAtMs)},
-            {QStringLiteral("waitedMs"), double(e.waitMs)},
-            {QStringLiteral("short"), e.shortAbandon},
-            {QStringLiteral("doneBy"), e.doneBy.isEmpty() ? QJsonValue() : QJsonValue(e.doneBy)},
-            {QStringLiteral("doneAt"),
-             e.doneAtMs > 0 ? QJsonValue(proto::formatTime(e.doneAtMs)) : QJsonValue()}};
+    proto::WorklistEntry out;
+    out.id = e.id;
+    out.queue = e.queue;
+    out.caller = {e.number, e.name};
+    out.abandonedAt = e.abandonedAtMs;
+    out.waitedMs = e.waitMs;
+    out.isShort = e.shortAbandon;
+    out.doneBy = e.doneBy;
+    if (e.doneAtMs > 0)
+        out.doneAt = e.doneAtMs;
+    return out;
 }
 
 void Server::sendWorklistUpdate(const WorklistEntry &e)
 {
     const QByteArray body =
-        proto::encodeEventBody({{QStringLiteral("type"), QStringLiteral("worklist.update")},
-                                {QStringLiteral("entry"), worklistJson(e)}});
+        proto::encodeEventBody(proto::WorklistUpdateEvent{0, worklistEntry(e)}.toJson());
     for (Connection *c : qAsConst(m_connections))
         if (c->authenticated &&
             (c->role == QLatin1String("supervisor") || c->role == QLatin1String("agent")))
@@ -176,7 +174,7 @@ void Server::handle(Connection *c, const Env &env, const proto::WorklistListRequ
     QJsonArray entries;
     for (const WorklistEntry &e : qAsConst(m_worklist))
         if (e.abandonedAtMs >= dayStart)
-            entries.append(worklistJson(e));
+            entries.append(worklistEntry(e).toJson());
     reply(c, env, {{QStringLiteral("entries"), entries}});
 }
 
@@ -205,7 +203,7 @@ void Server::handle(Connection *c, const Env &env, const proto::WorklistDoneRequ
     it->doneAtMs = now;
     audit(actorOf(c), QStringLiteral("worklist.done"), it->id,
           {{QStringLiteral("queue"), it->queue}, {QStringLiteral("caller"), it->number}});
-    reply(c, env, {{QStringLiteral("entry"), worklistJson(*it)}});
+    reply(c, env, {{QStringLiteral("entry"), worklistEntry(*it).toJson()}});
     sendWorklistUpdate(*it);
     scheduleStats(it->queue);
 }

@@ -530,6 +530,69 @@ std::variant<DigitsEvent<Tag>, DecodeError> DigitsEvent<Tag>::fromJson(const QJs
 template struct DigitsEvent<tags::GwDtmf>;
 template struct DigitsEvent<tags::CallDigits>;
 
+// --- worklist (addition) ---------------------------------------------------------------
+
+namespace {
+
+WorklistEntry readWorklistEntry(Reader &r)
+{
+    WorklistEntry e;
+    e.id = r.text(QLatin1String("id"), Presence::Required, 256, false);
+    e.queue = r.identifier(QLatin1String("queue"));
+    Reader caller = r.nested(QLatin1String("caller"));
+    e.caller = readParty(caller);
+    e.abandonedAt = r.time(QLatin1String("abandonedAt"));
+    e.waitedMs = r.integer(QLatin1String("waitedMs"), 0, MaxIntegerId);
+    e.isShort = r.boolean(QLatin1String("short"));
+    e.doneBy = r.text(QLatin1String("doneBy"), Presence::Optional, 256, false);
+    e.doneAt = r.nullableTime(QLatin1String("doneAt"));
+    return e;
+}
+
+} // namespace
+
+QJsonObject WorklistEntry::toJson() const
+{
+    return QJsonObject{{QLatin1String("id"), id},
+                       {QLatin1String("queue"), queue},
+                       {QLatin1String("caller"), caller.toJson()},
+                       {QLatin1String("abandonedAt"), timeValue(abandonedAt)},
+                       {QLatin1String("waitedMs"), waitedMs},
+                       {QLatin1String("short"), isShort},
+                       {QLatin1String("doneBy"), doneBy.isEmpty() ? QJsonValue() : doneBy},
+                       {QLatin1String("doneAt"), nullableTime(doneAt)}};
+}
+
+std::variant<WorklistEntry, DecodeError> WorklistEntry::fromJson(const QJsonObject &o)
+{
+    return decodeWith<WorklistEntry>(o, readWorklistEntry);
+}
+
+bool WorklistEntry::operator==(const WorklistEntry &o) const
+{
+    return id == o.id && queue == o.queue && caller == o.caller && abandonedAt == o.abandonedAt &&
+           waitedMs == o.waitedMs && isShort == o.isShort && doneBy == o.doneBy &&
+           doneAt == o.doneAt;
+}
+
+QJsonObject WorklistUpdateEvent::toJson() const
+{
+    QJsonObject o = typed(Type, seq);
+    o.insert(QLatin1String("entry"), entry.toJson());
+    return o;
+}
+
+std::variant<WorklistUpdateEvent, DecodeError> WorklistUpdateEvent::fromJson(const QJsonObject &o)
+{
+    return decodeWith<WorklistUpdateEvent>(o, [](Reader &r) {
+        WorklistUpdateEvent e;
+        e.seq = readSeq(r);
+        Reader entry = r.nested(QLatin1String("entry"));
+        e.entry = readWorklistEntry(entry);
+        return e;
+    });
+}
+
 // --- generic ----------------------------------------------------------------------------
 
 QStringList serverMessageTypes()

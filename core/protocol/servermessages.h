@@ -385,6 +385,39 @@ struct CallDigits
 };
 } // namespace tags
 
+/** @brief An abandoned caller on the worklist (addition, protocol 10.1). */
+struct WorklistEntry
+{
+    QString id; ///< call id#leg
+    QString queue;
+    Party caller;
+    qint64 abandonedAt = 0;
+    qint64 waitedMs = 0;
+    bool isShort = false; ///< "short": abandoned within the queue's short-abandon time
+    QString doneBy;       ///< empty: not called back yet (null on the wire)
+    std::optional<qint64> doneAt;
+    /** @brief Encodes the entry. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the entry; bad_request naming the field on failure. */
+    static std::variant<WorklistEntry, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const WorklistEntry &o) const;
+    bool operator!=(const WorklistEntry &o) const { return !(*this == o); }
+};
+
+/** @brief worklist.update {entry}: an entry appeared or was called back (addition). */
+struct WorklistUpdateEvent
+{
+    static constexpr const char *Type = "worklist.update";
+    quint64 seq = 0;
+    WorklistEntry entry;
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<WorklistUpdateEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const WorklistUpdateEvent &o) const { return seq == o.seq && entry == o.entry; }
+    bool operator!=(const WorklistUpdateEvent &o) const { return !(*this == o); }
+};
+
 /** @brief session.replaced (the connection is about to be closed with 4000). */
 using SessionReplacedEvent = BareEvent<tags::SessionReplaced>;
 /** @brief gw.ring {call, agent, station}. */
@@ -416,7 +449,7 @@ using ServerMessage =
                  CallUpdateEvent, CallEndedEvent, StatsEvent, MessageEvent, SessionReplacedEvent,
                  GwRingEvent, GwCancelEvent, GwBridgeEvent, GwDropEvent, GwHoldEvent, GwResumeEvent,
                  GwMuteEvent, GwUnmuteEvent, GwTransferEvent, GwDialEvent, GwDtmfEvent, AuditEvent,
-                 GwReleaseEvent, CallDigitsEvent>;
+                 GwReleaseEvent, CallDigitsEvent, WorklistUpdateEvent>;
 
 /** @brief Every server message type, in contract order. */
 QStringList serverMessageTypes();

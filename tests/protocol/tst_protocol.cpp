@@ -103,9 +103,10 @@ const QStringList contractServerTypes = {
     QStringLiteral("gw.transfer"),
     QStringLiteral("gw.dial"),
     QStringLiteral("gw.dtmf"),
-    QStringLiteral("audit"),       // issue 15, docs/protocol.md 7.1
-    QStringLiteral("gw.release"),  // issue 14, docs/telephony.md
-    QStringLiteral("call.digits"), // issue 14, docs/protocol.md 8.1
+    QStringLiteral("audit"),           // issue 15, docs/protocol.md 7.1
+    QStringLiteral("gw.release"),      // issue 14, docs/telephony.md
+    QStringLiteral("call.digits"),     // issue 14, docs/protocol.md 8.1
+    QStringLiteral("worklist.update"), // docs/protocol.md 10.1
 };
 
 QSet<QString> typesIn(const QJsonArray &fixtures)
