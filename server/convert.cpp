@@ -23,6 +23,16 @@ proto::AgentState toProto(engine::AgentState state)
     return proto::AgentState::LoggedOut;
 }
 
+engine::TransferTarget toEngine(const proto::TransferTarget &to)
+{
+    engine::TransferTarget target;
+    target.value = to.value;
+    target.kind = to.kind == proto::TransferKind::Queue   ? engine::TransferTarget::Kind::Queue
+                  : to.kind == proto::TransferKind::Agent ? engine::TransferTarget::Kind::Agent
+                                                          : engine::TransferTarget::Kind::Number;
+    return target;
+}
+
 engine::AgentState toEngine(proto::AgentState state)
 {
     switch (state) {

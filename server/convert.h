@@ -4,6 +4,7 @@
 // knows nothing of JSON; this is the one place where the two vocabularies meet.
 
 #include "engine/types.h"
+#include "protocol/requests.h"
 #include "protocol/values.h"
 
 namespace acdesk::server {
@@ -20,6 +21,8 @@ proto::AgentInfo toProto(const engine::AgentInfo &agent, AgentForm form);
 proto::AgentState toProto(engine::AgentState state);
 /** @brief Wire agent state as the engine enum. */
 engine::AgentState toEngine(proto::AgentState state);
+/** @brief A transfer target of the wire as the engine's. */
+engine::TransferTarget toEngine(const proto::TransferTarget &to);
 /** @brief The wire error code of an engine error. */
 proto::ErrorCode fromEngine(engine::ErrorKind kind);
 

@@ -20,10 +20,6 @@ constexpr quint8 OpClose = 0x8;
 constexpr quint8 OpPing = 0x9;
 constexpr quint8 OpPong = 0xA;
 
-constexpr qint64 MaxRequestHead = Transport::MaxRequestHead;
-constexpr qint64 CloseHandshakeMs = Transport::CloseHandshakeMs;
-constexpr qint64 HttpAnswerMs = Transport::HttpAnswerMs;
-constexpr qint64 MaxUnsent = Transport::MaxUnsentBytes;
 constexpr qsizetype ReadChunk = 64 * 1024;
 
 bool isControl(quint8 opcode)
@@ -97,8 +93,8 @@ qsizetype EpollPeer::process(QByteArrayView data)
     qsizetype used = 0;
     if (m_state == State::Head) {
         const qsizetype end = data.indexOf(QByteArrayView("\r\n\r\n"));
-        if (end < 0 || end > MaxRequestHead) {
-            if (data.size() >= MaxRequestHead)
+        if (end < 0 || end > Transport::MaxRequestHead) {
+            if (data.size() >= Transport::MaxRequestHead)
                 respondAndClose(EpollTransport::httpAnswer(
                     {431, "text/plain; charset=utf-8", "request head too large\n"}, false));
             return 0;
@@ -213,7 +209,7 @@ void EpollPeer::handleFrame(quint8 opcode, bool fin, QByteArray payload)
                 return; // the answer could not be sent
             m_state = State::Closing;
         }
-        closeWhenFlushed(CloseHandshakeMs);
+        closeWhenFlushed(Transport::CloseHandshakeMs);
         return;
     default:
         close(closecode::ProtocolError, QStringLiteral("unknown opcode"));
@@ -267,7 +263,7 @@ void EpollPeer::close(quint16 code, const QString &reason)
         m_ssl->flush(); // the frame is on its way even if the server exits next (shutdown)
     m_state = State::Closing;
     // The client answers with its own close frame; one that never does is dropped.
-    m_transport->setDeadline(this, CloseHandshakeMs);
+    m_transport->setDeadline(this, Transport::CloseHandshakeMs);
 }
 
 void EpollPeer::abort()
@@ -307,7 +303,7 @@ void EpollPeer::write(QByteArrayView a, QByteArrayView b, QByteArrayView c)
 {
     if (m_state == State::Dead)
         return;
-    if (bytesToWrite() > MaxUnsent) {
+    if (bytesToWrite() > Transport::MaxUnsentBytes) {
         terminate();
         return;
     }
@@ -373,7 +369,7 @@ void EpollPeer::respondAndClose(const QByteArray &bytes)
 {
     m_state = State::Http;
     write(bytes);
-    closeWhenFlushed(HttpAnswerMs);
+    closeWhenFlushed(Transport::HttpAnswerMs);
 }
 
 void EpollPeer::closeWhenFlushed(qint64 deadlineMs)

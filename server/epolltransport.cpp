@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-Q_LOGGING_CATEGORY(lcListener, "acdesk.server.epoll")
+Q_LOGGING_CATEGORY(lcEpoll, "acdesk.server.epoll")
 
 namespace acdesk::server {
 
@@ -112,7 +112,7 @@ void EpollTransport::adopt(int fd)
     ev.events = EPOLLIN | EPOLLRDHUP;
     ev.data.ptr = peer;
     if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) != 0) {
-        qCWarning(lcListener) << "epoll_ctl:" << strerror(errno);
+        qCWarning(lcEpoll) << "epoll_ctl:" << strerror(errno);
         delete peer;
         return;
     }

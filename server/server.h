@@ -106,9 +106,11 @@ private:
     // handleRequest() visits the variant without a catch-all, so a request type added to
     // the codec without its handler here does not compile.
     using Env = proto::Envelope;
-    void handle(Connection *c, const Env &env, const proto::LoginRequest &r);  // sessions
-    void handle(Connection *c, const Env &env, const proto::ResumeRequest &r); // sessions
-    void handle(Connection *c, const Env &env, const proto::LogoutRequest &r); // sessions
+    void handle(Connection *c, const Env &env, const proto::LoginRequest &r); // server_sessions.cpp
+    void handle(Connection *c, const Env &env,
+                const proto::ResumeRequest &r); // server_sessions.cpp
+    void handle(Connection *c, const Env &env,
+                const proto::LogoutRequest &r); // server_sessions.cpp
     void handle(Connection *c, const Env &env, const proto::AgentSetStateRequest &r);
     void handle(Connection *c, const Env &env, const proto::AgentEndWrapUpRequest &r);
     void handle(Connection *c, const Env &env, const proto::CallAcceptRequest &r);
@@ -131,8 +133,10 @@ private:
     void handle(Connection *c, const Env &env, const proto::GwHangupRequest &r);
     void handle(Connection *c, const Env &env, const proto::GwRingFailedRequest &r);
     void handle(Connection *c, const Env &env, const proto::GwDigitsRequest &r);
-    void handle(Connection *c, const Env &env, const proto::WorklistListRequest &r); // worklist.cpp
-    void handle(Connection *c, const Env &env, const proto::WorklistDoneRequest &r); // worklist
+    void handle(Connection *c, const Env &env,
+                const proto::WorklistListRequest &r); // server_worklist.cpp
+    void handle(Connection *c, const Env &env,
+                const proto::WorklistDoneRequest &r); // server_worklist.cpp
     void handle(Connection *c, const Env &env, const proto::ReportGetRequest &r);
     void handle(Connection *c, const Env &env, const proto::AuditListRequest &r);
     // server_admin.cpp

@@ -35,16 +35,6 @@ bool reasonAllowed(const QList<Label> &reasons, const QString &codeText, bool su
            (supervisor && codeText == QLatin1String("supervisor"));
 }
 
-engine::TransferTarget toEngine(const proto::TransferTarget &to)
-{
-    engine::TransferTarget target;
-    target.value = to.value;
-    target.kind = to.kind == proto::TransferKind::Queue   ? engine::TransferTarget::Kind::Queue
-                  : to.kind == proto::TransferKind::Agent ? engine::TransferTarget::Kind::Agent
-                                                          : engine::TransferTarget::Kind::Number;
-    return target;
-}
-
 } // namespace
 
 void Server::handleRequest(Connection *c, const proto::Envelope &env)
