@@ -1,5 +1,7 @@
 #include "agentsession.h"
 
+#include "protocol/requests.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QLocale>
@@ -7,8 +9,58 @@
 
 namespace acdesk::client {
 
+namespace {
+
+// Prototypes with every field set: the models' roles are the keys of their encoding.
+AgentCall callPrototype()
+{
+    AgentCall c;
+    c.call.hotline = proto::Party{};
+    c.cause = proto::EndCause::AgentHangup;
+    c.endedAt = 0;
+    return c;
+}
+
+QString callKey(const AgentCall &c)
+{
+    return c.call.id;
+}
+
+QString codeKey(const proto::CodeLabel &c)
+{
+    return c.code;
+}
+
+QString queueKey(const proto::QueueStats &q)
+{
+    return q.id;
+}
+
+template<typename T>
+QList<T> orEmpty(const std::optional<QList<T>> &list)
+{
+    return list.value_or(QList<T>());
+}
+
+} // namespace
+
+QJsonObject AgentCall::toJson() const
+{
+    QJsonObject o = call.toJson();
+    o.insert(QStringLiteral("timeoutMs"), timeoutMs);
+    o.insert(QStringLiteral("cause"), cause ? QJsonValue(proto::toString(*cause)) : QJsonValue());
+    o.insert(QStringLiteral("endedAt"),
+             endedAt ? QJsonValue(proto::formatTime(*endedAt)) : QJsonValue());
+    return o;
+}
+
 AgentSession::AgentSession(QObject *parent)
     : QObject(parent)
+    , m_calls(callPrototype(), callKey)
+    , m_queues(proto::QueueStats{}, queueKey)
+    , m_reasons(proto::CodeLabel{}, codeKey)
+    , m_dispositions(proto::CodeLabel{}, codeKey)
+    , m_history(callPrototype(), {}) // a call can end twice here (transferred back)
 {
     connect(&m_connection, &ClientConnection::statusChanged, this, &AgentSession::statusChanged);
     connect(&m_connection, &ClientConnection::errorChanged, this, &AgentSession::setError);
@@ -16,8 +68,7 @@ AgentSession::AgentSession(QObject *parent)
     connect(&m_connection, &ClientConnection::loggedIn, this, [this] {
         setError({});
         // Own queues only; the server refuses others.
-        command(QStringLiteral("stats.subscribe"),
-                {{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}});
+        command(proto::StatsSubscribeRequest{{QStringLiteral("*")}}.toJson());
     });
 }
 
@@ -28,24 +79,32 @@ QString AgentSession::status() const
 
 QDateTime AgentSession::since() const
 {
-    return QDateTime::fromString(m_agent.value(QStringLiteral("since")).toString(),
-                                 Qt::ISODateWithMs);
+    return m_agent ? QDateTime::fromMSecsSinceEpoch(m_agent->since, Qt::UTC) : QDateTime();
+}
+
+QVariantMap AgentSession::pending() const
+{
+    return m_agent && m_agent->pending ? m_agent->pending->toJson().toVariantMap() : QVariantMap();
+}
+
+const AgentCall *AgentSession::findCall(bool offered) const
+{
+    for (const AgentCall &c : m_calls.rows())
+        if ((c.call.state == proto::CallState::Offered) == offered)
+            return &c;
+    return nullptr;
 }
 
 QVariantMap AgentSession::offer() const
 {
-    for (const QVariantMap &c : m_calls)
-        if (c.value(QStringLiteral("state")) == QLatin1String("offered"))
-            return c;
-    return {};
+    const AgentCall *c = findCall(true);
+    return c ? c->toJson().toVariantMap() : QVariantMap();
 }
 
 QVariantMap AgentSession::activeCall() const
 {
-    for (const QVariantMap &c : m_calls)
-        if (c.value(QStringLiteral("state")) != QLatin1String("offered"))
-            return c;
-    return {};
+    const AgentCall *c = findCall(false);
+    return c ? c->toJson().toVariantMap() : QVariantMap();
 }
 
 void AgentSession::setError(const QString &message)
@@ -72,10 +131,9 @@ void AgentSession::logout()
     m_connection.logout();
 }
 
-void AgentSession::command(const QString &type, QJsonObject params)
+void AgentSession::command(const QJsonObject &request)
 {
-    params.insert(QStringLiteral("type"), type);
-    m_connection.request(params, [this](const ClientConnection::Reply &r) {
+    m_connection.request(request, [this](const ClientConnection::Reply &r) {
         if (!r.ok()) {
             setError(r.errorMessage);
             Q_EMIT commandFailed(r.errorMessage);
@@ -83,82 +141,91 @@ void AgentSession::command(const QString &type, QJsonObject params)
     });
 }
 
-void AgentSession::callCommand(const QString &type, QJsonObject params)
+QString AgentSession::callFor(bool offered)
 {
-    const QVariantMap call =
-        type == QLatin1String("call.accept") || type == QLatin1String("call.reject") ? offer()
-                                                                                     : activeCall();
-    if (call.isEmpty()) {
+    const AgentCall *call = findCall(offered);
+    if (!call) {
         setError(tr("There is no call for this."));
-        return;
+        return {};
     }
-    params.insert(QStringLiteral("call"), call.value(QStringLiteral("id")).toString());
-    command(type, params);
+    return call->call.id;
 }
 
 void AgentSession::setReady()
 {
-    command(QStringLiteral("agent.setState"), {{QStringLiteral("state"), QStringLiteral("ready")}});
+    command(proto::AgentSetStateRequest{proto::AgentState::Ready, {}}.toJson());
 }
 
 void AgentSession::setNotReady(const QString &reason)
 {
-    command(QStringLiteral("agent.setState"),
-            {{QStringLiteral("state"), QStringLiteral("not_ready")},
-             {QStringLiteral("reason"), reason}});
+    command(proto::AgentSetStateRequest{proto::AgentState::NotReady, reason}.toJson());
 }
 
 void AgentSession::accept()
 {
-    callCommand(QStringLiteral("call.accept"));
+    if (const QString id = callFor(true); !id.isEmpty())
+        command(proto::CallAcceptRequest{id}.toJson());
 }
 
 void AgentSession::reject()
 {
-    callCommand(QStringLiteral("call.reject"));
+    if (const QString id = callFor(true); !id.isEmpty())
+        command(proto::CallRejectRequest{id}.toJson());
 }
 
 void AgentSession::hangup()
 {
-    callCommand(QStringLiteral("call.hangup"));
+    if (const QString id = callFor(false); !id.isEmpty())
+        command(proto::CallHangupRequest{id}.toJson());
 }
 
 void AgentSession::toggleHold()
 {
-    const bool held = activeCall().value(QStringLiteral("state")) == QLatin1String("held");
-    callCommand(held ? QStringLiteral("call.resume") : QStringLiteral("call.hold"));
+    const QString id = callFor(false);
+    if (id.isEmpty())
+        return;
+    if (findCall(false)->call.state == proto::CallState::Held)
+        command(proto::CallResumeRequest{id}.toJson());
+    else
+        command(proto::CallHoldRequest{id}.toJson());
 }
 
 void AgentSession::toggleMute()
 {
-    const bool muted = activeCall().value(QStringLiteral("muted")).toBool();
-    callCommand(muted ? QStringLiteral("call.unmute") : QStringLiteral("call.mute"));
+    const QString id = callFor(false);
+    if (id.isEmpty())
+        return;
+    if (findCall(false)->call.muted)
+        command(proto::CallUnmuteRequest{id}.toJson());
+    else
+        command(proto::CallMuteRequest{id}.toJson());
 }
 
 void AgentSession::dtmf(const QString &digits)
 {
-    callCommand(QStringLiteral("call.dtmf"), {{QStringLiteral("digits"), digits}});
+    if (const QString id = callFor(false); !id.isEmpty())
+        command(proto::CallDtmfRequest{id, digits}.toJson());
 }
 
 void AgentSession::transfer(const QString &kind, const QString &target)
 {
-    callCommand(QStringLiteral("call.transfer"),
-                {{QStringLiteral("to"), QJsonObject{{kind, target}}}});
+    const std::optional<proto::TransferKind> k = proto::fromString<proto::TransferKind>(kind);
+    if (!k) {
+        setError(tr("Unknown transfer target \"%1\".").arg(kind));
+        return;
+    }
+    if (const QString id = callFor(false); !id.isEmpty())
+        command(proto::CallTransferRequest{id, {*k, target}}.toJson());
 }
 
 void AgentSession::dial(const QString &number)
 {
-    command(QStringLiteral("call.dial"), {{QStringLiteral("number"), number}});
+    command(proto::CallDialRequest{number}.toJson());
 }
 
 void AgentSession::endWrapUp(const QString &disposition, const QString &notes)
 {
-    QJsonObject p;
-    if (!disposition.isEmpty())
-        p.insert(QStringLiteral("disposition"), disposition);
-    if (!notes.isEmpty())
-        p.insert(QStringLiteral("notes"), notes);
-    command(QStringLiteral("agent.endWrapUp"), p);
+    command(proto::AgentEndWrapUpRequest{disposition, notes}.toJson());
 }
 
 bool AgentSession::setLanguage(const QString &code)
@@ -188,73 +255,61 @@ bool AgentSession::setLanguage(const QString &code)
     return ok;
 }
 
-void AgentSession::upsertCall(const QVariantMap &call)
+void AgentSession::onEvent(const proto::ServerMessage &event)
 {
-    const QString id = call.value(QStringLiteral("id")).toString();
-    for (QVariantMap &c : m_calls) {
-        if (c.value(QStringLiteral("id")) == id) {
-            const QVariant timeout = c.value(QStringLiteral("timeoutMs"));
-            c = call;
-            if (timeout.isValid())
-                c.insert(QStringLiteral("timeoutMs"), timeout);
-            return;
-        }
-    }
-    m_calls.append(call);
-}
-
-void AgentSession::onEvent(const QString &type, const QJsonObject &event)
-{
-    if (type == QLatin1String("snapshot")) {
+    if (const auto *snapshot = std::get_if<proto::SnapshotEvent>(&event)) {
         // Rebuild everything from the snapshot: nothing is replayed after a resume.
-        m_agent = event.value(QStringLiteral("agent")).toObject().toVariantMap();
-        m_calls.clear();
-        for (const QJsonValue &c : event.value(QStringLiteral("calls")).toArray())
-            m_calls.append(c.toObject().toVariantMap());
-        m_queues = event.value(QStringLiteral("queues")).toArray().toVariantList();
-        m_reasons = event.value(QStringLiteral("reasons")).toArray().toVariantList();
-        m_dispositions = event.value(QStringLiteral("dispositions")).toArray().toVariantList();
+        m_agent = snapshot->agent;
+        QList<AgentCall> calls;
+        for (const proto::Call &c : orEmpty(snapshot->calls)) {
+            // The offer's timeout survives a resume (a call.offer may not come again).
+            const AgentCall *known = m_calls.byKey(c.id);
+            calls.append({c, known ? known->timeoutMs : 0, {}, {}});
+        }
+        m_calls.assign(calls);
+        m_queues.assign(orEmpty(snapshot->queues));
+        m_reasons.assign(orEmpty(snapshot->reasons));
+        m_dispositions.assign(orEmpty(snapshot->dispositions));
         Q_EMIT agentChanged();
         Q_EMIT callsChanged();
         Q_EMIT queuesChanged();
-        Q_EMIT listsChanged();
-    } else if (type == QLatin1String("agent.state")) {
-        for (const QString &k : {QStringLiteral("state"), QStringLiteral("reason"),
-                                 QStringLiteral("since"), QStringLiteral("pending")})
-            m_agent.insert(k, event.value(k).toVariant());
+    } else if (const auto *state = std::get_if<proto::AgentStateEvent>(&event)) {
+        if (!m_agent)
+            m_agent = proto::AgentInfo{};
+        m_agent->id = state->agent;
+        m_agent->state = state->state;
+        m_agent->reason = state->reason;
+        m_agent->since = state->since;
+        m_agent->pending = state->pending;
         Q_EMIT agentChanged();
-        if (event.value(QStringLiteral("state")) == QLatin1String("logged_out")) {
+        if (state->state == proto::AgentState::LoggedOut) {
             // A supervisor logged us out: the server ended the session.
             setError(tr("You were logged out by a supervisor."));
             m_connection.close();
-            m_agent.clear();
+            m_agent.reset();
             Q_EMIT agentChanged();
         }
-    } else if (type == QLatin1String("call.offer")) {
-        QVariantMap call = event.value(QStringLiteral("call")).toObject().toVariantMap();
-        call.insert(QStringLiteral("timeoutMs"),
-                    event.value(QStringLiteral("timeoutMs")).toVariant());
-        call.insert(QStringLiteral("offeredAt"), QDateTime::currentDateTimeUtc());
-        upsertCall(call);
+    } else if (const auto *offer = std::get_if<proto::CallOfferEvent>(&event)) {
+        const AgentCall call{offer->call, offer->timeoutMs, {}, {}};
+        m_calls.upsert(call);
         Q_EMIT callsChanged();
-        Q_EMIT incomingCall(call);
-    } else if (type == QLatin1String("call.update")) {
-        upsertCall(event.value(QStringLiteral("call")).toObject().toVariantMap());
+        Q_EMIT incomingCall(call.toJson().toVariantMap());
+    } else if (const auto *update = std::get_if<proto::CallUpdateEvent>(&event)) {
+        const AgentCall *known = m_calls.byKey(update->call.id);
+        m_calls.upsert({update->call, known ? known->timeoutMs : 0, {}, {}});
         Q_EMIT callsChanged();
-    } else if (type == QLatin1String("call.ended")) {
-        QVariantMap call = event.value(QStringLiteral("call")).toObject().toVariantMap();
-        const QString id = call.value(QStringLiteral("id")).toString();
-        m_calls.removeIf([&](const QVariantMap &c) { return c.value(QStringLiteral("id")) == id; });
-        call.insert(QStringLiteral("cause"), event.value(QStringLiteral("cause")).toString());
-        call.insert(QStringLiteral("endedAt"), QDateTime::currentDateTimeUtc());
-        m_history.prepend(call);
+    } else if (const auto *ended = std::get_if<proto::CallEndedEvent>(&event)) {
+        m_calls.remove(ended->call.id);
+        m_history.upsert({ended->call, 0, ended->cause, QDateTime::currentMSecsSinceEpoch()}, 0);
         Q_EMIT callsChanged();
-        Q_EMIT historyChanged();
-    } else if (type == QLatin1String("stats")) {
-        m_queues = event.value(QStringLiteral("queues")).toArray().toVariantList();
+    } else if (const auto *stats = std::get_if<proto::StatsEvent>(&event)) {
+        m_queues.assign(stats->queues);
         Q_EMIT queuesChanged();
-    } else if (type == QLatin1String("message")) {
-        m_message = event.toVariantMap();
+    } else if (const auto *message = std::get_if<proto::MessageEvent>(&event)) {
+        QJsonObject m = message->toJson();
+        m.remove(QStringLiteral("type"));
+        m.remove(QStringLiteral("seq"));
+        m_message = m.toVariantMap();
         Q_EMIT messageChanged();
     }
 }

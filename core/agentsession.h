@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clientconnection.h"
+#include "listmodel.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -11,6 +12,25 @@
 #include <QtQml/qqmlregistration.h>
 
 namespace acdesk::client {
+
+/**
+ * @brief A call as the agent's desk keeps it: the contract's call object plus the offer's
+ * timeout and, once it ended, the cause and when (today's history).
+ */
+struct AgentCall
+{
+    proto::Call call;
+    qint64 timeoutMs = 0;                 ///< from call.offer; 0 when not offered
+    std::optional<proto::EndCause> cause; ///< from call.ended
+    std::optional<qint64> endedAt;        ///< ms since the epoch, when it ended here
+    /** @brief The call object's fields and timeoutMs, cause, endedAt (null when not set). */
+    QJsonObject toJson() const;
+    bool operator==(const AgentCall &o) const
+    {
+        return call == o.call && timeoutMs == o.timeoutMs && cause == o.cause &&
+               endedAt == o.endedAt;
+    }
+};
 
 /**
  * @brief An agent's session for the agent window: state, offered and active calls,
@@ -30,10 +50,16 @@ class AgentSession : public QObject
     Q_PROPERTY(QVariantMap pending READ pending NOTIFY agentChanged)
     Q_PROPERTY(QVariantMap offer READ offer NOTIFY callsChanged)
     Q_PROPERTY(QVariantMap activeCall READ activeCall NOTIFY callsChanged)
-    Q_PROPERTY(QVariantList queues READ queues NOTIFY queuesChanged)
-    Q_PROPERTY(QVariantList reasons READ reasons NOTIFY listsChanged)
-    Q_PROPERTY(QVariantList dispositions READ dispositions NOTIFY listsChanged)
-    Q_PROPERTY(QVariantList history READ history NOTIFY historyChanged)
+    /** @brief Own queues' statistics (proto::QueueStats rows). */
+    Q_PROPERTY(acdesk::client::RowModel *queues READ queues CONSTANT)
+    /** @brief Not-ready reasons {code, label}. */
+    Q_PROPERTY(acdesk::client::RowModel *reasons READ reasons CONSTANT)
+    /** @brief Wrap-up dispositions {code, label}. */
+    Q_PROPERTY(acdesk::client::RowModel *dispositions READ dispositions CONSTANT)
+    /** @brief Today's ended calls, newest first (AgentCall rows). */
+    Q_PROPERTY(acdesk::client::RowModel *history READ history CONSTANT)
+    /** @brief The offered and active calls, in arrival order (AgentCall rows). */
+    Q_PROPERTY(acdesk::client::RowModel *calls READ calls CONSTANT)
     Q_PROPERTY(QVariantMap message READ message NOTIFY messageChanged)
     Q_PROPERTY(QString token READ token NOTIFY statusChanged)
     Q_PROPERTY(int callCount READ callCount NOTIFY callsChanged)
@@ -77,21 +103,28 @@ public:
 
     QString status() const;
     QString lastError() const { return m_lastError; }
-    QString agentId() const { return m_agent.value(QStringLiteral("id")).toString(); }
-    QString agentName() const { return m_agent.value(QStringLiteral("name")).toString(); }
-    QString state() const { return m_agent.value(QStringLiteral("state")).toString(); }
-    QString reason() const { return m_agent.value(QStringLiteral("reason")).toString(); }
+    QString agentId() const { return m_agent ? m_agent->id : QString(); }
+    QString agentName() const { return m_agent ? m_agent->name : QString(); }
+    QString state() const { return m_agent ? proto::toString(m_agent->state) : QString(); }
+    QString reason() const { return m_agent ? m_agent->reason : QString(); }
     QDateTime since() const;
-    QVariantMap pending() const { return m_agent.value(QStringLiteral("pending")).toMap(); }
+    /** @brief {state, reason} of a state change waiting for the call work to end; or empty. */
+    QVariantMap pending() const;
+    /** @brief The offered call as a script object (AgentCall's fields), or empty. */
     QVariantMap offer() const;
+    /** @brief The connected or held call, as offer(). */
     QVariantMap activeCall() const;
-    QVariantList queues() const { return m_queues; }
-    QVariantList reasons() const { return m_reasons; }
-    QVariantList dispositions() const { return m_dispositions; }
-    QVariantList history() const { return m_history; }
+    RowModel *queues() { return &m_queues; }
+    RowModel *reasons() { return &m_reasons; }
+    RowModel *dispositions() { return &m_dispositions; }
+    RowModel *history() { return &m_history; }
+    RowModel *calls() { return &m_calls; }
+    /** @brief The typed rows, for C++ and tests. */
+    const QList<AgentCall> &historyRows() const { return m_history.rows(); }
+    const QList<proto::QueueStats> &queueRows() const { return m_queues.rows(); }
     QVariantMap message() const { return m_message; }
     QString token() const { return m_connection.token(); }
-    int callCount() const { return int(m_calls.size()); }
+    int callCount() const { return m_calls.count(); }
     /** @brief The connection, for tests and settings (proxy, CA file). */
     ClientConnection *connection() { return &m_connection; }
 
@@ -100,9 +133,8 @@ Q_SIGNALS:
     void lastErrorChanged();
     void agentChanged();
     void callsChanged();
+    /** @brief A `stats` or snapshot replaced the queues (the model signals the rows). */
     void queuesChanged();
-    void listsChanged();
-    void historyChanged();
     void messageChanged();
     /** @brief A call is offered: the window raises itself and rings. */
     void incomingCall(const QVariantMap &call);
@@ -110,19 +142,20 @@ Q_SIGNALS:
     void commandFailed(const QString &message);
 
 private:
-    void onEvent(const QString &type, const QJsonObject &event);
-    void command(const QString &type, QJsonObject params = {});
-    void callCommand(const QString &type, QJsonObject params = {});
+    void onEvent(const proto::ServerMessage &event);
+    void command(const QJsonObject &request);
+    /** @brief The offered (or else the active) call's id; empty, with an error, when none. */
+    QString callFor(bool offered);
+    const AgentCall *findCall(bool offered) const;
     void setError(const QString &message);
-    void upsertCall(const QVariantMap &call);
 
     ClientConnection m_connection;
-    QVariantMap m_agent;
-    QList<QVariantMap> m_calls; // offered and active calls, in arrival order
-    QVariantList m_queues;
-    QVariantList m_reasons;
-    QVariantList m_dispositions;
-    QVariantList m_history;
+    std::optional<proto::AgentInfo> m_agent;
+    ListModel<AgentCall> m_calls;
+    ListModel<proto::QueueStats> m_queues;
+    ListModel<proto::CodeLabel> m_reasons;
+    ListModel<proto::CodeLabel> m_dispositions;
+    ListModel<AgentCall> m_history;
     QVariantMap m_message;
     QString m_lastError;
     QPointer<QTranslator> m_translator;

@@ -1,6 +1,7 @@
 #include "clientconnection.h"
 
 #include "protocol/envelope.h"
+#include "protocol/requests.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -110,7 +111,9 @@ void ClientConnection::open(const QUrl &url, const QString &role, const QString 
                             const QString &secret, const QString &station)
 {
     m_url = url;
-    m_role = role;
+    m_role = proto::fromString<proto::Role>(role).value_or(proto::Role::Agent);
+    if (!proto::fromString<proto::Role>(role))
+        qCWarning(lcClient) << "unknown role" << role << "- logging in as agent";
     m_user = user;
     m_secret = secret;
     m_station = station;
@@ -239,7 +242,7 @@ void ClientConnection::onDisconnected()
             m_waitingForLogin.append(*it);
         } else if (it->handler) {
             it->handler(
-                {{}, QStringLiteral("offline"), tr("The connection to the server was lost.")});
+                {{}, QStringLiteral("offline"), tr("The connection to the server was lost."), {}});
         }
     }
     if (closeCode == 4000) {
@@ -269,18 +272,9 @@ void ClientConnection::scheduleReconnect()
 
 void ClientConnection::sendLogin()
 {
-    QJsonObject msg;
-    if (!m_token.isEmpty()) {
-        msg = {{QStringLiteral("type"), QStringLiteral("resume")},
-               {QStringLiteral("token"), m_token}};
-    } else {
-        msg = {{QStringLiteral("type"), QStringLiteral("login")},
-               {QStringLiteral("role"), m_role},
-               {QStringLiteral("user"), m_user},
-               {QStringLiteral("secret"), m_secret}};
-        if (!m_station.isEmpty())
-            msg.insert(QStringLiteral("station"), m_station);
-    }
+    QJsonObject msg = m_token.isEmpty()
+                          ? proto::LoginRequest{m_role, m_user, m_secret, m_station}.toJson()
+                          : proto::ResumeRequest{m_token}.toJson();
     m_loginId = m_nextId++;
     msg.insert(QStringLiteral("id"), m_loginId);
     m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(msg).toJson(QJsonDocument::Compact)));
@@ -288,58 +282,85 @@ void ClientConnection::sendLogin()
 
 void ClientConnection::onText(const QString &text)
 {
-    const QJsonObject msg = QJsonDocument::fromJson(text.toUtf8()).object();
-    const QString type = msg.value(QStringLiteral("type")).toString();
-    if (type == QLatin1String("hello")) {
-        sendLogin();
+    auto decoded = proto::decodeServerMessage(text.toUtf8());
+    if (const auto *error = std::get_if<proto::DecodeError>(&decoded)) {
+        // A server of another version, or a broken one: say so, keep the session.
+        qCWarning(lcClient) << "ignored a server message the codec refuses:" << error->message;
         return;
     }
-    if (type == QLatin1String("ok") || type == QLatin1String("error")) {
-        const qint64 re = msg.value(QStringLiteral("re")).toInteger(-1);
-        const bool ok = type == QLatin1String("ok");
-        if (re == m_loginId && m_loginId != 0) {
-            m_loginId = 0;
-            if (ok) {
-                m_token = msg.value(QStringLiteral("token")).toString();
-                m_backoffMs = m_minBackoffMs;
-                m_lastSeq = 0;
-                setStatus(Status::Online);
-                Q_EMIT loggedIn(msg);
-                flushQueue();
-                return;
-            }
-            const QString code = msg.value(QStringLiteral("code")).toString();
-            if (code == QLatin1String("auth_failed") && !m_token.isEmpty() && !m_secret.isEmpty()) {
-                m_token.clear(); // expired session: log in afresh
-                sendLogin();
-                return;
-            }
-            setError(msg.value(QStringLiteral("message")).toString());
-            if (code == QLatin1String("auth_failed")) {
+    const proto::ServerMessage &message = std::get<proto::ServerMessage>(decoded);
+    if (std::holds_alternative<proto::Hello>(message)) {
+        sendLogin();
+    } else if (const auto *ok = std::get_if<proto::OkReply>(&message)) {
+        onReply(ok->re, {ok->fields, {}, {}, {}});
+    } else if (const auto *error = std::get_if<proto::ErrorReply>(&message)) {
+        onReply(error->re, {{}, proto::errorCodeName(error->code), error->message, error->details});
+    } else {
+        const quint64 seq = std::visit(
+            [](const auto &event) -> quint64 {
+                if constexpr (std::is_same_v<std::decay_t<decltype(event)>, proto::Hello> ||
+                              std::is_same_v<std::decay_t<decltype(event)>, proto::OkReply> ||
+                              std::is_same_v<std::decay_t<decltype(event)>, proto::ErrorReply>)
+                    return 0;
+                else
+                    return event.seq;
+            },
+            message);
+        if (seq != 0 && m_lastSeq != 0 && seq != m_lastSeq + 1)
+            qCWarning(lcClient) << "event sequence jumped from" << m_lastSeq << "to" << seq;
+        m_lastSeq = seq;
+        Q_EMIT eventReceived(message);
+    }
+}
+
+void ClientConnection::onReply(const QJsonValue &re, const Reply &reply)
+{
+    const qint64 id = re.toInteger(-1);
+    if (id == m_loginId && m_loginId != 0) {
+        m_loginId = 0;
+        if (reply.ok()) {
+            auto login = proto::LoginResult::fromJson(reply.result);
+            if (const auto *error = std::get_if<proto::DecodeError>(&login)) {
+                setError(tr("The server answered the login in a form this client does not "
+                            "understand: %1")
+                             .arg(error->message));
                 m_wanted = false;
-                m_token.clear();
                 m_socket->close();
-                Q_EMIT loginFailed(m_lastError);
-            } else {
-                m_socket->close();
+                return;
             }
+            const proto::LoginResult &result = std::get<proto::LoginResult>(login);
+            m_token = result.token;
+            m_backoffMs = m_minBackoffMs;
+            m_lastSeq = 0;
+            setStatus(Status::Online);
+            Q_EMIT loggedIn(result);
+            flushQueue();
             return;
         }
-        const auto it = m_pending.find(re);
-        if (it == m_pending.end())
-            return; // a late reply after a timeout; already reported
-        const Pending p = *it;
-        m_pending.erase(it);
-        if (p.handler)
-            p.handler({msg, ok ? QString() : msg.value(QStringLiteral("code")).toString(),
-                       msg.value(QStringLiteral("message")).toString()});
+        const bool authFailed = reply.errorCode == QLatin1String("auth_failed");
+        if (authFailed && !m_token.isEmpty() && !m_secret.isEmpty()) {
+            m_token.clear(); // expired session: log in afresh
+            sendLogin();
+            return;
+        }
+        setError(reply.errorMessage);
+        if (authFailed) {
+            m_wanted = false;
+            m_token.clear();
+            m_socket->close();
+            Q_EMIT loginFailed(m_lastError);
+        } else {
+            m_socket->close();
+        }
         return;
     }
-    const quint64 seq = quint64(msg.value(QStringLiteral("seq")).toInteger());
-    if (seq != 0 && m_lastSeq != 0 && seq != m_lastSeq + 1)
-        qCWarning(lcClient) << "event sequence jumped from" << m_lastSeq << "to" << seq;
-    m_lastSeq = seq;
-    Q_EMIT eventReceived(type, msg);
+    const auto it = m_pending.find(id);
+    if (it == m_pending.end())
+        return; // a late reply after a timeout; already reported
+    const Pending p = *it;
+    m_pending.erase(it);
+    if (p.handler)
+        p.handler(reply);
 }
 
 void ClientConnection::request(QJsonObject message, ReplyHandler handler)
@@ -351,7 +372,7 @@ void ClientConnection::request(QJsonObject message, ReplyHandler handler)
         const QString text = tr("Not connected to the server; please try again in a moment.");
         setError(text);
         if (handler)
-            handler({{}, QStringLiteral("offline"), text});
+            handler({{}, QStringLiteral("offline"), text, {}});
         return;
     }
     Pending p;
@@ -391,7 +412,8 @@ void ClientConnection::checkTimeouts()
         const Pending p = *it;
         it = m_pending.erase(it);
         if (p.handler)
-            p.handler({{}, QStringLiteral("timeout"), tr("The server did not answer in time.")});
+            p.handler(
+                {{}, QStringLiteral("timeout"), tr("The server did not answer in time."), {}});
     }
 }
 

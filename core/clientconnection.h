@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/servermessages.h"
+
 #include <QHash>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -33,12 +35,17 @@ public:
     enum class Status { Offline, Connecting, LoggingIn, Online, Reconnecting };
     Q_ENUM(Status)
 
-    /** @brief A reply: ok (error empty) or an error with its code and message. */
+    /**
+     * @brief A reply: ok (errorCode empty; `result` holds its fields, for the codec's result
+     * structs) or an error with its code ("offline"/"timeout" when made here), message and
+     * details.
+     */
     struct Reply
     {
-        QJsonObject message;
-        QString errorCode; // empty on ok
+        QJsonObject result;
+        QString errorCode;
         QString errorMessage;
+        QJsonObject details;
         bool ok() const { return errorCode.isEmpty(); }
     };
     using ReplyHandler = std::function<void(const Reply &)>;
@@ -80,12 +87,15 @@ public:
 Q_SIGNALS:
     /** @brief Status changed. */
     void statusChanged(acdesk::client::ClientConnection::Status status);
-    /** @brief Logged in or resumed; @p result holds token, role, user, name. */
-    void loggedIn(const QJsonObject &result);
+    /** @brief Logged in or resumed. */
+    void loggedIn(const acdesk::proto::LoginResult &result);
     /** @brief The login was refused (wrong secret); the connection stays closed. */
     void loginFailed(const QString &message);
-    /** @brief An event (snapshot, agent.state, call.offer, stats, message, ...). */
-    void eventReceived(const QString &type, const QJsonObject &event);
+    /**
+     * @brief An event (snapshot, agent.state, call.offer, stats, message, ...), decoded by the
+     * codec; frames it refuses are logged and dropped.
+     */
+    void eventReceived(const acdesk::proto::ServerMessage &event);
     /** @brief Another login took this agent over; the connection stays closed. */
     void replaced();
     /** @brief lastError changed. */
@@ -104,6 +114,7 @@ private:
     void onConnected();
     void onDisconnected();
     void onText(const QString &text);
+    void onReply(const QJsonValue &re, const Reply &reply);
     void setStatus(Status s);
     void setError(const QString &message);
     void scheduleReconnect();
@@ -114,7 +125,7 @@ private:
 
     QWebSocket *m_socket = nullptr;
     QUrl m_url;
-    QString m_role;
+    proto::Role m_role = proto::Role::Agent;
     QString m_user;
     QString m_secret;
     QString m_station;

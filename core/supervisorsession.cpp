@@ -1,63 +1,120 @@
 #include "supervisorsession.h"
 
+#include "protocol/requests.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QQmlEngine>
 #include <QSaveFile>
 #include <QStandardPaths>
 
 #include <algorithm>
+#include <array>
 
 namespace acdesk::client {
 
 namespace {
 
-QString str(const QJsonObject &o, const char *key)
+proto::AgentInfo agentPrototype()
 {
-    return o.value(QLatin1String(key)).toString();
+    proto::AgentInfo a;
+    a.skills = QMap<QString, int>();
+    a.connected = false;
+    a.answeredToday = 0;
+    a.pending = proto::PendingState{};
+    return a;
 }
+
+proto::Call callPrototype()
+{
+    proto::Call c;
+    c.hotline = proto::Party{};
+    return c;
+}
+
+proto::WorklistEntry entryPrototype()
+{
+    proto::WorklistEntry e;
+    e.doneAt = 0;
+    return e;
+}
+
+proto::ReportQueueRow reportRowPrototype()
+{
+    proto::ReportQueueRow r;
+    r.hour = 0;
+    return r;
+}
+
+// Days and hours of a report told apart in one key: "2026-12-05/support" and "…/support@9".
+QString reportRowKey(const proto::ReportQueueRow &r)
+{
+    return r.day.toString(Qt::ISODate) + QLatin1Char('/') + r.queue +
+           (r.hour ? QLatin1Char('@') + QString::number(*r.hour) : QString());
+}
+
+// The request's form of a date the user typed; an invalid QDate when it is not YYYY-MM-DD.
+QDate dateOf(const QString &text)
+{
+    return QDate::fromString(text.trimmed(), Qt::ISODate);
+}
+
 } // namespace
 
 SupervisorSession::SupervisorSession(QObject *parent)
     : QObject(parent)
+    , m_queues(proto::QueueStats{}, [](const proto::QueueStats &q) { return q.id; })
+    , m_agents(agentPrototype(), [](const proto::AgentInfo &a) { return a.id; })
+    , m_calls(callPrototype(), [](const proto::Call &c) { return c.id; })
+    , m_reasons(proto::CodeLabel{}, [](const proto::CodeLabel &r) { return r.code; })
+    , m_worklist(entryPrototype(), [](const proto::WorklistEntry &e) { return e.id; })
+    , m_reportDays(reportRowPrototype(), reportRowKey)
+    , m_reportHours(reportRowPrototype(), reportRowKey)
+    , m_reportAgents(proto::ReportAgentRow{},
+                     [](const proto::ReportAgentRow &r) -> QString {
+                         return r.day.toString(Qt::ISODate) + QLatin1Char('/') + r.agent;
+                     })
+    , m_audit(proto::AuditEvent{}, {})
 {
     connect(&m_connection, &ClientConnection::statusChanged, this,
             &SupervisorSession::statusChanged);
     connect(&m_connection, &ClientConnection::errorChanged, this, &SupervisorSession::setError);
     connect(&m_connection, &ClientConnection::eventReceived, this, &SupervisorSession::onEvent);
-    connect(&m_connection, &ClientConnection::loggedIn, this, [this](const QJsonObject &result) {
-        setError({});
-        m_user = str(result, "user");
-        m_userName = str(result, "name");
-        Q_EMIT userChanged();
-        // Every queue, with the waiting calls (feature "waitingCalls"); then the worklist,
-        // again after every resume since nothing is replayed.
-        m_connection.request({{QStringLiteral("type"), QStringLiteral("stats.subscribe")},
-                              {QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}},
-                             [this](const ClientConnection::Reply &r) {
-                                 if (!r.ok())
-                                     setError(r.errorMessage);
-                             });
-        refreshWorklist();
-        loadAdminConfig();
-    });
+    connect(&m_connection, &ClientConnection::loggedIn, this,
+            [this](const proto::LoginResult &result) {
+                setError({});
+                m_user = result.user;
+                m_userName = result.name;
+                Q_EMIT userChanged();
+                // Every queue, with the waiting calls (feature "waitingCalls"); then the
+                // worklist, again after every resume since nothing is replayed.
+                m_connection.request(proto::StatsSubscribeRequest{{QStringLiteral("*")}}.toJson(),
+                                     [this](const ClientConnection::Reply &r) {
+                                         if (!r.ok())
+                                             setError(r.errorMessage);
+                                     });
+                refreshWorklist();
+                loadAdminConfig();
+            });
 }
 
 void SupervisorSession::loadAdminConfig()
 {
-    m_connection.request(
-        {{QStringLiteral("type"), QStringLiteral("admin.config.get")}},
-        [this](const ClientConnection::Reply &r) {
-            // Not an administrator (or no file): the console shows no
-            // administration, which is no error.
-            m_isAdmin = r.ok();
-            if (r.ok()) {
-                m_adminVersion = str(r.message, "version");
-                m_adminConfig = r.message.value(QStringLiteral("config")).toObject().toVariantMap();
-            }
-            Q_EMIT adminChanged();
-        });
+    m_connection.request(proto::AdminConfigGetRequest{}.toJson(),
+                         [this](const ClientConnection::Reply &r) {
+                             // Not an administrator (or no file): the console shows no
+                             // administration, which is no error.
+                             auto result = proto::AdminConfigResult::fromJson(r.result);
+                             const auto *config = std::get_if<proto::AdminConfigResult>(&result);
+                             m_isAdmin = r.ok() && config && config->config;
+                             if (m_isAdmin) {
+                                 m_adminVersion = config->version;
+                                 m_adminConfig = config->config->toVariantMap();
+                             }
+                             Q_EMIT adminChanged();
+                         });
 }
 
 void SupervisorSession::saveAdminConfig(const QVariantMap &config)
@@ -66,17 +123,16 @@ void SupervisorSession::saveAdminConfig(const QVariantMap &config)
     m_adminError.clear();
     Q_EMIT adminErrorChanged();
     m_connection.request(
-        {{QStringLiteral("type"), QStringLiteral("admin.config.put")},
-         {QStringLiteral("version"), m_adminVersion},
-         {QStringLiteral("config"), QJsonObject::fromVariantMap(config)}},
+        proto::AdminConfigPutRequest{m_adminVersion, QJsonObject::fromVariantMap(config)}.toJson(),
         [this](const ClientConnection::Reply &r) {
             m_adminSaving = false;
             if (!r.ok()) {
-                const QJsonObject details = r.message.value(QStringLiteral("details")).toObject();
-                m_adminError = {{QStringLiteral("message"), r.errorMessage},
-                                {QStringLiteral("code"), r.errorCode},
-                                {QStringLiteral("path"), str(details, "path")},
-                                {QStringLiteral("reason"), str(details, "reason")}};
+                m_adminError = {
+                    {QStringLiteral("message"), r.errorMessage},
+                    {QStringLiteral("code"), r.errorCode},
+                    {QStringLiteral("path"), r.details.value(QStringLiteral("path")).toString()},
+                    {QStringLiteral("reason"),
+                     r.details.value(QStringLiteral("reason")).toString()}};
                 Q_EMIT adminErrorChanged();
                 setNotice(r.errorMessage, true);
                 if (r.errorCode == QLatin1String("conflict"))
@@ -84,8 +140,10 @@ void SupervisorSession::saveAdminConfig(const QVariantMap &config)
                 return;
             }
             Q_EMIT adminErrorChanged();
+            auto result = proto::AdminConfigResult::fromJson(r.result);
+            const auto *applied = std::get_if<proto::AdminConfigResult>(&result);
             const QStringList restart =
-                r.message.value(QStringLiteral("restartNeeded")).toVariant().toStringList();
+                applied ? applied->restartNeeded.value_or(QStringList()) : QStringList();
             setNotice(restart.isEmpty()
                           ? tr("The change is applied.")
                           : tr("The change is applied; %1 take effect at the next restart.")
@@ -98,32 +156,35 @@ void SupervisorSession::saveAdminConfig(const QVariantMap &config)
 void SupervisorSession::resetPassword(const QString &role, const QString &user,
                                       const QString &password)
 {
-    command({{QStringLiteral("type"), QStringLiteral("admin.setPassword")},
-             {QStringLiteral("role"), role},
-             {QStringLiteral("user"), user},
-             {QStringLiteral("password"), password}},
+    command(proto::AdminSetPasswordRequest{proto::fromString<proto::Role>(role), user, password}
+                .toJson(),
             tr("The password of %1 is changed; its sessions are signed out.").arg(user));
 }
 
 void SupervisorSession::loadAudit(const QString &from, const QString &to, const QString &action,
                                   const QString &actor, const QString &target)
 {
-    QJsonObject request{{QStringLiteral("type"), QStringLiteral("audit.list")},
-                        {QStringLiteral("from"), from},
-                        {QStringLiteral("to"), to}};
-    if (!action.isEmpty())
-        request.insert(QStringLiteral("action"), action);
-    if (!actor.isEmpty())
-        request.insert(QStringLiteral("actor"), actor);
-    if (!target.isEmpty())
-        request.insert(QStringLiteral("target"), target);
-    m_connection.request(request, [this](const ClientConnection::Reply &r) {
+    proto::AuditListRequest request;
+    request.from = dateOf(from);
+    request.to = dateOf(to);
+    if (!request.from.isValid() || !request.to.isValid()) {
+        setNotice(tr("Dates are written as YYYY-MM-DD."), true);
+        return;
+    }
+    request.action = action;
+    request.actor = actor;
+    request.target = target;
+    m_connection.request(request.toJson(), [this](const ClientConnection::Reply &r) {
         if (!r.ok()) {
             setNotice(r.errorMessage, true);
             return;
         }
-        m_audit = r.message.value(QStringLiteral("entries")).toArray().toVariantList();
-        Q_EMIT auditChanged();
+        auto result = proto::AuditListResult::fromJson(r.result);
+        if (const auto *error = std::get_if<proto::DecodeError>(&result)) {
+            setNotice(error->message, true);
+            return;
+        }
+        m_audit.assign(std::get<proto::AuditListResult>(result).entries);
     });
 }
 
@@ -157,14 +218,51 @@ void SupervisorSession::logout()
     m_connection.logout();
 }
 
+RowModel *SupervisorSession::waitingCallsOf(const QString &queue)
+{
+    std::unique_ptr<ListModel<proto::Call>> &model = m_callsByQueue[queue];
+    if (!model) {
+        model = std::make_unique<ListModel<proto::Call>>(callPrototype(),
+                                                         [](const proto::Call &c) { return c.id; });
+        QList<proto::Call> of;
+        for (const proto::Call &c : m_calls.rows())
+            if (c.queue == queue)
+                of.append(c);
+        model->assign(of);
+    }
+    // C++ keeps it: QML must not collect it.
+    QQmlEngine::setObjectOwnership(model.get(), QQmlEngine::CppOwnership);
+    return model.get();
+}
+
+QVariantList SupervisorSession::hourTotals(const QString &queue) const
+{
+    QList<std::array<int, 3>> sums(24, {0, 0, 0});
+    for (const proto::ReportQueueRow &r : m_reportHours.rows()) {
+        if (!r.hour || *r.hour < 0 || *r.hour > 23 || (!queue.isEmpty() && r.queue != queue))
+            continue;
+        sums[*r.hour][0] += r.offered;
+        sums[*r.hour][1] += r.answered;
+        sums[*r.hour][2] += r.abandoned;
+    }
+    QVariantList out;
+    for (const auto &s : qAsConst(sums))
+        out.append(QVariantMap{{QStringLiteral("offered"), s[0]},
+                               {QStringLiteral("answered"), s[1]},
+                               {QStringLiteral("abandoned"), s[2]}});
+    return out;
+}
+
 QString SupervisorSession::agentName(const QString &id) const
 {
-    for (const QVariant &a : m_agents) {
-        const QVariantMap m = a.toMap();
-        if (m.value(QStringLiteral("id")).toString() == id)
-            return m.value(QStringLiteral("name")).toString();
-    }
-    return id;
+    const proto::AgentInfo *a = m_agents.byKey(id);
+    return a && !a->name.isEmpty() ? a->name : id;
+}
+
+QString SupervisorSession::queueName(const QString &id) const
+{
+    const proto::QueueStats *q = m_queues.byKey(id);
+    return q && !q->name.isEmpty() ? q->name : id;
 }
 
 void SupervisorSession::command(const QJsonObject &request, const QString &success)
@@ -183,46 +281,51 @@ void SupervisorSession::command(const QJsonObject &request, const QString &succe
 void SupervisorSession::setAgentState(const QString &agent, const QString &state,
                                       const QString &reason)
 {
-    QJsonObject request{{QStringLiteral("type"), QStringLiteral("supervisor.setAgentState")},
-                        {QStringLiteral("agent"), agent},
-                        {QStringLiteral("state"), state}};
-    if (state == QLatin1String("not_ready") && !reason.isEmpty())
-        request.insert(QStringLiteral("reason"), reason);
+    const std::optional<proto::AgentState> s = proto::fromString<proto::AgentState>(state);
+    if (s != proto::AgentState::Ready && s != proto::AgentState::NotReady) {
+        setNotice(tr("An agent can be set ready or not ready, not \"%1\".").arg(state), true);
+        return;
+    }
     const QString name = agentName(agent);
-    command(request, state == QLatin1String("ready") ? tr("%1 is set ready.").arg(name)
-                                                     : tr("%1 is set not ready.").arg(name));
+    command(proto::SupervisorSetAgentStateRequest{agent, *s,
+                                                  *s == proto::AgentState::NotReady ? reason
+                                                                                    : QString()}
+                .toJson(),
+            *s == proto::AgentState::Ready ? tr("%1 is set ready.").arg(name)
+                                           : tr("%1 is set not ready.").arg(name));
 }
 
 void SupervisorSession::logoutAgent(const QString &agent)
 {
-    command({{QStringLiteral("type"), QStringLiteral("supervisor.logoutAgent")},
-             {QStringLiteral("agent"), agent}},
+    command(proto::SupervisorLogoutAgentRequest{agent}.toJson(),
             tr("%1 is logged out.").arg(agentName(agent)));
 }
 
 void SupervisorSession::broadcast(const QString &text, const QString &severity)
 {
-    command({{QStringLiteral("type"), QStringLiteral("broadcast")},
-             {QStringLiteral("text"), text},
-             {QStringLiteral("severity"), severity.isEmpty() ? QStringLiteral("info") : severity}},
+    command(proto::BroadcastRequest{text, proto::fromString<proto::Severity>(severity).value_or(
+                                              proto::Severity::Info)}
+                .toJson(),
             tr("Message sent."));
 }
 
 void SupervisorSession::markCalledBack(const QString &entry)
 {
     m_connection.request(
-        {{QStringLiteral("type"), QStringLiteral("worklist.done")},
-         {QStringLiteral("entry"), entry}},
+        proto::WorklistDoneRequest{entry}.toJson(),
         [this, entry](const ClientConnection::Reply &r) {
             if (r.ok()) {
-                upsertEntry(r.message.value(QStringLiteral("entry")).toObject().toVariantMap());
+                auto result = proto::WorklistDoneResult::fromJson(r.result);
+                if (const auto *done = std::get_if<proto::WorklistDoneResult>(&result))
+                    upsertEntry(done->entry);
                 setNotice(tr("Marked as called back."), false);
                 return;
             }
             QString text = r.errorMessage;
             if (r.errorCode == QLatin1String("conflict")) {
                 // The update event of the first claim normally came before this reply.
-                QString by = m_worklist.value(entry).value(QStringLiteral("doneBy")).toString();
+                const proto::WorklistEntry *known = m_worklist.byKey(entry);
+                QString by = known ? known->doneBy : QString();
                 if (by.isEmpty()) {
                     const int at = r.errorMessage.lastIndexOf(QLatin1String(" by "));
                     by = at >= 0 ? r.errorMessage.mid(at + 4) : QString();
@@ -237,75 +340,82 @@ void SupervisorSession::markCalledBack(const QString &entry)
 
 void SupervisorSession::refreshWorklist()
 {
-    m_connection.request({{QStringLiteral("type"), QStringLiteral("worklist.list")}},
-                         [this](const ClientConnection::Reply &r) {
-                             if (!r.ok()) {
-                                 setError(r.errorMessage);
-                                 return;
-                             }
-                             m_worklist.clear();
-                             const QJsonArray entries =
-                                 r.message.value(QStringLiteral("entries")).toArray();
-                             for (const QJsonValue &e : entries) {
-                                 const QVariantMap m = e.toObject().toVariantMap();
-                                 m_worklist.insert(m.value(QStringLiteral("id")).toString(), m);
-                             }
-                             Q_EMIT worklistChanged();
-                         });
+    m_connection.request(
+        proto::WorklistListRequest{}.toJson(), [this](const ClientConnection::Reply &r) {
+            if (!r.ok()) {
+                setError(r.errorMessage);
+                return;
+            }
+            auto result = proto::WorklistListResult::fromJson(r.result);
+            if (const auto *error = std::get_if<proto::DecodeError>(&result)) {
+                setError(error->message);
+                return;
+            }
+            QList<proto::WorklistEntry> entries =
+                std::get<proto::WorklistListResult>(result).entries;
+            // Newest abandon first.
+            std::stable_sort(entries.begin(), entries.end(),
+                             [](const proto::WorklistEntry &a, const proto::WorklistEntry &b) {
+                                 return a.abandonedAt != b.abandonedAt
+                                            ? a.abandonedAt > b.abandonedAt
+                                            : a.id < b.id;
+                             });
+            m_worklist.assign(entries);
+            Q_EMIT worklistChanged();
+        });
 }
 
-void SupervisorSession::upsertEntry(const QVariantMap &entry)
+void SupervisorSession::upsertEntry(const proto::WorklistEntry &entry)
 {
-    const QString id = entry.value(QStringLiteral("id")).toString();
-    if (id.isEmpty())
+    if (entry.id.isEmpty())
         return;
-    m_worklist.insert(id, entry);
+    // A new entry is the newest abandon: on top.
+    m_worklist.upsert(entry, 0);
     Q_EMIT worklistChanged();
 }
 
-QVariantList SupervisorSession::worklist() const
+int SupervisorSession::openWorklistCount() const
 {
-    // Newest abandon first (ISO times in UTC sort as text).
-    QList<QVariantMap> entries = m_worklist.values();
-    std::sort(entries.begin(), entries.end(), [](const QVariantMap &a, const QVariantMap &b) {
-        const QString ta = a.value(QStringLiteral("abandonedAt")).toString();
-        const QString tb = b.value(QStringLiteral("abandonedAt")).toString();
-        return ta != tb ? ta > tb
-                        : a.value(QStringLiteral("id")).toString() <
-                              b.value(QStringLiteral("id")).toString();
-    });
-    QVariantList out;
-    out.reserve(entries.size());
-    for (const QVariantMap &e : qAsConst(entries))
-        out.append(e);
-    return out;
+    return int(std::count_if(m_worklist.rows().cbegin(), m_worklist.rows().cend(),
+                             [](const proto::WorklistEntry &e) { return e.doneBy.isEmpty(); }));
 }
 
 void SupervisorSession::loadReport(const QString &from, const QString &to, bool hourly)
 {
+    proto::ReportGetRequest request{dateOf(from), dateOf(to), hourly};
+    if (!request.from.isValid() || !request.to.isValid()) {
+        const QString text = tr("Dates are written as YYYY-MM-DD.");
+        setError(text);
+        setNotice(text, true);
+        return;
+    }
     m_reportLoading = true;
     Q_EMIT reportLoadingChanged();
-    m_connection.request({{QStringLiteral("type"), QStringLiteral("report.get")},
-                          {QStringLiteral("from"), from},
-                          {QStringLiteral("to"), to},
-                          {QStringLiteral("hourly"), hourly}},
-                         [this](const ClientConnection::Reply &r) {
-                             m_reportLoading = false;
-                             Q_EMIT reportLoadingChanged();
-                             if (!r.ok()) {
-                                 setError(r.errorMessage);
-                                 setNotice(r.errorMessage, true);
-                                 return;
-                             }
-                             const QJsonObject &m = r.message;
-                             m_reportQueues =
-                                 m.value(QStringLiteral("queues")).toArray().toVariantList();
-                             m_reportAgents =
-                                 m.value(QStringLiteral("agents")).toArray().toVariantList();
-                             m_reportCsv = m.value(QStringLiteral("queuesCsv")).toString();
-                             m_reportAgentsCsv = m.value(QStringLiteral("agentsCsv")).toString();
-                             Q_EMIT reportChanged();
-                         });
+    m_connection.request(request.toJson(), [this](const ClientConnection::Reply &r) {
+        m_reportLoading = false;
+        Q_EMIT reportLoadingChanged();
+        auto result = proto::ReportResult::fromJson(r.result);
+        const QString error = !r.ok() ? r.errorMessage
+                              : std::holds_alternative<proto::DecodeError>(result)
+                                  ? std::get<proto::DecodeError>(result).message
+                                  : QString();
+        if (!error.isEmpty()) {
+            setError(error);
+            setNotice(error, true);
+            return;
+        }
+        const proto::ReportResult &report = std::get<proto::ReportResult>(result);
+        QList<proto::ReportQueueRow> days;
+        QList<proto::ReportQueueRow> hours;
+        for (const proto::ReportQueueRow &row : report.queues)
+            (row.hour ? hours : days).append(row);
+        m_reportDays.assign(days);
+        m_reportHours.assign(hours);
+        m_reportAgents.assign(report.agents);
+        m_reportCsv = report.queuesCsv;
+        m_reportAgentsCsv = report.agentsCsv;
+        Q_EMIT reportChanged();
+    });
 }
 
 QString SupervisorSession::defaultCsvPath(const QString &from, const QString &to) const
@@ -351,67 +461,83 @@ bool SupervisorSession::saveCsv(const QString &path)
     return true;
 }
 
-void SupervisorSession::applyStats(const QVariantMap &event)
+bool SupervisorSession::applyStats(const QVariantMap &event)
+{
+    auto decoded = proto::StatsEvent::fromJson(QJsonObject::fromVariantMap(event));
+    if (const auto *error = std::get_if<proto::DecodeError>(&decoded)) {
+        setError(error->message);
+        return false;
+    }
+    apply(std::get<proto::StatsEvent>(decoded));
+    return true;
+}
+
+void SupervisorSession::apply(const proto::StatsEvent &stats)
 {
     // Every stats event is the full picture: replace, never merge.
-    m_queues = event.value(QStringLiteral("queues")).toList();
-    m_calls = event.value(QStringLiteral("calls")).toList();
+    m_queues.assign(stats.queues);
+    QList<proto::Call> calls = stats.calls.value_or(QList<proto::Call>());
+    // The order the queue serves them: higher priority first, then the longest wait.
+    std::stable_sort(calls.begin(), calls.end(), [](const proto::Call &a, const proto::Call &b) {
+        return a.priority != b.priority ? a.priority > b.priority : a.waitedMs > b.waitedMs;
+    });
+    m_calls.assign(calls);
+    for (auto &[queue, model] : m_callsByQueue) {
+        QList<proto::Call> of;
+        for (const proto::Call &c : qAsConst(calls))
+            if (c.queue == queue)
+                of.append(c);
+        model->assign(of);
+    }
     m_statsReceivedAtMs = QDateTime::currentMSecsSinceEpoch();
     Q_EMIT statsChanged();
-    m_agents = event.value(QStringLiteral("agents")).toList();
+    m_agents.assign(stats.agents);
     Q_EMIT agentsChanged();
 }
 
-void SupervisorSession::applyAgentState(const QJsonObject &event)
+void SupervisorSession::applyAgentState(const proto::AgentStateEvent &event)
 {
     // Between two stats events (at most 250 ms), so buttons follow a forced state at once.
-    const QString id = str(event, "agent");
-    for (QVariant &a : m_agents) {
-        QVariantMap m = a.toMap();
-        if (m.value(QStringLiteral("id")).toString() != id)
-            continue;
-        m.insert(QStringLiteral("state"), event.value(QStringLiteral("state")).toVariant());
-        m.insert(QStringLiteral("reason"), event.value(QStringLiteral("reason")).toVariant());
-        m.insert(QStringLiteral("since"), event.value(QStringLiteral("since")).toVariant());
-        if (event.contains(QStringLiteral("pending")))
-            m.insert(QStringLiteral("pending"), event.value(QStringLiteral("pending")).toVariant());
-        else
-            m.remove(QStringLiteral("pending"));
-        a = m;
-        Q_EMIT agentsChanged();
+    const proto::AgentInfo *known = m_agents.byKey(event.agent);
+    if (!known)
         return;
-    }
+    proto::AgentInfo a = *known;
+    a.state = event.state;
+    a.reason = event.reason;
+    a.since = event.since;
+    a.pending = event.pending;
+    m_agents.upsert(a);
+    Q_EMIT agentsChanged();
 }
 
-void SupervisorSession::onEvent(const QString &type, const QJsonObject &event)
+void SupervisorSession::onEvent(const proto::ServerMessage &event)
 {
-    if (type == QLatin1String("snapshot")) {
-        m_reasons = event.value(QStringLiteral("reasons")).toArray().toVariantList();
-        Q_EMIT reasonsChanged();
-        m_queues = event.value(QStringLiteral("queues")).toArray().toVariantList();
+    if (const auto *snapshot = std::get_if<proto::SnapshotEvent>(&event)) {
+        m_reasons.assign(snapshot->reasons.value_or(QList<proto::Reason>()));
+        m_queues.assign(snapshot->queues.value_or(QList<proto::QueueStats>()));
         m_statsReceivedAtMs = QDateTime::currentMSecsSinceEpoch();
         Q_EMIT statsChanged();
-        m_agents = event.value(QStringLiteral("agents")).toArray().toVariantList();
+        m_agents.assign(snapshot->agents.value_or(QList<proto::AgentInfo>()));
         Q_EMIT agentsChanged();
-    } else if (type == QLatin1String("stats")) {
-        applyStats(event.toVariantMap());
-    } else if (type == QLatin1String("agent.state")) {
-        applyAgentState(event);
-    } else if (type == QLatin1String("worklist.update")) {
-        upsertEntry(event.value(QStringLiteral("entry")).toObject().toVariantMap());
-    } else if (type == QLatin1String("message")) {
-        m_message = event.toVariantMap();
+    } else if (const auto *stats = std::get_if<proto::StatsEvent>(&event)) {
+        apply(*stats);
+    } else if (const auto *state = std::get_if<proto::AgentStateEvent>(&event)) {
+        applyAgentState(*state);
+    } else if (const auto *update = std::get_if<proto::WorklistUpdateEvent>(&event)) {
+        upsertEntry(update->entry);
+    } else if (const auto *message = std::get_if<proto::MessageEvent>(&event)) {
+        QJsonObject m = message->toJson();
+        m.remove(QStringLiteral("type"));
+        m.remove(QStringLiteral("seq"));
+        m_message = m.toVariantMap();
         Q_EMIT messageChanged();
-    } else if (type == QLatin1String("audit")) {
-        QVariantMap entry = event.toVariantMap();
-        entry.remove(QStringLiteral("type"));
-        entry.remove(QStringLiteral("seq"));
-        m_audit.prepend(entry);
-        if (m_audit.size() > 1000) // what a console shows; audit.list has the rest
+    } else if (const auto *audit = std::get_if<proto::AuditEvent>(&event)) {
+        proto::AuditEvent entry = *audit;
+        entry.seq = 0;
+        m_audit.upsert(entry, 0);
+        if (m_audit.count() > 1000) // what a console shows; audit.list has the rest
             m_audit.removeLast();
-        Q_EMIT auditChanged();
-        if (entry.value(QStringLiteral("action")).toString() == QLatin1String("config.change") &&
-            m_isAdmin)
+        if (entry.action == QLatin1String("config.change") && m_isAdmin)
             loadAdminConfig(); // changed by someone else, or by the file
     }
 }

@@ -1,11 +1,16 @@
 #pragma once
 
 #include "clientconnection.h"
+#include "listmodel.h"
+#include "protocol/results.h"
 
 #include <QObject>
 #include <QVariantList>
+
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
+#include <map>
+#include <memory>
 
 namespace acdesk::client {
 
@@ -23,17 +28,28 @@ class SupervisorSession : public QObject
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
     Q_PROPERTY(QString user READ user NOTIFY userChanged)
     Q_PROPERTY(QString userName READ userName NOTIFY userChanged)
-    Q_PROPERTY(QVariantList queues READ queues NOTIFY statsChanged)
-    Q_PROPERTY(QVariantList agents READ agents NOTIFY agentsChanged)
-    Q_PROPERTY(QVariantList waitingCalls READ waitingCalls NOTIFY statsChanged)
+    /** @brief Every queue's statistics (proto::QueueStats rows). */
+    Q_PROPERTY(acdesk::client::RowModel *queues READ queues CONSTANT)
+    /** @brief Every agent (proto::AgentInfo rows), forced states applied at once. */
+    Q_PROPERTY(acdesk::client::RowModel *agents READ agents CONSTANT)
+    /** @brief The calls waiting in the queues (proto::Call rows), longest wait first. */
+    Q_PROPERTY(acdesk::client::RowModel *waitingCalls READ waitingCalls CONSTANT)
     Q_PROPERTY(qint64 statsReceivedAtMs READ statsReceivedAtMs NOTIFY statsChanged)
-    Q_PROPERTY(QVariantList reasons READ reasons NOTIFY reasonsChanged)
-    Q_PROPERTY(QVariantList worklist READ worklist NOTIFY worklistChanged)
+    /** @brief Not-ready reasons {code, label}. */
+    Q_PROPERTY(acdesk::client::RowModel *reasons READ reasons CONSTANT)
+    /** @brief Today's abandoned callers (proto::WorklistEntry rows), newest abandon first. */
+    Q_PROPERTY(acdesk::client::RowModel *worklist READ worklist CONSTANT)
+    /** @brief Worklist entries nobody has called back yet. */
+    Q_PROPERTY(int openWorklistCount READ openWorklistCount NOTIFY worklistChanged)
     Q_PROPERTY(QVariantMap message READ message NOTIFY messageChanged)
     Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
     Q_PROPERTY(bool noticeIsError READ noticeIsError NOTIFY noticeChanged)
-    Q_PROPERTY(QVariantList reportQueues READ reportQueues NOTIFY reportChanged)
-    Q_PROPERTY(QVariantList reportAgents READ reportAgents NOTIFY reportChanged)
+    /** @brief The loaded report's queue rows per day (proto::ReportQueueRow, hour null). */
+    Q_PROPERTY(acdesk::client::RowModel *reportDays READ reportDays CONSTANT)
+    /** @brief The loaded report's queue rows per hour (with `hourly`). */
+    Q_PROPERTY(acdesk::client::RowModel *reportHours READ reportHours CONSTANT)
+    /** @brief The loaded report's agent rows (proto::ReportAgentRow). */
+    Q_PROPERTY(acdesk::client::RowModel *reportAgents READ reportAgents CONSTANT)
     Q_PROPERTY(QString reportCsv READ reportCsv NOTIFY reportChanged)
     Q_PROPERTY(QString reportAgentsCsv READ reportAgentsCsv NOTIFY reportChanged)
     Q_PROPERTY(bool reportLoading READ reportLoading NOTIFY reportLoadingChanged)
@@ -45,7 +61,7 @@ class SupervisorSession : public QObject
     Q_PROPERTY(QVariantMap adminError READ adminError NOTIFY adminErrorChanged)
     Q_PROPERTY(bool adminSaving READ adminSaving NOTIFY adminErrorChanged)
     /** @brief Audit entries, newest first: those loaded, then those arriving live. */
-    Q_PROPERTY(QVariantList audit READ audit NOTIFY auditChanged)
+    Q_PROPERTY(acdesk::client::RowModel *audit READ audit CONSTANT)
 public:
     explicit SupervisorSession(QObject *parent = nullptr);
 
@@ -88,25 +104,49 @@ public:
     /** @brief Loads audit entries of the days @p from..@p to, filtered (empty: any). */
     Q_INVOKABLE void loadAudit(const QString &from, const QString &to, const QString &action,
                                const QString &actor, const QString &target);
-    /** @brief Takes @p event (a supervisor `stats` event) as if the server had sent it. */
-    Q_INVOKABLE void applyStats(const QVariantMap &event);
+    /**
+     * @brief Takes @p event (a supervisor `stats` event) as if the server had sent it; false,
+     * with lastError, when the codec refuses it.
+     */
+    Q_INVOKABLE bool applyStats(const QVariantMap &event);
+    /**
+     * @brief The calls waiting in queue @p queue (proto::Call rows) in the order they are
+     * served: higher priority first, then the longest wait. The model lives as long as the
+     * session and follows every stats event.
+     */
+    Q_INVOKABLE acdesk::client::RowModel *waitingCallsOf(const QString &queue);
+    /**
+     * @brief The loaded report's calls per hour of the day (24 × {offered, answered,
+     * abandoned}), summed over the days and over queue @p queue (empty: every queue).
+     */
+    Q_INVOKABLE QVariantList hourTotals(const QString &queue) const;
+    /** @brief The name of agent @p id (the id when unknown). */
+    Q_INVOKABLE QString agentName(const QString &id) const;
+    /** @brief The name of queue @p id (the id when unknown). */
+    Q_INVOKABLE QString queueName(const QString &id) const;
 
     QString status() const;
     bool live() const { return m_connection.status() == ClientConnection::Status::Online; }
     QString lastError() const { return m_lastError; }
     QString user() const { return m_user; }
     QString userName() const { return m_userName; }
-    QVariantList queues() const { return m_queues; }
-    QVariantList agents() const { return m_agents; }
-    QVariantList waitingCalls() const { return m_calls; }
+    RowModel *queues() { return &m_queues; }
+    RowModel *agents() { return &m_agents; }
+    RowModel *waitingCalls() { return &m_calls; }
     qint64 statsReceivedAtMs() const { return m_statsReceivedAtMs; }
-    QVariantList reasons() const { return m_reasons; }
-    QVariantList worklist() const;
+    RowModel *reasons() { return &m_reasons; }
+    RowModel *worklist() { return &m_worklist; }
+    int openWorklistCount() const;
+    /** @brief The typed rows, for C++ and tests. */
+    const QList<proto::AgentInfo> &agentRows() const { return m_agents.rows(); }
+    const QList<proto::WorklistEntry> &worklistRows() const { return m_worklist.rows(); }
+
     QVariantMap message() const { return m_message; }
     QString notice() const { return m_notice; }
     bool noticeIsError() const { return m_noticeIsError; }
-    QVariantList reportQueues() const { return m_reportQueues; }
-    QVariantList reportAgents() const { return m_reportAgents; }
+    RowModel *reportDays() { return &m_reportDays; }
+    RowModel *reportHours() { return &m_reportHours; }
+    RowModel *reportAgents() { return &m_reportAgents; }
     QString reportCsv() const { return m_reportCsv; }
     QString reportAgentsCsv() const { return m_reportAgentsCsv; }
     bool reportLoading() const { return m_reportLoading; }
@@ -114,7 +154,7 @@ public:
     QVariantMap adminConfig() const { return m_adminConfig; }
     QVariantMap adminError() const { return m_adminError; }
     bool adminSaving() const { return m_adminSaving; }
-    QVariantList audit() const { return m_audit; }
+    RowModel *audit() { return &m_audit; }
     /** @brief The connection, for tests and settings (CA file). */
     ClientConnection *connection() { return &m_connection; }
 
@@ -123,8 +163,8 @@ Q_SIGNALS:
     void lastErrorChanged();
     void userChanged();
     void statsChanged();
+    /** @brief The agents changed (a stats event or a forced state). */
     void agentsChanged();
-    void reasonsChanged();
     void worklistChanged();
     void messageChanged();
     void noticeChanged();
@@ -132,34 +172,35 @@ Q_SIGNALS:
     void reportLoadingChanged();
     void adminChanged();
     void adminErrorChanged();
-    void auditChanged();
     /** @brief The server refused a command; @p message is for people. */
     void commandFailed(const QString &message);
 
 private:
-    void onEvent(const QString &type, const QJsonObject &event);
+    void onEvent(const proto::ServerMessage &event);
+    void apply(const proto::StatsEvent &stats);
     void command(const QJsonObject &request, const QString &success);
     void setError(const QString &message);
     void setNotice(const QString &text, bool error);
-    void upsertEntry(const QVariantMap &entry);
-    void applyAgentState(const QJsonObject &event);
-    QString agentName(const QString &id) const;
+    void upsertEntry(const proto::WorklistEntry &entry);
+    void applyAgentState(const proto::AgentStateEvent &event);
 
     ClientConnection m_connection;
     QString m_user;
     QString m_userName;
-    QVariantList m_queues;
-    QVariantList m_agents;
-    QVariantList m_calls;
+    ListModel<proto::QueueStats> m_queues;
+    ListModel<proto::AgentInfo> m_agents;
+    ListModel<proto::Call> m_calls;
+    std::map<QString, std::unique_ptr<ListModel<proto::Call>>> m_callsByQueue;
     qint64 m_statsReceivedAtMs = 0;
-    QVariantList m_reasons;
-    QHash<QString, QVariantMap> m_worklist; // by entry id
+    ListModel<proto::CodeLabel> m_reasons;
+    ListModel<proto::WorklistEntry> m_worklist;
     QVariantMap m_message;
     QString m_lastError;
     QString m_notice;
     bool m_noticeIsError = false;
-    QVariantList m_reportQueues;
-    QVariantList m_reportAgents;
+    ListModel<proto::ReportQueueRow> m_reportDays;
+    ListModel<proto::ReportQueueRow> m_reportHours;
+    ListModel<proto::ReportAgentRow> m_reportAgents;
     QString m_reportCsv;
     QString m_reportAgentsCsv;
     bool m_reportLoading = false;
@@ -168,7 +209,7 @@ private:
     QString m_adminVersion;
     QVariantMap m_adminError;
     bool m_adminSaving = false;
-    QVariantList m_audit;
+    ListModel<proto::AuditEvent> m_audit;
 };
 
 } // namespace acdesk::client

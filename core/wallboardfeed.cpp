@@ -1,30 +1,44 @@
 #include "wallboardfeed.h"
 
+#include "protocol/requests.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 
 namespace acdesk::client {
 
+namespace {
+
+// With every optional member set: the roles are the keys of its encoding.
+proto::AgentInfo agentPrototype()
+{
+    proto::AgentInfo a;
+    a.skills = QMap<QString, int>();
+    a.connected = false;
+    a.answeredToday = 0;
+    a.pending = proto::PendingState{};
+    return a;
+}
+
+} // namespace
+
 WallboardFeed::WallboardFeed(QObject *parent)
     : QObject(parent)
+    , m_queues(proto::QueueStats{}, [](const proto::QueueStats &q) { return q.id; })
+    , m_agents(agentPrototype(), [](const proto::AgentInfo &a) { return a.id; })
 {
     connect(&m_connection, &ClientConnection::statusChanged, this, &WallboardFeed::statusChanged);
     connect(&m_connection, &ClientConnection::errorChanged, this, &WallboardFeed::lastErrorChanged);
     connect(&m_connection, &ClientConnection::loggedIn, this, [this] {
-        QJsonArray qs;
-        for (const QString &q : qAsConst(m_wanted))
-            qs.append(q);
-        if (qs.isEmpty())
-            qs.append(QStringLiteral("*"));
-        m_connection.request({{QStringLiteral("type"), QStringLiteral("stats.subscribe")},
-                              {QStringLiteral("queues"), qs}});
+        const QStringList queues = m_wanted.isEmpty() ? QStringList{QStringLiteral("*")} : m_wanted;
+        m_connection.request(proto::StatsSubscribeRequest{queues}.toJson());
     });
     connect(&m_connection, &ClientConnection::eventReceived, this,
-            [this](const QString &type, const QJsonObject &event) {
-                if (type == QLatin1String("stats"))
-                    applyStats(event.toVariantMap());
-                else if (type == QLatin1String("message"))
-                    applyMessage(event.toVariantMap());
+            [this](const proto::ServerMessage &event) {
+                if (const auto *stats = std::get_if<proto::StatsEvent>(&event))
+                    apply(*stats);
+                else if (const auto *message = std::get_if<proto::MessageEvent>(&event))
+                    apply(*message);
             });
 }
 
@@ -50,19 +64,58 @@ void WallboardFeed::start(const QString &url, const QString &user, const QString
     m_connection.open(QUrl(url), role, user, secret);
 }
 
-void WallboardFeed::applyStats(const QVariantMap &event)
+bool WallboardFeed::applyStats(const QVariantMap &event)
+{
+    auto decoded = proto::StatsEvent::fromJson(QJsonObject::fromVariantMap(event));
+    if (const auto *error = std::get_if<proto::DecodeError>(&decoded)) {
+        setDecodeError(error->message);
+        return false;
+    }
+    setDecodeError({});
+    apply(std::get<proto::StatsEvent>(decoded));
+    return true;
+}
+
+bool WallboardFeed::applyMessage(const QVariantMap &event)
+{
+    auto decoded = proto::MessageEvent::fromJson(QJsonObject::fromVariantMap(event));
+    if (const auto *error = std::get_if<proto::DecodeError>(&decoded)) {
+        setDecodeError(error->message);
+        return false;
+    }
+    setDecodeError({});
+    apply(std::get<proto::MessageEvent>(decoded));
+    return true;
+}
+
+void WallboardFeed::setDecodeError(const QString &error)
+{
+    if (m_decodeError == error)
+        return;
+    m_decodeError = error;
+    Q_EMIT lastErrorChanged();
+}
+
+void WallboardFeed::apply(const proto::StatsEvent &stats)
 {
     // Every event is the full picture (contract section 5): replace, never merge.
-    m_queues = event.value(QStringLiteral("queues")).toList();
-    m_agents = event.value(QStringLiteral("agents")).toList();
-    m_seq = event.value(QStringLiteral("seq")).toLongLong();
+    m_queues.assign(stats.queues);
+    QList<proto::AgentInfo> shown;
+    for (const proto::AgentInfo &a : stats.agents)
+        if (a.state != proto::AgentState::LoggedOut)
+            shown.append(a);
+    m_agents.assign(shown);
+    m_seq = qint64(stats.seq);
     m_receivedAtMs = QDateTime::currentMSecsSinceEpoch();
     Q_EMIT statsChanged();
 }
 
-void WallboardFeed::applyMessage(const QVariantMap &event)
+void WallboardFeed::apply(const proto::MessageEvent &message)
 {
-    m_message = event;
+    QJsonObject m = message.toJson();
+    m.remove(QStringLiteral("type"));
+    m.remove(QStringLiteral("seq"));
+    m_message = m.toVariantMap();
     Q_EMIT messageChanged();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clientconnection.h"
+#include "listmodel.h"
 
 #include <QObject>
 #include <QVariantList>
@@ -21,8 +22,10 @@ class WallboardFeed : public QObject
     Q_PROPERTY(QString url READ url NOTIFY statusChanged)
     Q_PROPERTY(bool live READ live NOTIFY statusChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
-    Q_PROPERTY(QVariantList queues READ queues NOTIFY statsChanged)
-    Q_PROPERTY(QVariantList agents READ agents NOTIFY statsChanged)
+    /** @brief The subscribed queues' statistics (proto::QueueStats rows). */
+    Q_PROPERTY(acdesk::client::RowModel *queues READ queues CONSTANT)
+    /** @brief The agents a wallboard shows: those logged in (proto::AgentInfo rows). */
+    Q_PROPERTY(acdesk::client::RowModel *agents READ agents CONSTANT)
     Q_PROPERTY(qint64 receivedAtMs READ receivedAtMs NOTIFY statsChanged)
     Q_PROPERTY(qint64 seq READ seq NOTIFY statsChanged)
     Q_PROPERTY(QVariantMap message READ message NOTIFY messageChanged)
@@ -40,16 +43,23 @@ public:
                             const QStringList &queues = {});
     /** @brief The server URL in use. */
     QString url() const { return m_url; }
-    /** @brief Takes @p event (a `stats` event of the contract) as if the server had sent it. */
-    Q_INVOKABLE void applyStats(const QVariantMap &event);
+    /**
+     * @brief Takes @p event (a `stats` event of the contract) as if the server had sent it;
+     * false, and lastError says why, when the codec refuses it.
+     */
+    Q_INVOKABLE bool applyStats(const QVariantMap &event);
     /** @brief Takes @p event (a `message` event: text, severity) as if the server had sent it. */
-    Q_INVOKABLE void applyMessage(const QVariantMap &event);
+    Q_INVOKABLE bool applyMessage(const QVariantMap &event);
 
     QString status() const;
     bool live() const { return m_connection.status() == ClientConnection::Status::Online; }
-    QString lastError() const { return m_connection.lastError(); }
-    QVariantList queues() const { return m_queues; }
-    QVariantList agents() const { return m_agents; }
+    QString lastError() const
+    {
+        return m_decodeError.isEmpty() ? m_connection.lastError() : m_decodeError;
+    }
+    RowModel *queues() { return &m_queues; }
+    RowModel *agents() { return &m_agents; }
+    const QList<proto::QueueStats> &queueRows() const { return m_queues.rows(); }
     qint64 receivedAtMs() const { return m_receivedAtMs; }
     qint64 seq() const { return m_seq; }
     QVariantMap message() const { return m_message; }
@@ -63,11 +73,16 @@ Q_SIGNALS:
     void messageChanged();
 
 private:
+    void apply(const proto::StatsEvent &stats);
+    void apply(const proto::MessageEvent &message);
+    void setDecodeError(const QString &error);
+
     ClientConnection m_connection;
     QStringList m_wanted;
     QString m_url;
-    QVariantList m_queues;
-    QVariantList m_agents;
+    ListModel<proto::QueueStats> m_queues;
+    ListModel<proto::AgentInfo> m_agents;
+    QString m_decodeError;
     qint64 m_receivedAtMs = 0;
     qint64 m_seq = 0;
     QVariantMap m_message;

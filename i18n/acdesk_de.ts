@@ -6,7 +6,10 @@
     <message numerus="yes">
         <location filename="../qml/AgentCard.qml" line="30"/>
         <source>%n call(s)</source>
-        <translation><numerusform>%n Anruf</numerusform><numerusform>%n Anrufe</numerusform></translation>
+        <translation>
+            <numerusform>%n Anruf</numerusform>
+            <numerusform>%n Anrufe</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -123,19 +126,19 @@
     </message>
     <message>
         <source>DTMF</source>
-        <translation>DTMF</translation>
+        <translation type="vanished">DTMF</translation>
     </message>
     <message>
         <source>Send</source>
-        <translation>Senden</translation>
+        <translation type="vanished">Senden</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation>Warteschlange</translation>
+        <translation type="vanished">Warteschlange</translation>
     </message>
     <message>
         <source>Agent</source>
-        <translation>Agent</translation>
+        <translation type="vanished">Agent</translation>
     </message>
     <message>
         <location filename="../qml/AgentDesk.qml" line="194"/>
@@ -144,19 +147,19 @@
     </message>
     <message>
         <source>Transfer to</source>
-        <translation>Weiterleiten an</translation>
+        <translation type="vanished">Weiterleiten an</translation>
     </message>
     <message>
         <source>Transfer</source>
-        <translation>Weiterleiten</translation>
+        <translation type="vanished">Weiterleiten</translation>
     </message>
     <message>
         <source>Hang up</source>
-        <translation>Auflegen</translation>
+        <translation type="vanished">Auflegen</translation>
     </message>
     <message>
         <source>Wrap-up</source>
-        <translation>Nachbearbeitung</translation>
+        <translation type="vanished">Nachbearbeitung</translation>
     </message>
     <message>
         <location filename="../qml/AgentDesk.qml" line="184"/>
@@ -184,12 +187,12 @@
         <translation>Meine Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="211"/>
+        <location filename="../qml/AgentDesk.qml" line="213"/>
         <source>%1 waiting, longest %2</source>
         <translation>%1 wartend, längste %2</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="218"/>
+        <location filename="../qml/AgentDesk.qml" line="220"/>
         <source>Today&apos;s calls</source>
         <translation>Heutige Anrufe</translation>
     </message>
@@ -246,38 +249,38 @@
 <context>
     <name>AgentTransferDialog</name>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="40"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="25"/>
         <source>Transfer call</source>
         <translation>Anruf weiterleiten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="42"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="27"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="42"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="27"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="42"/>
-        <location filename="../qml/AgentTransferDialog.qml" line="48"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="27"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="34"/>
         <source>Number</source>
         <translation>Nummer</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="48"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="34"/>
         <source>Agent ID</source>
         <translation>Agenten-ID</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="50"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="36"/>
         <source>Transfer</source>
         <translation>Weiterleiten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="57"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="43"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -306,469 +309,469 @@
 <context>
     <name>ConnectionDoctor</name>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="244"/>
+        <location filename="../core/connectiondoctor.cpp" line="247"/>
         <source>The network between here and the server inspects plain WebSocket traffic.</source>
         <translation>Das Netz zwischen hier und dem Server untersucht unverschlüsselten WebSocket-Verkehr.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="248"/>
+        <location filename="../core/connectiondoctor.cpp" line="251"/>
         <source>Use wss:// on port 443: TLS hides the upgrade from the inspecting firewall or proxy (run the server with --tls-cert/--tls-key, or nginx in front).</source>
         <translation>wss:// auf Port 443 verwenden: TLS verbirgt das Upgrade vor der prüfenden Firewall oder dem Proxy (Server mit --tls-cert/--tls-key starten oder nginx davorschalten).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="278"/>
+        <location filename="../core/connectiondoctor.cpp" line="281"/>
         <source>&quot;%1&quot; is not a WebSocket URL.</source>
         <translation>„%1“ ist keine WebSocket-URL.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="279"/>
+        <location filename="../core/connectiondoctor.cpp" line="282"/>
         <source>Give the server as ws://HOST:PORT/ws or wss://HOST/ws.</source>
         <translation>Den Server als ws://HOST:PORT/ws oder wss://HOST/ws angeben.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="312"/>
+        <location filename="../core/connectiondoctor.cpp" line="315"/>
         <source>--proxy none</source>
         <translation>--proxy none</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="320"/>
+        <location filename="../core/connectiondoctor.cpp" line="323"/>
         <source>&quot;%1&quot; is not an HTTP proxy address.</source>
         <translation>„%1“ ist keine HTTP-Proxy-Adresse.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="321"/>
+        <location filename="../core/connectiondoctor.cpp" line="324"/>
         <source>Give the proxy as --proxy http://HOST:PORT.</source>
         <translation>Den Proxy als --proxy http://HOST:PORT angeben.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="326"/>
+        <location filename="../core/connectiondoctor.cpp" line="329"/>
         <source>--proxy</source>
         <translation>--proxy</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="339"/>
-        <location filename="../core/connectiondoctor.cpp" line="343"/>
+        <location filename="../core/connectiondoctor.cpp" line="342"/>
+        <location filename="../core/connectiondoctor.cpp" line="346"/>
         <source>the system&apos;s proxy settings</source>
         <translation>Proxy-Einstellungen des Systems</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="353"/>
+        <location filename="../core/connectiondoctor.cpp" line="356"/>
         <source>The proxy %1 is given as an IP address; the proxy resolves %2.</source>
         <translation>Der Proxy %1 ist als IP-Adresse angegeben; der Proxy löst %2 auf.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="355"/>
+        <location filename="../core/connectiondoctor.cpp" line="358"/>
         <source>%1 is an IP address; nothing to resolve.</source>
         <translation>%1 ist eine IP-Adresse; nichts aufzulösen.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="361"/>
+        <location filename="../core/connectiondoctor.cpp" line="364"/>
         <source>The proxy&apos;s name %1 cannot be resolved: %2.</source>
         <translation>Der Name des Proxys %1 lässt sich nicht auflösen: %2.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="362"/>
+        <location filename="../core/connectiondoctor.cpp" line="365"/>
         <source>The name %1 cannot be resolved: %2.</source>
         <translation>Der Name %1 lässt sich nicht auflösen: %2.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="363"/>
+        <location filename="../core/connectiondoctor.cpp" line="366"/>
         <source>Check the spelling of the name and the DNS settings (/etc/resolv.conf), or use the server&apos;s IP address.</source>
         <translation>Schreibweise des Namens und DNS-Einstellungen (/etc/resolv.conf) prüfen oder die IP-Adresse des Servers verwenden.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="376"/>
+        <location filename="../core/connectiondoctor.cpp" line="379"/>
         <source>The proxy %1 resolves to %2; the proxy resolves %3.</source>
         <translation>Der Proxy %1 hat die Adresse %2; der Proxy löst %3 auf.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="378"/>
+        <location filename="../core/connectiondoctor.cpp" line="381"/>
         <source>%1 resolves to %2.</source>
         <translation>%1 hat die Adresse %2.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="403"/>
+        <location filename="../core/connectiondoctor.cpp" line="406"/>
         <source>Connected to the proxy at %1 in %2 ms.</source>
         <translation>Verbunden mit dem Proxy %1 in %2 ms.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="404"/>
+        <location filename="../core/connectiondoctor.cpp" line="407"/>
         <source>Connected to %1 in %2 ms.</source>
         <translation>Verbunden mit %1 in %2 ms.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="410"/>
+        <location filename="../core/connectiondoctor.cpp" line="413"/>
         <source>The proxy at %1 refused the connection: nothing listens there.</source>
         <translation>Der Proxy %1 hat die Verbindung abgelehnt: dort lauscht nichts.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="411"/>
+        <location filename="../core/connectiondoctor.cpp" line="414"/>
         <source>%1 refused the connection: nothing listens on port %2, or a firewall rejects it.</source>
         <translation>%1 hat die Verbindung abgelehnt: auf Port %2 lauscht nichts, oder eine Firewall weist sie ab.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="415"/>
+        <location filename="../core/connectiondoctor.cpp" line="418"/>
         <source>Check the proxy address and port (--proxy or http_proxy).</source>
         <translation>Adresse und Port des Proxys prüfen (--proxy oder http_proxy).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="416"/>
+        <location filename="../core/connectiondoctor.cpp" line="419"/>
         <source>Start the server (systemctl status acdesk-server), check the port in the URL, and open TCP port %1 on the server&apos;s firewall.</source>
         <translation>Den Server starten (systemctl status acdesk-server), den Port in der URL prüfen und TCP-Port %1 in der Firewall des Servers öffnen.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="422"/>
+        <location filename="../core/connectiondoctor.cpp" line="425"/>
         <source>No answer from %1 within %2 s: a firewall drops the packets, or the host is down.</source>
         <translation>Keine Antwort von %1 innerhalb von %2 s: eine Firewall verwirft die Pakete, oder der Rechner ist aus.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="425"/>
+        <location filename="../core/connectiondoctor.cpp" line="428"/>
         <source>Check that the proxy runs and that this machine may reach it.</source>
         <translation>Prüfen, ob der Proxy läuft und dieser Rechner ihn erreichen darf.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="426"/>
+        <location filename="../core/connectiondoctor.cpp" line="429"/>
         <source>Open TCP port %1 on the firewalls between here and the server, or use wss:// on port 443, which most networks allow.</source>
         <translation>TCP-Port %1 in den Firewalls zwischen hier und dem Server öffnen oder wss:// auf Port 443 verwenden, den die meisten Netze erlauben.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="430"/>
+        <location filename="../core/connectiondoctor.cpp" line="433"/>
         <source>Cannot connect to %1: %2.</source>
         <translation>Keine Verbindung zu %1: %2.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="431"/>
+        <location filename="../core/connectiondoctor.cpp" line="434"/>
         <source>Check the network connection and the address in the URL.</source>
         <translation>Netzwerkverbindung und Adresse in der URL prüfen.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="438"/>
+        <location filename="../core/connectiondoctor.cpp" line="441"/>
         <source>No proxy (%1): the connection is direct.</source>
         <translation>Kein Proxy (%1): die Verbindung ist direkt.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="457"/>
+        <location filename="../core/connectiondoctor.cpp" line="460"/>
         <source>The proxy %1 (from %2) did not answer CONNECT %3 within %4 s.</source>
         <translation>Der Proxy %1 (aus %2) hat CONNECT %3 nicht innerhalb von %4 s beantwortet.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="459"/>
+        <location filename="../core/connectiondoctor.cpp" line="462"/>
         <source>The proxy %1 (from %2) closed the connection without answering CONNECT %3.</source>
         <translation>Der Proxy %1 (aus %2) hat die Verbindung geschlossen, ohne CONNECT %3 zu beantworten.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="462"/>
+        <location filename="../core/connectiondoctor.cpp" line="465"/>
         <source>Check that %1 is an HTTP proxy that supports CONNECT.</source>
         <translation>Prüfen, ob %1 ein HTTP-Proxy ist, der CONNECT unterstützt.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="467"/>
+        <location filename="../core/connectiondoctor.cpp" line="470"/>
         <source>The proxy %1 (from %2) opened a tunnel to %3: %4.</source>
         <translation>Der Proxy %1 (aus %2) hat einen Tunnel zu %3 geöffnet: %4.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="470"/>
+        <location filename="../core/connectiondoctor.cpp" line="473"/>
         <source>The proxy %1 (from %2) refused CONNECT %3: %4.</source>
         <translation>Der Proxy %1 (aus %2) hat CONNECT %3 abgelehnt: %4.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="475"/>
+        <location filename="../core/connectiondoctor.cpp" line="478"/>
         <source>The proxy is %1.</source>
         <translation>Der Proxy ist %1.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="478"/>
+        <location filename="../core/connectiondoctor.cpp" line="481"/>
         <source>The proxy wants credentials: give them as --proxy http://USER:PASSWORD@HOST:PORT or in the system&apos;s proxy settings.</source>
         <translation>Der Proxy verlangt Zugangsdaten: als --proxy http://BENUTZER:PASSWORT@HOST:PORT oder in den Proxy-Einstellungen des Systems angeben.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="483"/>
+        <location filename="../core/connectiondoctor.cpp" line="486"/>
         <source>The proxy could not reach %1.</source>
         <translation>Der Proxy konnte %1 nicht erreichen.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="484"/>
+        <location filename="../core/connectiondoctor.cpp" line="487"/>
         <source>Check that the server runs and listens on port %1, and that the proxy may reach it through its firewall.</source>
         <translation>Prüfen, ob der Server läuft und auf Port %1 lauscht und ob der Proxy ihn durch seine Firewall erreichen darf.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="489"/>
+        <location filename="../core/connectiondoctor.cpp" line="492"/>
         <source>Ask the proxy&apos;s administrator to allow CONNECT to %1.</source>
         <translation>Den Administrator des Proxys bitten, CONNECT zu %1 zu erlauben.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="492"/>
+        <location filename="../core/connectiondoctor.cpp" line="495"/>
         <source>Ask the proxy&apos;s administrator to allow CONNECT to port %1 (tinyproxy: &quot;ConnectPort %1&quot;; Squid: add it to SSL_ports), or use wss:// on port 443, which proxies allow by default.</source>
         <translation>Den Administrator des Proxys bitten, CONNECT zu Port %1 zu erlauben (tinyproxy: „ConnectPort %1“; Squid: in SSL_ports aufnehmen), oder wss:// auf Port 443 verwenden, den Proxys standardmäßig erlauben.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="503"/>
+        <location filename="../core/connectiondoctor.cpp" line="506"/>
         <source>This program has no TLS support (no OpenSSL found).</source>
         <translation>Dieses Programm hat keine TLS-Unterstützung (kein OpenSSL gefunden).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="504"/>
+        <location filename="../core/connectiondoctor.cpp" line="507"/>
         <source>Install the OpenSSL library (Debian: libssl3).</source>
         <translation>Die OpenSSL-Bibliothek installieren (Debian: libssl3).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="510"/>
+        <location filename="../core/connectiondoctor.cpp" line="513"/>
         <source>No certificate could be read from %1.</source>
         <translation>Aus %1 ließ sich kein Zertifikat lesen.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="511"/>
+        <location filename="../core/connectiondoctor.cpp" line="514"/>
         <source>Give --ca a PEM file with the issuing CA certificate.</source>
         <translation>--ca eine PEM-Datei mit dem Zertifikat der ausstellenden CA übergeben.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="531"/>
+        <location filename="../core/connectiondoctor.cpp" line="534"/>
         <source>No TLS answer from %1:%2 within %3 s.</source>
         <translation>Keine TLS-Antwort von %1:%2 innerhalb von %3 s.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="532"/>
+        <location filename="../core/connectiondoctor.cpp" line="535"/>
         <source>The TLS handshake with %1:%2 failed: %3.</source>
         <translation>Der TLS-Handshake mit %1:%2 ist fehlgeschlagen: %3.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="536"/>
+        <location filename="../core/connectiondoctor.cpp" line="539"/>
         <source>Port %1 may not speak TLS: use ws:// for a plain port, or the server&apos;s TLS port (443, --tls-cert/--tls-key, or nginx) for wss://.</source>
         <translation>Port %1 spricht vielleicht kein TLS: für einen unverschlüsselten Port ws:// verwenden, für wss:// den TLS-Port des Servers (443, --tls-cert/--tls-key oder nginx).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="548"/>
+        <location filename="../core/connectiondoctor.cpp" line="551"/>
         <source>%1, %2; chain: %3.</source>
         <translation>%1, %2; Kette: %3.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="560"/>
+        <location filename="../core/connectiondoctor.cpp" line="563"/>
         <source>The server&apos;s certificate expired yesterday (on %1).</source>
         <translation>Das Zertifikat des Servers ist gestern abgelaufen (am %1).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="561"/>
+        <location filename="../core/connectiondoctor.cpp" line="564"/>
         <source>The server&apos;s certificate expired %1 days ago (on %2).</source>
         <translation>Das Zertifikat des Servers ist vor %1 Tagen abgelaufen (am %2).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="564"/>
+        <location filename="../core/connectiondoctor.cpp" line="567"/>
         <source>Renew the certificate (Let&apos;s Encrypt: certbot renew), then restart the server or reload nginx.</source>
-        <translation>Das Zertifikat erneuern (Let's Encrypt: certbot renew), dann den Server neu starten oder nginx neu laden.</translation>
+        <translation>Das Zertifikat erneuern (Let&apos;s Encrypt: certbot renew), dann den Server neu starten oder nginx neu laden.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="568"/>
+        <location filename="../core/connectiondoctor.cpp" line="571"/>
         <source>The server&apos;s certificate is not valid before %1.</source>
         <translation>Das Zertifikat des Servers gilt erst ab %1.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="571"/>
+        <location filename="../core/connectiondoctor.cpp" line="574"/>
         <source>Check the clock of this computer and of the server.</source>
         <translation>Die Uhr dieses Rechners und des Servers prüfen.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="575"/>
+        <location filename="../core/connectiondoctor.cpp" line="578"/>
         <source>The certificate is for %1, not for %2.</source>
         <translation>Das Zertifikat gilt für %1, nicht für %2.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="576"/>
+        <location filename="../core/connectiondoctor.cpp" line="579"/>
         <source>Connect with a name the certificate carries, or get a certificate whose subjectAltName includes %1.</source>
         <translation>Mit einem Namen verbinden, den das Zertifikat enthält, oder ein Zertifikat besorgen, dessen subjectAltName %1 enthält.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="587"/>
+        <location filename="../core/connectiondoctor.cpp" line="590"/>
         <source>The certificate chain is not trusted: %1.</source>
         <translation>Der Zertifikatskette wird nicht vertraut: %1.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="589"/>
+        <location filename="../core/connectiondoctor.cpp" line="592"/>
         <source>Use a certificate from a public CA (Let&apos;s Encrypt), or trust the issuing CA: --ca FILE, or copy it to /usr/local/share/ca-certificates/ and run update-ca-certificates.</source>
-        <translation>Ein Zertifikat einer öffentlichen CA (Let's Encrypt) verwenden oder der ausstellenden CA vertrauen: --ca DATEI, oder sie nach /usr/local/share/ca-certificates/ kopieren und update-ca-certificates ausführen.</translation>
+        <translation>Ein Zertifikat einer öffentlichen CA (Let&apos;s Encrypt) verwenden oder der ausstellenden CA vertrauen: --ca DATEI, oder sie nach /usr/local/share/ca-certificates/ kopieren und update-ca-certificates ausführen.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="605"/>
+        <location filename="../core/connectiondoctor.cpp" line="608"/>
         <source>(The remaining steps run anyway, to find further problems.)</source>
         <translation>(Die übrigen Schritte laufen trotzdem, um weitere Probleme zu finden.)</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="610"/>
+        <location filename="../core/connectiondoctor.cpp" line="613"/>
         <source>Certificate valid for %1; expires tomorrow (%2).</source>
         <translation>Zertifikat gültig für %1; läuft morgen ab (%2).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="611"/>
+        <location filename="../core/connectiondoctor.cpp" line="614"/>
         <source>Certificate valid for %1; expires in %2 days (%3).</source>
         <translation>Zertifikat gültig für %1; läuft in %2 Tagen ab (%3).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="616"/>
+        <location filename="../core/connectiondoctor.cpp" line="619"/>
         <source>Renew the certificate soon (Let&apos;s Encrypt: certbot renew).</source>
-        <translation>Das Zertifikat bald erneuern (Let's Encrypt: certbot renew).</translation>
+        <translation>Das Zertifikat bald erneuern (Let&apos;s Encrypt: certbot renew).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="647"/>
+        <location filename="../core/connectiondoctor.cpp" line="650"/>
         <source>No answer to the WebSocket upgrade (GET %1) within %2 s, although TCP works.</source>
         <translation>Keine Antwort auf das WebSocket-Upgrade (GET %1) innerhalb von %2 s, obwohl TCP funktioniert.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="650"/>
+        <location filename="../core/connectiondoctor.cpp" line="653"/>
         <source>The connection was closed without an answer to the WebSocket upgrade (GET %1), although TCP works.</source>
         <translation>Die Verbindung wurde ohne Antwort auf das WebSocket-Upgrade (GET %1) geschlossen, obwohl TCP funktioniert.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="657"/>
+        <location filename="../core/connectiondoctor.cpp" line="660"/>
         <source>Check the reverse proxy in front of the server: it must pass the Upgrade and Connection headers (see nginx-acdesk.conf in the examples), and the server&apos;s log.</source>
         <translation>Den Reverse-Proxy vor dem Server prüfen: er muss die Header Upgrade und Connection weitergeben (siehe nginx-acdesk.conf in den Beispielen); außerdem das Protokoll des Servers.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="675"/>
+        <location filename="../core/connectiondoctor.cpp" line="678"/>
         <source>GET %1 was answered with &quot;%2&quot;.</source>
         <translation>GET %1 wurde mit „%2“ beantwortet.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="686"/>
+        <location filename="../core/connectiondoctor.cpp" line="689"/>
         <source>no Upgrade header</source>
         <translation>kein Upgrade-Header</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="689"/>
+        <location filename="../core/connectiondoctor.cpp" line="692"/>
         <source>GET %1 was answered with &quot;%2&quot; instead of &quot;101 Switching Protocols&quot; (%3).</source>
         <translation>GET %1 wurde mit „%2“ statt „101 Switching Protocols“ beantwortet (%3).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="693"/>
+        <location filename="../core/connectiondoctor.cpp" line="696"/>
         <source>Body: &quot;%1&quot;.</source>
         <translation>Inhalt: „%1“.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="698"/>
+        <location filename="../core/connectiondoctor.cpp" line="701"/>
         <source>The Sec-WebSocket-Accept key is wrong: something between here and the server rewrote the handshake.</source>
         <translation>Der Sec-WebSocket-Accept-Schlüssel ist falsch: etwas zwischen hier und dem Server hat den Handshake verändert.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="700"/>
+        <location filename="../core/connectiondoctor.cpp" line="703"/>
         <source>Check the reverse proxy in front of the server.</source>
         <translation>Den Reverse-Proxy vor dem Server prüfen.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="703"/>
+        <location filename="../core/connectiondoctor.cpp" line="706"/>
         <source>The server&apos;s WebSocket endpoint is /ws.</source>
         <translation>Der WebSocket-Endpunkt des Servers ist /ws.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="704"/>
+        <location filename="../core/connectiondoctor.cpp" line="707"/>
         <source>Use the path /ws: %1://%2:%3/ws.</source>
         <translation>Den Pfad /ws verwenden: %1://%2:%3/ws.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="709"/>
+        <location filename="../core/connectiondoctor.cpp" line="712"/>
         <source>The server only accepts listed origins: add this one to server.allowedOrigins in its config.</source>
         <translation>Der Server akzeptiert nur aufgeführte Origins: diesen in server.allowedOrigins seiner Konfiguration aufnehmen.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="714"/>
+        <location filename="../core/connectiondoctor.cpp" line="717"/>
         <source>A reverse proxy answered, but it cannot reach the Acdesk server.</source>
         <translation>Ein Reverse-Proxy hat geantwortet, erreicht aber den Acdesk-Server nicht.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="715"/>
+        <location filename="../core/connectiondoctor.cpp" line="718"/>
         <source>Start the server (systemctl status acdesk-server) and check that the reverse proxy&apos;s proxy_pass points to its address and port.</source>
         <translation>Den Server starten (systemctl status acdesk-server) und prüfen, ob proxy_pass des Reverse-Proxys auf seine Adresse und seinen Port zeigt.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="720"/>
+        <location filename="../core/connectiondoctor.cpp" line="723"/>
         <source>The server redirects to %1: use that address (https:// becomes wss://).</source>
         <translation>Der Server leitet auf %1 um: diese Adresse verwenden (aus https:// wird wss://).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="727"/>
+        <location filename="../core/connectiondoctor.cpp" line="730"/>
         <source>Something in front of the server refused the upgrade.</source>
         <translation>Etwas vor dem Server hat das Upgrade abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="728"/>
+        <location filename="../core/connectiondoctor.cpp" line="731"/>
         <source>Make the reverse proxy pass the Upgrade and Connection headers to the server (see nginx-acdesk.conf in the examples).</source>
         <translation>Den Reverse-Proxy die Header Upgrade und Connection an den Server weitergeben lassen (siehe nginx-acdesk.conf in den Beispielen).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="737"/>
+        <location filename="../core/connectiondoctor.cpp" line="740"/>
         <source>The server selected the subprotocol acdesk.v1.</source>
         <translation>Der Server hat das Subprotokoll acdesk.v1 gewählt.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="740"/>
+        <location filename="../core/connectiondoctor.cpp" line="743"/>
         <source>The server selected no subprotocol although acdesk.v1 was offered.</source>
         <translation>Der Server hat kein Subprotokoll gewählt, obwohl acdesk.v1 angeboten wurde.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="741"/>
+        <location filename="../core/connectiondoctor.cpp" line="744"/>
         <source>Update the Acdesk server, and make sure a reverse proxy passes the Sec-WebSocket-Protocol header.</source>
         <translation>Den Acdesk-Server aktualisieren und sicherstellen, dass ein Reverse-Proxy den Header Sec-WebSocket-Protocol weitergibt.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="745"/>
+        <location filename="../core/connectiondoctor.cpp" line="748"/>
         <source>The server selected the subprotocol &quot;%1&quot; instead of acdesk.v1.</source>
         <translation>Der Server hat das Subprotokoll „%1“ statt acdesk.v1 gewählt.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="747"/>
-        <location filename="../core/connectiondoctor.cpp" line="780"/>
+        <location filename="../core/connectiondoctor.cpp" line="750"/>
+        <location filename="../core/connectiondoctor.cpp" line="783"/>
         <source>Check that the URL points to an Acdesk server.</source>
         <translation>Prüfen, ob die URL auf einen Acdesk-Server zeigt.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="759"/>
+        <location filename="../core/connectiondoctor.cpp" line="762"/>
         <source>No hello from the server within %1 s after the upgrade.</source>
         <translation>Kein hello vom Server innerhalb von %1 s nach dem Upgrade.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="760"/>
+        <location filename="../core/connectiondoctor.cpp" line="763"/>
         <source>The connection was closed before the server&apos;s hello arrived.</source>
         <translation>Die Verbindung wurde geschlossen, bevor das hello des Servers ankam.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="761"/>
+        <location filename="../core/connectiondoctor.cpp" line="764"/>
         <source>Check the server&apos;s log; a reverse proxy must not buffer the WebSocket stream (nginx: proxy_buffering off).</source>
         <translation>Das Protokoll des Servers prüfen; ein Reverse-Proxy darf den WebSocket-Datenstrom nicht puffern (nginx: proxy_buffering off).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="768"/>
+        <location filename="../core/connectiondoctor.cpp" line="771"/>
         <source>The server closed the WebSocket instead of saying hello (code %1%2).</source>
         <translation>Der Server hat den WebSocket geschlossen, statt hello zu senden (Code %1%2).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="773"/>
+        <location filename="../core/connectiondoctor.cpp" line="776"/>
         <source>Check the server&apos;s log.</source>
         <translation>Das Protokoll des Servers prüfen.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="778"/>
+        <location filename="../core/connectiondoctor.cpp" line="781"/>
         <source>The first message was not a hello: &quot;%1&quot;.</source>
         <translation>Die erste Nachricht war kein hello: „%1“.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="782"/>
+        <location filename="../core/connectiondoctor.cpp" line="785"/>
         <source>hello from %1 (protocol %2) %3 ms after the upgrade.</source>
         <translation>hello von %1 (Protokoll %2) %3 ms nach dem Upgrade.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="808"/>
+        <location filename="../core/connectiondoctor.cpp" line="811"/>
         <source>No answer to a WebSocket ping within %1 s.</source>
         <translation>Keine Antwort auf einen WebSocket-Ping innerhalb von %1 s.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="809"/>
+        <location filename="../core/connectiondoctor.cpp" line="812"/>
         <source>The connection was closed during the ping.</source>
         <translation>Die Verbindung wurde während des Pings geschlossen.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="810"/>
+        <location filename="../core/connectiondoctor.cpp" line="813"/>
         <source>Check the reverse proxy&apos;s read timeouts (nginx: proxy_read_timeout).</source>
         <translation>Die Lese-Timeouts des Reverse-Proxys prüfen (nginx: proxy_read_timeout).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="813"/>
+        <location filename="../core/connectiondoctor.cpp" line="816"/>
         <source>Round trip (WebSocket ping) %1 ms.</source>
         <translation>Umlaufzeit (WebSocket-Ping) %1 ms.</translation>
     </message>
@@ -776,76 +779,76 @@
 <context>
     <name>QueueTile</name>
     <message>
-        <location filename="../qml/QueueTile.qml" line="91"/>
+        <location filename="../qml/QueueTile.qml" line="87"/>
         <source>waiting</source>
         <translation>wartend</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="92"/>
+        <location filename="../qml/QueueTile.qml" line="88"/>
         <source>longest wait</source>
         <translation>längste Wartezeit</translation>
     </message>
     <message>
         <source>service level</source>
-        <translation>Servicelevel</translation>
+        <translation type="vanished">Servicelevel</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="77"/>
+        <location filename="../qml/QueueTile.qml" line="73"/>
         <source>no agents logged in</source>
         <translation>keine Agenten angemeldet</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="81"/>
+        <location filename="../qml/QueueTile.qml" line="77"/>
         <source>offered %1</source>
         <translation>angeboten %1</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="93"/>
+        <location filename="../qml/QueueTile.qml" line="89"/>
         <source>service level %1 s</source>
         <translation>Servicelevel %1 s</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="95"/>
+        <location filename="../qml/QueueTile.qml" line="91"/>
         <source>abandon rate</source>
         <translation>Abbruchquote</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="96"/>
+        <location filename="../qml/QueueTile.qml" line="92"/>
         <source>ready</source>
         <translation>bereit</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="97"/>
+        <location filename="../qml/QueueTile.qml" line="93"/>
         <source>on call</source>
         <translation>im Gespräch</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="98"/>
+        <location filename="../qml/QueueTile.qml" line="94"/>
         <source>wrap-up</source>
         <translation>Nachbearbeitung</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="99"/>
+        <location filename="../qml/QueueTile.qml" line="95"/>
         <source>not ready</source>
         <translation>nicht bereit</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="100"/>
+        <location filename="../qml/QueueTile.qml" line="96"/>
         <source>answered</source>
         <translation>angenommen</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="101"/>
+        <location filename="../qml/QueueTile.qml" line="97"/>
         <source>abandoned</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="102"/>
+        <location filename="../qml/QueueTile.qml" line="98"/>
         <source>ASA</source>
         <translation>ASA</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="103"/>
+        <location filename="../qml/QueueTile.qml" line="99"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
@@ -1163,7 +1166,7 @@
         <translation>Anzeigen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorAudit.qml" line="62"/>
+        <location filename="../qml/SupervisorAudit.qml" line="63"/>
         <source>No entries for these days and filters.</source>
         <translation>Keine Einträge für diese Tage und Filter.</translation>
     </message>
@@ -1237,82 +1240,85 @@
         <translation>Agenten</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="85"/>
+        <location filename="../qml/SupervisorFloor.qml" line="86"/>
         <source>disconnected</source>
         <translation>Verbindung getrennt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/SupervisorFloor.qml" line="87"/>
+        <location filename="../qml/SupervisorFloor.qml" line="88"/>
         <source>%n call(s)</source>
-        <translation><numerusform>%n Anruf</numerusform><numerusform>%n Anrufe</numerusform></translation>
+        <translation>
+            <numerusform>%n Anruf</numerusform>
+            <numerusform>%n Anrufe</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="93"/>
+        <location filename="../qml/SupervisorFloor.qml" line="94"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="99"/>
+        <location filename="../qml/SupervisorFloor.qml" line="100"/>
         <source>Not ready…</source>
         <translation>Nicht bereit…</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="105"/>
+        <location filename="../qml/SupervisorFloor.qml" line="106"/>
         <source>Log out</source>
         <translation>Abmelden</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="115"/>
+        <location filename="../qml/SupervisorFloor.qml" line="116"/>
         <source>No agents configured</source>
         <translation>Keine Agenten eingerichtet</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="130"/>
+        <location filename="../qml/SupervisorFloor.qml" line="131"/>
         <source>Set agent ready?</source>
         <translation>Agent auf bereit setzen?</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="131"/>
+        <location filename="../qml/SupervisorFloor.qml" line="132"/>
         <source>Set agent not ready?</source>
         <translation>Agent auf nicht bereit setzen?</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="132"/>
+        <location filename="../qml/SupervisorFloor.qml" line="133"/>
         <source>Log agent out?</source>
         <translation>Agent abmelden?</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="142"/>
+        <location filename="../qml/SupervisorFloor.qml" line="143"/>
         <source>%1 will be offered calls at once.</source>
         <translation>%1 bekommt sofort Anrufe angeboten.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="143"/>
+        <location filename="../qml/SupervisorFloor.qml" line="144"/>
         <source>%1 will receive no calls until set ready again.</source>
         <translation>%1 bekommt keine Anrufe, bis wieder auf bereit gesetzt.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="144"/>
+        <location filename="../qml/SupervisorFloor.qml" line="145"/>
         <source>%1 will be logged out. The agent&apos;s application stays open but signed off.</source>
         <translation>%1 wird abgemeldet. Die Anwendung des Agenten bleibt offen, aber abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="146"/>
+        <location filename="../qml/SupervisorFloor.qml" line="147"/>
         <source>Reason</source>
         <translation>Grund</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="155"/>
+        <location filename="../qml/SupervisorFloor.qml" line="157"/>
         <source>Supervisor (no reason)</source>
         <translation>Supervisor (ohne Grund)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="160"/>
+        <location filename="../qml/SupervisorFloor.qml" line="167"/>
         <source>Confirm</source>
         <translation>Bestätigen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorFloor.qml" line="161"/>
+        <location filename="../qml/SupervisorFloor.qml" line="168"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -1320,168 +1326,168 @@
 <context>
     <name>SupervisorReports</name>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="73"/>
+        <location filename="../qml/SupervisorReports.qml" line="51"/>
         <source>From</source>
         <translation>Von</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="76"/>
+        <location filename="../qml/SupervisorReports.qml" line="54"/>
         <source>To</source>
         <translation>Bis</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="83"/>
+        <location filename="../qml/SupervisorReports.qml" line="61"/>
         <source>Hourly</source>
         <translation>Stündlich</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="88"/>
+        <location filename="../qml/SupervisorReports.qml" line="66"/>
         <source>Loading…</source>
         <translation>Wird geladen…</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="88"/>
+        <location filename="../qml/SupervisorReports.qml" line="66"/>
         <source>Show report</source>
         <translation>Bericht anzeigen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="98"/>
+        <location filename="../qml/SupervisorReports.qml" line="76"/>
         <source>CSV file</source>
         <translation>CSV-Datei</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="103"/>
+        <location filename="../qml/SupervisorReports.qml" line="81"/>
         <source>Export CSV</source>
         <translation>CSV exportieren</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="109"/>
+        <location filename="../qml/SupervisorReports.qml" line="87"/>
         <source>Queues per day</source>
         <translation>Warteschlangen pro Tag</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="111"/>
+        <location filename="../qml/SupervisorReports.qml" line="89"/>
         <source>No calls in this period.</source>
         <translation>Keine Anrufe in diesem Zeitraum.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="111"/>
+        <location filename="../qml/SupervisorReports.qml" line="89"/>
         <source>Choose the days and press Show report.</source>
         <translation>Tage wählen und „Bericht anzeigen“ drücken.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="119"/>
-        <location filename="../qml/SupervisorReports.qml" line="162"/>
+        <location filename="../qml/SupervisorReports.qml" line="97"/>
+        <location filename="../qml/SupervisorReports.qml" line="147"/>
         <source>Day</source>
         <translation>Tag</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="120"/>
+        <location filename="../qml/SupervisorReports.qml" line="98"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="121"/>
+        <location filename="../qml/SupervisorReports.qml" line="99"/>
         <source>Offered</source>
         <translation>Angeboten</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="122"/>
+        <location filename="../qml/SupervisorReports.qml" line="100"/>
         <source>Answered</source>
         <translation>Angenommen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="123"/>
+        <location filename="../qml/SupervisorReports.qml" line="101"/>
         <source>Abandoned</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="124"/>
+        <location filename="../qml/SupervisorReports.qml" line="102"/>
         <source>Short</source>
         <translation>Kurz</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="125"/>
+        <location filename="../qml/SupervisorReports.qml" line="103"/>
         <source>Service level</source>
         <translation>Servicelevel</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="126"/>
+        <location filename="../qml/SupervisorReports.qml" line="104"/>
         <source>ASA</source>
         <translation>ASA</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="127"/>
+        <location filename="../qml/SupervisorReports.qml" line="105"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="128"/>
+        <location filename="../qml/SupervisorReports.qml" line="106"/>
         <source>Abandon rate</source>
         <translation>Abbruchquote</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="129"/>
+        <location filename="../qml/SupervisorReports.qml" line="107"/>
         <source>Reachability</source>
         <translation>Erreichbarkeit</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="130"/>
+        <location filename="../qml/SupervisorReports.qml" line="108"/>
         <source>Longest wait</source>
         <translation>Längste Wartezeit</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="137"/>
+        <location filename="../qml/SupervisorReports.qml" line="115"/>
         <source>Calls per hour</source>
         <translation>Anrufe pro Stunde</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="143"/>
+        <location filename="../qml/SupervisorReports.qml" line="122"/>
         <source>All queues</source>
         <translation>Alle Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="155"/>
+        <location filename="../qml/SupervisorReports.qml" line="140"/>
         <source>Agents per day</source>
         <translation>Agenten pro Tag</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="163"/>
+        <location filename="../qml/SupervisorReports.qml" line="148"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="164"/>
+        <location filename="../qml/SupervisorReports.qml" line="149"/>
         <source>Logged in</source>
         <translation>Angemeldet</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="165"/>
+        <location filename="../qml/SupervisorReports.qml" line="150"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="166"/>
+        <location filename="../qml/SupervisorReports.qml" line="151"/>
         <source>Talk</source>
         <translation>Gespräch</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="167"/>
+        <location filename="../qml/SupervisorReports.qml" line="152"/>
         <source>Wrap-up</source>
         <translation>Nachbearbeitung</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="168"/>
+        <location filename="../qml/SupervisorReports.qml" line="153"/>
         <source>Not ready</source>
         <translation>Nicht bereit</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="169"/>
+        <location filename="../qml/SupervisorReports.qml" line="154"/>
         <source>Not ready by reason</source>
         <translation>Nicht bereit nach Grund</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="170"/>
+        <location filename="../qml/SupervisorReports.qml" line="155"/>
         <source>Calls handled</source>
         <translation>Bearbeitete Anrufe</translation>
     </message>
@@ -1591,58 +1597,58 @@
     <message>
         <location filename="../qml/SupervisorView.qml" line="169"/>
         <source>Only administrators (supervisors with &quot;admin&quot;: true in the config) change the configuration here.</source>
-        <translation>Nur Administratoren (Supervisoren mit "admin": true in der Konfiguration) ändern hier die Konfiguration.</translation>
+        <translation>Nur Administratoren (Supervisoren mit &quot;admin&quot;: true in der Konfiguration) ändern hier die Konfiguration.</translation>
     </message>
 </context>
 <context>
     <name>SupervisorWaitingCalls</name>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="27"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="22"/>
         <source>ringing</source>
         <translation>klingelt</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="27"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="22"/>
         <source>queued</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="40"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="35"/>
         <source>No calls are waiting.</source>
         <translation>Keine wartenden Anrufe.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="56"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="52"/>
         <source>%1 – %2 waiting</source>
         <translation>%1 – %2 wartend</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="64"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="60"/>
         <source>Caller</source>
         <translation>Anrufer</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="65"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="61"/>
         <source>Wait</source>
         <translation>Wartezeit</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="66"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="62"/>
         <source>Priority</source>
         <translation>Priorität</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="67"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="63"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="68"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="64"/>
         <source>Hotline</source>
         <translation>Hotline</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="69"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="65"/>
         <source>Attached data</source>
         <translation>Anrufdaten</translation>
     </message>
@@ -1663,77 +1669,77 @@
 <context>
     <name>SupervisorWorklist</name>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="31"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="24"/>
         <source>Callers who hung up before an answer, today</source>
         <translation>Anrufer, die heute vor der Annahme aufgelegt haben</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="36"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="29"/>
         <source>Show called back</source>
         <translation>Zurückgerufene zeigen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="39"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="32"/>
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="45"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="38"/>
         <source>No abandoned callers.</source>
         <translation>Keine abgebrochenen Anrufe.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="53"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="46"/>
         <source>Number</source>
         <translation>Nummer</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="53"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="46"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="53"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="46"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="53"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="46"/>
         <source>Waited</source>
         <translation>Gewartet</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="54"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="47"/>
         <source>Hung up</source>
         <translation>Aufgelegt um</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="54"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="47"/>
         <source>Short</source>
         <translation>Kurz</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="54"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="47"/>
         <source>Called back by</source>
         <translation>Zurückgerufen von</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="83"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="80"/>
         <source>short</source>
         <translation>kurz</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="88"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="85"/>
         <source>%1 at %2</source>
         <translation>%1 um %2</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="93"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="90"/>
         <source>Called back</source>
         <translation>Zurückgerufen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWorklist.qml" line="93"/>
+        <location filename="../qml/SupervisorWorklist.qml" line="90"/>
         <source>Mark called back</source>
         <translation>Als zurückgerufen markieren</translation>
     </message>
@@ -1779,62 +1785,62 @@
         <translation>Acdesk Wallboard</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="76"/>
+        <location filename="../qml/WallboardWindow.qml" line="74"/>
         <source>live</source>
         <translation>live</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="77"/>
+        <location filename="../qml/WallboardWindow.qml" line="75"/>
         <source>reconnecting</source>
         <translation>verbinde neu</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="78"/>
+        <location filename="../qml/WallboardWindow.qml" line="76"/>
         <source>connecting</source>
         <translation>verbinde</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="79"/>
+        <location filename="../qml/WallboardWindow.qml" line="77"/>
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="130"/>
+        <location filename="../qml/WallboardWindow.qml" line="128"/>
         <source>page %1 of %2</source>
         <translation>Seite %1 von %2</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="201"/>
+        <location filename="../qml/WallboardWindow.qml" line="203"/>
         <source>Waiting for statistics…</source>
         <translation>Warte auf Statistiken…</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="201"/>
+        <location filename="../qml/WallboardWindow.qml" line="203"/>
         <source>No queues to show</source>
         <translation>Keine Warteschlangen anzuzeigen</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="240"/>
+        <location filename="../qml/WallboardWindow.qml" line="246"/>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="241"/>
+        <location filename="../qml/WallboardWindow.qml" line="247"/>
         <source>Connecting to the server…</source>
         <translation>Verbinde mit dem Server…</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="242"/>
+        <location filename="../qml/WallboardWindow.qml" line="248"/>
         <source>Connection to the server lost – reconnecting…</source>
         <translation>Verbindung zum Server verloren – verbinde neu…</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="250"/>
+        <location filename="../qml/WallboardWindow.qml" line="256"/>
         <source>Testing…</source>
         <translation>Teste…</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="250"/>
+        <location filename="../qml/WallboardWindow.qml" line="256"/>
         <source>Test connection</source>
         <translation>Verbindung testen</translation>
     </message>
@@ -1842,12 +1848,17 @@
 <context>
     <name>acdesk::client::AgentSession</name>
     <message>
-        <location filename="../core/agentsession.cpp" line="92"/>
+        <location filename="../core/agentsession.cpp" line="148"/>
         <source>There is no call for this.</source>
         <translation>Dafür gibt es keinen Anruf.</translation>
     </message>
     <message>
-        <location filename="../core/agentsession.cpp" line="228"/>
+        <location filename="../core/agentsession.cpp" line="214"/>
+        <source>Unknown transfer target &quot;%1&quot;.</source>
+        <translation>Unbekanntes Weiterleitungsziel „%1“.</translation>
+    </message>
+    <message>
+        <location filename="../core/agentsession.cpp" line="287"/>
         <source>You were logged out by a supervisor.</source>
         <translation>Sie wurden von einer Teamleitung abgemeldet.</translation>
     </message>
@@ -1855,23 +1866,28 @@
 <context>
     <name>acdesk::client::ClientConnection</name>
     <message>
-        <location filename="../core/clientconnection.cpp" line="210"/>
-        <location filename="../core/clientconnection.cpp" line="394"/>
+        <location filename="../core/clientconnection.cpp" line="213"/>
+        <location filename="../core/clientconnection.cpp" line="416"/>
         <source>The server did not answer in time.</source>
         <translation>Der Server hat nicht rechtzeitig geantwortet.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="242"/>
+        <location filename="../core/clientconnection.cpp" line="245"/>
         <source>The connection to the server was lost.</source>
         <translation>Die Verbindung zum Server ist verloren gegangen.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="248"/>
+        <location filename="../core/clientconnection.cpp" line="251"/>
         <source>You logged in somewhere else; this window was signed out.</source>
         <translation>Sie haben sich anderswo angemeldet; dieses Fenster wurde abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="351"/>
+        <location filename="../core/clientconnection.cpp" line="325"/>
+        <source>The server answered the login in a form this client does not understand: %1</source>
+        <translation>Der Server hat die Anmeldung in einer Form beantwortet, die dieses Programm nicht versteht: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/clientconnection.cpp" line="373"/>
         <source>Not connected to the server; please try again in a moment.</source>
         <translation>Keine Verbindung zum Server; bitte gleich noch einmal versuchen.</translation>
     </message>
@@ -1879,82 +1895,82 @@
 <context>
     <name>acdesk::client::ConnectionDoctor</name>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="863"/>
+        <location filename="../core/connectiondoctor.cpp" line="866"/>
         <source>Both work: %1 and its TLS twin %2.</source>
         <translation>Beide funktionieren: %1 und sein TLS-Zwilling %2.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="865"/>
+        <location filename="../core/connectiondoctor.cpp" line="868"/>
         <source>%1 works while %2 does not.</source>
         <translation>%1 funktioniert, %2 nicht.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="866"/>
+        <location filename="../core/connectiondoctor.cpp" line="869"/>
         <source>Connect to %1.</source>
         <translation>Mit %1 verbinden.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="868"/>
+        <location filename="../core/connectiondoctor.cpp" line="871"/>
         <source>%1 failed at &quot;%2&quot;: %3</source>
         <translation>%1 scheitert bei „%2“: %3</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="871"/>
+        <location filename="../core/connectiondoctor.cpp" line="874"/>
         <source>%1 works; its TLS twin does not (fine on this network).</source>
         <translation>%1 funktioniert, sein TLS-Zwilling nicht (in diesem Netz kein Problem).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="875"/>
+        <location filename="../core/connectiondoctor.cpp" line="878"/>
         <source>Neither %1 nor its TLS twin works.</source>
         <translation>Weder %1 noch sein TLS-Zwilling funktioniert.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="896"/>
+        <location filename="../core/connectiondoctor.cpp" line="899"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="898"/>
+        <location filename="../core/connectiondoctor.cpp" line="901"/>
         <source>Name resolution</source>
         <translation>Namensauflösung</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="900"/>
+        <location filename="../core/connectiondoctor.cpp" line="903"/>
         <source>TCP connect</source>
         <translation>TCP-Verbindung</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="902"/>
+        <location filename="../core/connectiondoctor.cpp" line="905"/>
         <source>Proxy</source>
         <translation>Proxy</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="904"/>
+        <location filename="../core/connectiondoctor.cpp" line="907"/>
         <source>TLS handshake</source>
         <translation>TLS-Handshake</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="906"/>
+        <location filename="../core/connectiondoctor.cpp" line="909"/>
         <source>WebSocket upgrade</source>
         <translation>WebSocket-Upgrade</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="908"/>
+        <location filename="../core/connectiondoctor.cpp" line="911"/>
         <source>Subprotocol</source>
         <translation>Subprotokoll</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="910"/>
+        <location filename="../core/connectiondoctor.cpp" line="913"/>
         <source>Server hello</source>
         <translation>hello des Servers</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="912"/>
+        <location filename="../core/connectiondoctor.cpp" line="915"/>
         <source>Round trip</source>
         <translation>Umlaufzeit</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="914"/>
+        <location filename="../core/connectiondoctor.cpp" line="917"/>
         <source>ws:// or wss://</source>
         <translation>ws:// oder wss://</translation>
     </message>
@@ -1962,62 +1978,73 @@
 <context>
     <name>acdesk::client::SupervisorSession</name>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="90"/>
+        <location filename="../core/supervisorsession.cpp" line="148"/>
         <source>The change is applied.</source>
         <translation>Die Änderung ist übernommen.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="91"/>
+        <location filename="../core/supervisorsession.cpp" line="149"/>
         <source>The change is applied; %1 take effect at the next restart.</source>
         <translation>Die Änderung ist übernommen; %1 wirken erst beim nächsten Neustart.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="105"/>
+        <location filename="../core/supervisorsession.cpp" line="161"/>
         <source>The password of %1 is changed; its sessions are signed out.</source>
         <translation>Das Passwort von %1 ist geändert; seine Sitzungen sind abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="192"/>
+        <location filename="../core/supervisorsession.cpp" line="171"/>
+        <location filename="../core/supervisorsession.cpp" line="386"/>
+        <source>Dates are written as YYYY-MM-DD.</source>
+        <translation>Datumsangaben bitte als JJJJ-MM-TT schreiben.</translation>
+    </message>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="286"/>
+        <source>An agent can be set ready or not ready, not &quot;%1&quot;.</source>
+        <translation>Ein Agent kann bereit oder nicht bereit gesetzt werden, nicht „%1“.</translation>
+    </message>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="293"/>
         <source>%1 is set ready.</source>
         <translation>%1 ist auf bereit gesetzt.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="193"/>
+        <location filename="../core/supervisorsession.cpp" line="294"/>
         <source>%1 is set not ready.</source>
         <translation>%1 ist auf nicht bereit gesetzt.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="200"/>
+        <location filename="../core/supervisorsession.cpp" line="300"/>
         <source>%1 is logged out.</source>
         <translation>%1 ist abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="208"/>
+        <location filename="../core/supervisorsession.cpp" line="308"/>
         <source>Message sent.</source>
         <translation>Nachricht gesendet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="219"/>
+        <location filename="../core/supervisorsession.cpp" line="319"/>
         <source>Marked as called back.</source>
         <translation>Als zurückgerufen markiert.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="230"/>
+        <location filename="../core/supervisorsession.cpp" line="331"/>
         <source>Already called back by %1.</source>
         <translation>Bereits zurückgerufen von %1.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="333"/>
+        <location filename="../core/supervisorsession.cpp" line="442"/>
         <source>Load a report first.</source>
         <translation>Zuerst einen Bericht laden.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="344"/>
+        <location filename="../core/supervisorsession.cpp" line="453"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="350"/>
+        <location filename="../core/supervisorsession.cpp" line="459"/>
         <source>Saved %1 and %2.</source>
         <translation>%1 und %2 gespeichert.</translation>
     </message>
@@ -2197,12 +2224,12 @@
     </message>
     <message>
         <source>Tab to show first: floor, calls, broadcast, worklist, reports.</source>
-        <translation>Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports.</translation>
+        <translation type="vanished">Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports.</translation>
     </message>
     <message>
         <location filename="../app/guimain.cpp" line="184"/>
         <source>HTTP proxy (http://HOST:PORT); default: the system&apos;s, &quot;none&quot; for a direct connection.</source>
-        <translation>HTTP-Proxy (http://HOST:PORT); Standard: der des Systems, "none" für eine direkte Verbindung.</translation>
+        <translation>HTTP-Proxy (http://HOST:PORT); Standard: der des Systems, &quot;none&quot; für eine direkte Verbindung.</translation>
     </message>
     <message>
         <location filename="../app/servermain.cpp" line="75"/>
@@ -2278,7 +2305,7 @@
         <location filename="../app/servermain.cpp" line="128"/>
         <location filename="../app/sipgatewaymain.cpp" line="54"/>
         <source>Logging rules, e.g. &quot;acdesk.*.debug=true&quot; (see QLoggingCategory).</source>
-        <translation>Protokollregeln, z. B. "acdesk.*.debug=true" (siehe QLoggingCategory).</translation>
+        <translation>Protokollregeln, z. B. &quot;acdesk.*.debug=true&quot; (siehe QLoggingCategory).</translation>
     </message>
     <message>
         <location filename="../app/servermain.cpp" line="133"/>
@@ -2313,7 +2340,7 @@
     </message>
     <message>
         <source>queues (default) or agents.</source>
-        <translation>queues (Standard) oder agents.</translation>
+        <translation type="vanished">queues (Standard) oder agents.</translation>
     </message>
     <message>
         <location filename="../app/reportmain.cpp" line="42"/>
@@ -2373,7 +2400,7 @@ Reads a password (without echo on a terminal, else one line from stdin) and prin
 </source>
         <translation>Aufruf: acdesk passwd
 
-Liest ein Passwort (am Terminal ohne Anzeige, sonst eine Zeile von stdin) und gibt seinen Hash für "passwordHash" in der Konfigurationsdatei aus.
+Liest ein Passwort (am Terminal ohne Anzeige, sonst eine Zeile von stdin) und gibt seinen Hash für &quot;passwordHash&quot; in der Konfigurationsdatei aus.
 </translation>
     </message>
     <message>

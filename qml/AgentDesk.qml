@@ -20,7 +20,7 @@ Rectangle {
     Shortcut { sequence: "Ctrl+H"; enabled: root.call.id !== undefined; onActivated: session.hangup() }
     Shortcut { sequence: "Ctrl+P"; enabled: root.call.id !== undefined; onActivated: session.toggleHold() }
     Shortcut { sequence: "Ctrl+R"; onActivated: session.setReady() }
-    Shortcut { sequence: "Ctrl+N"; enabled: session.reasons.length > 0; onActivated: session.setNotReady(session.reasons[0].code) }
+    Shortcut { sequence: "Ctrl+N"; enabled: session.reasons.count > 0; onActivated: session.setNotReady(session.reasons.get(0).code) }
 
     ColumnLayout {
         anchors.fill: parent
@@ -206,9 +206,11 @@ Rectangle {
                 model: session.queues
                 header: Label { color: Theme.dim; text: qsTr("My queues") }
                 delegate: Label {
-                    required property var modelData
+                    required property string name
+                    required property int waiting
+                    required property double longestWaitMs
                     color: Theme.text
-                    text: modelData.name + ": " + qsTr("%1 waiting, longest %2").arg(modelData.waiting).arg(Theme.duration(modelData.longestWaitMs))
+                    text: name + ": " + qsTr("%1 waiting, longest %2").arg(waiting).arg(Theme.duration(longestWaitMs))
                 }
             }
             ListView {
@@ -217,10 +219,13 @@ Rectangle {
                 model: session.history
                 header: Label { color: Theme.dim; text: qsTr("Today's calls") }
                 delegate: Label {
-                    required property var modelData
+                    required property string endedAt
+                    required property var caller
+                    required property var queue
+                    required property string cause
                     color: Theme.text
-                    text: new Date(modelData.endedAt).toLocaleTimeString(Qt.locale(), "HH:mm") + "  "
-                          + (modelData.caller.name || modelData.caller.number) + " · " + (modelData.queue || "") + " · " + modelData.cause
+                    text: new Date(endedAt).toLocaleTimeString(Qt.locale(), "HH:mm") + "  "
+                          + (caller.name || caller.number) + " · " + (queue || "") + " · " + cause
                 }
             }
         }

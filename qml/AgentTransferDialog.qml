@@ -19,21 +19,6 @@ Popup {
         return kind === 0 ? (queueBox.currentValue || "") : targetField.text
     }
 
-    // The session's queue list is replaced with every stats event (waiting counts); a new
-    // model would reset the chosen queue to the first one under the agent's hands, so the
-    // box gets a list of its own that changes only when the queues themselves do.
-    property var queueChoices: []
-    function updateQueueChoices() {
-        var next = dialog.session.queues.map(function(q) { return { id: q.id, name: q.name } })
-        if (JSON.stringify(next) !== JSON.stringify(queueChoices))
-            queueChoices = next
-    }
-    Component.onCompleted: updateQueueChoices()
-    Connections {
-        target: dialog.session
-        function onQueuesChanged() { dialog.updateQueueChoices() }
-    }
-
     ColumnLayout {
         anchors.fill: parent
         spacing: 8
@@ -42,7 +27,8 @@ Popup {
             model: [qsTr("Queue"), qsTr("Agent"), qsTr("Number")] }
         ComboBox { id: queueBox; objectName: "transferQueue"; Layout.fillWidth: true
             visible: dialog.kind === 0
-            model: dialog.queueChoices; textRole: "name"; valueRole: "id" }
+            // The model keeps its rows when only the figures change, so the chosen queue stays.
+            model: dialog.session.queues; textRole: "name"; valueRole: "id" }
         TextField { id: targetField; objectName: "transferTarget"; Layout.fillWidth: true
             visible: dialog.kind !== 0
             placeholderText: dialog.kind === 1 ? qsTr("Agent ID") : qsTr("Number") }

@@ -15,7 +15,7 @@ Item {
         page.session.loadAudit(fromField.text, toField.text, actionField.text.trim(),
                                actorField.text.trim(), targetField.text.trim())
     }
-    onActiveChanged: if (active && page.session.audit.length === 0) load()
+    onActiveChanged: if (active && page.session.audit.count === 0) load()
 
     ColumnLayout {
         anchors.fill: parent
@@ -38,7 +38,8 @@ Item {
             clip: true
             model: page.session.audit
             delegate: Rectangle {
-                required property var modelData
+                required property var model
+                readonly property var modelData: model
                 width: ListView.view.width
                 implicitHeight: line.implicitHeight + 8
                 color: Theme.tile

@@ -10,7 +10,7 @@ Item {
     required property SupervisorSession session
     property double now: Date.now()
     readonly property double elapsedMs: session.statsReceivedAtMs > 0 ? Math.max(0, now - session.statsReceivedAtMs) : 0
-    readonly property int tileColumns: Math.max(1, Math.min(session.queues.length, Math.floor(width / 420)))
+    readonly property int tileColumns: Math.max(1, Math.min(session.queues.count, Math.floor(width / 420)))
 
     /** @brief Asks for confirmation of @p action ("ready", "not_ready", "logout") on @p agent. */
     function confirm(action, agent) {
@@ -33,29 +33,30 @@ Item {
                 columnSpacing: 10
                 rowSpacing: 10
                 Repeater {
-                    model: floor.session.queues.length
+                    model: floor.session.queues
                     QueueTile {
-                        required property int index
+                        required property var model
                         objectName: "tile_" + (queue.id || "")
                         Layout.fillWidth: true
                         Layout.preferredWidth: 1
                         Layout.alignment: Qt.AlignTop
                         unit: 0.5
-                        queue: floor.session.queues[index] || ({})
+                        queue: model
                         elapsedMs: floor.elapsedMs
                     }
                 }
             }
 
             Label { text: qsTr("Agents"); color: Theme.text; font.pixelSize: 20; font.bold: true }
-            // An integer model keeps the rows (and a button under the mouse) alive across
-            // stats events: only their data changes.
+            // The model keeps the rows (and a button under the mouse) alive across stats
+            // events: only their data changes.
             Repeater {
-                model: floor.session.agents.length
+                model: floor.session.agents
                 Rectangle {
                     id: agentRow
                     required property int index
-                    readonly property var modelData: floor.session.agents[index] || ({})
+                    required property var model
+                    readonly property var modelData: model
                     readonly property string agentId: modelData.id || ""
                     readonly property string agentState: modelData.state || "logged_out"
                     objectName: "agent_" + agentId
@@ -111,7 +112,7 @@ Item {
                 }
             }
             Label {
-                visible: floor.session.agents.length === 0
+                visible: floor.session.agents.count === 0
                 text: qsTr("No agents configured")
                 color: Theme.dim
             }
@@ -152,8 +153,14 @@ Item {
                 textRole: "label"
                 valueRole: "code"
                 // Without a reason the server records "supervisor".
-                model: [{ code: "", label: qsTr("Supervisor (no reason)") }].concat(
-                           floor.session.reasons.map(r => ({ code: r.code, label: r.label || r.code })))
+                model: {
+                    var choices = [{ code: "", label: qsTr("Supervisor (no reason)") }]
+                    for (var i = 0; i < floor.session.reasons.count; ++i) {
+                        var r = floor.session.reasons.get(i)
+                        choices.push({ code: r.code, label: r.label || r.code })
+                    }
+                    return choices
+                }
             }
         }
         footer: DialogButtonBox {

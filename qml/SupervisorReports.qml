@@ -12,39 +12,16 @@ Item {
     property bool active: false
     property bool loadedOnce: false
     property string chartQueue: "" // empty: all queues
-    readonly property var dayRows: session.reportQueues.filter(r => r.hour === null || r.hour === undefined)
-    readonly property var hourRows: session.reportQueues.filter(r => r.hour !== null && r.hour !== undefined)
-    readonly property var hours: {
-        var h = []
-        for (var i = 0; i < 24; ++i)
-            h.push({ offered: 0, answered: 0, abandoned: 0 })
-        for (var r of hourRows) {
-            if (chartQueue !== "" && r.queue !== chartQueue)
-                continue
-            h[r.hour].offered += r.offered
-            h[r.hour].answered += r.answered
-            h[r.hour].abandoned += r.abandoned
-        }
-        return h
-    }
+    // Summed by the session over the days (and the chosen queue) from the hourly rows.
+    property var hours: []
+    function updateHours() { hours = session.hourTotals(chartQueue) }
+    onChartQueueChanged: updateHours()
 
     function today() { return Qt.formatDate(new Date(), "yyyy-MM-dd") }
     function validDate(s) { return /^\d{4}-\d{2}-\d{2}$/.test(s) && !isNaN(Date.parse(s)) }
     function load() {
         loadedOnce = true
         session.loadReport(fromField.text, toField.text, hourlyBox.checked)
-    }
-    function queueName(id) {
-        for (var i = 0; i < session.queues.length; ++i)
-            if (session.queues[i].id === id)
-                return session.queues[i].name || id
-        return id
-    }
-    function agentName(id) {
-        for (var i = 0; i < session.agents.length; ++i)
-            if (session.agents[i].id === id)
-                return session.agents[i].name || id
-        return id
     }
     function count(v) { return v === undefined || v === null ? "–" : String(v) }
     function byReason(m) {
@@ -58,6 +35,7 @@ Item {
     Connections {
         target: page.session
         function onStatusChanged() { if (page.active && !page.loadedOnce && page.session.live) page.load() }
+        function onReportChanged() { page.updateHours() }
     }
     Component.onCompleted: if (active && session.live) load()
 
@@ -107,17 +85,17 @@ Item {
             }
 
             Label { text: qsTr("Queues per day"); color: Theme.text; font.pixelSize: 20; font.bold: true }
-            Label { visible: page.dayRows.length === 0; color: Theme.dim
+            Label { visible: page.session.reportDays.count === 0; color: Theme.dim
                 text: page.loadedOnce ? qsTr("No calls in this period.") : qsTr("Choose the days and press Show report.") }
             SupervisorTable {
                 objectName: "queueReport"
-                visible: page.dayRows.length > 0
+                visible: page.session.reportDays.count > 0
                 Layout.fillWidth: true
                 rowPrefix: "queueRow_"
-                rows: page.dayRows
+                rows: page.session.reportDays
                 columns: [
                     { title: qsTr("Day"), width: 110, text: r => r.day },
-                    { title: qsTr("Queue"), width: 140, text: r => page.queueName(r.queue) },
+                    { title: qsTr("Queue"), width: 140, text: r => page.session.queueName(r.queue) },
                     { title: qsTr("Offered"), width: 80, text: r => page.count(r.offered) },
                     { title: qsTr("Answered"), width: 85, text: r => page.count(r.answered) },
                     { title: qsTr("Abandoned"), width: 90, text: r => page.count(r.abandoned) },
@@ -132,7 +110,7 @@ Item {
             }
 
             RowLayout {
-                visible: page.hourRows.length > 0
+                visible: page.session.reportHours.count > 0
                 spacing: 12
                 Label { text: qsTr("Calls per hour"); color: Theme.text; font.pixelSize: 20; font.bold: true }
                 ComboBox {
@@ -140,13 +118,20 @@ Item {
                     Layout.preferredWidth: 200
                     textRole: "label"
                     valueRole: "id"
-                    model: [{ id: "", label: qsTr("All queues") }].concat(page.session.queues.map(q => ({ id: q.id, label: q.name || q.id })))
+                    model: {
+                        var choices = [{ id: "", label: qsTr("All queues") }]
+                        for (var i = 0; i < page.session.queues.count; ++i) {
+                            var q = page.session.queues.get(i)
+                            choices.push({ id: q.id, label: q.name || q.id })
+                        }
+                        return choices
+                    }
                     onActivated: page.chartQueue = currentValue
                 }
             }
             SupervisorBarChart {
                 objectName: "hourChart"
-                visible: page.hourRows.length > 0
+                visible: page.session.reportHours.count > 0
                 Layout.fillWidth: true
                 Layout.preferredHeight: 220
                 hours: page.hours
@@ -160,7 +145,7 @@ Item {
                 rows: page.session.reportAgents
                 columns: [
                     { title: qsTr("Day"), width: 110, text: r => r.day },
-                    { title: qsTr("Agent"), width: 160, text: r => page.agentName(r.agent) },
+                    { title: qsTr("Agent"), width: 160, text: r => page.session.agentName(r.agent) },
                     { title: qsTr("Logged in"), width: 90, text: r => Theme.duration(r.loggedInMs) },
                     { title: qsTr("Ready"), width: 80, text: r => Theme.duration(r.readyMs) },
                     { title: qsTr("Talk"), width: 80, text: r => Theme.duration(r.talkMs) },

@@ -1,12 +1,14 @@
 import QtQuick
 import QtQuick.Controls
+import Acdesk.Core
 
-// A plain read-only table: `columns` are {title, width, text: function(row)}, `rows` any
-// list. Each row item is named rowPrefix + index and exposes its cells' texts as `cells`.
+// A plain read-only table: `columns` are {title, width, text: function(row)}, `rows` a list
+// model of the session (a row reads its roles: row.queue, row.caller.number, ...). Each row
+// item is named rowPrefix + index and exposes its cells' texts as `cells`.
 Column {
     id: table
     property var columns: []
-    property var rows: []
+    property RowModel rows: null
     property string rowPrefix: "row_"
     property int rowHeight: 26
 
@@ -25,12 +27,12 @@ Column {
         }
     }
     Repeater {
-        model: table.rows.length
+        model: table.rows
         Rectangle {
             id: rowItem
             required property int index
-            readonly property var modelData: table.rows[index]
-            readonly property var cells: modelData === undefined ? [] : table.columns.map(c => c.text(modelData))
+            required property var model
+            readonly property var cells: table.columns.map(c => c.text(rowItem.model))
             objectName: table.rowPrefix + index
             width: Math.max(table.width, cellRow.implicitWidth)
             height: table.rowHeight

@@ -135,11 +135,11 @@ Item {
             currentIndex: Math.max(0, root.tabs.indexOf(root.currentTab))
             onCurrentIndexChanged: root.currentTab = root.tabs[currentIndex]
             TabButton { objectName: "tab_floor"; text: qsTr("Floor") }
-            TabButton { objectName: "tab_calls"; text: qsTr("Waiting calls (%1)").arg(supervisorSession.waitingCalls.length) }
+            TabButton { objectName: "tab_calls"; text: qsTr("Waiting calls (%1)").arg(supervisorSession.waitingCalls.count) }
             TabButton { objectName: "tab_broadcast"; text: qsTr("Broadcast") }
             TabButton {
                 objectName: "tab_worklist"
-                text: qsTr("Abandoned callers (%1)").arg(supervisorSession.worklist.filter(e => !e.doneBy).length)
+                text: qsTr("Abandoned callers (%1)").arg(supervisorSession.openWorklistCount)
             }
             TabButton { objectName: "tab_reports"; text: qsTr("Reports") }
             TabButton { objectName: "tab_audit"; text: qsTr("Audit log") }

@@ -11,11 +11,6 @@ Item {
     property double now: Date.now()
     readonly property double elapsedMs: session.statsReceivedAtMs > 0 ? Math.max(0, now - session.statsReceivedAtMs) : 0
 
-    function callsOf(queueId) {
-        return session.waitingCalls.filter(c => c.queue === queueId).sort(function(a, b) {
-            return (b.priority || 0) - (a.priority || 0) || (b.waitedMs || 0) - (a.waitedMs || 0)
-        })
-    }
     function dataText(data) {
         if (!data) return ""
         var parts = []
@@ -36,24 +31,25 @@ Item {
             spacing: 12
             Label {
                 objectName: "noWaitingCalls"
-                visible: page.session.waitingCalls.length === 0
+                visible: page.session.waitingCalls.count === 0
                 text: qsTr("No calls are waiting.")
                 color: Theme.dim
                 font.pixelSize: 18
             }
             Repeater {
-                model: page.session.queues.length
+                model: page.session.queues
                 ColumnLayout {
                     id: queueBlock
-                    required property int index
-                    readonly property var modelData: page.session.queues[index] || ({})
-                    readonly property var calls: page.callsOf(modelData.id)
-                    objectName: "waiting_" + modelData.id
-                    visible: calls.length > 0
+                    required property var model
+                    readonly property string queueId: model.id
+                    // In serving order (priority, then wait), kept by the session.
+                    readonly property RowModel calls: page.session.waitingCallsOf(queueId)
+                    objectName: "waiting_" + queueId
+                    visible: calls.count > 0
                     Layout.fillWidth: true
                     spacing: 2
                     Label {
-                        text: qsTr("%1 – %2 waiting").arg(queueBlock.modelData.name || queueBlock.modelData.id).arg(queueBlock.calls.length)
+                        text: qsTr("%1 – %2 waiting").arg(queueBlock.model.name || queueBlock.queueId).arg(queueBlock.calls.count)
                         color: Theme.text; font.pixelSize: 18; font.bold: true
                     }
                     SupervisorTable {

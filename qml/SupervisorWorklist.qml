@@ -11,14 +11,7 @@ Item {
     id: page
     required property SupervisorSession session
     property bool showDone: true
-    readonly property var entries: session.worklist.filter(e => page.showDone || !e.doneBy)
-
-    function queueName(id) {
-        for (var i = 0; i < session.queues.length; ++i)
-            if (session.queues[i].id === id)
-                return session.queues[i].name || id
-        return id
-    }
+    readonly property int shownCount: showDone ? session.worklist.count : session.openWorklistCount
     function timeText(iso) {
         return iso ? Qt.formatTime(new Date(iso), "hh:mm:ss") : ""
     }
@@ -41,14 +34,14 @@ Item {
         }
         Label {
             objectName: "worklistEmpty"
-            visible: page.entries.length === 0
+            visible: page.shownCount === 0
             text: qsTr("No abandoned callers.")
             color: Theme.dim
             font.pixelSize: 18
         }
         // header
         Row {
-            visible: page.entries.length > 0
+            visible: page.shownCount > 0
             Repeater {
                 model: [[qsTr("Number"), 160], [qsTr("Name"), 180], [qsTr("Queue"), 130], [qsTr("Waited"), 80],
                     [qsTr("Hung up"), 90], [qsTr("Short"), 70], [qsTr("Called back by"), 220], ["", 180]]
@@ -62,21 +55,25 @@ Item {
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
-            model: page.entries.length
+            model: page.session.worklist
             delegate: Rectangle {
                 id: entryRow
                 required property int index
-                readonly property var modelData: page.entries[index] || ({ caller: {} })
+                required property var model
+                readonly property var modelData: model
                 readonly property bool done: !!modelData.doneBy
+                // Called back and hidden: no height, so the list closes up.
+                readonly property bool shown: page.showDone || !done
                 objectName: "entry_" + modelData.id
+                visible: shown
                 width: list.width
-                height: 36
+                height: shown ? 36 : 0
                 color: index % 2 ? Theme.tile : "transparent"
                 Row {
                     anchors.verticalCenter: parent.verticalCenter
                     Label { width: 160; padding: 4; color: Theme.text; elide: Text.ElideRight; text: entryRow.modelData.caller.number }
                     Label { width: 180; padding: 4; color: Theme.text; elide: Text.ElideRight; text: entryRow.modelData.caller.name || "" }
-                    Label { width: 130; padding: 4; color: Theme.text; elide: Text.ElideRight; text: page.queueName(entryRow.modelData.queue) }
+                    Label { width: 130; padding: 4; color: Theme.text; elide: Text.ElideRight; text: page.session.queueName(entryRow.modelData.queue) }
                     Label { width: 80; padding: 4; color: Theme.text; text: Theme.duration(entryRow.modelData.waitedMs) }
                     Label { width: 90; padding: 4; color: Theme.text; text: page.timeText(entryRow.modelData.abandonedAt) }
                     Label { objectName: "short"; width: 70; padding: 4; color: Theme.amber

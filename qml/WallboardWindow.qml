@@ -30,18 +30,16 @@ ApplicationWindow {
 
     readonly property real unit: Math.max(0.4, height / 1080)
     readonly property int columns: Math.max(1, Math.min(Math.floor(width / (560 * unit)),
-                                                        Math.max(1, feed.queues.length)))
+                                                        Math.max(1, feed.queues.count)))
     readonly property int tilesPerPage: columns * rowsPerPage
-    readonly property int pageCount: Math.max(1, Math.ceil(feed.queues.length / tilesPerPage))
+    readonly property int pageCount: Math.max(1, Math.ceil(feed.queues.count / tilesPerPage))
     // `pageTick` counts page turns; queue and agent pages each take it modulo their count.
     property int pageTick: 0
     readonly property int page: pageTick % pageCount
-    readonly property var pageQueues: feed.queues.slice(page * tilesPerPage, (page + 1) * tilesPerPage)
-    readonly property var shownAgents: feed.agents.filter(a => a.state !== "logged_out")
     readonly property int agentColumns: Math.max(1, Math.floor((agentArea.width + 8 * unit) / (308 * unit)))
     readonly property int agentRows: Math.max(1, Math.floor((agentArea.height + 8 * unit) / (76 * unit)))
     readonly property int agentsPerPage: agentColumns * agentRows
-    readonly property int agentPageCount: Math.max(1, Math.ceil(shownAgents.length / agentsPerPage))
+    readonly property int agentPageCount: Math.max(1, Math.ceil(feed.agents.count / agentsPerPage))
     readonly property int agentPage: pageTick % agentPageCount
     property double now: Date.now()
     readonly property double elapsedMs: feed.receivedAtMs > 0 ? Math.max(0, now - feed.receivedAtMs) : 0
@@ -61,8 +59,8 @@ ApplicationWindow {
     // goes red still raises the alert. (No sound: Qt Multimedia is not part of the build.)
     function checkAlerts() {
         var next = {}
-        for (var i = 0; i < feed.queues.length; ++i) {
-            var q = feed.queues[i]
+        for (var i = 0; i < feed.queues.count; ++i) {
+            var q = feed.queues.get(i)
             if (Theme.queueLevels(q, elapsedMs).overall === "red") {
                 next[q.id] = true
                 if (!redQueues[q.id])
@@ -176,25 +174,29 @@ ApplicationWindow {
             columns: window.columns
             columnSpacing: 12 * window.unit
             rowSpacing: 12 * window.unit
-            // An integer model keeps the tiles alive across updates: only their data changes.
+            // The model keeps the tiles alive across updates: only their data changes. Tiles
+            // of other pages are hidden, and a layout leaves hidden items out.
             Repeater {
                 id: tiles
-                model: window.pageQueues.length
+                model: feed.queues
                 QueueTile {
                     required property int index
+                    required property var model
+                    visible: index >= window.page * window.tilesPerPage
+                             && index < (window.page + 1) * window.tilesPerPage
                     objectName: "tile_" + (queue.id || "")
                     Layout.fillWidth: true
                     Layout.preferredWidth: 1
                     Layout.alignment: Qt.AlignTop
                     unit: window.unit
-                    queue: window.pageQueues[index] || ({})
+                    queue: model
                     elapsedMs: window.elapsedMs
                 }
             }
         }
         Label {
             objectName: "noQueues"
-            visible: feed.queues.length === 0
+            visible: feed.queues.count === 0
             Layout.fillWidth: true
             horizontalAlignment: Text.AlignHCenter
             color: Theme.dim; font.pixelSize: 32 * window.unit
@@ -209,12 +211,16 @@ ApplicationWindow {
             Flow {
                 anchors.fill: parent
                 spacing: 8 * window.unit
+                // The feed holds the agents a wallboard shows (logged in); a Flow leaves the
+                // hidden ones of other pages out.
                 Repeater {
-                    model: window.shownAgents.slice(window.agentPage * window.agentsPerPage,
-                                                    (window.agentPage + 1) * window.agentsPerPage)
+                    model: feed.agents
                     AgentCard {
-                        required property var modelData
-                        agent: modelData
+                        required property int index
+                        required property var model
+                        visible: index >= window.agentPage * window.agentsPerPage
+                                 && index < (window.agentPage + 1) * window.agentsPerPage
+                        agent: model
                         now: window.now
                         unit: window.unit
                     }

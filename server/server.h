@@ -6,6 +6,7 @@
 #include "transport.h"
 
 #include "protocol/requests.h"
+#include "protocol/results.h"
 #include "protocol/servermessages.h"
 
 #include <QElapsedTimer>
@@ -154,7 +155,7 @@ private:
                const QJsonObject &detail);
     static QString actorOf(const Connection *c);
     static proto::AuditEvent auditEvent(const AuditEntry &e);
-    QJsonObject auditJson(const proto::AuditListRequest &req) const;
+    proto::AuditListResult auditList(const proto::AuditListRequest &req) const;
     /** @brief Sets the password of @p role/@p user (the old one checked when given). */
     void changePassword(Connection *c, const proto::Envelope &env, const QString &role,
                         const QString &user, const QString &password,
@@ -261,7 +262,7 @@ private:
     void sendWorklistUpdate(const WorklistEntry &e);
     /** @brief A queue's statistics with today's calls back (worklist). */
     proto::QueueStats queueStats(const QString &queue) const;
-    QJsonObject reportJson(const proto::ReportGetRequest &req) const;
+    proto::ReportResult report(const proto::ReportGetRequest &req) const;
 
     HttpResponse http(const QByteArray &target);
     QByteArray metricsText() const;

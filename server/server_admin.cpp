@@ -365,9 +365,10 @@ void Server::handle(Connection *c, const Env &env, const proto::AdminConfigGetRe
     if (!mayAdminister(c, env))
         return;
     reply(c, env,
-          {{QStringLiteral("version"), versionOf(m_configText)},
-           {QStringLiteral("config"),
-            withoutSecrets(QJsonDocument::fromJson(m_configText).object())}});
+          proto::AdminConfigResult{versionOf(m_configText),
+                                   withoutSecrets(QJsonDocument::fromJson(m_configText).object()),
+                                   std::nullopt}
+              .toJson());
 }
 
 void Server::handle(Connection *c, const Env &env, const proto::AdminConfigPutRequest &put)
@@ -417,9 +418,7 @@ void Server::handle(Connection *c, const Env &env, const proto::AdminConfigPutRe
     audit(actorOf(c), QStringLiteral("config.change"), {},
           {{QStringLiteral("version"), versionOf(text)},
            {QStringLiteral("changes"), changesBetween(current, next)}});
-    reply(c, env,
-          {{QStringLiteral("version"), versionOf(text)},
-           {QStringLiteral("restartNeeded"), QJsonArray::fromStringList(restart)}});
+    reply(c, env, proto::AdminConfigResult{versionOf(text), std::nullopt, restart}.toJson());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -560,16 +559,13 @@ proto::AuditEvent Server::auditEvent(const AuditEntry &e)
     return ev;
 }
 
-QJsonObject Server::auditJson(const proto::AuditListRequest &req) const
+proto::AuditListResult Server::auditList(const proto::AuditListRequest &req) const
 {
-    QJsonArray entries;
+    proto::AuditListResult result;
     for (const AuditEntry &e : auditEntries(*m_storage, m_engine->config(), req.from, req.to,
-                                            req.action, req.actor, req.target, req.limit)) {
-        QJsonObject o = auditEvent(e).toJson();
-        o.remove(QStringLiteral("type"));
-        entries.append(o);
-    }
-    return {{QStringLiteral("entries"), entries}};
+                                            req.action, req.actor, req.target, req.limit))
+        result.entries.append(auditEvent(e));
+    return result;
 }
 
 } // namespace acdesk::server

@@ -293,12 +293,12 @@ void Server::handle(Connection *c, const Env &env, const proto::BroadcastRequest
 
 void Server::handle(Connection *c, const Env &env, const proto::ReportGetRequest &r)
 {
-    reply(c, env, reportJson(r));
+    reply(c, env, report(r).toJson());
 }
 
 void Server::handle(Connection *c, const Env &env, const proto::AuditListRequest &r)
 {
-    reply(c, env, auditJson(r));
+    reply(c, env, auditList(r).toJson());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -319,8 +319,7 @@ void Server::handle(Connection *c, const Env &env, const proto::GwArriveRequest 
     // The queue in the reply lets a gateway pick that queue's announcement and music.
     const std::optional<engine::Call> queued = m_engine->call(result.callId);
     answer(c, env, result,
-           {{QStringLiteral("call"), result.callId},
-            {QStringLiteral("queue"), queued ? queued->queue : QString()}});
+           proto::GwArriveResult{result.callId, queued ? queued->queue : QString()}.toJson());
 }
 
 void Server::handle(Connection *c, const Env &env, const proto::GwAnsweredRequest &r)

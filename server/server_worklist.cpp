@@ -118,64 +118,60 @@ proto::QueueStats Server::queueStats(const QString &queue) const
     return stats;
 }
 
-QJsonObject Server::reportJson(const proto::ReportGetRequest &req) const
+proto::ReportResult Server::report(const proto::ReportGetRequest &req) const
 {
     const Report report =
         buildReport(*m_storage, m_engine->config(), req.from, req.to, req.hourly, m_clock->nowMs());
-    auto opt = [](const std::optional<double> &v) {
-        return v ? QJsonValue(*v) : QJsonValue();
-    };
-    QJsonArray queues;
+    proto::ReportResult result;
     for (const QueueReportRow &r : report.queues) {
         const engine::QueueToday &f = r.figures;
-        queues.append(
-            QJsonObject{{QStringLiteral("day"), r.day.toString(Qt::ISODate)},
-                        {QStringLiteral("hour"), r.hour < 0 ? QJsonValue() : QJsonValue(r.hour)},
-                        {QStringLiteral("queue"), r.queue},
-                        {QStringLiteral("offered"), double(f.offered)},
-                        {QStringLiteral("answered"), double(f.answered)},
-                        {QStringLiteral("abandoned"), double(f.abandoned)},
-                        {QStringLiteral("shortAbandoned"), double(f.shortAbandoned)},
-                        {QStringLiteral("answeredInSl"), double(f.answeredInSl)},
-                        {QStringLiteral("overflowed"), double(f.overflowed)},
-                        {QStringLiteral("serviceLevel"), opt(f.serviceLevel)},
-                        {QStringLiteral("asaMs"), opt(f.asaMs)},
-                        {QStringLiteral("ahtMs"), opt(f.ahtMs)},
-                        {QStringLiteral("abandonRate"), opt(f.abandonRate)},
-                        {QStringLiteral("reachability"), opt(f.reachability)},
-                        {QStringLiteral("longestWaitMs"), double(f.longestWaitMs)}});
+        proto::ReportQueueRow row;
+        row.day = r.day;
+        row.hour = r.hour < 0 ? std::nullopt : std::optional<int>(r.hour);
+        row.queue = r.queue;
+        row.offered = f.offered;
+        row.answered = f.answered;
+        row.abandoned = f.abandoned;
+        row.shortAbandoned = f.shortAbandoned;
+        row.answeredInSl = f.answeredInSl;
+        row.overflowed = f.overflowed;
+        row.serviceLevel = f.serviceLevel;
+        row.asaMs = f.asaMs;
+        row.ahtMs = f.ahtMs;
+        row.abandonRate = f.abandonRate;
+        row.reachability = f.reachability;
+        row.longestWaitMs = f.longestWaitMs;
+        result.queues.append(row);
     }
-    QJsonArray agents;
     for (const AgentReportRow &r : report.agents) {
-        QJsonObject byReason;
+        proto::ReportAgentRow row;
+        row.day = r.day;
+        row.agent = r.agent;
+        row.loggedInMs = r.loggedInMs;
+        row.readyMs = r.readyMs;
+        row.talkMs = r.talkMs;
+        row.wrapUpMs = r.wrapUpMs;
+        row.notReadyMs = r.notReadyMs;
         for (auto it = r.notReadyByReasonMs.cbegin(); it != r.notReadyByReasonMs.cend(); ++it)
-            byReason.insert(it.key().isEmpty() ? QStringLiteral("-") : it.key(),
-                            double(it.value()));
-        agents.append(QJsonObject{{QStringLiteral("day"), r.day.toString(Qt::ISODate)},
-                                  {QStringLiteral("agent"), r.agent},
-                                  {QStringLiteral("loggedInMs"), double(r.loggedInMs)},
-                                  {QStringLiteral("readyMs"), double(r.readyMs)},
-                                  {QStringLiteral("talkMs"), double(r.talkMs)},
-                                  {QStringLiteral("wrapUpMs"), double(r.wrapUpMs)},
-                                  {QStringLiteral("notReadyMs"), double(r.notReadyMs)},
-                                  {QStringLiteral("notReadyByReasonMs"), byReason},
-                                  {QStringLiteral("callsHandled"), r.callsHandled}});
+            row.notReadyByReasonMs.insert(it.key().isEmpty() ? QStringLiteral("-") : it.key(),
+                                          it.value());
+        row.callsHandled = r.callsHandled;
+        result.agents.append(row);
     }
     // The CSV is made here too, so the console exports exactly what `acdesk report` prints.
-    return {{QStringLiteral("queues"), queues},
-            {QStringLiteral("agents"), agents},
-            {QStringLiteral("queuesCsv"), QString::fromUtf8(queueReportCsv(report))},
-            {QStringLiteral("agentsCsv"), QString::fromUtf8(agentReportCsv(report))}};
+    result.queuesCsv = QString::fromUtf8(queueReportCsv(report));
+    result.agentsCsv = QString::fromUtf8(agentReportCsv(report));
+    return result;
 }
 
 void Server::handle(Connection *c, const Env &env, const proto::WorklistListRequest &)
 {
     const qint64 dayStart = m_engine->dayStartMs();
-    QJsonArray entries;
+    proto::WorklistListResult result;
     for (const WorklistEntry &e : qAsConst(m_worklist))
         if (e.abandonedAtMs >= dayStart)
-            entries.append(worklistEntry(e).toJson());
-    reply(c, env, {{QStringLiteral("entries"), entries}});
+            result.entries.append(worklistEntry(e));
+    reply(c, env, result.toJson());
 }
 
 void Server::handle(Connection *c, const Env &env, const proto::WorklistDoneRequest &r)
@@ -203,7 +199,7 @@ void Server::handle(Connection *c, const Env &env, const proto::WorklistDoneRequ
     it->doneAtMs = now;
     audit(actorOf(c), QStringLiteral("worklist.done"), it->id,
           {{QStringLiteral("queue"), it->queue}, {QStringLiteral("caller"), it->number}});
-    reply(c, env, {{QStringLiteral("entry"), worklistEntry(*it).toJson()}});
+    reply(c, env, proto::WorklistDoneResult{worklistEntry(*it)}.toJson());
     sendWorklistUpdate(*it);
     scheduleStats(it->queue);
 }

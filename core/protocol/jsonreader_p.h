@@ -4,6 +4,7 @@
 // error as `field "path": what` and turns every later read into a no-op, so decoders
 // read field after field and check once at the end. Not installed, not public API.
 
+#include "servermessages.h"
 #include "values.h"
 
 #include <QJsonArray>
@@ -130,6 +131,10 @@ PendingState readPending(Reader &r);
 AgentInfo readAgent(Reader &r);
 QueueStats readQueueStats(Reader &r);
 CodeLabel readCodeLabel(Reader &r);
+/** Reads a worklist entry (servermessages.h). */
+WorklistEntry readWorklistEntry(Reader &r);
+/** Reads an audit entry: an `audit` event, seq optional. */
+AuditEvent readAuditEntry(Reader &r);
 /** Reads the optional "pending" field (absent or null → nullopt). */
 std::optional<PendingState> readOptionalPending(Reader &r);
 

@@ -21,6 +21,7 @@
 
 #include "envelope.h"       // IWYU pragma: export
 #include "requests.h"       // IWYU pragma: export
+#include "results.h"        // IWYU pragma: export
 #include "servermessages.h" // IWYU pragma: export
 #include "types.h"          // IWYU pragma: export
 #include "values.h"         // IWYU pragma: export

@@ -351,6 +351,7 @@ std::variant<CallIdRequest<Tag>, DecodeError> CallIdRequest<Tag>::fromJson(const
 template struct EmptyRequest<tags::Logout>;
 template struct EmptyRequest<tags::StatsUnsubscribe>;
 template struct EmptyRequest<tags::WorklistList>;
+template struct EmptyRequest<tags::AdminConfigGet>;
 template struct CallIdRequest<tags::CallAccept>;
 template struct CallIdRequest<tags::CallReject>;
 template struct CallIdRequest<tags::CallHangup>;

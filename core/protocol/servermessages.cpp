@@ -375,16 +375,19 @@ QJsonObject AuditEvent::toJson() const
 
 std::variant<AuditEvent, DecodeError> AuditEvent::fromJson(const QJsonObject &o)
 {
-    return decodeWith<AuditEvent>(o, [](Reader &r) {
-        AuditEvent e;
-        e.seq = readSeq(r);
-        e.time = r.time(kTime);
-        e.actor = r.text(QLatin1String("actor"), Presence::Required, 300, false);
-        e.action = r.text(QLatin1String("action"), Presence::Required, 100, false);
-        e.target = r.text(QLatin1String("target"), Presence::Optional, 300, true);
-        e.detail = r.object(QLatin1String("detail"), Presence::Optional);
-        return e;
-    });
+    return decodeWith<AuditEvent>(o, readAuditEntry);
+}
+
+AuditEvent detail::readAuditEntry(Reader &r)
+{
+    AuditEvent e;
+    e.seq = readSeq(r);
+    e.time = r.time(kTime);
+    e.actor = r.text(QLatin1String("actor"), Presence::Required, 300, false);
+    e.action = r.text(QLatin1String("action"), Presence::Required, 100, false);
+    e.target = r.text(QLatin1String("target"), Presence::Optional, 300, true);
+    e.detail = r.object(QLatin1String("detail"), Presence::Optional);
+    return e;
 }
 
 // --- templates and gateway events -------------------------------------------------------
@@ -532,9 +535,7 @@ template struct DigitsEvent<tags::CallDigits>;
 
 // --- worklist (addition) ---------------------------------------------------------------
 
-namespace {
-
-WorklistEntry readWorklistEntry(Reader &r)
+WorklistEntry detail::readWorklistEntry(Reader &r)
 {
     WorklistEntry e;
     e.id = r.text(QLatin1String("id"), Presence::Required, 256, false);
@@ -548,8 +549,6 @@ WorklistEntry readWorklistEntry(Reader &r)
     e.doneAt = r.nullableTime(QLatin1String("doneAt"));
     return e;
 }
-
-} // namespace
 
 QJsonObject WorklistEntry::toJson() const
 {

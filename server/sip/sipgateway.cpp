@@ -1,6 +1,8 @@
 #include "sipgateway.h"
 
 #include "clientconnection.h"
+#include "protocol/requests.h"
+#include "protocol/results.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>
@@ -9,15 +11,6 @@
 Q_DECLARE_LOGGING_CATEGORY(lcSip)
 
 namespace acdesk::sip {
-
-namespace {
-
-QString str(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toString();
-}
-
-} // namespace
 
 SipGateway::SipGateway(const server::SipConfig &config, QObject *parent)
     : QObject(parent)
@@ -109,17 +102,12 @@ void SipGateway::incoming(const QString &call, const QString &dialed, const QStr
         return;
     }
     m_asking.insert(call, false);
-    QJsonObject caller{
-        {QStringLiteral("number"), number.isEmpty() ? QStringLiteral("anonymous") : number}};
-    if (!name.isEmpty())
-        caller.insert(QStringLiteral("name"), name.left(256));
-    const QJsonObject request{
-        {QStringLiteral("type"), QStringLiteral("gw.arrive")},
-        {QStringLiteral("call"), call},
-        {QStringLiteral("dialed"), dialed},
-        {QStringLiteral("caller"), caller},
-        {QStringLiteral("data"), QJsonObject{{QStringLiteral("channel"), QStringLiteral("sip")}}}};
-    m_connection->request(request, [this, call](const client::ClientConnection::Reply &r) {
+    proto::GwArriveRequest request;
+    request.call = call;
+    request.dialed = dialed;
+    request.caller = {number.isEmpty() ? QStringLiteral("anonymous") : number, name.left(256)};
+    request.data = {{QStringLiteral("channel"), QStringLiteral("sip")}};
+    m_connection->request(request.toJson(), [this, call](const client::ClientConnection::Reply &r) {
         const bool gone = m_asking.take(call);
         if (r.ok()) {
             m_known.insert(call);
@@ -127,7 +115,9 @@ void SipGateway::incoming(const QString &call, const QString &dialed, const QStr
                 callerGone(call); // hung up while the server was asked
                 return;
             }
-            m_core.accept(call, r.message.value(QLatin1String("queue")).toString());
+            auto result = proto::GwArriveResult::fromJson(r.result);
+            const auto *arrived = std::get_if<proto::GwArriveResult>(&result);
+            m_core.accept(call, arrived ? arrived->queue : QString());
         } else if (r.errorCode == QLatin1String("not_found")) {
             m_core.reject(call, 404, QStringLiteral("Not Found"));
         } else if (r.errorCode == QLatin1String("invalid_state")) {
@@ -148,15 +138,13 @@ void SipGateway::callerGone(const QString &call)
     }
     if (!m_known.remove(call))
         return;
-    send({{QStringLiteral("type"), QStringLiteral("gw.hangup")},
-          {QStringLiteral("call"), call},
-          {QStringLiteral("side"), QStringLiteral("caller")}});
+    send(proto::GwHangupRequest{call, proto::HangupSide::Caller}.toJson());
 }
 
 void SipGateway::phoneAnswered(const QString &call, const QString &agent)
 {
     Q_UNUSED(agent)
-    send({{QStringLiteral("type"), QStringLiteral("gw.answered")}, {QStringLiteral("call"), call}});
+    send(proto::GwAnsweredRequest{call}.toJson());
 }
 
 void SipGateway::phoneGone(const QString &call, const QString &agent)
@@ -164,91 +152,83 @@ void SipGateway::phoneGone(const QString &call, const QString &agent)
     Q_UNUSED(agent)
     if (!m_known.contains(call))
         return;
-    send({{QStringLiteral("type"), QStringLiteral("gw.hangup")},
-          {QStringLiteral("call"), call},
-          {QStringLiteral("side"), QStringLiteral("agent")}});
+    send(proto::GwHangupRequest{call, proto::HangupSide::Agent}.toJson());
 }
 
 void SipGateway::ringFailed(const QString &call, const QString &agent, const QString &cause)
 {
-    send({{QStringLiteral("type"), QStringLiteral("gw.ringFailed")},
-          {QStringLiteral("call"), call},
-          {QStringLiteral("agent"), agent},
-          {QStringLiteral("cause"), cause}});
+    send(proto::GwRingFailedRequest{call, agent, cause}.toJson());
 }
 
 void SipGateway::digits(const QString &call, const QString &digits)
 {
     if (!m_known.contains(call))
         return;
-    send({{QStringLiteral("type"), QStringLiteral("gw.digits")},
-          {QStringLiteral("call"), call},
-          {QStringLiteral("digits"), digits}});
+    send(proto::GwDigitsRequest{call, digits}.toJson());
 }
 
 // --- server -> phones ------------------------------------------------------------------
 
-void SipGateway::onEvent(const QString &type, const QJsonObject &e)
+void SipGateway::onEvent(const proto::ServerMessage &event)
 {
-    const QString call = str(e, "call");
-    if (type == QLatin1String("snapshot")) {
+    if (const auto *snapshot = std::get_if<proto::SnapshotEvent>(&event)) {
         // After a (re)login: the server's live calls of this gateway are the truth. Ours that
         // it forgot end on the phones; its calls that we do not hold (this gateway restarted)
         // end in the server with the caller's hang-up, so no record stays open.
         QStringList live;
-        const QJsonArray calls = e.value(QLatin1String("calls")).toArray();
-        for (const QJsonValue &v : calls) {
-            const QString id = v.toObject().value(QLatin1String("id")).toString();
-            live.append(id);
-            if (!m_known.contains(id) && !m_asking.contains(id)) {
-                m_known.insert(id);
-                callerGone(id);
+        for (const proto::Call &c : snapshot->calls.value_or(QList<proto::Call>())) {
+            live.append(c.id);
+            if (!m_known.contains(c.id) && !m_asking.contains(c.id)) {
+                m_known.insert(c.id);
+                callerGone(c.id);
             }
         }
         for (auto it = m_known.begin(); it != m_known.end();)
             it = live.contains(*it) ? std::next(it) : m_known.erase(it);
         m_core.keepOnly(live);
         Q_EMIT online();
-    } else if (type == QLatin1String("gw.ring")) {
+    } else if (const auto *ring = std::get_if<proto::GwRingEvent>(&event)) {
         bool appAnswer = false;
-        const QString uri = stationUri(str(e, "station"), &appAnswer);
+        const QString uri = stationUri(ring->station, &appAnswer);
         if (!uri.isEmpty() && !appAnswer)
-            m_core.ring(call, str(e, "agent"), uri, false);
-    } else if (type == QLatin1String("gw.cancel")) {
-        m_core.cancel(call);
-    } else if (type == QLatin1String("gw.bridge")) {
-        m_core.bridge(call, str(e, "agent"), stationUri(str(e, "station")));
-    } else if (type == QLatin1String("gw.release")) {
-        m_core.release(call, str(e, "agent"));
-    } else if (type == QLatin1String("gw.drop")) {
-        m_known.remove(call);
-        m_core.drop(call);
-    } else if (type == QLatin1String("gw.hold") || type == QLatin1String("gw.resume")) {
-        m_core.hold(call, type == QLatin1String("gw.hold"));
-    } else if (type == QLatin1String("gw.mute") || type == QLatin1String("gw.unmute")) {
-        m_core.mute(call, type == QLatin1String("gw.mute"));
-    } else if (type == QLatin1String("gw.dtmf")) {
-        m_core.dtmf(call, str(e, "digits"));
-    } else if (type == QLatin1String("gw.transfer")) {
-        m_known.remove(call); // the server forgets it; the phones end it
-        const QString uri = numberUri(str(e, "number"));
+            m_core.ring(ring->call, ring->agent, uri, false);
+    } else if (const auto *cancel = std::get_if<proto::GwCancelEvent>(&event)) {
+        m_core.cancel(cancel->call);
+    } else if (const auto *bridge = std::get_if<proto::GwBridgeEvent>(&event)) {
+        m_core.bridge(bridge->call, bridge->agent, stationUri(bridge->station));
+    } else if (const auto *release = std::get_if<proto::GwReleaseEvent>(&event)) {
+        m_core.release(release->call, release->agent);
+    } else if (const auto *drop = std::get_if<proto::GwDropEvent>(&event)) {
+        m_known.remove(drop->call);
+        m_core.drop(drop->call);
+    } else if (const auto *hold = std::get_if<proto::GwHoldEvent>(&event)) {
+        m_core.hold(hold->call, true);
+    } else if (const auto *resume = std::get_if<proto::GwResumeEvent>(&event)) {
+        m_core.hold(resume->call, false);
+    } else if (const auto *mute = std::get_if<proto::GwMuteEvent>(&event)) {
+        m_core.mute(mute->call, true);
+    } else if (const auto *unmute = std::get_if<proto::GwUnmuteEvent>(&event)) {
+        m_core.mute(unmute->call, false);
+    } else if (const auto *dtmf = std::get_if<proto::GwDtmfEvent>(&event)) {
+        m_core.dtmf(dtmf->call, dtmf->digits);
+    } else if (const auto *transfer = std::get_if<proto::GwTransferEvent>(&event)) {
+        m_known.remove(transfer->call); // the server forgets it; the phones end it
+        const QString uri = numberUri(transfer->number);
         if (uri.isEmpty())
-            m_core.drop(call);
+            m_core.drop(transfer->call);
         else
-            m_core.transfer(call, uri);
-    } else if (type == QLatin1String("gw.dial")) {
-        const QString agentUri = stationUri(str(e, "station"));
-        const QString uri = numberUri(str(e, "number"));
+            m_core.transfer(transfer->call, uri);
+    } else if (const auto *dial = std::get_if<proto::GwDialEvent>(&event)) {
+        const QString agentUri = stationUri(dial->station);
+        const QString uri = numberUri(dial->number);
         if (agentUri.isEmpty() || uri.isEmpty()) {
-            qCWarning(lcSip) << "cannot dial" << str(e, "number") << "for" << str(e, "agent")
+            qCWarning(lcSip) << "cannot dial" << dial->number << "for" << dial->agent
                              << "(no station or no trunk)";
-            send({{QStringLiteral("type"), QStringLiteral("gw.hangup")},
-                  {QStringLiteral("call"), call},
-                  {QStringLiteral("side"), QStringLiteral("caller")}});
+            send(proto::GwHangupRequest{dial->call, proto::HangupSide::Caller}.toJson());
             return;
         }
-        m_known.insert(call);
-        m_core.dial(call, str(e, "agent"), agentUri, uri);
+        m_known.insert(dial->call);
+        m_core.dial(dial->call, dial->agent, agentUri, uri);
     }
 }
 

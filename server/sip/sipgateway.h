@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config.h"
+#include "protocol/servermessages.h"
 #include "sipcore.h"
 
 #include <QObject>
@@ -61,7 +62,7 @@ private:
     void ringFailed(const QString &call, const QString &agent, const QString &cause) override;
     void digits(const QString &call, const QString &digits) override;
 
-    void onEvent(const QString &type, const QJsonObject &event);
+    void onEvent(const proto::ServerMessage &event);
     void send(QJsonObject request);
     /** @brief A station as a SIP URI; @p appAnswer when it asked to ring only on accept. */
     QString stationUri(const QString &station, bool *appAnswer = nullptr) const;

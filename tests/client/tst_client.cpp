@@ -157,10 +157,16 @@ private Q_SLOTS:
         QCOMPARE(s->state(), QStringLiteral("not_ready"));
         QCOMPARE(s->reason(), QStringLiteral("login"));
         QVERIFY(s->since().isValid());
-        QCOMPARE(s->reasons().size(), 1);
-        QCOMPARE(s->dispositions().size(), 1);
-        QTRY_COMPARE(s->queues().size(), 2); // own queues, with waiting counts
-        QVERIFY(s->queues().constFirst().toMap().contains(QStringLiteral("waiting")));
+        QCOMPARE(s->reasons()->count(), 1);
+        QCOMPARE(s->dispositions()->count(), 1);
+        QTRY_COMPARE(s->queues()->count(), 2); // own queues, with waiting counts
+        // The models' roles are the codec's field names.
+        QVERIFY(s->queues()->roleNames().values().contains("waiting"));
+        QCOMPARE(s->queues()->get(0).value(QStringLiteral("id")).toString(),
+                 s->queueRows().constFirst().id);
+        const QModelIndex first = s->reasons()->index(0);
+        QCOMPARE(s->reasons()->data(first, s->reasons()->roleNames().key("code")).toString(),
+                 QStringLiteral("break"));
         QCOMPARE(m_server->engine().agent(QStringLiteral("a1")).station, QStringLiteral("201"));
     }
 
@@ -183,7 +189,7 @@ private Q_SLOTS:
         s->reject();
         QTRY_VERIFY(s->offer().isEmpty());
         QTRY_COMPARE(s->reason(), QStringLiteral("rejected"));
-        QCOMPARE(s->history().constFirst().toMap().value(QStringLiteral("cause")).toString(),
+        QCOMPARE(s->history()->get(0).value(QStringLiteral("cause")).toString(),
                  QStringLiteral("rejected"));
 
         // accept, hold/resume, mute/unmute, dtmf; logout refused during the call
@@ -215,7 +221,7 @@ private Q_SLOTS:
         s->transfer(QStringLiteral("queue"), QStringLiteral("sales"));
         QTRY_VERIFY(s->activeCall().isEmpty());
         QTRY_COMPARE(s->state(), QStringLiteral("wrap_up"));
-        QCOMPARE(s->history().constFirst().toMap().value(QStringLiteral("cause")).toString(),
+        QCOMPARE(s->history()->get(0).value(QStringLiteral("cause")).toString(),
                  QStringLiteral("transferred"));
         // c1 now waits in sales, and a1 (the only sales agent) is in wrap-up
         QCOMPARE(m_server->engine().waitingCalls(QStringLiteral("sales")).size(), size_t(1));
@@ -238,7 +244,7 @@ private Q_SLOTS:
         // transfer to a number
         b->transfer(QStringLiteral("number"), QStringLiteral("+4930555"));
         QTRY_VERIFY(b->activeCall().isEmpty());
-        QTRY_COMPARE(b->history().constFirst().toMap().value(QStringLiteral("cause")).toString(),
+        QTRY_COMPARE(b->history()->get(0).value(QStringLiteral("cause")).toString(),
                      QStringLiteral("transferred"));
         QVERIFY(!m_server->engine().call(QStringLiteral("c1")).has_value() ||
                 m_server->engine().call(QStringLiteral("c1"))->agent != QLatin1String("a2"));
@@ -254,7 +260,7 @@ private Q_SLOTS:
         QTRY_VERIFY(s->activeCall().isEmpty());
         // an outbound call belongs to no queue: no wrap-up time, the agent is free at once
         QTRY_VERIFY(s->state() != QLatin1String("on_call"));
-        QCOMPARE(s->history().constFirst().toMap().value(QStringLiteral("cause")).toString(),
+        QCOMPARE(s->history()->get(0).value(QStringLiteral("cause")).toString(),
                  QStringLiteral("agent_hangup"));
         QCOMPARE(failed.size(), 0);
 
@@ -296,11 +302,7 @@ private Q_SLOTS:
         QTRY_COMPARE(s->status(), QStringLiteral("online"));
         QCOMPARE(loggedIn.size(), 1);
         QCOMPARE(s->token(), token); // resumed, not logged in afresh
-        QCOMPARE(loggedIn.constFirst()
-                     .constFirst()
-                     .toJsonObject()
-                     .value(QStringLiteral("user"))
-                     .toString(),
+        QCOMPARE(loggedIn.constFirst().constFirst().value<proto::LoginResult>().user,
                  QStringLiteral("a1"));
         // The restarted engine holds no live calls: the snapshot says so and the view follows.
         QTRY_COMPARE(s->callCount(), 0);

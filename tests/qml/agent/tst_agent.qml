@@ -166,8 +166,8 @@ Item {
             tryVerify(function() { return !wrap.visible }, 5000)
             tryCompare(v.session, "callCount", 1, 5000)
             compare(v.session.offer.id, "q1")
-            compare(v.session.history.length, 1)
-            compare(v.session.history[0].cause, "transferred")
+            compare(v.session.history.count, 1)
+            compare(v.session.history.get(0).cause, "transferred")
         }
 
         function test_3_shortcuts() {

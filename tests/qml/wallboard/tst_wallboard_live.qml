@@ -24,7 +24,7 @@ TestCase {
         TestServer.fastReconnect(win.feed)
         win.feed.start(TestServer.url, "tv1", "demotv1")
         tryCompare(win.feed, "live", true, 10000)
-        tryVerify(() => win.feed.queues.length === 2, 5000)
+        tryVerify(() => win.feed.queues.count === 2, 5000)
         verify(!overlay.visible)
         compare(findChild(win.contentItem, "connectionState").color, Theme.green)
         var support = findChild(win.contentItem, "tile_support")
@@ -35,7 +35,7 @@ TestCase {
         verify(TestServer.arrive("support"))
         // (figures are re-created with each update: look them up again)
         tryVerify(() => findChild(support, "stat_waiting").text === "1", 5000)
-        var w = win.feed.queues.filter(q => q.id === "support")[0]
+        var w = win.feed.queues.find("support")
         compare(w.waiting, 1)
         compare(w.today.offered, 1)
         compare(support.queue.thresholds.waiting.amber, 3)
@@ -49,6 +49,6 @@ TestCase {
         tryCompare(win.feed, "live", true, 10000)
         verify(!overlay.visible)
         // The restarted server rebuilt today from its stored records.
-        tryVerify(() => win.feed.queues.length === 2, 5000)
+        tryVerify(() => win.feed.queues.count === 2, 5000)
     }
 }

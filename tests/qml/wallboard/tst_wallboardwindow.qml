@@ -44,10 +44,14 @@ TestCase {
         return win
     }
     function feed(win, queues, agents) {
-        win.feed.applyStats({ type: "stats", seq: 1, time: new Date().toISOString(),
-                              queues: queues, agents: agents || [] })
+        verify(win.feed.applyStats({ type: "stats", seq: 1, time: new Date().toISOString(),
+                                     queues: queues, agents: agents || [] }), win.feed.lastError)
     }
-    function tile(win, id) { return findChild(win.contentItem, "tile_" + id) }
+    // A tile on the page shown (tiles of other pages exist, hidden).
+    function tile(win, id) {
+        var t = findChild(win.contentItem, "tile_" + id)
+        return t && t.visible ? t : null
+    }
     function stat(item, name) { return findChild(item, "stat_" + name) }
 
     function test_page_rotation() {
@@ -167,12 +171,12 @@ TestCase {
         var win = board()
         var ticker = findChild(win.contentItem, "ticker")
         verify(!ticker.visible)
-        win.feed.applyMessage({ type: "message", text: "Coffee machine fixed", severity: "info" })
+        win.feed.applyMessage({ type: "message", time: new Date().toISOString(), text: "Coffee machine fixed", severity: "info" })
         verify(ticker.visible)
         compare(findChild(win.contentItem, "tickerText").text, "Coffee machine fixed")
         tryVerify(() => ticker.width > 1000)
         verify(!findChild(win.contentItem, "tickerText").scrolls)
-        win.feed.applyMessage({ type: "message", severity: "alert",
+        win.feed.applyMessage({ type: "message", time: new Date().toISOString(), severity: "alert",
                                 text: "Network outage at the Berlin site: callers may hear silence. ".repeat(4) })
         compare(ticker.color, Theme.red)
         verify(findChild(win.contentItem, "tickerText").scrolls)
@@ -181,7 +185,7 @@ TestCase {
         tryVerify(() => tt.x !== x0, 1000)
         // Broadcasts expire after tickerSeconds.
         win.tickerSeconds = 0
-        win.feed.applyMessage({ type: "message", text: "gone soon", severity: "info" })
+        win.feed.applyMessage({ type: "message", time: new Date().toISOString(), text: "gone soon", severity: "info" })
         tryVerify(() => !ticker.visible, 2500)
     }
 
