@@ -15,7 +15,7 @@ namespace {
 AgentCall callPrototype()
 {
     AgentCall c;
-    c.call.hotline = proto::Party{};
+    c.call = callRowPrototype();
     c.cause = proto::EndCause::AgentHangup;
     c.endedAt = 0;
     return c;
@@ -29,11 +29,6 @@ QString callKey(const AgentCall &c)
 QString codeKey(const proto::CodeLabel &c)
 {
     return c.code;
-}
-
-QString queueKey(const proto::QueueStats &q)
-{
-    return q.id;
 }
 
 template<typename T>
@@ -57,7 +52,7 @@ QJsonObject AgentCall::toJson() const
 AgentSession::AgentSession(QObject *parent)
     : QObject(parent)
     , m_calls(callPrototype(), callKey)
-    , m_queues(proto::QueueStats{}, queueKey)
+    , m_queues(proto::QueueStats{}, qOverload<const proto::QueueStats &>(idOf))
     , m_reasons(proto::CodeLabel{}, codeKey)
     , m_dispositions(proto::CodeLabel{}, codeKey)
     , m_history(callPrototype(), {}) // a call can end twice here (transferred back)

@@ -98,4 +98,21 @@ void RowModel::removeRowAt(int row)
     Q_EMIT countChanged();
 }
 
+proto::AgentInfo agentRowPrototype()
+{
+    proto::AgentInfo a;
+    a.skills = QMap<QString, int>();
+    a.connected = false;
+    a.answeredToday = 0;
+    a.pending = proto::PendingState{};
+    return a;
+}
+
+proto::Call callRowPrototype()
+{
+    proto::Call c;
+    c.hotline = proto::Party{};
+    return c;
+}
+
 } // namespace acdesk::client

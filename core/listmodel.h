@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/values.h"
+
 #include <QAbstractListModel>
 #include <QJsonObject>
 #include <QtQml/qqmlregistration.h>
@@ -146,5 +148,23 @@ private:
     KeyOf m_key;
     QList<T> m_items;
 };
+
+/** @brief An agent with every optional member set: its encoding names every agent role. */
+proto::AgentInfo agentRowPrototype();
+/** @brief A call with a hotline: its encoding names every call role. */
+proto::Call callRowPrototype();
+/** @brief The key of an agent or call row: its id. */
+inline QString idOf(const proto::AgentInfo &a)
+{
+    return a.id;
+}
+inline QString idOf(const proto::Call &c)
+{
+    return c.id;
+}
+inline QString idOf(const proto::QueueStats &q)
+{
+    return q.id;
+}
 
 } // namespace acdesk::client

@@ -17,23 +17,6 @@ namespace acdesk::client {
 
 namespace {
 
-proto::AgentInfo agentPrototype()
-{
-    proto::AgentInfo a;
-    a.skills = QMap<QString, int>();
-    a.connected = false;
-    a.answeredToday = 0;
-    a.pending = proto::PendingState{};
-    return a;
-}
-
-proto::Call callPrototype()
-{
-    proto::Call c;
-    c.hotline = proto::Party{};
-    return c;
-}
-
 proto::WorklistEntry entryPrototype()
 {
     proto::WorklistEntry e;
@@ -65,9 +48,9 @@ QDate dateOf(const QString &text)
 
 SupervisorSession::SupervisorSession(QObject *parent)
     : QObject(parent)
-    , m_queues(proto::QueueStats{}, [](const proto::QueueStats &q) { return q.id; })
-    , m_agents(agentPrototype(), [](const proto::AgentInfo &a) { return a.id; })
-    , m_calls(callPrototype(), [](const proto::Call &c) { return c.id; })
+    , m_queues(proto::QueueStats{}, qOverload<const proto::QueueStats &>(idOf))
+    , m_agents(agentRowPrototype(), qOverload<const proto::AgentInfo &>(idOf))
+    , m_calls(callRowPrototype(), qOverload<const proto::Call &>(idOf))
     , m_reasons(proto::CodeLabel{}, [](const proto::CodeLabel &r) { return r.code; })
     , m_worklist(entryPrototype(), [](const proto::WorklistEntry &e) { return e.id; })
     , m_reportDays(reportRowPrototype(), reportRowKey)
@@ -222,8 +205,8 @@ RowModel *SupervisorSession::waitingCallsOf(const QString &queue)
 {
     std::unique_ptr<ListModel<proto::Call>> &model = m_callsByQueue[queue];
     if (!model) {
-        model = std::make_unique<ListModel<proto::Call>>(callPrototype(),
-                                                         [](const proto::Call &c) { return c.id; });
+        model = std::make_unique<ListModel<proto::Call>>(callRowPrototype(),
+                                                         qOverload<const proto::Call &>(idOf));
         QList<proto::Call> of;
         for (const proto::Call &c : m_calls.rows())
             if (c.queue == queue)

@@ -7,25 +7,10 @@
 
 namespace acdesk::client {
 
-namespace {
-
-// With every optional member set: the roles are the keys of its encoding.
-proto::AgentInfo agentPrototype()
-{
-    proto::AgentInfo a;
-    a.skills = QMap<QString, int>();
-    a.connected = false;
-    a.answeredToday = 0;
-    a.pending = proto::PendingState{};
-    return a;
-}
-
-} // namespace
-
 WallboardFeed::WallboardFeed(QObject *parent)
     : QObject(parent)
-    , m_queues(proto::QueueStats{}, [](const proto::QueueStats &q) { return q.id; })
-    , m_agents(agentPrototype(), [](const proto::AgentInfo &a) { return a.id; })
+    , m_queues(proto::QueueStats{}, qOverload<const proto::QueueStats &>(idOf))
+    , m_agents(agentRowPrototype(), qOverload<const proto::AgentInfo &>(idOf))
 {
     connect(&m_connection, &ClientConnection::statusChanged, this, &WallboardFeed::statusChanged);
     connect(&m_connection, &ClientConnection::errorChanged, this, &WallboardFeed::lastErrorChanged);
