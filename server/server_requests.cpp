@@ -188,7 +188,7 @@ void Server::handle(Connection *c, const Env &env, const proto::CallTransferRequ
 void Server::handle(Connection *c, const Env &env, const proto::CallDialRequest &r)
 {
     const engine::Result result = m_engine->dial(c->user, r.number);
-    answer(c, env, result, {{QStringLiteral("call"), result.callId}});
+    answer(c, env, result, proto::CallDialResult{result.callId}.toJson());
 }
 
 // ---------------------------------------------------------------------------------------

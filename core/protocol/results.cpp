@@ -247,6 +247,17 @@ std::variant<AdminConfigResult, DecodeError> AdminConfigResult::fromJson(const Q
     });
 }
 
+QJsonObject CallDialResult::toJson() const
+{
+    return QJsonObject{{QLatin1String("call"), call}};
+}
+
+std::variant<CallDialResult, DecodeError> CallDialResult::fromJson(const QJsonObject &o)
+{
+    return decodeWith<CallDialResult>(
+        o, [](Reader &r) { return CallDialResult{r.identifier(QLatin1String("call"))}; });
+}
+
 QJsonObject GwArriveResult::toJson() const
 {
     return QJsonObject{{QLatin1String("call"), call}, {QLatin1String("queue"), queue}};

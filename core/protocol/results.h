@@ -129,6 +129,18 @@ struct AdminConfigResult
     bool operator!=(const AdminConfigResult &o) const { return !(*this == o); }
 };
 
+/** @brief Result of call.dial: {call} (the outbound call's id). */
+struct CallDialResult
+{
+    QString call;
+    /** @brief The result fields. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the result fields of an ok reply. */
+    static std::variant<CallDialResult, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const CallDialResult &o) const { return call == o.call; }
+    bool operator!=(const CallDialResult &o) const { return !(*this == o); }
+};
+
 /** @brief Result of gw.arrive: {call, queue} (the queue picks announcements and music). */
 struct GwArriveResult
 {

@@ -190,6 +190,9 @@ private Q_SLOTS:
                                            QStringList{QStringLiteral("server.listen")}};
         QCOMPARE(decoded(proto::AdminConfigResult::fromJson(put.toJson())), put);
 
+        const proto::CallDialResult dialed{QStringLiteral("out-1")};
+        QCOMPARE(decoded(proto::CallDialResult::fromJson(dialed.toJson())), dialed);
+
         const proto::GwArriveResult arrived{QStringLiteral("c9"), {}};
         QCOMPARE(arrived.toJson().value(QStringLiteral("queue")), QJsonValue(QString()));
         QCOMPARE(decoded(proto::GwArriveResult::fromJson(arrived.toJson())), arrived);
