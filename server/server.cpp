@@ -148,6 +148,10 @@ bool Server::start(QString *error)
     if (const int open = m_storage->closeUnfinished(m_clock->nowMs()))
         qCWarning(lcServer) << "closed" << open << "call legs left open by the last run";
     m_storage->commit();
+    m_writer = std::make_unique<StorageWriter>();
+    if (!m_writer->open(dataDir, error))
+        return false;
+    connect(m_writer.get(), &StorageWriter::written, this, &Server::onWritten);
 
     QStringList simAgents;
     if (m_options.simAgents > 0)
@@ -260,6 +264,8 @@ void Server::shutdown()
     }
     if (m_engine)
         dispatchEngineEvents();
+    if (m_writer)
+        m_writer->drain(); // every record reaches the database before the checkpoint
     m_checkpoint.stop();
     if (m_storage) {
         m_storage->commit();
@@ -334,7 +340,7 @@ void Server::closeConnection(Connection *c, quint16 code, const QString &reason)
     if (m_holdDepth > 0)
         m_heldOutput.append({c, {}, code, reason}); // after what was sent to it before
     else
-        c->peer->close(code, reason);
+        output({c, {}, code, reason});
 }
 
 void Server::peerPong(Peer *peer)
@@ -431,8 +437,9 @@ void Server::peerText(Peer *peer, const QByteArray &utf8)
     if (c->closing)
         return;
     ++m_messagesIn;
-    if (c->loginPending) {
-        // Keep the order of replies: whatever follows a login waits for its outcome.
+    if (c->busy) {
+        // Keep the order of replies: whatever follows a login (or a report that waits for
+        // its records) waits for its outcome.
         c->heldMessages.append(utf8);
         return;
     }
@@ -467,21 +474,57 @@ void Server::processRequest(Connection *c, const QByteArray &utf8)
 
 void Server::holdOutput()
 {
-    ++m_holdDepth;
+    if (m_holdDepth++ == 0)
+        m_holdTicket = m_writer ? m_writer->submitted() : 0;
 }
 
-void Server::releaseOutput()
+void Server::releaseOutput(Connection *requester)
 {
     if (--m_holdDepth > 0)
         return;
+    // An "ok" acknowledges what the request changed: when it wrote something, its client
+    // hears nothing more until that is on disk (a crash cannot take back what it was
+    // told). Everyone else gets what the request sent at once — an offer the gateway's
+    // gw.arrive made does not wait for the disk.
+    if (requester && m_writer && m_writer->submitted() > m_holdTicket &&
+        m_writer->submitted() > m_writer->durable()) {
+        requester->outputTicket = m_writer->submitted();
+        m_outputWaiting.insert(requester->serial);
+    }
     const QList<HeldOutput> held = std::exchange(m_heldOutput, {});
-    for (const HeldOutput &h : held) {
-        if (!h.connection->peer)
+    for (const HeldOutput &h : held)
+        output(h);
+}
+
+void Server::output(const HeldOutput &h)
+{
+    Connection *c = h.connection;
+    if (!c->peer)
+        return;
+    if (m_writer && c->outputTicket > m_writer->durable()) {
+        c->waitingOutput.append(h);
+        return;
+    }
+    if (h.closeCode)
+        c->peer->close(h.closeCode, h.closeReason);
+    else
+        transmit(c, h.text, {}); // queued before any close, so it goes out
+}
+
+void Server::releaseWaitingOutput()
+{
+    for (auto it = m_outputWaiting.begin(); it != m_outputWaiting.end();) {
+        Connection *c = m_bySerial.value(*it);
+        if (c && c->outputTicket > m_writer->durable()) {
+            ++it;
             continue;
-        if (h.closeCode)
-            h.connection->peer->close(h.closeCode, h.closeReason);
-        else
-            transmit(h.connection, h.text, {}); // queued before any close, so it goes out
+        }
+        it = m_outputWaiting.erase(it);
+        if (!c)
+            continue;
+        const QList<HeldOutput> waiting = std::exchange(c->waitingOutput, {});
+        for (const HeldOutput &h : waiting)
+            output(h);
     }
 }
 
@@ -491,6 +534,10 @@ void Server::sendRaw(Connection *c, QByteArrayView head, QByteArrayView tail)
         return;
     if (m_holdDepth > 0) {
         m_heldOutput.append({c, head.toByteArray() + tail, 0, {}});
+        return;
+    }
+    if (m_writer && c->outputTicket > m_writer->durable()) {
+        c->waitingOutput.append({c, head.toByteArray() + tail, 0, {}});
         return;
     }
     transmit(c, head, tail);

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "auth.h"
+#include "connection.h"
 #include "config.h"
 #include "storage.h"
+#include "storagewriter.h"
 #include "transport.h"
 
 #include "protocol/requests.h"
@@ -19,8 +21,10 @@
 #include <QTimer>
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <variant>
 
 namespace acdesk::engine {
@@ -80,6 +84,8 @@ public:
     QString dataDir() const;
     /** @brief The engine, for the simulator and in-process tests. */
     engine::Engine &engine();
+    /** @brief The thread that writes records (tests hold its writes: a stalled disk). */
+    StorageWriter &storageWriter() { return *m_writer; }
     /** @brief The configuration in force. */
     const Config &config() const { return m_config; }
 
@@ -219,7 +225,12 @@ private:
     void sendRaw(Connection *c, QByteArrayView head, QByteArrayView tail = {});
     void transmit(Connection *c, QByteArrayView head, QByteArrayView tail);
     void holdOutput();
-    void releaseOutput();
+    /** @brief Ends a hold; @p requester (whose request it was) waits for its writes. */
+    void releaseOutput(Connection *requester = nullptr);
+    /** @brief Sends @p h now, or after what its connection waits for. */
+    void output(const HeldOutput &h);
+    /** @brief Sends what connections kept while their writes were on the way. */
+    void releaseWaitingOutput();
     void reply(Connection *c, const proto::Envelope &env, QJsonObject fields = {});
     /** @brief An error reply; @p details (e.g. {path, reason} of a config error) when given. */
     void replyError(Connection *c, const QJsonValue &id, proto::ErrorCode code,
@@ -233,9 +244,17 @@ private:
     // engine glue, snapshots, statistics (server_engine.cpp); the worklist and reports
     // (server_worklist.cpp); HTTP endpoints and metrics (server_http.cpp)
     void dispatchEngineEvents(Connection *skip = nullptr);
+    /** @brief Sends engine events to the connections concerned (@p skipSerial: none of). */
+    void deliverEngineEvents(const std::vector<engine::Event> &events, quint64 skipSerial);
+    /** @brief The writer has committed up to @p ticket: held events and stats may go. */
+    void onWritten(quint64 ticket);
+    /** @brief Answers the report.get requests whose records are now on disk. */
+    void answerWaitingReports();
     void armEngineTimer();
     void scheduleStats(const QString &queue);
+    /** @brief Stats now, or once the counted changes held for the disk are written. */
     void sendStats(bool periodic);
+    void sendStatsNow(bool periodic);
     proto::StatsEvent statsEvent(const QStringList &queues) const;
     QJsonObject statsFor(const Connection *c) const;
     QStringList visibleQueues(const Connection *c) const;
@@ -272,6 +291,24 @@ private:
     std::unique_ptr<engine::Clock> m_clock;
     std::unique_ptr<engine::Engine> m_engine;
     std::unique_ptr<Storage> m_storage;
+    std::unique_ptr<StorageWriter> m_writer; // records and state log, off the event loop
+    struct HeldEvents
+    {
+        quint64 ticket = 0; // sent once the writer has committed this batch
+        std::vector<engine::Event> events;
+        quint64 skipSerial = 0;
+    };
+    std::deque<HeldEvents> m_held; // engine steps that count, waiting for the disk
+    struct WaitingReport
+    {
+        quint64 serial = 0; // the connection
+        proto::Envelope env;
+        proto::ReportGetRequest request;
+        quint64 ticket = 0; // answered once the writer has committed this batch
+    };
+    QList<WaitingReport> m_reportsWaiting;
+    std::optional<bool> m_statsDue; // stats held back (periodic or not), see sendStats
+    quint64 m_statsDueAfter = 0;    // ... until this held ticket is out
     std::unique_ptr<Simulator> m_simulator;
     std::unique_ptr<Transport> m_transport;
     QString m_host;
@@ -336,17 +373,10 @@ private:
     qint64 m_lastPingTickMs = 0;
     bool m_stopping = false;
     std::function<QByteArray()> m_extraMetrics;
-    // While a request is dispatched, what it sends (closes included, in order) waits
-    // until its writes are committed; holds nest.
-    struct HeldOutput
-    {
-        Connection *connection;
-        QByteArray text;
-        quint16 closeCode = 0; // non-zero: close the connection instead
-        QString closeReason;
-    };
     int m_holdDepth = 0;
+    quint64 m_holdTicket = 0; // the writer's last ticket when the outermost hold began
     QList<HeldOutput> m_heldOutput;
+    QSet<quint64> m_outputWaiting; // serials of connections with waitingOutput
 };
 
 } // namespace acdesk::server

@@ -484,7 +484,7 @@ void Server::changePassword(Connection *c, const proto::Envelope &env, const QSt
         },
         [=](Connection *conn, bool ok) {
             holdOutput();
-            const auto release = qScopeGuard([this] { releaseOutput(); });
+            const auto release = qScopeGuard([this, conn] { releaseOutput(conn); });
             if (!ok) {
                 replyError(conn, env.id, ErrorCode::AuthFailed,
                            checkOld ? QStringLiteral("wrong old password")

@@ -65,26 +65,60 @@ void Server::dispatchEngineEvents(Connection *skip)
     std::vector<engine::Event> events = m_engine->takeEvents();
     if (events.empty())
         return;
-    // Durability first: records and state changes are committed before any client
-    // sees a number that depends on them.
-    m_storage->begin();
+    // Durable before it counts: the step's records and state changes go to the writer's
+    // thread. A step in which a leg was answered or ended changes what the statistics
+    // count, so its events (call.ended, the agent's wrap-up, ...) wait until the writer
+    // has committed it; an arrival or an offer counts nothing and goes out at once, unless
+    // earlier events are still waiting (the order of events never changes).
+    StorageWriter::Batch batch;
+    bool counts = false;
     for (const engine::Event &e : events) {
         if (const auto *rc = std::get_if<engine::RecordChanged>(&e)) {
-            m_storage->saveLeg(rc->record);
+            batch.legs.push_back(rc->record);
             updateWorklist(rc->record);
+            counts = counts || rc->record.answeredAtMs != 0 || rc->record.endedAtMs != 0;
         } else if (const auto *as = std::get_if<engine::AgentStateChanged>(&e)) {
             StateLogEntry entry{as->agent, engine::agentStateName(as->state), as->reason,
                                 as->sinceMs};
             const StateLogEntry &last = m_lastLogged[as->agent];
             if (last.state != entry.state || last.reason != entry.reason ||
                 last.sinceMs != entry.sinceMs) {
-                m_storage->logState(entry);
+                batch.states.push_back(entry);
                 m_lastLogged[as->agent] = entry;
             }
         }
     }
-    m_storage->commit();
+    const quint64 ticket =
+        batch.empty() ? m_writer->submitted() : m_writer->submit(std::move(batch));
+    const quint64 skipSerial = skip ? skip->serial : 0;
+    if ((counts && ticket > m_writer->durable()) || !m_held.empty()) {
+        m_held.push_back({ticket, std::move(events), skipSerial});
+        return;
+    }
+    deliverEngineEvents(events, skipSerial);
+}
 
+void Server::onWritten(quint64 ticket)
+{
+    Q_UNUSED(ticket)
+    // Replies first: within a step the server answered before it sent the step's events.
+    releaseWaitingOutput();
+    while (!m_held.empty() && m_held.front().ticket <= m_writer->durable()) {
+        const HeldEvents held = std::move(m_held.front());
+        m_held.pop_front();
+        deliverEngineEvents(held.events, held.skipSerial);
+    }
+    answerWaitingReports();
+    if (m_statsDue && (m_held.empty() || m_held.front().ticket > m_statsDueAfter)) {
+        const bool periodic = *m_statsDue;
+        m_statsDue.reset();
+        sendStatsNow(periodic);
+    }
+}
+
+void Server::deliverEngineEvents(const std::vector<engine::Event> &events, quint64 skipSerial)
+{
+    Connection *skip = skipSerial ? m_bySerial.value(skipSerial) : nullptr;
     for (const engine::Event &e : events) {
         if (const auto *s = std::get_if<engine::AgentStateChanged>(&e)) {
             proto::AgentStateEvent ev;
@@ -271,6 +305,19 @@ void Server::scheduleStats(const QString &queue)
 }
 
 void Server::sendStats(bool periodic)
+{
+    // A stats event never counts a leg before its record is durable: while engine steps
+    // that count wait for the writer, the stats due now wait for those steps (not for
+    // later ones, so a busy server still sends them).
+    if (!m_held.empty()) {
+        m_statsDue = m_statsDue.value_or(false) || periodic;
+        m_statsDueAfter = m_held.back().ticket;
+        return;
+    }
+    sendStatsNow(periodic);
+}
+
+void Server::sendStatsNow(bool periodic)
 {
     // Subscribers with the same queue set share one serialization; only seq differs.
     QHash<QByteArray, QByteArray> bodies;

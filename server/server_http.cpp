@@ -29,7 +29,7 @@ HttpResponse Server::http(const QByteArray &target)
     const QUrl url(QString::fromUtf8(target));
     const QString path = url.path();
     if (path == QLatin1String("/healthz")) {
-        const bool healthy = m_storage && m_storage->healthy();
+        const bool healthy = m_storage && m_storage->healthy() && m_writer && m_writer->healthy();
         QJsonObject body{{QStringLiteral("status"),
                           healthy ? QStringLiteral("ok") : QStringLiteral("unavailable")},
                          {QStringLiteral("version"), QStringLiteral(ACDESK_VERSION)},
@@ -115,7 +115,8 @@ QByteArray Server::metricsText() const
     metric("uptime_seconds", "gauge", "Seconds since the server started.");
     value("uptime_seconds", {}, double(m_uptime.elapsed()) / 1000.0);
     metric("storage_up", "gauge", "1 when the database answers.");
-    value("storage_up", {}, m_storage && m_storage->healthy() ? 1 : 0);
+    value("storage_up", {},
+          m_storage && m_storage->healthy() && m_writer && m_writer->healthy() ? 1 : 0);
     if (m_extraMetrics)
         out += m_extraMetrics();
     return out;

@@ -39,11 +39,12 @@ bool reasonAllowed(const QList<Label> &reasons, const QString &codeText, bool su
 
 void Server::handleRequest(Connection *c, const proto::Envelope &env)
 {
-    // An "ok" acknowledges what the request changed: nothing this request sends leaves
-    // before pump() below has committed its records, so no client is told of a call
-    // that a crash could still lose.
+    // An "ok" acknowledges what the request changed: what the request sends is held until
+    // pump() below has handed its records to the writer; then its client waits for the
+    // disk (releaseOutput), so no client is told of a change a crash could still lose.
     holdOutput();
-    const auto release = qScopeGuard([this] { releaseOutput(); });
+    const quint64 serial = c->serial;
+    const auto release = qScopeGuard([this, serial] { releaseOutput(m_bySerial.value(serial)); });
     // The contract's check order: envelope, authenticated, known type, role, parameters.
     if (!c->authenticated && proto::requiresAuthentication(env.type)) {
         replyError(c, env.id, ErrorCode::NotAuthenticated, QStringLiteral("log in first"));
@@ -293,7 +294,31 @@ void Server::handle(Connection *c, const Env &env, const proto::BroadcastRequest
 
 void Server::handle(Connection *c, const Env &env, const proto::ReportGetRequest &r)
 {
+    if (m_writer->durable() < m_writer->submitted()) {
+        // Records on their way to the disk belong in the report: it waits for them, and
+        // what the client sends meanwhile waits for the report (replies stay in order).
+        c->busy = true;
+        m_reportsWaiting.append({c->serial, env, r, m_writer->submitted()});
+        return;
+    }
     reply(c, env, report(r).toJson());
+}
+
+void Server::answerWaitingReports()
+{
+    const auto waiting = std::exchange(m_reportsWaiting, {});
+    for (const WaitingReport &w : waiting) {
+        Connection *c = m_bySerial.value(w.serial);
+        if (!c)
+            continue;
+        if (w.ticket > m_writer->durable()) {
+            m_reportsWaiting.append(w);
+            continue;
+        }
+        reply(c, w.env, report(w.request).toJson());
+        c->busy = false;
+        releaseHeld(c);
+    }
 }
 
 void Server::handle(Connection *c, const Env &env, const proto::AuditListRequest &r)

@@ -60,9 +60,9 @@ void Server::handle(Connection *c, const Env &env, const proto::LoginRequest &re
             attach(conn, envCopy, role, req.user, station, token);
         }
         pump();
-        releaseOutput();
+        releaseOutput(m_bySerial.value(conn->serial));
     };
-    c->loginPending = true;
+    c->busy = true;
     if (known ? credential.hash.isEmpty() : !m_anyHashed) {
         // A plain secret from the file (or an unknown user where every secret is plain, so
         // timing does not tell which ids exist): no hash to compute.
@@ -71,7 +71,7 @@ void Server::handle(Connection *c, const Env &env, const proto::LoginRequest &re
             this,
             [this, serial = c->serial, done, ok] {
                 if (Connection *conn = m_bySerial.value(serial)) {
-                    conn->loginPending = false;
+                    conn->busy = false;
                     done(conn, ok);
                     if (m_bySerial.value(serial) == conn)
                         releaseHeld(conn);
@@ -107,7 +107,7 @@ void Server::handle(Connection *c, const Env &env, const proto::LoginRequest &re
 void Server::checkPassword(Connection *c, std::function<bool()> check,
                            std::function<void(Connection *, bool)> done)
 {
-    c->loginPending = true; // what the client sends meanwhile waits (releaseHeld)
+    c->busy = true; // what the client sends meanwhile waits (releaseHeld)
     QPointer<Server> self(this);
     const quint64 serial = c->serial;
     m_authPool.start([self, serial, check = std::move(check), done = std::move(done)] {
@@ -120,7 +120,7 @@ void Server::checkPassword(Connection *c, std::function<bool()> check,
                 Connection *conn = self->m_bySerial.value(serial);
                 if (!conn)
                     return;
-                conn->loginPending = false;
+                conn->busy = false;
                 done(conn, ok);
                 if (self->m_bySerial.value(serial) == conn)
                     self->releaseHeld(conn);
@@ -175,7 +175,7 @@ void Server::endSessionsOf(const QString &role, const QString &user, Connection 
 void Server::releaseHeld(Connection *c)
 {
     const quint64 serial = c->serial;
-    while (!c->loginPending && !c->heldMessages.isEmpty()) {
+    while (!c->busy && !c->heldMessages.isEmpty()) {
         processRequest(c, c->heldMessages.takeFirst());
         if (!m_bySerial.contains(serial))
             return;

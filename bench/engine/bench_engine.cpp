@@ -2,7 +2,10 @@
 // with 1,000 agents, 100 queues and skills, next to a naive peer that rescans every queue
 // and every agent on each tick (like mod_callcenter's 100 ms loop). Not part of CTest.
 //
-//   acdesk_bench_engine [decisions=200000]
+//   acdesk_bench_engine [decisions=200000] [agents=1000] [queues=100]
+//
+// Agents and queues grow together in scripts/bench-engine-scale.sh (1k/100 to 10k/1,000)
+// to show how the cost of a decision grows with the size of the floor.
 
 #include "engine.h"
 
@@ -18,8 +21,8 @@ using namespace acdesk::engine;
 
 namespace {
 
-constexpr int kQueues = 100;
-constexpr int kAgents = 1000;
+int g_queues = 100; // set once from the command line, before anything else runs
+int g_agents = 1000;
 constexpr int kQueuesPerAgent = 3;
 const char *const kSkills[] = {"german", "english", "french", "billing", "tech"};
 
@@ -32,7 +35,7 @@ EngineConfig benchConfig()
     const Strategy strategies[] = {
         Strategy::LongestIdle, Strategy::RoundRobin, Strategy::FewestCalls, Strategy::LeastTalkTime,
         Strategy::Skills,      Strategy::Linear,     Strategy::Random};
-    for (int q = 0; q < kQueues; ++q) {
+    for (int q = 0; q < g_queues; ++q) {
         QueueConfig qc;
         qc.id = QStringLiteral("q%1").arg(q);
         qc.name = qc.id;
@@ -41,12 +44,12 @@ EngineConfig benchConfig()
         qc.requiredSkills.insert(QString::fromLatin1(kSkills[q % 5]), 1);
         cfg.queues.append(qc);
     }
-    for (int a = 0; a < kAgents; ++a) {
+    for (int a = 0; a < g_agents; ++a) {
         AgentConfig ac;
         ac.id = QStringLiteral("a%1").arg(a);
         ac.name = ac.id;
         for (int i = 0; i < kQueuesPerAgent; ++i)
-            ac.queues.append({QStringLiteral("q%1").arg((a + i * 37) % kQueues), int(rng() % 3)});
+            ac.queues.append({QStringLiteral("q%1").arg((a + i * 37) % g_queues), int(rng() % 3)});
         for (const char *s : kSkills)
             ac.skills.insert(QString::fromLatin1(s), 1 + int(rng() % 5));
         cfg.agents.append(ac);
@@ -75,12 +78,12 @@ EngineFigures benchEngine(int decisionsWanted)
     auto arriveSome = [&](int n) {
         for (int i = 0; i < n; ++i) {
             Arrival arr;
-            arr.queue = cfg.queues.at(int(rng() % kQueues)).id;
+            arr.queue = cfg.queues.at(int(rng() % g_queues)).id;
             engine.arrive(arr);
             engine.takeEvents();
         }
     };
-    arriveSome(20 * kQueues);
+    arriveSome(20 * g_queues);
     engine.takeEvents();
 
     EngineFigures f;
@@ -128,8 +131,8 @@ EngineFigures benchEngine(int decisionsWanted)
             commands += 2;
             engine.takeEvents(); // the server drains after every command
         }
-        arriveSome(kAgents);
-        commands += kAgents;
+        arriveSome(g_agents);
+        commands += g_agents;
         engine.takeEvents();
     }
     const double s = double(timer.nsecsElapsed()) / 1e9;
@@ -164,19 +167,19 @@ double benchNaive(int decisionsWanted, double *idleTickUs)
         int penalty[kQueuesPerAgent];
     };
     std::mt19937 rng(1);
-    std::vector<Agent> agents(kAgents);
-    for (int a = 0; a < kAgents; ++a) {
+    std::vector<Agent> agents(g_agents);
+    for (int a = 0; a < g_agents; ++a) {
         for (int i = 0; i < kQueuesPerAgent; ++i) {
-            agents[std::size_t(a)].queues[i] = (a + i * 37) % kQueues;
+            agents[std::size_t(a)].queues[i] = (a + i * 37) % g_queues;
             agents[std::size_t(a)].penalty[i] = int(rng() % 3);
         }
         for (int &l : agents[std::size_t(a)].levels)
             l = 1 + int(rng() % 5);
     }
-    std::vector<std::deque<int>> waiting(kQueues);
+    std::vector<std::deque<int>> waiting(g_queues);
     std::mt19937 rng2(2);
-    for (int i = 0; i < 20 * kQueues; ++i)
-        waiting[rng2() % kQueues].push_back(i);
+    for (int i = 0; i < 20 * g_queues; ++i)
+        waiting[rng2() % g_queues].push_back(i);
     qint64 now = 0;
     int decisions = 0;
     std::vector<int> busy;
@@ -184,11 +187,11 @@ double benchNaive(int decisionsWanted, double *idleTickUs)
     timer.start();
     while (decisions < decisionsWanted) {
         ++now;
-        for (int q = 0; q < kQueues; ++q) {
+        for (int q = 0; q < g_queues; ++q) {
             while (!waiting[std::size_t(q)].empty()) {
                 int best = -1;
                 int bestPenalty = 0;
-                for (int a = 0; a < kAgents; ++a) {
+                for (int a = 0; a < g_agents; ++a) {
                     const Agent &ag = agents[std::size_t(a)];
                     if (!ag.ready || ag.levels[q % 5] < 1)
                         continue;
@@ -217,8 +220,8 @@ double benchNaive(int decisionsWanted, double *idleTickUs)
             agents[std::size_t(a)].idleSince = now;
         }
         busy.clear();
-        for (int i = 0; i < kAgents; ++i)
-            waiting[rng2() % kQueues].push_back(i);
+        for (int i = 0; i < g_agents; ++i)
+            waiting[rng2() % g_queues].push_back(i);
     }
     const double rate = double(decisions) / (double(timer.nsecsElapsed()) / 1e9);
     // The price of polling: a tick with callers waiting and every agent busy finds nothing
@@ -229,10 +232,10 @@ double benchNaive(int decisionsWanted, double *idleTickUs)
     timer.restart();
     const int ticks = 200;
     for (int t = 0; t < ticks; ++t) {
-        for (int q = 0; q < kQueues; ++q) {
+        for (int q = 0; q < g_queues; ++q) {
             if (waiting[std::size_t(q)].empty())
                 continue;
-            for (int a = 0; a < kAgents; ++a) {
+            for (int a = 0; a < g_agents; ++a) {
                 const Agent &ag = agents[std::size_t(a)];
                 for (int i = 0; i < kQueuesPerAgent; ++i)
                     found += ag.ready && ag.queues[i] == q ? 1 : 0;
@@ -249,12 +252,16 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     const int wanted = argc > 1 ? QString::fromLocal8Bit(argv[1]).toInt() : 200000;
+    if (argc > 2)
+        g_agents = qMax(kQueuesPerAgent, QString::fromLocal8Bit(argv[2]).toInt());
+    if (argc > 3)
+        g_queues = qMax(5, QString::fromLocal8Bit(argv[3]).toInt());
     const EngineFigures e = benchEngine(wanted);
     double idleTickUs = 0;
     const double naive = benchNaive(wanted / 4, &idleTickUs);
     std::printf("acdesk engine benchmark: %d queues, %d agents (%d queues each, 5 skills), "
                 "%d decisions\n",
-                kQueues, kAgents, kQueuesPerAgent, wanted);
+                g_queues, g_agents, kQueuesPerAgent, wanted);
     std::printf("%-52s %14s\n", "measure", "value");
     std::printf("%-52s %14.0f\n", "engine routing decisions/s (agent ready -> offer)",
                 e.pureDecisionsPerSecond);
@@ -267,7 +274,7 @@ int main(int argc, char **argv)
     std::printf("%-52s %14.1f\n", "engine idle cost, nothing to route (us)", 0.0);
     std::printf("%-52s %14.1f\n", "engine / naive decisions ratio",
                 e.pureDecisionsPerSecond / naive);
-    std::printf("%-52s %14.1f\n", "stats snapshot, 100 queues (us)", e.snapshotUs);
-    std::printf("%-52s %14.1f\n", "agents snapshot, 1000 agents (us)", e.agentsSnapshotUs);
+    std::printf("%-52s %14.1f\n", "stats snapshot, all queues (us)", e.snapshotUs);
+    std::printf("%-52s %14.1f\n", "agents snapshot, all agents (us)", e.agentsSnapshotUs);
     return 0;
 }

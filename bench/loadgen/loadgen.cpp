@@ -10,6 +10,11 @@
 //           until each wallboard has the stats event showing the new waiting count.
 //   offer   N agents log in and go ready; a gateway sends gw.arrive at RATE calls/s for
 //           a bounded count; latency gw.arrive sent -> call.offer received at the agent.
+//           With --cycle an agent accepts and hangs up at once, so it is ready for the
+//           next call (the whole life of a call: arrive, offer, accept, hang-up, record)
+//           and CALLS may exceed N. With --storm M, M more agents (STORM-PREFIX0 ..) log in
+//           all at once when the arrivals start: the time until all are in, and the offer
+//           latency of the calls that arrived meanwhile.
 //   idle    N wallboards connect and log in, then hold (memory per idle connection).
 //   agents  N agents log in (with --station, %d becoming the agent's number) and go ready,
 //           then hold: the SIP benchmark's agents, whose phones answer the offers.
@@ -67,6 +72,10 @@ struct Options
     int calls = 500;
     double hold = 0;
     bool peer = false;
+    bool cycle = false;
+    int storm = 0;
+    std::string stormPrefix = "s";
+    std::string stormSecret = "pw";
     int pid = 0;
     std::string log;
     double timeout = 120;
@@ -87,6 +96,7 @@ struct Conn
     bool loggedIn = false;
     bool ready = false; // subscribed (wallboard) / ready (agent) / logged in (gateway)
     int lastRound = -1; // fan-out: last round whose stats this connection has
+    bool storm = false; // offer: one of the login storm's agents
 };
 
 Options opt;
@@ -96,6 +106,7 @@ FILE *logFile = nullptr;
 uint32_t rng = 2463534242u;
 int openCount = 0, readyCount = 0, closedCount = 0, inFlight = 0;
 int nextToOpen = 0;
+int openLimit = 0; // connections [0, openLimit) are opened by runUntil
 
 uint32_t xorshift()
 {
@@ -234,7 +245,11 @@ long delivered = 0;
 long statsAll = 0; // every stats event during the rounds (Acdesk's 5 s periodic ones too)
 std::vector<int64_t> arriveSentNs; // offer: per call
 std::vector<double> offerMs;
+std::vector<int64_t> offerArriveNs; // offer: when the call of each offerMs entry was sent
 int offersSeen = 0;
+int stormBase = -1; // index of the first storm connection
+int stormLoggedIn = 0;
+int64_t stormStartNs = 0, stormEndNs = 0;
 
 void onMessage(Conn &c, std::string_view m)
 {
@@ -250,6 +265,8 @@ void onMessage(Conn &c, std::string_view m)
     }
     if (type == "ok" && !c.loggedIn) {
         c.loggedIn = true;
+        if (c.storm && ++stormLoggedIn == opt.storm)
+            stormEndNs = t;
         if (c.role == Role::Wallboard && opt.mode == "fanout") {
             sendText(c, "{\"type\":\"stats.subscribe\",\"id\":2,\"queues\":[\"*\"]}");
         } else if (c.role == Role::Agent) {
@@ -277,9 +294,13 @@ void onMessage(Conn &c, std::string_view m)
             const long id = std::strtol(m.data() + p + 4, nullptr, 10);
             if (id >= 0 && size_t(id) < arriveSentNs.size() && arriveSentNs[size_t(id)] > 0) {
                 offerMs.push_back(double(t - arriveSentNs[size_t(id)]) / 1e6);
+                offerArriveNs.push_back(arriveSentNs[size_t(id)]);
                 ++offersSeen;
-                sendText(c, "{\"type\":\"call.accept\",\"call\":\"lgc" + std::to_string(id) + "x" +
-                                std::to_string(getpid()) + "\"}");
+                const std::string call =
+                    "lgc" + std::to_string(id) + "x" + std::to_string(getpid());
+                sendText(c, "{\"type\":\"call.accept\",\"call\":\"" + call + "\"}");
+                if (opt.cycle)
+                    sendText(c, "{\"type\":\"call.hangup\",\"call\":\"" + call + "\"}");
             }
         }
         return;
@@ -359,9 +380,11 @@ void onReadable(Conn &c)
                     station.replace(at, 2, std::to_string(c.index));
                 station = ",\"station\":\"" + station + "\"";
             }
-            sendText(c, "{\"type\":\"login\",\"id\":1,\"role\":\"agent\",\"user\":\"" +
-                            opt.agentPrefix + std::to_string(c.index) + "\",\"secret\":\"" +
-                            opt.agentSecret + "\"" + station + "}");
+            const std::string user = c.storm ? opt.stormPrefix + std::to_string(c.index - stormBase)
+                                             : opt.agentPrefix + std::to_string(c.index);
+            sendText(c, "{\"type\":\"login\",\"id\":1,\"role\":\"agent\",\"user\":\"" + user +
+                            "\",\"secret\":\"" + (c.storm ? opt.stormSecret : opt.agentSecret) +
+                            "\"" + station + "}");
         } else {
             sendText(c, "{\"type\":\"login\",\"id\":1,\"role\":\"wallboard\",\"user\":\"" +
                             opt.user + "\",\"secret\":\"" + opt.secret + "\"}");
@@ -419,6 +442,7 @@ void startConnect(int index, Role role)
     Conn &c = conns[size_t(index)];
     c.index = index;
     c.role = role;
+    c.storm = stormBase >= 0 && index >= stormBase;
     c.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (c.fd < 0)
         die("socket (raise ulimit -n)");
@@ -474,7 +498,8 @@ bool runUntil(Pred pred, double seconds, int total)
     const int64_t deadline = nowNs() + int64_t(seconds * 1e9);
     epoll_event events[512];
     while (!pred()) {
-        while (nextToOpen < total && inFlight < opt.concurrency) {
+        (void)total;
+        while (nextToOpen < openLimit && inFlight < opt.concurrency) {
             startConnect(nextToOpen, nextToOpen == gatewayIndex ? Role::Gateway
                                      : opt.mode == "offer" || opt.mode == "agents"
                                          ? Role::Agent
@@ -556,7 +581,8 @@ void usage()
                  "(fanout), --rate CPS --calls N\n"
                  "  (offer), --hold S (idle), --peer, --pid SERVER_PID, --log FILE, --user U\n"
                  "  --secret S --gw-user U --gw-secret S --agent-prefix P --agent-secret S\n"
-                 "  --queue Q --concurrency C --timeout S\n");
+                 "  --queue Q --concurrency C --timeout S; offer: --cycle, --storm M\n"
+                 "  --storm-prefix P --storm-secret S\n");
     std::exit(2);
 }
 
@@ -610,6 +636,14 @@ void parse(int argc, char **argv)
             opt.hold = std::stod(val());
         else if (a == "--peer")
             opt.peer = true;
+        else if (a == "--cycle")
+            opt.cycle = true;
+        else if (a == "--storm")
+            opt.storm = std::stoi(val());
+        else if (a == "--storm-prefix")
+            opt.stormPrefix = val();
+        else if (a == "--storm-secret")
+            opt.stormSecret = val();
         else if (a == "--pid")
             opt.pid = std::stoi(val());
         else if (a == "--log")
@@ -646,8 +680,9 @@ int main(int argc, char **argv)
 
     const bool needGateway = opt.mode != "idle" && opt.mode != "agents";
     const int total = opt.clients + (needGateway ? 1 : 0);
-    conns.resize(size_t(total));
+    conns.resize(size_t(total + (opt.mode == "offer" ? opt.storm : 0)));
     gatewayIndex = needGateway ? opt.clients : -1;
+    openLimit = total;
     // Agents are named PREFIX0 .. PREFIX(N-1) after their connection index.
     const int64_t t0 = nowNs();
     if (!runUntil([&] { return readyCount + closedCount >= total; }, opt.timeout, total) ||
@@ -712,10 +747,19 @@ int main(int argc, char **argv)
         return timedOut == 0 && closedCount == 0 ? 0 : 1;
     }
 
-    // offer: arrivals paced at RATE, one call per agent at most (agents keep talking).
+    // offer: arrivals paced at RATE; without --cycle one call per agent at most (agents
+    // keep talking).
     arriveSentNs.assign(size_t(opt.calls), 0);
     const double cpu0 = cpuSeconds(opt.pid);
     const int64_t start = nowNs();
+    const int all = total + opt.storm;
+    if (opt.storm > 0) {
+        // The 9 o'clock storm: every storm agent connects and logs in at once.
+        stormBase = total;
+        stormStartNs = start;
+        openLimit = all;
+        opt.concurrency = std::max(opt.concurrency, opt.storm + 16);
+    }
     const int64_t step = int64_t(1e9 / opt.rate);
     int sent = 0;
     while (sent < opt.calls) {
@@ -726,14 +770,24 @@ int main(int argc, char **argv)
             ++sent;
         }
         const double waitS = std::max(0.0, double(due + step - nowNs()) / 1e9);
-        runUntil([&] { return nowNs() >= start + step * sent; }, std::min(waitS, 0.05), total);
+        runUntil([&] { return nowNs() >= start + step * sent; }, std::min(waitS, 0.05), all);
     }
-    runUntil([] { return offersSeen >= opt.calls; }, 10, total);
+    runUntil([] { return offersSeen >= opt.calls && stormLoggedIn >= opt.storm; }, 120, all);
     const double cpu = cpuSeconds(opt.pid) - cpu0;
+    // Offers of the calls that arrived while the storm was logging in.
+    std::vector<double> during;
+    for (size_t i = 0; i < offerMs.size(); ++i)
+        if (opt.storm > 0 && offerArriveNs[i] >= stormStartNs &&
+            (stormEndNs == 0 || offerArriveNs[i] <= stormEndNs))
+            during.push_back(offerMs[i]);
     std::printf("RESULT offer agents=%d rate=%.0f calls=%d offers=%d p50_ms=%.3f p99_ms=%.3f "
-                "p999_ms=%.3f max_ms=%.3f server_cpu_s=%.3f closed=%d\n",
+                "p999_ms=%.3f max_ms=%.3f server_cpu_s=%.3f cpu_us_per_call=%.1f storm=%d "
+                "storm_logged_in=%d storm_s=%.3f storm_offers=%zu storm_p50_ms=%.3f "
+                "storm_p99_ms=%.3f closed=%d\n",
                 opt.clients, opt.rate, opt.calls, offersSeen, percentile(offerMs, 50),
                 percentile(offerMs, 99), percentile(offerMs, 99.9), percentile(offerMs, 100), cpu,
-                closedCount);
-    return offersSeen == opt.calls && closedCount == 0 ? 0 : 1;
+                offersSeen > 0 ? cpu * 1e6 / offersSeen : 0, opt.storm, stormLoggedIn,
+                stormEndNs > 0 ? double(stormEndNs - stormStartNs) / 1e9 : 0, during.size(),
+                percentile(during, 50), percentile(during, 99), closedCount);
+    return offersSeen == opt.calls && stormLoggedIn >= opt.storm && closedCount == 0 ? 0 : 1;
 }

@@ -8,10 +8,12 @@
 #include "inprocessserver.h"
 #include "protocol/protocol.h"
 #include "server.h"
+#include "storage.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSslCertificate>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -768,6 +770,116 @@ private Q_SLOTS:
         QVERIFY2(
             statsAt >= 0 && statsAt < answerAt,
             qPrintable(QStringLiteral("stats at %1, answer at %2").arg(statsAt).arg(answerAt)));
+    }
+
+    // A stalled disk delays no offer: with the record writer held (an injected disk that
+    // does not answer), a new call is still offered, before anything of it is written.
+    // What a client is told and what counts waits for the disk: the gateway's ok, the
+    // agent's accepted and ended call, the stats that count the answer and a report come
+    // once the legs are written, never before, and in the order they were made.
+    void stalledDiskDelaysNoOffer()
+    {
+        QVERIFY(startServer());
+        Client *a1 = agent(QStringLiteral("a1"));
+        Client *gw = gateway();
+        Client *wb = wallboard();
+        Client *boss = supervisor();
+        QCOMPARE(wb->code(req(QStringLiteral("stats.subscribe"),
+                              P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
+                 QStringLiteral("ok"));
+        wb->take(QStringLiteral("stats"));
+        server::StorageWriter &writer = m_server->storageWriter();
+        writer.drain();
+        QTRY_COMPARE(writer.durable(), writer.submitted());
+        writer.setWritesHeld(true);
+        const auto release = qScopeGuard([&writer] { writer.setWritesHeld(false); });
+        // Whatever a server sends at once is here after this round trip on another client.
+        const auto roundTrip = [&] {
+            QCOMPARE(wb->code(req(QStringLiteral("no.such.request"))),
+                     QStringLiteral("unknown_type"));
+        };
+        const auto answeredIn = [](const QJsonObject &stats) {
+            int n = 0;
+            for (const QJsonValue &q : stats.value(QStringLiteral("queues")).toArray())
+                n += q.toObject()
+                         .value(QStringLiteral("today"))
+                         .toObject()
+                         .value(QStringLiteral("answered"))
+                         .toInt();
+            return n;
+        };
+
+        // The offer goes out; the gateway's ok waits for the leg to be written.
+        const qint64 arriveId =
+            gw->send(gwArrive(QStringLiteral("disk-1"), QStringLiteral("support")));
+        const QJsonObject offer = a1->take(QStringLiteral("call.offer"));
+        QCOMPARE(offer.value(QStringLiteral("call")).toObject().value(QStringLiteral("id")),
+                 QJsonValue(QStringLiteral("disk-1")));
+        QVERIFY(writer.durable() < writer.submitted()); // offered before it was written
+        roundTrip();
+        QVERIFY(!gw->has(QStringLiteral("ok")));
+        writer.setWritesHeld(false);
+        QCOMPARE(typeOf(gw->reply(arriveId)), QStringLiteral("ok"));
+
+        // Accepted: the answer counts, so the connected call (and the ok) wait for the disk.
+        writer.setWritesHeld(true);
+        const qint64 acceptId =
+            a1->send(callReq(QStringLiteral("call.accept"), QStringLiteral("disk-1")));
+        roundTrip();
+        QVERIFY(!a1->has(QStringLiteral("ok")));
+        QVERIFY(!a1->has(QStringLiteral("call.update")));
+        for (const QJsonObject &m : qAsConst(wb->received))
+            QVERIFY2(typeOf(m) != QLatin1String("stats") || answeredIn(m) == 0,
+                     "stats counted an answer before its record was written");
+        writer.setWritesHeld(false);
+        QCOMPARE(typeOf(a1->reply(acceptId)), QStringLiteral("ok"));
+        const QJsonObject connected = a1->take([](const QJsonObject &m) {
+            return typeOf(m) == QLatin1String("call.update") &&
+                   m.value(QStringLiteral("call")).toObject().value(QStringLiteral("state")) ==
+                       QLatin1String("connected");
+        });
+        QVERIFY(!connected.isEmpty());
+        QVERIFY(a1->received.indexOf(connected) > 0);
+        const QJsonObject counted = wb->take([&](const QJsonObject &m) {
+            return typeOf(m) == QLatin1String("stats") && answeredIn(m) == 1;
+        });
+        QVERIFY(!counted.isEmpty());
+
+        // The hang-up reaches the agent only once its leg is on disk; a report asked for
+        // meanwhile includes the leg, and what its client sends after it waits for it.
+        writer.setWritesHeld(true);
+        const qint64 hangupId =
+            a1->send(callReq(QStringLiteral("call.hangup"), QStringLiteral("disk-1")));
+        roundTrip();
+        const QString today = QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate);
+        const qint64 reportId =
+            boss->send(req(QStringLiteral("report.get"),
+                           P({{QStringLiteral("from"), today}, {QStringLiteral("to"), today}})));
+        const qint64 afterId = boss->send(req(QStringLiteral("no.such.request")));
+        roundTrip();
+        QVERIFY(!a1->has(QStringLiteral("call.ended")));
+        QVERIFY(!boss->has(QStringLiteral("ok")) && !boss->has(QStringLiteral("error")));
+        writer.setWritesHeld(false);
+        QCOMPARE(typeOf(a1->reply(hangupId)), QStringLiteral("ok"));
+        QVERIFY(!a1->take(QStringLiteral("call.ended")).isEmpty());
+        const QJsonObject report = boss->reply(reportId);
+        const QJsonObject after = boss->reply(afterId);
+        QVERIFY(boss->received.indexOf(report) < boss->received.indexOf(after));
+        int offered = 0;
+        for (const QJsonValue &row : report.value(QStringLiteral("queues")).toArray())
+            offered += row.toObject().value(QStringLiteral("offered")).toInt();
+        QCOMPARE(offered, 1);
+        server::Storage db;
+        QString error;
+        QVERIFY2(db.open(m_server.dataDir(), &error), qPrintable(error));
+        const std::vector<engine::CallRecord> legs =
+            db.legs(0, QDateTime::currentMSecsSinceEpoch() + 3600 * 1000);
+        const auto leg = std::find_if(legs.cbegin(), legs.cend(), [](const engine::CallRecord &r) {
+            return r.callId == QLatin1String("disk-1");
+        });
+        QVERIFY(leg != legs.cend());
+        QVERIFY(leg->answeredAtMs != 0);
+        QVERIFY(leg->endedAtMs != 0);
     }
 
     void statsEvents()
