@@ -52,7 +52,6 @@ struct Connection
     qint64 overLimitSinceMs = -1;
     qint64 lastRefusedMs = -1;
 
-    bool statsSubscribed = false;
     QStringList statsQueues; // resolved queue ids
     QByteArray statsGroup;   // connections with the same queue set share one serialization
     qint64 connectedAtMs = 0;

@@ -354,6 +354,10 @@ void Server::peerClosed(Peer *peer)
     c->peer = nullptr;
     m_connections.remove(c);
     m_bySerial.remove(c->serial);
+    m_statsSubscribers.remove(c);
+    for (QSet<Connection *> &set : m_byRole)
+        set.remove(c);
+    m_outputWaiting.remove(c->serial);
     if (c->authenticated) {
         detach(c);
         if (!c->tokenDigest.isEmpty() && !m_stopping)
@@ -382,7 +386,17 @@ void Server::detach(Connection *c)
             m_engine->agentDisconnected(c->user);
     }
     c->authenticated = false;
-    c->statsSubscribed = false;
+    m_byRole[c->role].remove(c);
+    setStatsSubscribed(c, false);
+}
+
+void Server::setStatsSubscribed(Connection *c, bool subscribed)
+{
+    // The set keeps a change's cost independent of how many connections there are.
+    if (subscribed)
+        m_statsSubscribers.insert(c);
+    else
+        m_statsSubscribers.remove(c);
 }
 
 void Server::pingTick()

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "auth.h"
-#include "connection.h"
 #include "config.h"
+#include "connection.h"
 #include "storage.h"
 #include "storagewriter.h"
 #include "transport.h"
@@ -231,6 +231,8 @@ private:
     void output(const HeldOutput &h);
     /** @brief Sends what connections kept while their writes were on the way. */
     void releaseWaitingOutput();
+    /** @brief Subscribes @p c to stats or not (the one place that changes it). */
+    void setStatsSubscribed(Connection *c, bool subscribed);
     void reply(Connection *c, const proto::Envelope &env, QJsonObject fields = {});
     /** @brief An error reply; @p details (e.g. {path, reason} of a config error) when given. */
     void replyError(Connection *c, const QJsonValue &id, proto::ErrorCode code,
@@ -376,7 +378,11 @@ private:
     int m_holdDepth = 0;
     quint64 m_holdTicket = 0; // the writer's last ticket when the outermost hold began
     QList<HeldOutput> m_heldOutput;
-    QSet<quint64> m_outputWaiting; // serials of connections with waitingOutput
+    QSet<quint64> m_outputWaiting;         // serials of connections with waitingOutput
+    QSet<Connection *> m_statsSubscribers; // subscribed to stats (setStatsSubscribed)
+    // Logged-in connections by role, so that events for one role cost nothing per other
+    // connection (a thousand agents' state changes, each for the supervisors).
+    mutable QHash<QString, QSet<Connection *>> m_byRole;
 };
 
 } // namespace acdesk::server

@@ -543,8 +543,8 @@ void Server::audit(const QString &actor, const QString &action, const QString &t
     e.detail = detail;
     m_storage->logAudit(e); // a failure is logged and shown in /healthz by the storage
     const QJsonObject event = auditEvent(e).toJson();
-    for (Connection *c : qAsConst(m_connections))
-        if (c->authenticated && c->role == QLatin1String("supervisor"))
+    for (Connection *c : qAsConst(m_byRole[QStringLiteral("supervisor")]))
+        if (c->authenticated)
             sendEvent(c, event);
 }
 

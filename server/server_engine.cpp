@@ -140,8 +140,8 @@ void Server::deliverEngineEvents(const std::vector<engine::Event> &events, quint
                     endSession(c);
                 }
             }
-            for (Connection *c : qAsConst(m_connections))
-                if (c->authenticated && c->role == QLatin1String("supervisor") && c != skip)
+            for (Connection *c : qAsConst(m_byRole[QStringLiteral("supervisor")]))
+                if (c->authenticated && c != skip)
                     sendEventBody(c, body);
             for (const QString &q : m_engine->agent(s->agent).queues)
                 scheduleStats(q);
@@ -183,8 +183,8 @@ Connection *Server::gatewayFor(const QString &origin) const
 {
     // A gateway id may be logged in on several connections; the newest one drives calls.
     Connection *best = nullptr;
-    for (Connection *c : qAsConst(m_connections)) {
-        if (!c->authenticated || c->closing || c->role != QLatin1String("gateway"))
+    for (Connection *c : qAsConst(m_byRole[QStringLiteral("gateway")])) {
+        if (!c->authenticated || c->closing)
             continue;
         if (!origin.isEmpty() && c->user != origin)
             continue;
@@ -294,8 +294,7 @@ void Server::scheduleStats(const QString &queue)
     // Without subscribers there is nobody to tell, and a later subscriber starts from a
     // full event anyway: no window opens (so the next change after a quiet start is sent
     // at once too).
-    if (std::none_of(m_connections.cbegin(), m_connections.cend(),
-                     [](const Connection *c) { return c->statsSubscribed; }))
+    if (m_statsSubscribers.isEmpty())
         return;
     m_changedQueues.insert(queue);
     if (!m_statsCoalesce.isActive()) {
@@ -322,8 +321,8 @@ void Server::sendStatsNow(bool periodic)
     // Subscribers with the same queue set share one serialization; only seq differs.
     QHash<QByteArray, QByteArray> bodies;
     const QSet<QString> dirty = std::exchange(m_changedQueues, {});
-    for (Connection *c : qAsConst(m_connections)) {
-        if (!c->authenticated || !c->statsSubscribed || c->closing)
+    for (Connection *c : qAsConst(m_statsSubscribers)) {
+        if (!c->authenticated || c->closing)
             continue;
         if (!periodic) {
             const bool touched = std::any_of(c->statsQueues.begin(), c->statsQueues.end(),

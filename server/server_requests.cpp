@@ -197,7 +197,7 @@ void Server::handle(Connection *c, const Env &env, const proto::CallDialRequest 
 
 void Server::handle(Connection *c, const Env &env, const proto::StatsUnsubscribeRequest &)
 {
-    c->statsSubscribed = false;
+    setStatsSubscribed(c, false);
     reply(c, env);
 }
 
@@ -224,7 +224,7 @@ void Server::handle(Connection *c, const Env &env, const proto::StatsSubscribeRe
                 queues.append(q);
         }
     }
-    c->statsSubscribed = true;
+    setStatsSubscribed(c, true);
     c->statsQueues = queues;
     QStringList sorted = queues;
     sorted.sort();

@@ -219,13 +219,15 @@ void Server::attach(Connection *c, const proto::Envelope &env, const QString &ro
             m_engine->agentReconnected(user);
         m_agentConnection.insert(user, c);
     }
+    m_byRole[c->role].remove(c); // a second login on the connection
     c->authenticated = true;
+    m_byRole[role].insert(c);
     c->role = role;
     c->user = user;
     c->name = m_names.value(role + QLatin1Char('/') + user, user);
     c->tokenDigest = token::digest(tokenText);
     c->seq = 0;
-    c->statsSubscribed = false;
+    setStatsSubscribed(c, false);
     c->loginTimer->stop();
     proto::LoginResult result{tokenText, *proto::fromString<proto::Role>(role), user, c->name};
     reply(c, env, result.toJson());
@@ -256,7 +258,8 @@ void Server::endSession(Connection *c, quint16 closeCode, const QString &reason,
         m_keyedReplies.remove(c->tokenDigest);
     }
     c->authenticated = false;
-    c->statsSubscribed = false;
+    m_byRole[c->role].remove(c);
+    setStatsSubscribed(c, false);
     c->tokenDigest.clear();
     c->role.clear();
     c->user.clear();

@@ -73,27 +73,28 @@ void StorageWriter::run(QString dir)
     }
     m_idle.notify_all();
     for (;;) {
-        std::pair<quint64, Batch> next;
+        // Group commit: every batch queued by now goes into one transaction (one write of
+        // the log and one lock instead of one per engine step; under load that is most of
+        // the writer's cost).
+        std::deque<std::pair<quint64, Batch>> next;
         {
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
             if (m_queue.empty())
                 break; // stopping, and everything is written
-            next = std::move(m_queue.front());
-            m_queue.pop_front();
             m_busy = true;
-        }
-        {
-            std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [this] { return !m_writesHeld || m_stop; });
+            next.swap(m_queue);
         }
         storage.begin();
-        for (const engine::CallRecord &r : next.second.legs)
-            storage.saveLeg(r);
-        for (const StateLogEntry &s : next.second.states)
-            storage.logState(s);
+        for (const auto &[ticket, batch] : next) {
+            for (const engine::CallRecord &r : batch.legs)
+                storage.saveLeg(r);
+            for (const StateLogEntry &s : batch.states)
+                storage.logState(s);
+        }
         const bool ok = storage.commit();
-        const quint64 ticket = next.first;
+        const quint64 ticket = next.back().first;
         QMetaObject::invokeMethod(
             this,
             [this, ticket, ok] {
