@@ -154,6 +154,14 @@ int run(QGuiApplication &app, const QString &mode)
         QStringLiteral("page-seconds"),
         QCoreApplication::translate("main", "Seconds per page when the queues do not fit."),
         QStringLiteral("N"), QStringLiteral("10"));
+    // Qt Quick's software renderer: a wallboard is mostly still text, and without GL it
+    // needs less than half the memory (docs/benchmarks.md, "Desktop wallboard memory");
+    // whatever moves (the ticker, a red pulse) costs more CPU instead.
+    const QCommandLineOption softwareRenderer(
+        QStringLiteral("software-renderer"),
+        QCoreApplication::translate("main",
+                                    "Draw without the GPU: less memory, more CPU while "
+                                    "something moves."));
     // Agent mode: optional automatic sign-in (scripts/screenshots-agent.sh, kiosk desks).
     const QCommandLineOption agentUser(
         QStringLiteral("user"), QCoreApplication::translate("main", "Agent id to sign in with."),
@@ -190,8 +198,12 @@ int run(QGuiApplication &app, const QString &mode)
     if (mode == QLatin1String("agent"))
         parser.addOptions({agentUser, agentPassword, agentStation});
     if (mode == QLatin1String("wallboard"))
-        parser.addOptions({kiosk, user, secret, token, queues, quitKeys, pageSeconds});
+        parser.addOptions(
+            {kiosk, user, secret, token, queues, quitKeys, pageSeconds, softwareRenderer});
     parser.process(app);
+    // Before the first window exists: the renderer is chosen once per process.
+    if (parser.isSet(softwareRenderer))
+        QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
     if (!applyProxy(parser.value(proxy))) {
         std::fprintf(stderr, "acdesk: --proxy needs http://HOST:PORT or none\n");
         return 2;

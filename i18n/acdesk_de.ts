@@ -1848,17 +1848,17 @@
 <context>
     <name>acdesk::client::AgentSession</name>
     <message>
-        <location filename="../core/agentsession.cpp" line="148"/>
+        <location filename="../core/agentsession.cpp" line="143"/>
         <source>There is no call for this.</source>
         <translation>Dafür gibt es keinen Anruf.</translation>
     </message>
     <message>
-        <location filename="../core/agentsession.cpp" line="214"/>
+        <location filename="../core/agentsession.cpp" line="209"/>
         <source>Unknown transfer target &quot;%1&quot;.</source>
         <translation>Unbekanntes Weiterleitungsziel „%1“.</translation>
     </message>
     <message>
-        <location filename="../core/agentsession.cpp" line="287"/>
+        <location filename="../core/agentsession.cpp" line="282"/>
         <source>You were logged out by a supervisor.</source>
         <translation>Sie wurden von einer Teamleitung abgemeldet.</translation>
     </message>
@@ -1882,12 +1882,12 @@
         <translation>Sie haben sich anderswo angemeldet; dieses Fenster wurde abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="325"/>
+        <location filename="../core/clientconnection.cpp" line="324"/>
         <source>The server answered the login in a form this client does not understand: %1</source>
         <translation>Der Server hat die Anmeldung in einer Form beantwortet, die dieses Programm nicht versteht: %1</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="373"/>
+        <location filename="../core/clientconnection.cpp" line="372"/>
         <source>Not connected to the server; please try again in a moment.</source>
         <translation>Keine Verbindung zum Server; bitte gleich noch einmal versuchen.</translation>
     </message>
@@ -1978,73 +1978,73 @@
 <context>
     <name>acdesk::client::SupervisorSession</name>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="148"/>
+        <location filename="../core/supervisorsession.cpp" line="131"/>
         <source>The change is applied.</source>
         <translation>Die Änderung ist übernommen.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="149"/>
+        <location filename="../core/supervisorsession.cpp" line="132"/>
         <source>The change is applied; %1 take effect at the next restart.</source>
         <translation>Die Änderung ist übernommen; %1 wirken erst beim nächsten Neustart.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="161"/>
+        <location filename="../core/supervisorsession.cpp" line="144"/>
         <source>The password of %1 is changed; its sessions are signed out.</source>
         <translation>Das Passwort von %1 ist geändert; seine Sitzungen sind abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="171"/>
-        <location filename="../core/supervisorsession.cpp" line="386"/>
+        <location filename="../core/supervisorsession.cpp" line="154"/>
+        <location filename="../core/supervisorsession.cpp" line="370"/>
         <source>Dates are written as YYYY-MM-DD.</source>
         <translation>Datumsangaben bitte als JJJJ-MM-TT schreiben.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="286"/>
+        <location filename="../core/supervisorsession.cpp" line="269"/>
         <source>An agent can be set ready or not ready, not &quot;%1&quot;.</source>
         <translation>Ein Agent kann bereit oder nicht bereit gesetzt werden, nicht „%1“.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="293"/>
+        <location filename="../core/supervisorsession.cpp" line="277"/>
         <source>%1 is set ready.</source>
         <translation>%1 ist auf bereit gesetzt.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="294"/>
+        <location filename="../core/supervisorsession.cpp" line="278"/>
         <source>%1 is set not ready.</source>
         <translation>%1 ist auf nicht bereit gesetzt.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="300"/>
+        <location filename="../core/supervisorsession.cpp" line="284"/>
         <source>%1 is logged out.</source>
         <translation>%1 ist abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="308"/>
+        <location filename="../core/supervisorsession.cpp" line="292"/>
         <source>Message sent.</source>
         <translation>Nachricht gesendet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="319"/>
+        <location filename="../core/supervisorsession.cpp" line="304"/>
         <source>Marked as called back.</source>
         <translation>Als zurückgerufen markiert.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="331"/>
+        <location filename="../core/supervisorsession.cpp" line="316"/>
         <source>Already called back by %1.</source>
         <translation>Bereits zurückgerufen von %1.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="442"/>
+        <location filename="../core/supervisorsession.cpp" line="426"/>
         <source>Load a report first.</source>
         <translation>Zuerst einen Bericht laden.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="453"/>
+        <location filename="../core/supervisorsession.cpp" line="437"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="459"/>
+        <location filename="../core/supervisorsession.cpp" line="443"/>
         <source>Saved %1 and %2.</source>
         <translation>%1 und %2 gespeichert.</translation>
     </message>
@@ -2193,32 +2193,37 @@
         <translation>Sekunden pro Seite, wenn nicht alle Warteschlangen auf den Bildschirm passen.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="159"/>
+        <location filename="../app/guimain.cpp" line="162"/>
+        <source>Draw without the GPU: less memory, more CPU while something moves.</source>
+        <translation>Ohne Grafikprozessor zeichnen: weniger Speicher, mehr CPU, solange sich etwas bewegt.</translation>
+    </message>
+    <message>
+        <location filename="../app/guimain.cpp" line="167"/>
         <source>Agent id to sign in with.</source>
         <translation>Agenten-ID für die automatische Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="162"/>
+        <location filename="../app/guimain.cpp" line="170"/>
         <source>Agent password.</source>
         <translation>Passwort des Agenten.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="166"/>
+        <location filename="../app/guimain.cpp" line="174"/>
         <source>Station (phone extension).</source>
         <translation>Station (Nebenstelle).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="172"/>
+        <location filename="../app/guimain.cpp" line="180"/>
         <source>Supervisor id to sign in with.</source>
         <translation>Supervisor-ID für die Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="175"/>
+        <location filename="../app/guimain.cpp" line="183"/>
         <source>Supervisor password.</source>
         <translation>Supervisor-Passwort.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="179"/>
+        <location filename="../app/guimain.cpp" line="187"/>
         <source>Tab to show first: floor, calls, broadcast, worklist, reports, audit, admin.</source>
         <translation>Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports, audit, admin.</translation>
     </message>
@@ -2227,7 +2232,7 @@
         <translation type="vanished">Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="184"/>
+        <location filename="../app/guimain.cpp" line="192"/>
         <source>HTTP proxy (http://HOST:PORT); default: the system&apos;s, &quot;none&quot; for a direct connection.</source>
         <translation>HTTP-Proxy (http://HOST:PORT); Standard: der des Systems, &quot;none&quot; für eine direkte Verbindung.</translation>
     </message>

@@ -4,6 +4,7 @@
 # memory sampled every INTERVAL seconds. Memory should stay flat.
 # Usage: bash scripts/soak-wallboard.sh                 30 minutes, a sample every 30 s
 #        DURATION=180 INTERVAL=30 bash scripts/soak-wallboard.sh   a 3-minute run
+#        WALLBOARD_ARGS=--software-renderer ...                    extra wallboard options
 # Needs a build (ACDESK_BUILD_DIR, default build/) and Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +43,7 @@ display=":$(head -1 "$tmp/display")"
 
 DISPLAY=$display XDG_CONFIG_HOME="$tmp/config" ACDESK_LANG=en \
   "$BIN" wallboard --server "ws://$addr/ws" --user tv1 --secret demotv1 --page-seconds 10 \
-  >"$tmp/wallboard.log" 2>&1 &
+  ${WALLBOARD_ARGS:-} >"$tmp/wallboard.log" 2>&1 &
 wall_pid=$!
 pids+=("$wall_pid")
 
@@ -71,3 +72,6 @@ half=${samples[$((n / 2))]}
 echo
 echo "wallboard RSS: after ${INTERVAL} s ${first} KiB, at half time ${half} KiB, at the end ${last} KiB, max ${max} KiB"
 echo "growth second half: $(( last - half )) KiB; whole run after warm-up: $(( last - first )) KiB"
+# CPU time of the wallboard (utime + stime, clock ticks) over the whole run, start-up included.
+ticks=$(awk '{print $14 + $15}' "/proc/$wall_pid/stat" 2>/dev/null || echo 0)
+echo "wallboard CPU: $(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}') s"
