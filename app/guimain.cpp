@@ -159,9 +159,8 @@ int run(QGuiApplication &app, const QString &mode)
     // whatever moves (the ticker, a red pulse) costs more CPU instead.
     const QCommandLineOption softwareRenderer(
         QStringLiteral("software-renderer"),
-        QCoreApplication::translate("main",
-                                    "Draw without the GPU: less memory, more CPU while "
-                                    "something moves."));
+        QCoreApplication::translate("main", "Draw without the GPU: less memory, more CPU while "
+                                            "something moves."));
     // Agent mode: optional automatic sign-in (scripts/screenshots-agent.sh, kiosk desks).
     const QCommandLineOption agentUser(
         QStringLiteral("user"), QCoreApplication::translate("main", "Agent id to sign in with."),

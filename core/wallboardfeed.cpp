@@ -51,25 +51,25 @@ void WallboardFeed::start(const QString &url, const QString &user, const QString
 
 bool WallboardFeed::applyStats(const QVariantMap &event)
 {
-    auto decoded = proto::StatsEvent::fromJson(QJsonObject::fromVariantMap(event));
-    if (const auto *error = std::get_if<proto::DecodeError>(&decoded)) {
-        setDecodeError(error->message);
-        return false;
-    }
-    setDecodeError({});
-    apply(std::get<proto::StatsEvent>(decoded));
-    return true;
+    return decodeAndApply<proto::StatsEvent>(event);
 }
 
 bool WallboardFeed::applyMessage(const QVariantMap &event)
 {
-    auto decoded = proto::MessageEvent::fromJson(QJsonObject::fromVariantMap(event));
+    return decodeAndApply<proto::MessageEvent>(event);
+}
+
+template<typename Event>
+bool WallboardFeed::decodeAndApply(const QVariantMap &event)
+{
+    // What the server would have sent goes through the same codec as its frames.
+    auto decoded = Event::fromJson(QJsonObject::fromVariantMap(event));
     if (const auto *error = std::get_if<proto::DecodeError>(&decoded)) {
         setDecodeError(error->message);
         return false;
     }
     setDecodeError({});
-    apply(std::get<proto::MessageEvent>(decoded));
+    apply(std::get<Event>(decoded));
     return true;
 }
 

@@ -76,6 +76,8 @@ private:
     void apply(const proto::StatsEvent &stats);
     void apply(const proto::MessageEvent &message);
     void setDecodeError(const QString &error);
+    template<typename Event>
+    bool decodeAndApply(const QVariantMap &event);
 
     ClientConnection m_connection;
     QStringList m_wanted;

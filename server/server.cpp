@@ -1,3 +1,7 @@
+// The server's core: start and stop, connections, rate limits, pings and the one path
+// every frame and close takes out (held while a request runs, kept for a connection until
+// what it was told is on disk). About 620 lines, one file on purpose: those paths share the
+// hold state, and each handler family already lives in a server_*.cpp of its own.
 #include "server.h"
 
 #include "auth.h"
