@@ -67,13 +67,8 @@ void RowModel::setRows(QStringList keys, QList<QJsonObject> rows)
     }
 }
 
-void RowModel::setRow(int row, const QString &key, const QJsonObject &encoded)
+void RowModel::setRow(int row, const QJsonObject &encoded)
 {
-    if (row == count()) {
-        insertRow(row, key, encoded);
-        return;
-    }
-    m_keys[row] = key;
     if (m_rows.at(row) == encoded)
         return;
     m_rows[row] = encoded;

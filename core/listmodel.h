@@ -49,8 +49,8 @@ protected:
     explicit RowModel(QList<QByteArray> roles, QObject *parent = nullptr);
     /** @brief Replaces every row by @p rows (encoded) with keys @p keys. */
     void setRows(QStringList keys, QList<QJsonObject> rows);
-    /** @brief Replaces row @p row or, with row == count(), appends; at 0 with prepend. */
-    void setRow(int row, const QString &key, const QJsonObject &encoded);
+    /** @brief Replaces the existing row @p row (its key stays). */
+    void setRow(int row, const QJsonObject &encoded);
     /** @brief Inserts a row at @p row. */
     void insertRow(int row, const QString &key, const QJsonObject &encoded);
     /** @brief Removes row @p row. */
@@ -109,7 +109,7 @@ public:
         const int at = key.isEmpty() ? -1 : indexOf(key);
         if (at >= 0) {
             m_items[at] = item;
-            setRow(at, key, item.toJson());
+            setRow(at, item.toJson());
             return;
         }
         const int row = newRow < 0 || newRow > count() ? count() : newRow;

@@ -248,8 +248,8 @@ private:
     void dispatchEngineEvents(Connection *skip = nullptr);
     /** @brief Sends engine events to the connections concerned (@p skipSerial: none of). */
     void deliverEngineEvents(const std::vector<engine::Event> &events, quint64 skipSerial);
-    /** @brief The writer has committed up to @p ticket: held events and stats may go. */
-    void onWritten(quint64 ticket);
+    /** @brief The writer has committed more: held events, replies and stats may go. */
+    void onWritten();
     /** @brief Answers the report.get requests whose records are now on disk. */
     void answerWaitingReports();
     void armEngineTimer();

@@ -98,9 +98,8 @@ void Server::dispatchEngineEvents(Connection *skip)
     deliverEngineEvents(events, skipSerial);
 }
 
-void Server::onWritten(quint64 ticket)
+void Server::onWritten()
 {
-    Q_UNUSED(ticket)
     // Replies first: within a step the server answered before it sent the step's events.
     releaseWaitingOutput();
     while (!m_held.empty() && m_held.front().ticket <= m_writer->durable()) {

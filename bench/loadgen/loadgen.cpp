@@ -493,12 +493,11 @@ void onWritable(Conn &c)
 // Runs the event loop until pred() or the deadline; opens pending connections as the
 // concurrency window allows.
 template<typename Pred>
-bool runUntil(Pred pred, double seconds, int total)
+bool runUntil(Pred pred, double seconds)
 {
     const int64_t deadline = nowNs() + int64_t(seconds * 1e9);
     epoll_event events[512];
     while (!pred()) {
-        (void)total;
         while (nextToOpen < openLimit && inFlight < opt.concurrency) {
             startConnect(nextToOpen, nextToOpen == gatewayIndex ? Role::Gateway
                                      : opt.mode == "offer" || opt.mode == "agents"
@@ -685,7 +684,7 @@ int main(int argc, char **argv)
     openLimit = total;
     // Agents are named PREFIX0 .. PREFIX(N-1) after their connection index.
     const int64_t t0 = nowNs();
-    if (!runUntil([&] { return readyCount + closedCount >= total; }, opt.timeout, total) ||
+    if (!runUntil([&] { return readyCount + closedCount >= total; }, opt.timeout) ||
         readyCount < total) {
         std::fprintf(stderr, "loadgen: only %d of %d connections ready (%d closed) after %.0f s\n",
                      readyCount, total, closedCount, opt.timeout);
@@ -698,7 +697,7 @@ int main(int argc, char **argv)
     if (opt.mode == "idle" || opt.mode == "agents") {
         std::printf("READY %d\n", total);
         std::fflush(stdout);
-        runUntil([] { return false; }, opt.hold, total);
+        runUntil([] { return false; }, opt.hold);
         std::printf("RESULT %s clients=%d closed=%d\n", opt.mode.c_str(), total, closedCount);
         return closedCount == 0 ? 0 : 1;
     }
@@ -706,7 +705,7 @@ int main(int argc, char **argv)
     Conn &gw = conns[size_t(gatewayIndex)];
     if (opt.mode == "fanout") {
         // Let the initial stats events drain, then measure ROUNDS state changes.
-        runUntil([] { return false; }, 0.5, total);
+        runUntil([] { return false; }, 0.5);
         if (baseWaiting < 0)
             baseWaiting = 0; // a peer sends no stats before the first change
         const double cpu0 = cpuSeconds(opt.pid);
@@ -719,7 +718,7 @@ int main(int argc, char **argv)
             roundReceived = 0;
             roundSentNs = nowNs();
             sendText(gw, arriveJson(r));
-            if (!runUntil([] { return roundReceived >= opt.clients; }, 10, total))
+            if (!runUntil([] { return roundReceived >= opt.clients; }, 10))
                 ++timedOut;
             if (roundReceived == 0)
                 continue;
@@ -727,7 +726,7 @@ int main(int argc, char **argv)
             firstLatencyMs.push_back(double(roundFirstNs - roundSentNs) / 1e6);
             spreadMs.push_back(double(roundLastNs - roundFirstNs) / 1e6);
             busyNs += roundLastNs - roundFirstNs;
-            runUntil([] { return false; }, opt.gapMs / 1000.0, total);
+            runUntil([] { return false; }, opt.gapMs / 1000.0);
         }
         const double wallS = double(nowNs() - w0) / 1e9;
         const double cpu = cpuSeconds(opt.pid) - cpu0;
@@ -770,9 +769,9 @@ int main(int argc, char **argv)
             ++sent;
         }
         const double waitS = std::max(0.0, double(due + step - nowNs()) / 1e9);
-        runUntil([&] { return nowNs() >= start + step * sent; }, std::min(waitS, 0.05), all);
+        runUntil([&] { return nowNs() >= start + step * sent; }, std::min(waitS, 0.05));
     }
-    runUntil([] { return offersSeen >= opt.calls && stormLoggedIn >= opt.storm; }, 120, all);
+    runUntil([] { return offersSeen >= opt.calls && stormLoggedIn >= opt.storm; }, 120);
     const double cpu = cpuSeconds(opt.pid) - cpu0;
     // Offers of the calls that arrived while the storm was logging in.
     std::vector<double> during;
