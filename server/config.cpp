@@ -219,6 +219,107 @@ void readThresholds(Reader &r, const QJsonObject &q, const QString &path,
     pair(QStringLiteral("serviceLevel"), &th.slAmber, &th.slRed, 1, false);
 }
 
+// "08:00-18:00" -> minutes after midnight; the end may be "24:00".
+std::optional<engine::OpenInterval> parseInterval(const QString &text)
+{
+    static const QRegularExpression re(
+        QStringLiteral("^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])$"));
+    const QRegularExpressionMatch m = re.match(text);
+    if (!m.hasMatch())
+        return std::nullopt;
+    engine::OpenInterval i;
+    i.fromMinute = m.captured(1).toInt() * 60 + m.captured(2).toInt();
+    i.toMinute = m.captured(3).toInt() * 60 + m.captured(4).toInt();
+    if (i.toMinute > 1440 || i.toMinute <= i.fromMinute)
+        return std::nullopt;
+    return i;
+}
+
+void readHours(Reader &r, const QJsonObject &o, const QString &path, engine::QueueConfig *q)
+{
+    static const QStringList days{
+        QStringLiteral("mon"), QStringLiteral("tue"), QStringLiteral("wed"), QStringLiteral("thu"),
+        QStringLiteral("fri"), QStringLiteral("sat"), QStringLiteral("sun")};
+    const QJsonValue hv = o.value(QStringLiteral("hours"));
+    if (!hv.isUndefined() && !hv.isNull()) {
+        const QString p = path + QStringLiteral(".hours");
+        const QJsonObject h = r.object(hv, p);
+        r.onlyKeys(h, p, days);
+        q->hours.limited = true;
+        for (int d = 0; d < days.size() && !r.failed(); ++d) {
+            const QJsonArray list = r.array(h, days[d], p);
+            QList<engine::OpenInterval> &day = q->hours.week[std::size_t(d)];
+            for (qsizetype i = 0; i < list.size() && !r.failed(); ++i) {
+                const QString ip = at(p + QLatin1Char('.') + days[d], i);
+                const std::optional<engine::OpenInterval> iv = parseInterval(list[i].toString());
+                if (!iv) {
+                    r.fail(ip, QStringLiteral("must be \"HH:MM-HH:MM\" with the end after the "
+                                              "start (end at most 24:00)"));
+                    break;
+                }
+                day.append(*iv);
+            }
+            std::sort(day.begin(), day.end(),
+                      [](const auto &a, const auto &b) { return a.fromMinute < b.fromMinute; });
+            for (qsizetype i = 1; i < day.size() && !r.failed(); ++i)
+                if (day[i].fromMinute < day[i - 1].toMinute)
+                    r.fail(p + QLatin1Char('.') + days[d], QStringLiteral("intervals overlap"));
+        }
+    }
+    const QJsonArray holidays = r.array(o, QStringLiteral("holidays"), path);
+    for (qsizetype i = 0; i < holidays.size() && !r.failed(); ++i) {
+        const QString hp = at(path + QStringLiteral(".holidays"), i);
+        const QString text = holidays[i].toString();
+        const QDate date = QDate::fromString(text, QStringLiteral("yyyy-MM-dd"));
+        // A yearly date is checked against a leap year, so "02-29" is accepted.
+        const QDate yearly =
+            QDate::fromString(QStringLiteral("2024-") + text, QStringLiteral("yyyy-MM-dd"));
+        if (text.size() == 10 && date.isValid())
+            q->hours.dates.append(date);
+        else if (text.size() == 5 && yearly.isValid())
+            q->hours.yearly.append({yearly.month(), yearly.day()});
+        else
+            r.fail(hp, QStringLiteral("must be a date \"YYYY-MM-DD\" or a yearly \"MM-DD\""));
+        q->hours.limited = true;
+    }
+}
+
+// whenClosed / afterMaxWait: {"action", "queue" (overflow), "number" (forward)}.
+std::optional<engine::ExitAction> readExit(Reader &r, const QJsonObject &o, const QString &key,
+                                           const QString &path, bool overflowAllowed)
+{
+    const QJsonValue v = o.value(key);
+    if (v.isUndefined() || v.isNull())
+        return std::nullopt;
+    const QString p = path + QLatin1Char('.') + key;
+    const QJsonObject e = r.object(v, p);
+    r.onlyKeys(e, p, {QStringLiteral("action"), QStringLiteral("queue"), QStringLiteral("number")});
+    engine::ExitAction a;
+    const QString action = r.string(e, QStringLiteral("action"), p, true);
+    if (action == QLatin1String("hangup")) {
+        a.kind = engine::ExitAction::Kind::Hangup;
+    } else if (action == QLatin1String("forward")) {
+        a.kind = engine::ExitAction::Kind::Forward;
+        a.number = r.identifier(e, QStringLiteral("number"), p);
+    } else if (action == QLatin1String("overflow") && overflowAllowed) {
+        a.kind = engine::ExitAction::Kind::Overflow;
+        a.queue = r.identifier(e, QStringLiteral("queue"), p);
+    } else if (!r.failed()) {
+        r.fail(p + QStringLiteral(".action"),
+               QStringLiteral("unknown action \"%1\" (%2)")
+                   .arg(action, overflowAllowed ? QStringLiteral("hangup, forward or overflow")
+                                                : QStringLiteral("hangup or forward; use "
+                                                                 "overflowTo to overflow")));
+    }
+    if (!r.failed() && a.kind != engine::ExitAction::Kind::Forward &&
+        e.contains(QStringLiteral("number")))
+        r.fail(p + QStringLiteral(".number"), QStringLiteral("only with action \"forward\""));
+    if (!r.failed() && a.kind != engine::ExitAction::Kind::Overflow &&
+        e.contains(QStringLiteral("queue")))
+        r.fail(p + QStringLiteral(".queue"), QStringLiteral("only with action \"overflow\""));
+    return a;
+}
+
 void readQueues(Reader &r, const QJsonObject &root, Config *c)
 {
     const QJsonArray queues = r.array(root, QStringLiteral("queues"), QStringLiteral("$"));
@@ -233,7 +334,9 @@ void readQueues(Reader &r, const QJsonObject &root, Config *c)
                     QStringLiteral("maxWaitSeconds"), QStringLiteral("overflowTo"),
                     QStringLiteral("requiredSkills"), QStringLiteral("thresholds"),
                     QStringLiteral("escalation"), QStringLiteral("joinEmpty"),
-                    QStringLiteral("rejectSetsNotReady")});
+                    QStringLiteral("rejectSetsNotReady"), QStringLiteral("hours"),
+                    QStringLiteral("holidays"), QStringLiteral("whenClosed"),
+                    QStringLiteral("afterMaxWait"), QStringLiteral("defaultHandleSeconds")});
         engine::QueueConfig q;
         q.id = r.identifier(o, QStringLiteral("id"), p);
         q.name = r.string(o, QStringLiteral("name"), p, false, q.id);
@@ -279,6 +382,12 @@ void readQueues(Reader &r, const QJsonObject &root, Config *c)
             q.escalation.push_back(rule);
         }
         readThresholds(r, o, p, &q);
+        readHours(r, o, p, &q);
+        if (const auto e = readExit(r, o, QStringLiteral("whenClosed"), p, true))
+            q.whenClosed = *e;
+        q.afterMaxWait = readExit(r, o, QStringLiteral("afterMaxWait"), p, false);
+        q.defaultHandleSeconds = int(
+            r.number(o, QStringLiteral("defaultHandleSeconds"), p, q.defaultHandleSeconds, 1, day));
         if (!r.failed() && ids.contains(q.id))
             r.fail(p + QStringLiteral(".id"), QStringLiteral("duplicate queue \"%1\"").arg(q.id));
         ids.insert(q.id);
@@ -287,6 +396,11 @@ void readQueues(Reader &r, const QJsonObject &root, Config *c)
     // Overflow targets must exist and must not loop, or a caller would circle forever.
     for (qsizetype i = 0; i < c->engine.queues.size() && !r.failed(); ++i) {
         const engine::QueueConfig &q = c->engine.queues[i];
+        if (q.whenClosed.kind == engine::ExitAction::Kind::Overflow &&
+            (!ids.contains(q.whenClosed.queue) || q.whenClosed.queue == q.id))
+            r.fail(at(QStringLiteral("$.queues"), i) + QStringLiteral(".whenClosed.queue"),
+                   QStringLiteral("must be another configured queue, not \"%1\"")
+                       .arg(q.whenClosed.queue));
         if (q.overflowTo.isEmpty())
             continue;
         const QString p = at(QStringLiteral("$.queues"), i) + QStringLiteral(".overflowTo");

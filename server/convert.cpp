@@ -89,6 +89,10 @@ proto::Call toProto(const engine::Call &c)
     p.priority = c.priority;
     p.muted = c.muted;
     p.data = QJsonObject::fromVariantMap(c.data);
+    if (c.position > 0) {
+        p.position = c.position;
+        p.ewtSeconds = c.ewtSeconds;
+    }
     return p;
 }
 
@@ -112,6 +116,13 @@ proto::QueueStats toProto(const engine::QueueStats &s)
     p.today.abandonRate = s.today.abandonRate;
     p.today.longestWaitMs = s.today.longestWaitMs;
     p.today.reachability = s.today.reachability;
+    p.today.closed = int(s.today.closed);
+    p.today.timedOut = int(s.today.timedOut);
+    p.open = s.open;
+    p.ewtSeconds = s.ewtSeconds;
+    if (s.forecast)
+        p.forecast = proto::StaffingForecast{int(s.forecast->arrivalsLastHour),
+                                             s.forecast->ahtSeconds, s.forecast->agentsNeeded};
     p.slSeconds = s.slSeconds;
     p.thresholds = {s.thresholds.waitingAmber,      s.thresholds.waitingRed,
                     s.thresholds.longestWaitAmberS, s.thresholds.longestWaitRedS,

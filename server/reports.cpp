@@ -125,7 +125,8 @@ Report buildReport(const Storage &storage, const engine::EngineConfig &config, Q
 QByteArray queueReportCsv(const Report &report)
 {
     QByteArray out = "day,hour,queue,offered,answered,abandoned,shortAbandoned,answeredInSl,"
-                     "overflowed,serviceLevel,asaMs,ahtMs,abandonRate,reachability,longestWaitMs\n";
+                     "overflowed,serviceLevel,asaMs,ahtMs,abandonRate,reachability,longestWaitMs,"
+                     "closed,timedOut\n";
     for (const QueueReportRow &r : report.queues) {
         const engine::QueueToday &f = r.figures;
         out += r.day.toString(Qt::ISODate).toUtf8() + ',' +
@@ -135,7 +136,8 @@ QByteArray queueReportCsv(const Report &report)
                QByteArray::number(f.shortAbandoned) + ',' + QByteArray::number(f.answeredInSl) +
                ',' + QByteArray::number(f.overflowed) + ',' + number(f.serviceLevel) + ',' +
                number(f.asaMs) + ',' + number(f.ahtMs) + ',' + number(f.abandonRate) + ',' +
-               number(f.reachability) + ',' + QByteArray::number(f.longestWaitMs) + '\n';
+               number(f.reachability) + ',' + QByteArray::number(f.longestWaitMs) + ',' +
+               QByteArray::number(f.closed) + ',' + QByteArray::number(f.timedOut) + '\n';
     }
     return out;
 }

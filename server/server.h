@@ -137,6 +137,9 @@ private:
     void handle(Connection *c, const Env &env, const proto::BroadcastRequest &r);
     void handle(Connection *c, const Env &env, const proto::GwArriveRequest &r);
     void handle(Connection *c, const Env &env, const proto::GwAnsweredRequest &r);
+    void handle(Connection *c, const Env &env, const proto::GwPositionRequest &r);
+    /** @brief gw.arrive's and gw.position's result: queue, place and estimated wait. */
+    proto::GwArriveResult placeOf(const QString &call) const;
     void handle(Connection *c, const Env &env, const proto::GwHangupRequest &r);
     void handle(Connection *c, const Env &env, const proto::GwRingFailedRequest &r);
     void handle(Connection *c, const Env &env, const proto::GwDigitsRequest &r);

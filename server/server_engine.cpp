@@ -228,6 +228,8 @@ void Server::sendTelephony(const engine::Telephony &t)
         return sendEvent(gw, proto::GwDialEvent{0, t.call, t.agent, t.station, t.number}.toJson());
     case K::Dtmf:
         return sendEvent(gw, proto::GwDtmfEvent{0, t.call, t.digits}.toJson());
+    case K::Exit:
+        return sendEvent(gw, proto::GwExitEvent{0, t.call, t.cause, t.number}.toJson());
     }
 }
 

@@ -341,10 +341,33 @@ void Server::handle(Connection *c, const Env &env, const proto::GwArriveRequest 
     arrival.data = r.data.toVariantMap();
     arrival.origin = c->user;
     const engine::Result result = m_engine->arrive(arrival);
-    // The queue in the reply lets a gateway pick that queue's announcement and music.
-    const std::optional<engine::Call> queued = m_engine->call(result.callId);
-    answer(c, env, result,
-           proto::GwArriveResult{result.callId, queued ? queued->queue : QString()}.toJson());
+    // The queue in the reply lets a gateway pick that queue's announcement and music; the
+    // place and estimated wait what it tells the caller first.
+    answer(c, env, result, placeOf(result.callId).toJson());
+}
+
+proto::GwArriveResult Server::placeOf(const QString &call) const
+{
+    proto::GwArriveResult out;
+    out.call = call;
+    if (const std::optional<engine::Call> queued = m_engine->callWithPlace(call)) {
+        out.queue = queued->queue;
+        if (queued->position > 0) {
+            out.position = queued->position;
+            out.ewtSeconds = queued->ewtSeconds;
+        }
+    }
+    return out;
+}
+
+void Server::handle(Connection *c, const Env &env, const proto::GwPositionRequest &r)
+{
+    if (!ownedCall(c, env, r.call))
+        return;
+    proto::GwPositionResult place = placeOf(r.call);
+    if (!place.position)
+        place.position = 0; // connected or ringing: no place in the line any more
+    reply(c, env, place.toJson());
 }
 
 void Server::handle(Connection *c, const Env &env, const proto::GwAnsweredRequest &r)

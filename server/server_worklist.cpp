@@ -135,6 +135,8 @@ proto::ReportResult Server::report(const proto::ReportGetRequest &req) const
         row.shortAbandoned = f.shortAbandoned;
         row.answeredInSl = f.answeredInSl;
         row.overflowed = f.overflowed;
+        row.closed = int(f.closed);
+        row.timedOut = int(f.timedOut);
         row.serviceLevel = f.serviceLevel;
         row.asaMs = f.asaMs;
         row.ahtMs = f.ahtMs;

@@ -360,6 +360,7 @@ template struct CallIdRequest<tags::CallResume>;
 template struct CallIdRequest<tags::CallMute>;
 template struct CallIdRequest<tags::CallUnmute>;
 template struct CallIdRequest<tags::GwAnswered>;
+template struct CallIdRequest<tags::GwPosition>;
 
 // --- agent.* ----------------------------------------------------------------------------
 

@@ -123,6 +123,10 @@ struct GwAnswered
 {
     static constexpr const char *Type = "gw.answered";
 };
+struct GwPosition
+{
+    static constexpr const char *Type = "gw.position";
+};
 } // namespace tags
 
 /** @brief logout (no parameters). */
@@ -149,6 +153,8 @@ using CallMuteRequest = CallIdRequest<tags::CallMute>;
 using CallUnmuteRequest = CallIdRequest<tags::CallUnmute>;
 /** @brief gw.answered {call}. */
 using GwAnsweredRequest = CallIdRequest<tags::GwAnswered>;
+/** @brief gw.position {call}: the call's place in its queue and estimated wait (addition). */
+using GwPositionRequest = CallIdRequest<tags::GwPosition>;
 
 /**
  * @brief agent.setState {state: ready|not_ready, reason}. `reason` is required (a non-empty
@@ -491,9 +497,9 @@ using Request = std::variant<
     CallMuteRequest, CallUnmuteRequest, CallDtmfRequest, CallTransferRequest, CallDialRequest,
     StatsSubscribeRequest, StatsUnsubscribeRequest, SupervisorSetAgentStateRequest,
     SupervisorLogoutAgentRequest, BroadcastRequest, GwArriveRequest, GwAnsweredRequest,
-    GwHangupRequest, GwRingFailedRequest, GwDigitsRequest, WorklistListRequest, WorklistDoneRequest,
-    ReportGetRequest, AdminSetPasswordRequest, AccountSetPasswordRequest, AuditListRequest,
-    AdminConfigGetRequest, AdminConfigPutRequest>;
+    GwHangupRequest, GwRingFailedRequest, GwDigitsRequest, GwPositionRequest, WorklistListRequest,
+    WorklistDoneRequest, ReportGetRequest, AdminSetPasswordRequest, AccountSetPasswordRequest,
+    AuditListRequest, AdminConfigGetRequest, AdminConfigPutRequest>;
 
 /**
  * @brief Step 3: decodes the parameters of an envelope into a typed request. unknown_type for

@@ -45,6 +45,8 @@ ReportQueueRow readQueueRow(Reader &r)
     row.shortAbandoned = count(r, "shortAbandoned");
     row.answeredInSl = count(r, "answeredInSl");
     row.overflowed = count(r, "overflowed");
+    row.closed = int(r.optionalInteger(QLatin1String("closed"), 0, MaxIntegerId).value_or(0));
+    row.timedOut = int(r.optionalInteger(QLatin1String("timedOut"), 0, MaxIntegerId).value_or(0));
     row.serviceLevel = r.nullableNumber(QLatin1String("serviceLevel"));
     row.asaMs = r.nullableNumber(QLatin1String("asaMs"));
     row.ahtMs = r.nullableNumber(QLatin1String("ahtMs"));
@@ -91,6 +93,8 @@ QJsonObject ReportQueueRow::toJson() const
                        {QLatin1String("shortAbandoned"), shortAbandoned},
                        {QLatin1String("answeredInSl"), answeredInSl},
                        {QLatin1String("overflowed"), overflowed},
+                       {QLatin1String("closed"), closed},
+                       {QLatin1String("timedOut"), timedOut},
                        {QLatin1String("serviceLevel"), nullableNumber(serviceLevel)},
                        {QLatin1String("asaMs"), nullableNumber(asaMs)},
                        {QLatin1String("ahtMs"), nullableNumber(ahtMs)},
@@ -109,8 +113,9 @@ bool ReportQueueRow::operator==(const ReportQueueRow &o) const
     return day == o.day && hour == o.hour && queue == o.queue && offered == o.offered &&
            answered == o.answered && abandoned == o.abandoned &&
            shortAbandoned == o.shortAbandoned && answeredInSl == o.answeredInSl &&
-           overflowed == o.overflowed && serviceLevel == o.serviceLevel && asaMs == o.asaMs &&
-           ahtMs == o.ahtMs && abandonRate == o.abandonRate && reachability == o.reachability &&
+           overflowed == o.overflowed && closed == o.closed && timedOut == o.timedOut &&
+           serviceLevel == o.serviceLevel && asaMs == o.asaMs && ahtMs == o.ahtMs &&
+           abandonRate == o.abandonRate && reachability == o.reachability &&
            longestWaitMs == o.longestWaitMs;
 }
 
@@ -260,7 +265,12 @@ std::variant<CallDialResult, DecodeError> CallDialResult::fromJson(const QJsonOb
 
 QJsonObject GwArriveResult::toJson() const
 {
-    return QJsonObject{{QLatin1String("call"), call}, {QLatin1String("queue"), queue}};
+    QJsonObject o{{QLatin1String("call"), call}, {QLatin1String("queue"), queue}};
+    if (position) {
+        o.insert(QLatin1String("position"), *position);
+        o.insert(QLatin1String("ewtSeconds"), nullableNumber(ewtSeconds));
+    }
+    return o;
 }
 
 std::variant<GwArriveResult, DecodeError> GwArriveResult::fromJson(const QJsonObject &o)
@@ -269,6 +279,10 @@ std::variant<GwArriveResult, DecodeError> GwArriveResult::fromJson(const QJsonOb
         GwArriveResult result;
         result.call = r.identifier(QLatin1String("call"));
         result.queue = r.text(QLatin1String("queue"), Presence::Optional, MaxIdLength, true);
+        if (const auto n = r.optionalInteger(QLatin1String("position"), 0, MaxIntegerId))
+            result.position = int(*n);
+        if (r.present(QLatin1String("ewtSeconds")))
+            result.ewtSeconds = r.nullableNumber(QLatin1String("ewtSeconds"));
         return result;
     });
 }

@@ -23,6 +23,8 @@ struct ReportQueueRow
     int shortAbandoned = 0;
     int answeredInSl = 0;
     int overflowed = 0;
+    int closed = 0;                     ///< addition 35: arrived while closed (not offered)
+    int timedOut = 0;                   ///< addition 35: left by the afterMaxWait exit
     std::optional<double> serviceLevel; ///< null when undefined (nothing offered)
     std::optional<double> asaMs;
     std::optional<double> ahtMs;
@@ -145,13 +147,24 @@ struct CallDialResult
 struct GwArriveResult
 {
     QString call;
-    QString queue; ///< empty ("") when the call went nowhere
+    QString queue; ///< empty ("") when the call went nowhere (closed: gw.exit follows)
+    /** @brief Addition: 1-based place among the queued calls; omitted when not queued. */
+    std::optional<int> position;
+    /** @brief Addition: estimated wait at that place, seconds; null = nobody serves. */
+    std::optional<double> ewtSeconds;
     /** @brief The result fields. */
     QJsonObject toJson() const;
     /** @brief Decodes the result fields of an ok reply. */
     static std::variant<GwArriveResult, DecodeError> fromJson(const QJsonObject &o);
-    bool operator==(const GwArriveResult &o) const { return call == o.call && queue == o.queue; }
+    bool operator==(const GwArriveResult &o) const
+    {
+        return call == o.call && queue == o.queue && position == o.position &&
+               ewtSeconds == o.ewtSeconds;
+    }
     bool operator!=(const GwArriveResult &o) const { return !(*this == o); }
 };
+
+/** @brief Result of gw.position: the same fields as gw.arrive's (position 0 = not queued). */
+using GwPositionResult = GwArriveResult;
 
 } // namespace acdesk::proto

@@ -480,6 +480,27 @@ std::variant<GwTransferEvent, DecodeError> GwTransferEvent::fromJson(const QJson
     });
 }
 
+QJsonObject GwExitEvent::toJson() const
+{
+    QJsonObject o = typed(Type, seq);
+    o.insert(kCall, call);
+    o.insert(QLatin1String("cause"), cause);
+    o.insert(kNumber, nullIfEmpty(number));
+    return o;
+}
+
+std::variant<GwExitEvent, DecodeError> GwExitEvent::fromJson(const QJsonObject &o)
+{
+    return decodeWith<GwExitEvent>(o, [](Reader &r) {
+        GwExitEvent e;
+        e.seq = readSeq(r);
+        e.call = r.identifier(kCall);
+        e.cause = r.identifier(QLatin1String("cause"));
+        e.number = r.identifier(kNumber, Presence::Optional);
+        return e;
+    });
+}
+
 QJsonObject GwDialEvent::toJson() const
 {
     QJsonObject o = typed(Type, seq);

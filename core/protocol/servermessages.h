@@ -297,6 +297,29 @@ struct GwTransferEvent
     bool operator!=(const GwTransferEvent &o) const { return !(*this == o); }
 };
 
+/**
+ * @brief gw.exit {call, cause, number}: the call leaves the ACD (addition, protocol 8.3):
+ * its queue is closed ("closed") or it waited its maximum ("max_wait"). With a number,
+ * forward the caller there; without, play the announcement for the cause and hang up.
+ */
+struct GwExitEvent
+{
+    static constexpr const char *Type = "gw.exit";
+    quint64 seq = 0;
+    QString call;
+    QString cause;
+    QString number; ///< empty encodes as null: hang up after the announcement
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<GwExitEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const GwExitEvent &o) const
+    {
+        return seq == o.seq && call == o.call && cause == o.cause && number == o.number;
+    }
+    bool operator!=(const GwExitEvent &o) const { return !(*this == o); }
+};
+
 /** @brief gw.dial {call, agent, station, number}. */
 struct GwDialEvent
 {
@@ -448,8 +471,8 @@ using ServerMessage =
     std::variant<Hello, OkReply, ErrorReply, SnapshotEvent, AgentStateEvent, CallOfferEvent,
                  CallUpdateEvent, CallEndedEvent, StatsEvent, MessageEvent, SessionReplacedEvent,
                  GwRingEvent, GwCancelEvent, GwBridgeEvent, GwDropEvent, GwHoldEvent, GwResumeEvent,
-                 GwMuteEvent, GwUnmuteEvent, GwTransferEvent, GwDialEvent, GwDtmfEvent, AuditEvent,
-                 GwReleaseEvent, CallDigitsEvent, WorklistUpdateEvent>;
+                 GwMuteEvent, GwUnmuteEvent, GwTransferEvent, GwExitEvent, GwDialEvent, GwDtmfEvent,
+                 AuditEvent, GwReleaseEvent, CallDigitsEvent, WorklistUpdateEvent>;
 
 /** @brief Every server message type, in contract order. */
 QStringList serverMessageTypes();

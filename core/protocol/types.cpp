@@ -535,6 +535,10 @@ Call readCall(Reader &r)
     c.priority = int(r.integer(QLatin1String("priority"), -1000000, 1000000));
     c.muted = r.boolean(QLatin1String("muted"));
     c.data = r.object(QLatin1String("data"), Presence::Optional);
+    if (const auto n = r.optionalInteger(QLatin1String("position"), 1, MaxIntegerId))
+        c.position = int(*n);
+    if (r.present(QLatin1String("ewtSeconds")))
+        c.ewtSeconds = r.nullableNumber(QLatin1String("ewtSeconds"));
     return c;
 }
 
@@ -616,6 +620,21 @@ QueueStats readQueueStats(Reader &r)
         q.today.reachability = t.nullableNumber(QLatin1String("reachability"));
         if (const auto n = t.optionalInteger(QLatin1String("callbacks"), 0, MaxCount))
             q.today.callbacks = int(*n);
+        q.today.closed = int(t.optionalInteger(QLatin1String("closed"), 0, MaxCount).value_or(0));
+        q.today.timedOut =
+            int(t.optionalInteger(QLatin1String("timedOut"), 0, MaxCount).value_or(0));
+    }
+    q.open = r.optionalBoolean(QLatin1String("open")).value_or(true);
+    if (r.present(QLatin1String("ewtSeconds")))
+        q.ewtSeconds = r.nullableNumber(QLatin1String("ewtSeconds"));
+    if (r.present(QLatin1String("forecast"))) {
+        Reader f = r.nested(QLatin1String("forecast"));
+        StaffingForecast fc;
+        fc.arrivalsLastHour = int(f.integer(QLatin1String("arrivalsLastHour"), 0, MaxCount));
+        fc.ahtSeconds = f.number(QLatin1String("ahtSeconds"));
+        if (f.present(QLatin1String("agentsNeeded")))
+            fc.agentsNeeded = int(f.integer(QLatin1String("agentsNeeded"), 0, MaxCount));
+        q.forecast = fc;
     }
     q.slSeconds = int(r.integer(QLatin1String("slSeconds"), 0, 86400));
     {
@@ -660,7 +679,7 @@ std::variant<Party, DecodeError> Party::fromJson(const QJsonObject &o)
 
 QJsonObject Call::toJson() const
 {
-    return QJsonObject{
+    QJsonObject o{
         {QLatin1String("id"), id},
         {QLatin1String("queue"), nullIfEmpty(queue)},
         {QLatin1String("direction"), proto::toString(direction)},
@@ -674,6 +693,11 @@ QJsonObject Call::toJson() const
         {QLatin1String("muted"), muted},
         {QLatin1String("data"), data},
     };
+    if (position) {
+        o.insert(QLatin1String("position"), *position);
+        o.insert(QLatin1String("ewtSeconds"), nullableNumber(ewtSeconds));
+    }
+    return o;
 }
 
 std::variant<Call, DecodeError> Call::fromJson(const QJsonObject &o)
@@ -686,7 +710,8 @@ bool Call::operator==(const Call &o) const
     return id == o.id && queue == o.queue && direction == o.direction && caller == o.caller &&
            hotline == o.hotline && state == o.state && arrivedAt == o.arrivedAt &&
            answeredAt == o.answeredAt && waitedMs == o.waitedMs && priority == o.priority &&
-           muted == o.muted && data == o.data;
+           muted == o.muted && data == o.data && position == o.position &&
+           ewtSeconds == o.ewtSeconds;
 }
 
 QJsonObject PendingState::toJson() const
@@ -749,7 +774,8 @@ bool QueueToday::operator==(const QueueToday &o) const
            shortAbandoned == o.shortAbandoned && answeredInSl == o.answeredInSl &&
            serviceLevel == o.serviceLevel && asaMs == o.asaMs && ahtMs == o.ahtMs &&
            abandonRate == o.abandonRate && longestWaitMs == o.longestWaitMs &&
-           reachability == o.reachability && callbacks == o.callbacks;
+           reachability == o.reachability && callbacks == o.callbacks && closed == o.closed &&
+           timedOut == o.timedOut;
 }
 
 bool QueueThresholds::operator==(const QueueThresholds &o) const
@@ -763,11 +789,27 @@ bool QueueThresholds::operator==(const QueueThresholds &o) const
 QJsonObject QueueStats::toJson() const
 {
     QJsonObject o = encode();
-    if (today.callbacks) {
-        QJsonObject t = o.value(QLatin1String("today")).toObject();
+    QJsonObject t = o.value(QLatin1String("today")).toObject();
+    if (today.callbacks)
         t.insert(QLatin1String("callbacks"), *today.callbacks);
-        o.insert(QLatin1String("today"), t);
-    }
+    // The additions are sent when they say something (a field left out means its default:
+    // 0, open, no estimate, no forecast), so the contract's own examples stay byte-exact.
+    if (today.closed)
+        t.insert(QLatin1String("closed"), today.closed);
+    if (today.timedOut)
+        t.insert(QLatin1String("timedOut"), today.timedOut);
+    o.insert(QLatin1String("today"), t);
+    if (!open)
+        o.insert(QLatin1String("open"), false);
+    if (ewtSeconds)
+        o.insert(QLatin1String("ewtSeconds"), *ewtSeconds);
+    if (forecast)
+        o.insert(QLatin1String("forecast"),
+                 QJsonObject{{QLatin1String("arrivalsLastHour"), forecast->arrivalsLastHour},
+                             {QLatin1String("ahtSeconds"), forecast->ahtSeconds},
+                             {QLatin1String("agentsNeeded"),
+                              forecast->agentsNeeded ? QJsonValue(*forecast->agentsNeeded)
+                                                     : QJsonValue()}});
     return o;
 }
 
@@ -819,7 +861,8 @@ bool QueueStats::operator==(const QueueStats &o) const
 {
     return id == o.id && name == o.name && waiting == o.waiting &&
            longestWaitMs == o.longestWaitMs && agents == o.agents && today == o.today &&
-           slSeconds == o.slSeconds && thresholds == o.thresholds;
+           slSeconds == o.slSeconds && thresholds == o.thresholds && open == o.open &&
+           ewtSeconds == o.ewtSeconds && forecast == o.forecast;
 }
 
 QJsonObject CodeLabel::toJson() const

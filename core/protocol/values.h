@@ -45,6 +45,11 @@ struct Call
     int priority = 0;
     bool muted = false;
     QJsonObject data;
+    /** @brief Extension: 1-based place among its queue's queued calls; only in replies that
+     * state it (gw.arrive, gw.position, supervisor waiting lists), omitted elsewhere. */
+    std::optional<int> position;
+    /** @brief Extension: estimated wait at that place in seconds; null = nobody serves. */
+    std::optional<double> ewtSeconds;
 
     /** @brief Encodes every field of the call object. */
     QJsonObject toJson() const;
@@ -121,6 +126,8 @@ struct QueueToday
     qint64 longestWaitMs = 0;
     std::optional<double> reachability; ///< Extension: answered / offered.
     std::optional<int> callbacks;       ///< Extension (feature "worklist"): calls back today.
+    int closed = 0;   ///< Extension: arrived while the queue was closed (not offered).
+    int timedOut = 0; ///< Extension: left by the queue's afterMaxWait exit.
     bool operator==(const QueueToday &o) const;
     bool operator!=(const QueueToday &o) const { return !(*this == o); }
 };
@@ -138,6 +145,20 @@ struct QueueThresholds
     bool operator!=(const QueueThresholds &o) const { return !(*this == o); }
 };
 
+/** @brief A queue's staffing forecast (extension; Erlang C, docs/engine.md). */
+struct StaffingForecast
+{
+    int arrivalsLastHour = 0;
+    double ahtSeconds = 0;
+    std::optional<int> agentsNeeded; ///< null: beyond the formula's cap
+    bool operator==(const StaffingForecast &o) const
+    {
+        return arrivalsLastHour == o.arrivalsLastHour && ahtSeconds == o.ahtSeconds &&
+               agentsNeeded == o.agentsNeeded;
+    }
+    bool operator!=(const StaffingForecast &o) const { return !(*this == o); }
+};
+
 /** @brief Statistics of one queue, as in the `stats` event and snapshots. */
 struct QueueStats
 {
@@ -149,6 +170,9 @@ struct QueueStats
     QueueToday today;
     int slSeconds = 20;
     QueueThresholds thresholds;
+    bool open = true;                         ///< Extension: false while its hours say closed.
+    std::optional<double> ewtSeconds;         ///< Extension: estimated wait of a new caller.
+    std::optional<StaffingForecast> forecast; ///< Extension: null until a call was handled.
 
     /** @brief Encodes the queue stats object. */
     QJsonObject toJson() const;

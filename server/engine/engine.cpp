@@ -384,6 +384,19 @@ std::optional<Call> Engine::call(const QString &id) const
     return d->snapshot(*it->second);
 }
 
+std::optional<Call> Engine::callWithPlace(const QString &id) const
+{
+    const auto it = d->calls.find(id);
+    if (it == d->calls.end())
+        return std::nullopt;
+    const CallRt &c = *it->second;
+    Call s = d->snapshot(c);
+    s.position = d->positionOf(c);
+    if (s.position > 0)
+        s.ewtSeconds = d->estimatedWait(d->queues[std::size_t(c.queue)], s.position);
+    return s;
+}
+
 std::vector<Call> Engine::calls() const
 {
     std::vector<Call> out;
@@ -415,8 +428,11 @@ std::vector<Call> Engine::waitingCalls(const QString &queue) const
     if (qi < 0)
         return out;
     const QueueRt &q = d->queues[std::size_t(qi)];
-    for (const WaitKey &w : q.waiting)
+    for (const WaitKey &w : q.waiting) {
         out.push_back(d->snapshot(*w.call));
+        out.back().position = int(out.size());
+        out.back().ewtSeconds = d->estimatedWait(q, out.back().position);
+    }
     std::vector<const CallRt *> offered;
     for (const auto &entry : d->calls) {
         const CallRt &c = *entry.second;
@@ -460,7 +476,10 @@ void Engine::restoreDay(const std::vector<CallRecord> &records)
             const int qi = d->queueIndex.value(r.queue, -1);
             if (qi >= 0) {
                 QueueRt &q = d->queues[std::size_t(qi)];
-                q.today.add(legContribution(r, q.cfg.slSeconds, q.cfg.shortAbandonSeconds));
+                const QueueDay c = legContribution(r, q.cfg.slSeconds, q.cfg.shortAbandonSeconds);
+                q.today.add(c);
+                if (c.offered > 0 && r.legStartMs > d->now - kForecastWindowMs)
+                    q.arrivals.push_back(r.legStartMs); // the forecast's last hour
             }
         }
         const int ai = d->agentIndex.value(r.agent, -1);
@@ -471,6 +490,8 @@ void Engine::restoreDay(const std::vector<CallRecord> &records)
             p.second += r.talkMs;
         }
     }
+    for (QueueRt &q : d->queues)
+        std::sort(q.arrivals.begin(), q.arrivals.end());
     for (AgentRt &a : d->agents) {
         const auto p = perAgent.value(a.idx);
         d->resetAgentDay(a, p.first, p.second);

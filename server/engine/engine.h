@@ -13,7 +13,11 @@
 //   handled in A). A transfer to an agent is a "direct" leg that counts in no queue; if
 //   that agent does not take it, the call goes to its queue as a new queue leg.
 // - Outbound calls make "outbound" legs: no queue statistics, but the agent's talk time.
-// - maxWaitSeconds without overflowTo does nothing (the caller keeps waiting).
+// - maxWaitSeconds without overflowTo does what afterMaxWait says (hang up after the
+//   announcement, or forward to a number: gw.exit); without either the caller keeps waiting.
+// - Opening hours: a call for a closed queue goes by its whenClosed (overflow to another
+//   queue, or gw.exit) and records a "closed" leg that counts in no service level. Calls
+//   already waiting when a queue closes stay and are served.
 // - Join-empty: JoinEmpty::Join (default), Overflow or Refuse; checked on arrival and on
 //   transfer to a queue.
 // - Penalties are tiers: the lowest-penalty ready agents are always chosen first; a call
@@ -140,6 +144,9 @@ public:
     std::vector<AgentInfo> agents() const;
     /** @brief One live call. */
     std::optional<Call> call(const QString &id) const;
+    /** @brief One live call with its place in the queue and estimated wait (a walk of the
+     * queue: for gateways that ask, not for every event). */
+    std::optional<Call> callWithPlace(const QString &id) const;
     /** @brief Every live call (order unspecified). */
     std::vector<Call> calls() const;
     /** @brief Calls offered to or connected with an agent. */

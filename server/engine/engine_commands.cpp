@@ -84,8 +84,11 @@ Result Engine::Impl::arriveImpl(const Arrival &in)
     QString id = in.id;
     if (!id.isEmpty() && calls.count(id))
         return fail(ErrorKind::Conflict, QStringLiteral("call id already in use"));
-    const int target = resolveJoin(qi);
-    if (target < 0)
+    // Closed queues first (their whenClosed may send the call on), then join-empty.
+    int exitFrom = -1;
+    const int open = resolveOpen(qi, &exitFrom);
+    const int target = open < 0 ? -1 : resolveJoin(open);
+    if (open >= 0 && target < 0)
         return fail(ErrorKind::InvalidState, QStringLiteral("no agent is logged in"));
     while (id.isEmpty() || calls.count(id))
         id = config.callIdPrefix + QString::number(nextCallNumber++);
@@ -104,9 +107,24 @@ Result Engine::Impl::arriveImpl(const Arrival &in)
     c->snap.origin = in.origin;
     CallRt &ref = *c;
     calls.emplace(id, std::move(c));
-    if (target != qi) {
+    // Each closed queue on the way records a "closed" leg, which counts in no service level.
+    for (int cur = qi; cur != open;) {
+        const QueueRt &q = queues[std::size_t(cur)];
+        newLeg(ref, LegKind::Queue, cur);
+        ref.queue = cur;
+        ref.snap.queue = q.cfg.id;
+        if (cur == exitFrom) {
+            exitCall(ref, EndCause::Closed, q.cfg.whenClosed);
+            Result r;
+            r.callId = id;
+            return r;
+        }
+        cur = queueIndex.value(q.cfg.whenClosed.queue);
+        closeLeg(ref, EndCause::Closed, QStringLiteral("queue:") + q.cfg.whenClosed.queue);
+    }
+    if (target != open) {
         // join-empty overflow: a zero-wait leg in the first queue keeps the count honest
-        newLeg(ref, LegKind::Queue, qi);
+        newLeg(ref, LegKind::Queue, open);
         closeLeg(ref, EndCause::Overflow,
                  QStringLiteral("queue:") + queues[std::size_t(target)].cfg.id);
     }
@@ -350,6 +368,18 @@ QueueStats Engine::Impl::stats(const QueueRt &q) const
         o.longestWaitMs = std::max(o.longestWaitMs, s.longestWaitMs);
     s.slSeconds = q.cfg.slSeconds;
     s.thresholds = q.cfg.thresholds;
+    s.open = q.open;
+    s.ewtSeconds = estimatedWait(q, int(q.waiting.size()) + 1);
+    if (d.handled > 0) {
+        StaffingForecast f;
+        f.arrivalsLastHour =
+            qint64(q.arrivals.end() -
+                   std::upper_bound(q.arrivals.begin(), q.arrivals.end(), t - kForecastWindowMs));
+        f.ahtSeconds = double(d.handleSumMs) / double(d.handled) / 1000.0;
+        f.agentsNeeded = agentsNeeded(double(f.arrivalsLastHour), f.ahtSeconds, q.cfg.slSeconds,
+                                      q.cfg.thresholds.slAmber);
+        s.forecast = f;
+    }
     return s;
 }
 

@@ -11,11 +11,13 @@
 //   engine_commands.cpp  agent, call and gateway commands; statistics views
 
 #include "engine.h"
+#include "forecast.h"
 
 #include <QDateTime>
 #include <QTimeZone>
 
 #include <algorithm>
+#include <deque>
 #include <limits>
 #include <map>
 #include <random>
@@ -26,8 +28,19 @@
 namespace acdesk::engine {
 
 constexpr int kNoLimit = std::numeric_limits<int>::max();
+// The staffing forecast's arrival rate is the queue legs of the last hour.
+constexpr qint64 kForecastWindowMs = 3600 * 1000;
 
-enum class TimerKind { OfferTimeout, WrapUpEnd, MaxWait, Escalation, Grace, Midnight, Watchdog };
+enum class TimerKind {
+    OfferTimeout,
+    WrapUpEnd,
+    MaxWait,
+    Escalation,
+    Grace,
+    Midnight,
+    Watchdog,
+    Hours // a queue opens or closes; Timer::agent holds the queue index
+};
 
 struct Timer
 {
@@ -132,6 +145,9 @@ struct QueueRt
     bool needsRouting = false; // in toRoute
     bool statsDirty = false;
     bool removed = false; // gone from the config; its index stays valid for old legs
+    bool open = true;     // the opening hours' verdict, kept current by the Hours timer
+    std::optional<TimerKey> hoursTimer;
+    std::deque<qint64> arrivals; // starts of its queue legs in the last hour (forecast)
 };
 
 inline Result fail(ErrorKind k, const QString &msg)
@@ -290,6 +306,24 @@ struct Engine::Impl
     void doLogout(AgentRt &a);
 
     void overflow(CallRt &c);
+
+    // Opening hours: the queue's open flag now, and the timer for its next change.
+    void scheduleHours(QueueRt &q);
+
+    // The call leaves the ACD (closed queue, maximum wait): its leg ends with @p cause and
+    // the gateway is told to hang up after the announcement or to forward; the call is gone.
+    void exitCall(CallRt &c, EndCause cause, const ExitAction &action);
+
+    // Where a call for queue @p qi goes while closed queues send it on; -1 = it exits by
+    // the last closed queue's whenClosed (returned in @p exitFrom).
+    int resolveOpen(int qi, int *exitFrom);
+
+    // 1-based place of a queued call among its queue's queued calls; 0 when not queued.
+    int positionOf(const CallRt &c) const;
+
+    // Estimated wait at @p position of queue @p q (forecast.h), from today's AHT (or the
+    // default) and the queue's agents now.
+    std::optional<double> estimatedWait(const QueueRt &q, int position) const;
 
     // ---------- time ----------
 

@@ -275,3 +275,91 @@ void Engine::Impl::overflow(CallRt &c)
 }
 
 } // namespace acdesk::engine
+
+namespace acdesk::engine {
+
+void Engine::Impl::scheduleHours(QueueRt &q)
+{
+    cancelTimer(q.hoursTimer);
+    const bool open = q.removed || q.cfg.hours.openAt(now, tz);
+    if (open != q.open) {
+        q.open = open;
+        markStats(q.idx);
+    }
+    if (q.removed)
+        return;
+    const qint64 next = q.cfg.hours.nextChange(now, tz);
+    if (next > 0)
+        q.hoursTimer = addTimer(next, {TimerKind::Hours, q.idx, {}});
+}
+
+void Engine::Impl::exitCall(CallRt &c, EndCause cause, const ExitAction &action)
+{
+    withdrawAll(c, EndCause::Withdrawn);
+    leaveQueue(c);
+    const bool forward = action.kind == ExitAction::Kind::Forward;
+    closeLeg(c, cause, forward ? QStringLiteral("number:") + action.number : QString());
+    Telephony t;
+    t.kind = TelephonyKind::Exit;
+    t.call = c.snap.id;
+    t.origin = c.snap.origin;
+    t.number = forward ? action.number : QString();
+    t.cause = endCauseName(cause);
+    events.emplace_back(std::move(t));
+    calls.erase(c.snap.id);
+}
+
+int Engine::Impl::resolveOpen(int qi, int *exitFrom)
+{
+    // Config validation keeps whenClosed overflow chains free of loops; the hop limit
+    // guards a live change that closes a loop of queues all at once.
+    for (std::size_t hops = 0; hops <= queues.size(); ++hops) {
+        const QueueRt &q = queues[std::size_t(qi)];
+        if (q.open)
+            return qi;
+        const int next = q.cfg.whenClosed.kind == ExitAction::Kind::Overflow
+                             ? queueIndex.value(q.cfg.whenClosed.queue, -1)
+                             : -1;
+        if (next < 0) {
+            *exitFrom = qi;
+            return -1;
+        }
+        qi = next;
+    }
+    *exitFrom = qi;
+    return -1;
+}
+
+int Engine::Impl::positionOf(const CallRt &c) const
+{
+    if (!c.inWaiting)
+        return 0;
+    const QueueRt &q = queues[std::size_t(c.queue)];
+    const auto it = q.waiting.find({-c.snap.priority, c.seq, const_cast<CallRt *>(&c)});
+    return it == q.waiting.end() ? 0 : int(std::distance(q.waiting.begin(), it)) + 1;
+}
+
+std::optional<double> Engine::Impl::estimatedWait(const QueueRt &q, int position) const
+{
+    int ready = 0, busy = 0;
+    for (int ai : q.eligibleMembers) {
+        switch (agents[std::size_t(ai)].state) {
+        case AgentState::Ready:
+            ++ready;
+            break;
+        case AgentState::Ringing:
+        case AgentState::OnCall:
+        case AgentState::WrapUp:
+            ++busy;
+            break;
+        default:
+            break;
+        }
+    }
+    const double aht = q.today.handled > 0
+                           ? double(q.today.handleSumMs) / double(q.today.handled) / 1000.0
+                           : double(q.cfg.defaultHandleSeconds);
+    return estimatedWaitSeconds(position, ready, busy, aht);
+}
+
+} // namespace acdesk::engine

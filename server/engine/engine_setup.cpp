@@ -34,6 +34,8 @@ Engine::Impl::Impl(const EngineConfig &cfg, Clock *c)
         agents.push_back(std::move(a));
     }
     now = clock->nowMs();
+    for (QueueRt &q : queues)
+        scheduleHours(q);
     computeDay(now);
     addTimer(dayEnd, {TimerKind::Midnight, -1, {}});
     if (config.watchdogSeconds > 0)
@@ -197,6 +199,7 @@ Result Engine::Impl::reconfigureImpl(const EngineConfig &next)
     for (AgentRt &a : agents)
         syncReady(a);
     for (QueueRt &q : queues) {
+        scheduleHours(q);
         if (q.removed)
             continue;
         markForRouting(q.idx);

@@ -256,11 +256,14 @@ void Engine::Impl::enterQueue(CallRt &c, int qi)
         c.maxPenalty = q.cfg.escalation[c.nextRule++].maxPenalty;
     scheduleEscalation(c);
     cancelTimer(c.maxWaitTimer);
-    if (q.overflow >= 0 && q.cfg.maxWaitSeconds > 0)
+    if ((q.overflow >= 0 || q.cfg.afterMaxWait) && q.cfg.maxWaitSeconds > 0)
         c.maxWaitTimer = addTimer(now + qint64(q.cfg.maxWaitSeconds) * 1000,
                                   {TimerKind::MaxWait, -1, c.snap.id});
     q.unanswered.insert({now, c.seq});
     c.inUnanswered = true;
+    q.arrivals.push_back(now);
+    while (!q.arrivals.empty() && q.arrivals.front() <= now - kForecastWindowMs)
+        q.arrivals.pop_front();
     insertWaiting(c);
 }
 

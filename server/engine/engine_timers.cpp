@@ -30,8 +30,13 @@ void Engine::Impl::fire(const Timer &t)
         if (!c)
             return;
         c->maxWaitTimer.reset();
-        if (c->inUnanswered && queues[std::size_t(c->queue)].overflow >= 0)
+        if (!c->inUnanswered)
+            return;
+        const QueueRt &q = queues[std::size_t(c->queue)];
+        if (q.overflow >= 0)
             overflow(*c);
+        else if (q.cfg.afterMaxWait)
+            exitCall(*c, EndCause::MaxWait, *q.cfg.afterMaxWait);
         break;
     }
     case TimerKind::Escalation: {
@@ -66,6 +71,12 @@ void Engine::Impl::fire(const Timer &t)
     case TimerKind::Midnight:
         rollover();
         break;
+    case TimerKind::Hours: {
+        QueueRt &q = queues[std::size_t(t.agent)];
+        q.hoursTimer.reset();
+        scheduleHours(q);
+        break;
+    }
     case TimerKind::Watchdog:
         watchdog();
         if (config.watchdogSeconds > 0)

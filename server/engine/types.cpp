@@ -42,16 +42,16 @@ constexpr std::array<const char *, 6> kAgentStates = {"logged_out", "not_ready",
                                                       "ringing",    "on_call",   "wrap_up"};
 constexpr std::array<const char *, 5> kCallStates = {"queued", "offered", "connected", "held",
                                                      "ended"};
-constexpr std::array<const char *, 10> kCauses = {
-    "",          "agent_hangup", "caller_hangup", "transferred", "rejected",
-    "no_answer", "withdrawn",    "agent_lost",    "overflow",    "server_restart"};
+constexpr std::array<const char *, 12> kCauses = {
+    "",          "agent_hangup", "caller_hangup", "transferred",    "rejected", "no_answer",
+    "withdrawn", "agent_lost",   "overflow",      "server_restart", "closed",   "max_wait"};
 constexpr std::array<const char *, 3> kJoinEmpty = {"join", "overflow", "refuse"};
 constexpr std::array<const char *, 5> kErrors = {"", "bad_request", "not_found", "invalid_state",
                                                  "conflict"};
 constexpr std::array<const char *, 3> kLegKinds = {"queue", "direct", "outbound"};
-constexpr std::array<const char *, 12> kTelephony = {"ring",     "cancel", "bridge", "drop",
-                                                     "hold",     "resume", "mute",   "unmute",
-                                                     "transfer", "dial",   "dtmf",   "release"};
+constexpr std::array<const char *, 13> kTelephony = {
+    "ring",   "cancel",   "bridge", "drop", "hold",    "resume", "mute",
+    "unmute", "transfer", "dial",   "dtmf", "release", "exit"};
 
 } // namespace
 
@@ -122,6 +122,8 @@ void QueueDay::add(const QueueDay &o)
     overflowed += o.overflowed;
     transferredOut += o.transferredOut;
     handled += o.handled;
+    closed += o.closed;
+    timedOut += o.timedOut;
     waitAnsweredSumMs += o.waitAnsweredSumMs;
     handleSumMs += o.handleSumMs;
     longestWaitMs = std::max(longestWaitMs, o.longestWaitMs);
@@ -137,6 +139,8 @@ void QueueDay::subtract(const QueueDay &o)
     overflowed -= o.overflowed;
     transferredOut -= o.transferredOut;
     handled -= o.handled;
+    closed -= o.closed;
+    timedOut -= o.timedOut;
     waitAnsweredSumMs -= o.waitAnsweredSumMs;
     handleSumMs -= o.handleSumMs;
 }
@@ -146,6 +150,10 @@ QueueDay legContribution(const CallRecord &leg, int slSeconds, int shortAbandonS
     QueueDay d;
     if (leg.kind != LegKind::Queue)
         return d; // direct transfers and outbound calls are no queue traffic
+    if (leg.cause == EndCause::Closed) {
+        d.closed = 1; // closed time does not count: not offered, no wait, no service level
+        return d;
+    }
     d.offered = 1;
     d.longestWaitMs = leg.waitMs;
     if (leg.answeredAtMs > 0) {
@@ -169,6 +177,8 @@ QueueDay legContribution(const CallRecord &leg, int slSeconds, int shortAbandonS
             d.abandoned = 1;
     } else if (leg.cause == EndCause::Overflow) {
         d.overflowed = 1;
+    } else if (leg.cause == EndCause::MaxWait) {
+        d.timedOut = 1;
     }
     return d;
 }
@@ -184,8 +194,11 @@ QueueToday summarize(const QueueDay &d)
     o.overflowed = d.overflowed;
     o.transferredOut = d.transferredOut;
     o.handled = d.handled;
-    if (d.answered + d.abandoned > 0)
-        o.serviceLevel = double(d.answeredInSl) / double(d.answered + d.abandoned);
+    o.closed = d.closed;
+    o.timedOut = d.timedOut;
+    // A caller sent away after the maximum wait was not served in time either.
+    if (d.answered + d.abandoned + d.timedOut > 0)
+        o.serviceLevel = double(d.answeredInSl) / double(d.answered + d.abandoned + d.timedOut);
     if (d.answered > 0)
         o.asaMs = double(d.waitAnsweredSumMs) / double(d.answered);
     if (d.handled > 0)

@@ -10,6 +10,8 @@
 #include <QStringList>
 #include <QVariantMap>
 
+#include "schedule.h"
+
 #include <optional>
 #include <variant>
 #include <vector>
@@ -63,7 +65,9 @@ enum class EndCause {
     Withdrawn,
     AgentLost,
     Overflow,
-    ServerRestart // the server stopped (crash, kill) while the leg was live; set at the next start
+    ServerRestart, // the server stopped (crash, kill) while the leg was live; set at the next start
+    Closed,        // arrived while its queue was closed (records only)
+    MaxWait        // left by the queue's afterMaxWait exit (records only)
 };
 /** @brief Contract name of a cause ("agent_hangup", ...; "overflow"; "" for None). */
 QString endCauseName(EndCause c);
@@ -100,6 +104,25 @@ struct Result
     bool ok() const { return code == ErrorKind::None; }
 };
 
+/**
+ * @brief Where a call goes when its queue is closed (whenClosed) or after its maximum wait
+ * (afterMaxWait): hang up after the gateway's announcement, overflow to another queue, or
+ * forward to a number (a voicemail, another site).
+ */
+struct ExitAction
+{
+    enum class Kind { Hangup, Overflow, Forward };
+    Kind kind = Kind::Hangup;
+    /** @brief Overflow: the queue id. */
+    QString queue;
+    /** @brief Forward: the number. */
+    QString number;
+    bool operator==(const ExitAction &o) const
+    {
+        return kind == o.kind && queue == o.queue && number == o.number;
+    }
+};
+
 /** @brief Colour thresholds passed through to clients. */
 struct Thresholds
 {
@@ -133,8 +156,17 @@ struct QueueConfig
     int shortAbandonSeconds = 5;
     int wrapUpSeconds = 15;
     int offerTimeoutSeconds = 15;
-    /** @brief 0 = no limit. Without overflowTo the call simply keeps waiting. */
+    /** @brief 0 = no limit. Without overflowTo and afterMaxWait the call keeps waiting. */
     int maxWaitSeconds = 600;
+    /** @brief What maxWaitSeconds does without overflowTo; none = keep waiting. */
+    std::optional<ExitAction> afterMaxWait;
+    /** @brief Weekly hours and holidays; open around the clock unless limited. */
+    OpeningHours hours;
+    /** @brief What a call that arrives while the queue is closed does. */
+    ExitAction whenClosed;
+    /** @brief Handle time the estimated wait assumes before the first call of the day is
+     * handled (seconds). */
+    int defaultHandleSeconds = 180;
     /** @brief Empty = no overflow. */
     QString overflowTo;
     /** @brief Skill name -> minimum level. */
@@ -214,6 +246,11 @@ struct Call
     QString origin;
     /** @brief Connected agent; empty while queued/offered. */
     QString agent;
+    /** @brief 1-based place among the queued calls of its queue; 0 when not queued. Filled
+     * by Engine::call() and waitingCalls() only (computing it costs a walk of the queue). */
+    int position = 0;
+    /** @brief Estimated wait at that place (seconds); filled with position. */
+    std::optional<double> ewtSeconds;
 };
 
 /** @brief An incoming call (gw.arrive or the simulator). */
@@ -298,6 +335,10 @@ struct QueueDay
     qint64 overflowed = 0;
     qint64 transferredOut = 0;
     qint64 handled = 0;
+    /** @brief Arrived while closed: not offered, no part of the service level. */
+    qint64 closed = 0;
+    /** @brief Left by the afterMaxWait exit: offered, and missed the service level. */
+    qint64 timedOut = 0;
     qint64 waitAnsweredSumMs = 0;
     qint64 handleSumMs = 0;
     /** @brief A maximum: add() raises it, subtract() leaves it (waits only grow). */
@@ -337,6 +378,8 @@ struct QueueToday
     qint64 overflowed = 0;
     qint64 transferredOut = 0;
     qint64 handled = 0;
+    qint64 closed = 0;
+    qint64 timedOut = 0;
     std::optional<double> serviceLevel;
     std::optional<double> asaMs;
     std::optional<double> ahtMs;
@@ -349,11 +392,29 @@ struct QueueToday
 /** @brief Ratios and means of a day's sums, as the contract defines them (live and reports). */
 QueueToday summarize(const QueueDay &day);
 
+/** @brief Staffing forecast of a queue (Erlang C; docs/engine.md). */
+struct StaffingForecast
+{
+    /** @brief Queue legs that started in the last hour. */
+    qint64 arrivalsLastHour = 0;
+    /** @brief Today's AHT in seconds (the forecast needs one handled call). */
+    double ahtSeconds = 0;
+    /** @brief Fewest agents that meet thresholds.slAmber within slSeconds; nullopt = more
+     * than the formula's cap. */
+    std::optional<int> agentsNeeded;
+};
+
 /** @brief The contract's stats queue object. */
 struct QueueStats
 {
     QString id;
     QString name;
+    /** @brief False while the opening hours say closed. */
+    bool open = true;
+    /** @brief Estimated wait of a call arriving now (seconds); nullopt = nobody serves. */
+    std::optional<double> ewtSeconds;
+    /** @brief nullopt until the queue has an AHT today. */
+    std::optional<StaffingForecast> forecast;
     int waiting = 0;
     qint64 longestWaitMs = 0;
     AgentCounts agents;
@@ -435,7 +496,8 @@ enum class TelephonyKind {
     Transfer,
     Dial,
     Dtmf,
-    Release // the agent's part ended, the call waits again (blind transfer to a queue/agent)
+    Release, // the agent's part ended, the call waits again (blind transfer to a queue/agent)
+    Exit     // the call leaves the ACD: closed or maximum wait; hang up or forward to number
 };
 /** @brief Contract name without "gw." ("ring", "cancel", ...). */
 QString telephonyKindName(TelephonyKind k);
@@ -450,6 +512,8 @@ struct Telephony
     QString station;
     QString number;
     QString digits;
+    /** @brief Exit: "closed" or "max_wait" (the announcement to play). */
+    QString cause;
 };
 
 /** @brief A leg record changed; persist it before publishing stats. */

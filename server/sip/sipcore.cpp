@@ -745,6 +745,20 @@ struct SipCore::Impl
         play(*call, announcementOf(*call), false);
     }
 
+    // gw.exit without a number: whatever the call was doing, the caller hears the
+    // announcement and the line ends (Refusing hangs up when the prompt is over).
+    void leave(const QString &id)
+    {
+        Call *call = find(id);
+        if (!call || !call->caller)
+            return;
+        call->known = false;
+        if (call->mode == Call::Mode::Asking)
+            answerCaller(*call);
+        setMode(*call, Call::Mode::Refusing);
+        play(*call, announcementOf(*call), false);
+    }
+
     void reject(const QString &id, int code, const QString &reason)
     {
         Call *call = find(id);
@@ -1379,6 +1393,10 @@ void SipCore::accept(const QString &call, const QString &queue)
 void SipCore::refuse(const QString &call, const QString &queue)
 {
     post([=](Impl &i) { i.refuse(call, queue); });
+}
+void SipCore::leave(const QString &call)
+{
+    post([=](Impl &i) { i.leave(call); });
 }
 void SipCore::reject(const QString &call, int code, const QString &reason)
 {

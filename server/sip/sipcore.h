@@ -110,6 +110,8 @@ public:
     void accept(const QString &call, const QString &queue);
     /** @brief The server refused the call: answer, announcement, hang up. */
     void refuse(const QString &call, const QString &queue);
+    /** @brief The call leaves the ACD (gw.exit): announcement, then hang up. */
+    void leave(const QString &call);
     /** @brief Final answer without a session (404, 403, 503, ...). */
     void reject(const QString &call, int code, const QString &reason);
     /**

@@ -218,6 +218,14 @@ void SipGateway::onEvent(const proto::ServerMessage &event)
             m_core.drop(transfer->call);
         else
             m_core.transfer(transfer->call, uri);
+    } else if (const auto *exit = std::get_if<proto::GwExitEvent>(&event)) {
+        // Closed or waited too long: forward where the queue says, else announce and end.
+        m_known.remove(exit->call);
+        const QString uri = numberUri(exit->number);
+        if (uri.isEmpty())
+            m_core.leave(exit->call);
+        else
+            m_core.transfer(exit->call, uri);
     } else if (const auto *dial = std::get_if<proto::GwDialEvent>(&event)) {
         const QString agentUri = stationUri(dial->station);
         const QString uri = numberUri(dial->number);

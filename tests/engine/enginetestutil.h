@@ -5,9 +5,11 @@
 #include "engine.h"
 
 #include <QDateTime>
+#include <QTest>
 #include <QTimeZone>
 
 #include <map>
+#include <memory>
 #include <vector>
 
 namespace acdesk::engine::test {
@@ -81,6 +83,57 @@ public:
 
 private:
     std::map<std::pair<QString, int>, CallRecord> m_records;
+};
+
+/** @brief An engine on a manual clock with its records kept; times are seconds after t0. */
+struct Rig
+{
+    explicit Rig(EngineConfig cfg, qint64 start = berlin(2026, 11, 24, 8))
+        : t0(start)
+        , clock(start)
+    {
+        if (cfg.randomSeed == 0)
+            cfg.randomSeed = 42;
+        cfg.watchdogSeconds = 0;
+        engine = std::make_unique<Engine>(cfg, &clock);
+    }
+    std::vector<Event> pull()
+    {
+        std::vector<Event> ev = engine->takeEvents();
+        records.take(ev);
+        return ev;
+    }
+    // Moves the clock to t0 + s seconds and processes what is due.
+    std::vector<Event> at(double s)
+    {
+        clock.setNow(t0 + qint64(s * 1000));
+        engine->advance();
+        return pull();
+    }
+    void ready(const QStringList &ids)
+    {
+        for (const QString &id : ids) {
+            QVERIFY(engine->login(id).ok());
+            QVERIFY(engine->setState(id, AgentState::Ready).ok());
+        }
+    }
+    QString arrive(const QString &queue, int priority = 0, const QString &id = {})
+    {
+        Arrival a;
+        a.id = id;
+        a.queue = queue;
+        a.callerNumber = QStringLiteral("+4930111");
+        if (priority)
+            a.priority = priority;
+        const Result r = engine->arrive(a);
+        return r.callId;
+    }
+    AgentState state(const QString &id) const { return engine->agent(id).state; }
+
+    qint64 t0;
+    ManualClock clock;
+    std::unique_ptr<Engine> engine;
+    RecordStore records;
 };
 
 } // namespace acdesk::engine::test

@@ -67,6 +67,8 @@ const QStringList contractRequestTypes = {
     // additions of the SIP gateway (issue 14), see docs/protocol.md 8.1
     QStringLiteral("gw.ringFailed"),
     QStringLiteral("gw.digits"),
+    // a caller's place and estimated wait (issue 19), see docs/protocol.md 8.1
+    QStringLiteral("gw.position"),
     // additions announced in hello.features ("worklist"), see docs/protocol.md
     QStringLiteral("worklist.list"),
     QStringLiteral("worklist.done"),
@@ -101,6 +103,7 @@ const QStringList contractServerTypes = {
     QStringLiteral("gw.mute"),
     QStringLiteral("gw.unmute"),
     QStringLiteral("gw.transfer"),
+    QStringLiteral("gw.exit"), // issue 19, docs/protocol.md 8.2
     QStringLiteral("gw.dial"),
     QStringLiteral("gw.dtmf"),
     QStringLiteral("audit"),           // issue 15, docs/protocol.md 7.1
@@ -256,8 +259,20 @@ void TestProtocol::serverRoundTrip()
             QCOMPARE(std::get<LoginResult>(login).user, QStringLiteral("1001"));
             QCOMPARE(std::get<LoginResult>(login).toJson(), ok->fields);
         }
-    } else if (const auto *st = std::get_if<StatsEvent>(&message)) {
+    } else if (const auto *st = std::get_if<StatsEvent>(&message); st && st->seq == 18) {
+        // Issue 19's additions, typed.
+        const QueueStats &q = st->queues.at(0);
+        QCOMPARE(q.open, false);
+        QCOMPARE(q.ewtSeconds, std::optional<double>(243));
+        QCOMPARE(q.today.closed, 4);
+        QCOMPARE(q.today.timedOut, 2);
+        QVERIFY(q.forecast);
+        QCOMPARE(q.forecast->arrivalsLastHour, 30);
+        QCOMPARE(q.forecast->agentsNeeded, std::optional<int>(4));
+    } else if (st) {
         QCOMPARE(st->seq, quint64(9));
+        QCOMPARE(st->queues.at(0).open, true); // absent: open
+        QCOMPARE(st->queues.at(0).ewtSeconds, std::nullopt);
         QCOMPARE(st->queues.size(), 2);
         // The additions (worklist, waitingCalls) are typed too: absent or there.
         QCOMPARE(st->calls.has_value(), st->queues.at(0).today.callbacks.has_value());

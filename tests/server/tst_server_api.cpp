@@ -777,6 +777,176 @@ private Q_SLOTS:
     // What a client is told and what counts waits for the disk: the gateway's ok, the
     // agent's accepted and ended call, the stats that count the answer and a report come
     // once the legs are written, never before, and in the order they were made.
+    // Opening hours, holidays and exits in the config: each mistake names file, field, reason.
+    void callerConfigErrors_data()
+    {
+        QTest::addColumn<QByteArray>("queue");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("interval") << QByteArray(R"("hours":{"mon":["18:00-08:00"]})")
+                                  << R"(x.json: $.queues[0].hours.mon[0]: must be "HH:MM-HH:MM" )"
+                                     "with the end after the start (end at most 24:00)";
+        QTest::newRow("overlap") << QByteArray(R"("hours":{"tue":["08:00-12:00","11:00-13:00"]})")
+                                 << "x.json: $.queues[0].hours.tue: intervals overlap";
+        QTest::newRow("day") << QByteArray(R"("hours":{"monday":["08:00-12:00"]})")
+                             << "x.json: $.queues[0].hours.monday: unknown key";
+        QTest::newRow("holiday") << QByteArray(R"("holidays":["2026-02-30"])")
+                                 << R"(x.json: $.queues[0].holidays[0]: must be a date )"
+                                    R"("YYYY-MM-DD" or a yearly "MM-DD")";
+        QTest::newRow("action") << QByteArray(R"("whenClosed":{"action":"voicemail"})")
+                                << R"(x.json: $.queues[0].whenClosed.action: unknown action )"
+                                   R"("voicemail" (hangup, forward or overflow))";
+        QTest::newRow("self") << QByteArray(R"("whenClosed":{"action":"overflow","queue":"q"})")
+                              << R"(x.json: $.queues[0].whenClosed.queue: must be another )"
+                                 R"(configured queue, not "q")";
+        QTest::newRow("number") << QByteArray(R"("whenClosed":{"action":"forward"})")
+                                << "x.json: $.queues[0].whenClosed.number: is required";
+        QTest::newRow("max wait overflow")
+            << QByteArray(R"("afterMaxWait":{"action":"overflow","queue":"q2"})")
+            << R"(x.json: $.queues[0].afterMaxWait.action: unknown action "overflow" (hangup )"
+               "or forward; use overflowTo to overflow)";
+        QTest::newRow("valid")
+            << QByteArray(
+                   R"("hours":{"mon":["08:00-12:00","13:00-24:00"],"sat":[]},"holidays":["2026-12-24",)"
+                   R"("02-29"],"whenClosed":{"action":"overflow","queue":"q2"},)"
+                   R"("afterMaxWait":{"action":"forward","number":"+49301234"},"defaultHandleSeconds":90)")
+            << QString();
+    }
+    void callerConfigErrors()
+    {
+        QFETCH(QByteArray, queue);
+        QFETCH(QString, message);
+        const server::ConfigResult r = server::parseConfig(
+            R"({"queues":[{"id":"q",)" + queue + R"(},{"id":"q2"}]})", QStringLiteral("x.json"));
+        QCOMPARE(r.error, message);
+        if (!message.isEmpty())
+            return;
+        const engine::QueueConfig &q = r.config->engine.queues.at(0);
+        QVERIFY(q.hours.limited);
+        QCOMPARE(q.hours.week[0].size(), 2);
+        QCOMPARE(q.hours.week[0][1].toMinute, 1440);
+        QVERIFY(q.hours.week[1].isEmpty()); // a day left out is closed
+        QCOMPARE(q.hours.dates, QList<QDate>{QDate(2026, 12, 24)});
+        QCOMPARE(q.hours.yearly.size(), 1);
+        QCOMPARE(q.whenClosed.kind, engine::ExitAction::Kind::Overflow);
+        QCOMPARE(q.whenClosed.queue, QStringLiteral("q2"));
+        QVERIFY(q.afterMaxWait);
+        QCOMPARE(q.afterMaxWait->number, QStringLiteral("+49301234"));
+        QCOMPARE(q.defaultHandleSeconds, 90);
+        QVERIFY(!r.config->engine.queues.at(1).hours.limited);
+    }
+
+    // Issue 19 through the wire: a caller's place and estimated wait, the exit after the
+    // maximum wait, a closed queue that forwards, and the stats and report that count them.
+    void callerPlaceExitsAndClosedQueue()
+    {
+        QVERIFY(startServer([](Config &c, server::ServerOptions &) {
+            for (engine::QueueConfig &q : c.engine.queues) {
+                if (q.id == QLatin1String("support")) {
+                    q.maxWaitSeconds = 1;
+                    q.afterMaxWait = engine::ExitAction{};
+                    q.defaultHandleSeconds = 100;
+                } else {
+                    q.hours.limited = true; // no open interval at all: always closed
+                    q.whenClosed.kind = engine::ExitAction::Kind::Forward;
+                    q.whenClosed.number = QStringLiteral("+49301234");
+                }
+            }
+        }));
+        Client *gw = gateway();
+        Client *boss = supervisor();
+        QJsonObject snap;
+        for (const QJsonObject &m : qAsConst(boss->received))
+            if (typeOf(m) == QLatin1String("snapshot"))
+                snap = m;
+        const auto queueOf = [](const QJsonObject &o, const QString &id) {
+            for (const QJsonValue &q : o.value(QStringLiteral("queues")).toArray())
+                if (q.toObject().value(QStringLiteral("id")) == id)
+                    return q.toObject();
+            return QJsonObject();
+        };
+        QCOMPARE(queueOf(snap, QStringLiteral("sales")).value(QStringLiteral("open")),
+                 QJsonValue(false));
+        QVERIFY(!queueOf(snap, QStringLiteral("support")).contains(QStringLiteral("open")));
+
+        // Nobody serves support: place 1, the wait unbounded (null).
+        QJsonObject r = gw->request(gwArrive(QStringLiteral("x1"), QStringLiteral("support")));
+        QCOMPARE(typeOf(r), QStringLiteral("ok"));
+        QJsonObject result = r;
+        QCOMPARE(result.value(QStringLiteral("position")), QJsonValue(1));
+        QCOMPARE(result.value(QStringLiteral("ewtSeconds")), QJsonValue());
+        // An agent on another call serves it now: place 2 waits 2 x 100 s / 1.
+        Client *a2 = agent(QStringLiteral("a2"), false);
+        QCOMPARE(a2->code(state(QStringLiteral("ready"))), QStringLiteral("ok"));
+        const QJsonObject offer = callMsg(a2, QStringLiteral("call.offer"), QStringLiteral("x1"));
+        QCOMPARE(a2->code(callReq(QStringLiteral("call.accept"), QStringLiteral("x1"))),
+                 QStringLiteral("ok"));
+        r = gw->request(gwArrive(QStringLiteral("x2"), QStringLiteral("support")));
+        QCOMPARE(r.value(QStringLiteral("position")), QJsonValue(1));
+        r = gw->request(gwArrive(QStringLiteral("x3"), QStringLiteral("support")));
+        QCOMPARE(r.value(QStringLiteral("ewtSeconds")), QJsonValue(200.0));
+        r = gw->request(callReq(QStringLiteral("gw.position"), QStringLiteral("x3")));
+        QCOMPARE(r, P({{QStringLiteral("type"), QStringLiteral("ok")},
+                       {QStringLiteral("re"), r.value(QStringLiteral("re"))},
+                       {QStringLiteral("call"), QStringLiteral("x3")},
+                       {QStringLiteral("queue"), QStringLiteral("support")},
+                       {QStringLiteral("position"), 2},
+                       {QStringLiteral("ewtSeconds"), 200.0}}));
+        r = gw->request(callReq(QStringLiteral("gw.position"), QStringLiteral("x1")));
+        QCOMPARE(r.value(QStringLiteral("position")),
+                 QJsonValue(0)); // connected
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.position"), QStringLiteral("nope"))),
+                 QStringLiteral("not_found"));
+        QCOMPARE(gw->code(req(QStringLiteral("gw.position"))), QStringLiteral("bad_request"));
+
+        // After one second both waiting calls leave with max_wait and no number.
+        for (const QString &id : {QStringLiteral("x2"), QStringLiteral("x3")}) {
+            const QJsonObject exit = callMsg(gw, QStringLiteral("gw.exit"), id);
+            QCOMPARE(exit.value(QStringLiteral("cause")), QJsonValue(QStringLiteral("max_wait")));
+            QCOMPARE(exit.value(QStringLiteral("number")), QJsonValue());
+        }
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.position"), QStringLiteral("x2"))),
+                 QStringLiteral("not_found"));
+
+        // Sales is closed: the caller is forwarded, the queue records it as closed.
+        r = gw->request(gwArrive(QStringLiteral("y1"), QStringLiteral("sales")));
+        QCOMPARE(typeOf(r), QStringLiteral("ok"));
+        result = r;
+        QCOMPARE(result.value(QStringLiteral("queue")), QJsonValue(QString()));
+        QVERIFY(!result.contains(QStringLiteral("position")));
+        const QJsonObject exit = callMsg(gw, QStringLiteral("gw.exit"), QStringLiteral("y1"));
+        QCOMPARE(exit.value(QStringLiteral("cause")), QJsonValue(QStringLiteral("closed")));
+        QCOMPARE(exit.value(QStringLiteral("number")), QJsonValue(QStringLiteral("+49301234")));
+
+        QCOMPARE(boss->code(req(QStringLiteral("stats.subscribe"),
+                                P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
+                 QStringLiteral("ok"));
+        const QJsonObject stats = boss->take(QStringLiteral("stats"));
+        const QJsonObject support =
+            queueOf(stats, QStringLiteral("support")).value(QStringLiteral("today")).toObject();
+        QCOMPARE(support.value(QStringLiteral("offered")), QJsonValue(3));
+        QCOMPARE(support.value(QStringLiteral("timedOut")), QJsonValue(2));
+        QCOMPARE(support.value(QStringLiteral("serviceLevel")), QJsonValue(1.0 / 3.0));
+        const QJsonObject sales = queueOf(stats, QStringLiteral("sales"));
+        QCOMPARE(sales.value(QStringLiteral("today")).toObject().value(QStringLiteral("closed")),
+                 QJsonValue(1));
+        QCOMPARE(sales.value(QStringLiteral("today")).toObject().value(QStringLiteral("offered")),
+                 QJsonValue(0));
+        const QString today = QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate);
+        r = boss->request(req(QStringLiteral("report.get"),
+                              P({{QStringLiteral("from"), today}, {QStringLiteral("to"), today}})));
+        QCOMPARE(typeOf(r), QStringLiteral("ok"));
+        int closed = 0, timedOut = 0;
+        for (const QJsonValue &row : r.value(QStringLiteral("queues")).toArray()) {
+            if (!row.toObject().value(QStringLiteral("hour")).isNull())
+                continue;
+            closed += row.toObject().value(QStringLiteral("closed")).toInt();
+            timedOut += row.toObject().value(QStringLiteral("timedOut")).toInt();
+        }
+        QCOMPARE(closed, 1);
+        QCOMPARE(timedOut, 2);
+        Q_UNUSED(offer)
+    }
+
     void stalledDiskDelaysNoOffer()
     {
         QVERIFY(startServer());
