@@ -779,12 +779,12 @@
 <context>
     <name>QueueTile</name>
     <message>
-        <location filename="../qml/QueueTile.qml" line="87"/>
+        <location filename="../qml/QueueTile.qml" line="99"/>
         <source>waiting</source>
         <translation>wartend</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="88"/>
+        <location filename="../qml/QueueTile.qml" line="100"/>
         <source>longest wait</source>
         <translation>längste Wartezeit</translation>
     </message>
@@ -793,64 +793,79 @@
         <translation type="vanished">Servicelevel</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="73"/>
+        <location filename="../qml/QueueTile.qml" line="76"/>
         <source>no agents logged in</source>
         <translation>keine Agenten angemeldet</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="77"/>
+        <location filename="../qml/QueueTile.qml" line="85"/>
+        <source>closed</source>
+        <translation>geschlossen</translation>
+    </message>
+    <message>
+        <location filename="../qml/QueueTile.qml" line="89"/>
         <source>offered %1</source>
         <translation>angeboten %1</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="89"/>
+        <location filename="../qml/QueueTile.qml" line="101"/>
         <source>service level %1 s</source>
         <translation>Servicelevel %1 s</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="91"/>
+        <location filename="../qml/QueueTile.qml" line="103"/>
         <source>abandon rate</source>
         <translation>Abbruchquote</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="92"/>
+        <location filename="../qml/QueueTile.qml" line="104"/>
         <source>ready</source>
         <translation>bereit</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="93"/>
+        <location filename="../qml/QueueTile.qml" line="105"/>
         <source>on call</source>
         <translation>im Gespräch</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="94"/>
+        <location filename="../qml/QueueTile.qml" line="106"/>
         <source>wrap-up</source>
         <translation>Nachbearbeitung</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="95"/>
+        <location filename="../qml/QueueTile.qml" line="107"/>
         <source>not ready</source>
         <translation>nicht bereit</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="96"/>
+        <location filename="../qml/QueueTile.qml" line="108"/>
         <source>answered</source>
         <translation>angenommen</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="97"/>
+        <location filename="../qml/QueueTile.qml" line="109"/>
         <source>abandoned</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="98"/>
+        <location filename="../qml/QueueTile.qml" line="110"/>
         <source>ASA</source>
         <translation>ASA</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="99"/>
+        <location filename="../qml/QueueTile.qml" line="111"/>
         <source>AHT</source>
         <translation>AHT</translation>
+    </message>
+    <message>
+        <location filename="../qml/QueueTile.qml" line="112"/>
+        <source>estimated wait</source>
+        <translation>geschätzte Wartezeit</translation>
+    </message>
+    <message>
+        <location filename="../qml/QueueTile.qml" line="116"/>
+        <source>agents needed</source>
+        <translation>Agenten benötigt</translation>
     </message>
 </context>
 <context>
@@ -2198,32 +2213,32 @@
         <translation>Ohne Grafikprozessor zeichnen: weniger Speicher, mehr CPU, solange sich etwas bewegt.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="167"/>
+        <location filename="../app/guimain.cpp" line="166"/>
         <source>Agent id to sign in with.</source>
         <translation>Agenten-ID für die automatische Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="170"/>
+        <location filename="../app/guimain.cpp" line="169"/>
         <source>Agent password.</source>
         <translation>Passwort des Agenten.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="174"/>
+        <location filename="../app/guimain.cpp" line="173"/>
         <source>Station (phone extension).</source>
         <translation>Station (Nebenstelle).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="180"/>
+        <location filename="../app/guimain.cpp" line="179"/>
         <source>Supervisor id to sign in with.</source>
         <translation>Supervisor-ID für die Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="183"/>
+        <location filename="../app/guimain.cpp" line="182"/>
         <source>Supervisor password.</source>
         <translation>Supervisor-Passwort.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="187"/>
+        <location filename="../app/guimain.cpp" line="186"/>
         <source>Tab to show first: floor, calls, broadcast, worklist, reports, audit, admin.</source>
         <translation>Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports, audit, admin.</translation>
     </message>
@@ -2232,7 +2247,7 @@
         <translation type="vanished">Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="192"/>
+        <location filename="../app/guimain.cpp" line="191"/>
         <source>HTTP proxy (http://HOST:PORT); default: the system&apos;s, &quot;none&quot; for a direct connection.</source>
         <translation>HTTP-Proxy (http://HOST:PORT); Standard: der des Systems, &quot;none&quot; für eine direkte Verbindung.</translation>
     </message>

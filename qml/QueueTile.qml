@@ -16,7 +16,10 @@ Rectangle {
     readonly property string longestWaitLevel: levels.longestWait
     readonly property string serviceLevelLevel: levels.serviceLevel
     readonly property string longestWaitText: Theme.waitDuration(longestWait)
-    readonly property bool unreachable: queue.agents !== undefined && queue.agents.loggedIn === 0
+    // Closed by its opening hours (the field is left out while open).
+    readonly property bool closed: queue.open === false
+    readonly property bool unreachable: !closed && queue.agents !== undefined && queue.agents.loggedIn === 0
+    readonly property var forecast: queue.forecast || null
     readonly property var today: queue.today || ({})
     readonly property var agentCounts: queue.agents || ({})
 
@@ -72,6 +75,15 @@ Rectangle {
                 Label { id: noAgents; anchors.centerIn: parent; color: "white"; font.pixelSize: 18 * tile.unit
                     font.bold: true; text: qsTr("no agents logged in") }
             }
+            Rectangle {
+                objectName: "closed"
+                visible: tile.closed
+                color: Theme.dim; radius: 6 * tile.unit
+                implicitWidth: closedLabel.implicitWidth + 16 * tile.unit
+                implicitHeight: closedLabel.implicitHeight + 6 * tile.unit
+                Label { id: closedLabel; anchors.centerIn: parent; color: Theme.background
+                    font.pixelSize: 18 * tile.unit; font.bold: true; text: qsTr("closed") }
+            }
             Label {
                 color: Theme.dim; font.pixelSize: 18 * tile.unit
                 text: qsTr("offered %1").arg(tile.count(tile.today.offered))
@@ -96,7 +108,15 @@ Rectangle {
                     { stat: "answered", label: qsTr("answered"), value: tile.count(tile.today.answered), level: "" },
                     { stat: "abandoned", label: qsTr("abandoned"), value: tile.count(tile.today.abandoned), level: "" },
                     { stat: "asaMs", label: qsTr("ASA"), value: Theme.duration(tile.today.asaMs), level: "" },
-                    { stat: "ahtMs", label: qsTr("AHT"), value: Theme.duration(tile.today.ahtMs), level: "" }
+                    { stat: "ahtMs", label: qsTr("AHT"), value: Theme.duration(tile.today.ahtMs), level: "" },
+                    { stat: "ewtSeconds", label: qsTr("estimated wait"),
+                      value: tile.queue.ewtSeconds === undefined || tile.queue.ewtSeconds === null ? "–" : Theme.duration(tile.queue.ewtSeconds * 1000), level: "" },
+                    // Erlang C: the agents the last hour's traffic needs for the target, in
+                    // amber while fewer are ready or busy with calls than that.
+                    { stat: "agentsNeeded", label: qsTr("agents needed"),
+                      value: tile.forecast && tile.forecast.agentsNeeded !== null ? String(tile.forecast.agentsNeeded) : "–",
+                      level: tile.forecast && tile.forecast.agentsNeeded !== null
+                             && tile.agentCounts.loggedIn - tile.agentCounts.notReady < tile.forecast.agentsNeeded ? "amber" : "" }
                 ]
                 ColumnLayout {
                     required property var modelData

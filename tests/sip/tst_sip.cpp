@@ -30,7 +30,8 @@ QByteArray officeConfig(const QString &extraSip = {}, int rtpTimeoutSeconds = 5)
                R"({
   "queues": [
     {"id": "support", "name": "Support", "offerTimeoutSeconds": 4, "wrapUpSeconds": 1},
-    {"id": "closed", "name": "Closed", "joinEmpty": "refuse"}
+    {"id": "closed", "name": "Closed", "joinEmpty": "refuse"},
+    {"id": "afterhours", "name": "After hours", "hours": {}}
   ],
   "agents": [
     {"id": "1001", "name": "Anna Berg", "password": "pw1001", "queues": ["support"]},
@@ -39,7 +40,8 @@ QByteArray officeConfig(const QString &extraSip = {}, int rtpTimeoutSeconds = 5)
   "supervisors": [{"id": "boss", "name": "Team Lead", "password": "pwboss"}],
   "hotlines": [
     {"number": "100", "name": "Support hotline", "queue": "support"},
-    {"number": "200", "name": "Night line", "queue": "closed"}
+    {"number": "200", "name": "Night line", "queue": "closed"},
+    {"number": "300", "name": "Office line", "queue": "afterhours"}
   ],
   "sip": {"listen": "127.0.0.1:0", "trusted": ["127.0.0.1/32"], "rtpPorts": "30000-39999",
           "rtpTimeoutSeconds": %2 %1}
@@ -479,6 +481,22 @@ private Q_SLOTS:
         Phone caller;
         QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
         QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("200"))));
+        QVERIFY(caller.waitLog("Call established"));
+        QVERIFY(caller.waitEnded());
+        const QVector<qint16> heard = readWav(caller.heardFile());
+        QVERIFY(firstToneWindow(heard, 659.25, 0.3) >= 0);     // the chime
+        QCOMPARE(firstToneWindow(heard, 261.63, 0.3, 16), -1); // and no music after it
+    }
+
+    // A queue closed by its opening hours (no open hour at all): gw.exit, so the caller
+    // hears the announcement and the line is closed (tst_server_api checks the counting).
+    void closedQueueCallerHearsTheAnnouncementThenBye()
+    {
+        SipServer s;
+        QVERIFY(s.start(officeConfig()));
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("300"))));
         QVERIFY(caller.waitLog("Call established"));
         QVERIFY(caller.waitEnded());
         const QVector<qint16> heard = readWav(caller.heardFile());

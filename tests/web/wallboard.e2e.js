@@ -43,6 +43,9 @@ const FIELDS = {
   answeredInSl: [(q) => q.today.answeredInSl, fmtCount],
   asaMs: [(q) => q.today.asaMs, fmtDuration],
   ahtMs: [(q) => q.today.ahtMs, fmtDuration],
+  // Issue 19: left out by the server when there is nothing to say.
+  ewtSeconds: [(q) => q.ewtSeconds ?? null, (v) => (v === null ? "–" : fmtDuration(v * 1000))],
+  agentsNeeded: [(q) => q.forecast?.agentsNeeded ?? null, fmtCount],
 };
 
 // Everything the page shows, read in one go (one JS task: no event can land in between).

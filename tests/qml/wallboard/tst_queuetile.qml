@@ -85,6 +85,34 @@ TestCase {
         verify(findChild(tile, "unreachable").visible)
     }
 
+    // Issue 19: a closed queue says so (and not "no agents"), the estimated wait and the
+    // staffing forecast are figures, amber while fewer agents work than are needed.
+    function test_closed_estimate_and_forecast() {
+        var q = { id: "night", name: "Night", waiting: 1, longestWaitMs: 0, open: false,
+                  ewtSeconds: 95, forecast: { arrivalsLastHour: 30, ahtSeconds: 240, agentsNeeded: 4 },
+                  agents: { loggedIn: 0, ready: 0, ringing: 0, onCall: 0, wrapUp: 0, notReady: 0 },
+                  today: { offered: 0, answered: 0, abandoned: 0, shortAbandoned: 0, answeredInSl: 0,
+                           serviceLevel: null, asaMs: null, ahtMs: null, abandonRate: null,
+                           longestWaitMs: 0, closed: 3 },
+                  slSeconds: 20 }
+        var tile = make({ queue: q })
+        verify(findChild(tile, "closed").visible)
+        verify(!findChild(tile, "unreachable").visible)
+        compare(stat(tile, "ewtSeconds").text, "1:35")
+        compare(stat(tile, "agentsNeeded").text, "4")
+        compare(stat(tile, "agentsNeeded").level, "amber")
+        q.open = true
+        q.agents = { loggedIn: 5, ready: 1, ringing: 0, onCall: 3, wrapUp: 0, notReady: 1 }
+        q.ewtSeconds = null
+        tile.queue = q
+        verify(!findChild(tile, "closed").visible)
+        compare(stat(tile, "ewtSeconds").text, "–")
+        compare(stat(tile, "agentsNeeded").level, "") // 4 working, 4 needed
+        delete q.forecast
+        tile.queue = q
+        compare(stat(tile, "agentsNeeded").text, "–")
+    }
+
     function test_longest_wait_ticks_into_amber() {
         // 59 s at the last update: the tile turns amber by itself when the minute is reached.
         var q = TestServer.readJson("levels.json").cases[4].queue  // waiting 1, 59.999 s
