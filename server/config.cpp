@@ -320,6 +320,31 @@ std::optional<engine::ExitAction> readExit(Reader &r, const QJsonObject &o, cons
     return a;
 }
 
+// "callback": {"enabled", "dtmf", "attempts", "retrySeconds"} (virtual hold).
+void readCallback(Reader &r, const QJsonObject &o, const QString &path, engine::QueueConfig *q)
+{
+    const QJsonValue v = o.value(QStringLiteral("callback"));
+    if (v.isUndefined() || v.isNull())
+        return;
+    const QString p = path + QStringLiteral(".callback");
+    const QJsonObject c = r.object(v, p);
+    r.onlyKeys(c, p,
+               {QStringLiteral("enabled"), QStringLiteral("dtmf"), QStringLiteral("attempts"),
+                QStringLiteral("retrySeconds")});
+    const QJsonValue enabled = c.value(QStringLiteral("enabled"));
+    if (!enabled.isUndefined() && !enabled.isBool())
+        r.fail(p + QStringLiteral(".enabled"), QStringLiteral("must be true or false"));
+    q->callback.enabled = enabled.toBool(true);
+    q->callback.dtmf = r.string(c, QStringLiteral("dtmf"), p, false, q->callback.dtmf);
+    static const QRegularExpression key(QStringLiteral("^[0-9*#]$"));
+    if (!r.failed() && !key.match(q->callback.dtmf).hasMatch())
+        r.fail(p + QStringLiteral(".dtmf"), QStringLiteral("must be one key of 0-9, * or #"));
+    q->callback.attempts =
+        int(r.number(c, QStringLiteral("attempts"), p, q->callback.attempts, 1, 10));
+    q->callback.retrySeconds =
+        int(r.number(c, QStringLiteral("retrySeconds"), p, q->callback.retrySeconds, 0, 86400));
+}
+
 void readQueues(Reader &r, const QJsonObject &root, Config *c)
 {
     const QJsonArray queues = r.array(root, QStringLiteral("queues"), QStringLiteral("$"));
@@ -336,7 +361,8 @@ void readQueues(Reader &r, const QJsonObject &root, Config *c)
                     QStringLiteral("escalation"), QStringLiteral("joinEmpty"),
                     QStringLiteral("rejectSetsNotReady"), QStringLiteral("hours"),
                     QStringLiteral("holidays"), QStringLiteral("whenClosed"),
-                    QStringLiteral("afterMaxWait"), QStringLiteral("defaultHandleSeconds")});
+                    QStringLiteral("afterMaxWait"), QStringLiteral("defaultHandleSeconds"),
+                    QStringLiteral("callback")});
         engine::QueueConfig q;
         q.id = r.identifier(o, QStringLiteral("id"), p);
         q.name = r.string(o, QStringLiteral("name"), p, false, q.id);
@@ -388,6 +414,7 @@ void readQueues(Reader &r, const QJsonObject &root, Config *c)
         q.afterMaxWait = readExit(r, o, QStringLiteral("afterMaxWait"), p, false);
         q.defaultHandleSeconds = int(
             r.number(o, QStringLiteral("defaultHandleSeconds"), p, q.defaultHandleSeconds, 1, day));
+        readCallback(r, o, p, &q);
         if (!r.failed() && ids.contains(q.id))
             r.fail(p + QStringLiteral(".id"), QStringLiteral("duplicate queue \"%1\"").arg(q.id));
         ids.insert(q.id);

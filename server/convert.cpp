@@ -93,6 +93,8 @@ proto::Call toProto(const engine::Call &c)
         p.position = c.position;
         p.ewtSeconds = c.ewtSeconds;
     }
+    if (c.callbackAtMs > 0)
+        p.callback = proto::Call::Callback{c.callbackNumber, c.callbackAtMs, c.callbackAttempts};
     return p;
 }
 
@@ -118,6 +120,10 @@ proto::QueueStats toProto(const engine::QueueStats &s)
     p.today.reachability = s.today.reachability;
     p.today.closed = int(s.today.closed);
     p.today.timedOut = int(s.today.timedOut);
+    p.today.callbacksRequested = int(s.today.callbacksRequested);
+    p.today.callbacksReached = int(s.today.callbacksReached);
+    p.today.callbacksFailed = int(s.today.callbacksFailed);
+    p.today.timeToCallbackMs = s.today.timeToCallbackMs;
     p.open = s.open;
     p.ewtSeconds = s.ewtSeconds;
     if (s.forecast)

@@ -126,7 +126,7 @@ QByteArray queueReportCsv(const Report &report)
 {
     QByteArray out = "day,hour,queue,offered,answered,abandoned,shortAbandoned,answeredInSl,"
                      "overflowed,serviceLevel,asaMs,ahtMs,abandonRate,reachability,longestWaitMs,"
-                     "closed,timedOut\n";
+                     "closed,timedOut,callbacksRequested,callbacksReached,callbacksFailed\n";
     for (const QueueReportRow &r : report.queues) {
         const engine::QueueToday &f = r.figures;
         out += r.day.toString(Qt::ISODate).toUtf8() + ',' +
@@ -137,7 +137,10 @@ QByteArray queueReportCsv(const Report &report)
                ',' + QByteArray::number(f.overflowed) + ',' + number(f.serviceLevel) + ',' +
                number(f.asaMs) + ',' + number(f.ahtMs) + ',' + number(f.abandonRate) + ',' +
                number(f.reachability) + ',' + QByteArray::number(f.longestWaitMs) + ',' +
-               QByteArray::number(f.closed) + ',' + QByteArray::number(f.timedOut) + '\n';
+               QByteArray::number(f.closed) + ',' + QByteArray::number(f.timedOut) + ',' +
+               QByteArray::number(f.callbacksRequested) + ',' +
+               QByteArray::number(f.callbacksReached) + ',' +
+               QByteArray::number(f.callbacksFailed) + '\n';
     }
     return out;
 }

@@ -215,6 +215,7 @@ void Server::restoreToday()
 {
     const qint64 dayStart = m_engine->dayStartMs();
     m_engine->restoreDay(m_storage->legs(dayStart, dayStart + 2LL * 24 * 3600 * 1000));
+    m_engine->restoreCallbacks(m_storage->pendingCallbacks());
     restoreWorklist();
     restoreAgents();
 }

@@ -138,6 +138,8 @@ private:
     void handle(Connection *c, const Env &env, const proto::GwArriveRequest &r);
     void handle(Connection *c, const Env &env, const proto::GwAnsweredRequest &r);
     void handle(Connection *c, const Env &env, const proto::GwPositionRequest &r);
+    void handle(Connection *c, const Env &env, const proto::GwCallbackRequest &r);
+    void handle(Connection *c, const Env &env, const proto::SupervisorCallbackRequest &r);
     /** @brief gw.arrive's and gw.position's result: queue, place and estimated wait. */
     proto::GwArriveResult placeOf(const QString &call) const;
     void handle(Connection *c, const Env &env, const proto::GwHangupRequest &r);
@@ -281,6 +283,8 @@ private:
         qint64 doneAtMs = 0;
     };
     void updateWorklist(const engine::CallRecord &leg);
+    /** @brief The worklist entry a record makes (an abandon, a failed callback), if any. */
+    std::optional<WorklistEntry> entryFor(const engine::CallRecord &leg) const;
     void restoreWorklist();
     proto::WorklistEntry worklistEntry(const WorklistEntry &e) const;
     void sendWorklistUpdate(const WorklistEntry &e);

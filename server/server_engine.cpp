@@ -200,6 +200,18 @@ void Server::sendTelephony(const engine::Telephony &t)
     // Calls made by the server (outbound) go to any gateway; without one the server is
     // the telephony side itself (softphone mode) and there is nobody to tell.
     Connection *gw = gatewayFor(t.origin);
+    if (!gw && t.kind == engine::TelephonyKind::Dial) {
+        // Softphone mode: the agent calls the customer back by hand, so the callback
+        // counts as reached when the agent starts (a plain outbound call ignores this).
+        const QString call = t.call;
+        QMetaObject::invokeMethod(
+            this,
+            [this, call] {
+                m_engine->phoneAnswered(call);
+                pump();
+            },
+            Qt::QueuedConnection);
+    }
     if (!gw)
         return;
     using K = engine::TelephonyKind;
@@ -230,6 +242,8 @@ void Server::sendTelephony(const engine::Telephony &t)
         return sendEvent(gw, proto::GwDtmfEvent{0, t.call, t.digits}.toJson());
     case K::Exit:
         return sendEvent(gw, proto::GwExitEvent{0, t.call, t.cause, t.number}.toJson());
+    case K::Callback:
+        return sendEvent(gw, proto::GwCallbackQueuedEvent{0, t.call}.toJson());
     }
 }
 

@@ -402,7 +402,29 @@ void Server::handle(Connection *c, const Env &env, const proto::GwDigitsRequest 
     const std::optional<engine::Call> call = m_engine->call(r.call);
     if (Connection *agent = m_agentConnection.value(call->agent))
         sendEvent(agent, proto::CallDigitsEvent{0, r.call, r.digits}.toJson());
+    // A waiting caller who presses the queue's callback key asks to be called back.
+    if (call->agent.isEmpty() && call->callbackAtMs == 0 && m_engine->hasQueue(call->queue)) {
+        for (const engine::QueueConfig &q : m_engine->config().queues) {
+            if (q.id == call->queue && q.callback.enabled && r.digits.contains(q.callback.dtmf))
+                return answer(c, env, m_engine->requestCallback(r.call, {}));
+        }
+    }
     reply(c, env);
+}
+
+void Server::handle(Connection *c, const Env &env, const proto::GwCallbackRequest &r)
+{
+    if (ownedCall(c, env, r.call))
+        answer(c, env, m_engine->requestCallback(r.call, r.number));
+}
+
+void Server::handle(Connection *c, const Env &env, const proto::SupervisorCallbackRequest &r)
+{
+    const engine::Result result = m_engine->requestCallback(r.call, r.number, true);
+    if (result.ok())
+        audit(actorOf(c), QStringLiteral("call.callback"), r.call,
+              {{QStringLiteral("number"), r.number}});
+    answer(c, env, result);
 }
 
 // A gateway may only drive the calls it brought in (or the server's outbound calls).

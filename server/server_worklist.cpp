@@ -25,29 +25,36 @@ using proto::ErrorCode;
 // ---------------------------------------------------------------------------------------
 // worklist
 
-void Server::updateWorklist(const engine::CallRecord &leg)
+std::optional<Server::WorklistEntry> Server::entryFor(const engine::CallRecord &leg) const
 {
-    // Callers who hung up before an answer, queued or while ringing.
-    if (leg.kind != engine::LegKind::Queue || leg.answeredAtMs > 0 ||
-        leg.cause != engine::EndCause::CallerHangup)
-        return;
-    const QString id = leg.callId + QLatin1Char('#') + QString::number(leg.leg);
-    if (m_worklist.contains(id))
-        return;
-    const engine::QueueConfig *queue = nullptr;
-    for (const engine::QueueConfig &q : m_engine->config().queues)
-        if (q.id == leg.queue)
-            queue = &q;
+    // Callers who hung up before an answer, queued or while ringing, and callbacks that
+    // reached nobody after their last attempt (to be called back by hand).
+    const bool abandoned = leg.kind == engine::LegKind::Queue && leg.answeredAtMs == 0 &&
+                           leg.cause == engine::EndCause::CallerHangup;
+    const bool unreached = leg.kind == engine::LegKind::Callback &&
+                           leg.cause == engine::EndCause::CallbackFailed;
+    if (!abandoned && !unreached)
+        return std::nullopt;
     WorklistEntry e;
-    e.id = id;
+    e.id = leg.callId + QLatin1Char('#') + QString::number(leg.leg);
     e.queue = leg.queue;
-    e.number = leg.callerNumber;
+    e.number = unreached ? leg.callbackNumber : leg.callerNumber;
     e.name = leg.callerName;
     e.abandonedAtMs = leg.endedAtMs;
-    e.waitMs = leg.waitMs;
-    e.shortAbandon = queue && leg.waitMs <= qint64(queue->shortAbandonSeconds) * 1000;
-    m_worklist.insert(id, e);
-    sendWorklistUpdate(e);
+    e.waitMs = unreached ? leg.endedAtMs - leg.arrivedAtMs : leg.waitMs;
+    for (const engine::QueueConfig &q : m_engine->config().queues)
+        if (q.id == leg.queue && abandoned)
+            e.shortAbandon = leg.waitMs <= qint64(q.shortAbandonSeconds) * 1000;
+    return e;
+}
+
+void Server::updateWorklist(const engine::CallRecord &leg)
+{
+    std::optional<WorklistEntry> e = entryFor(leg);
+    if (!e || m_worklist.contains(e->id))
+        return;
+    m_worklist.insert(e->id, *e);
+    sendWorklistUpdate(*e);
 }
 
 void Server::restoreWorklist()
@@ -56,20 +63,8 @@ void Server::restoreWorklist()
     m_worklist.clear();
     for (const engine::CallRecord &leg :
          m_storage->legs(dayStart, dayStart + 2LL * 24 * 3600 * 1000)) {
-        if (leg.kind != engine::LegKind::Queue || leg.answeredAtMs > 0 ||
-            leg.cause != engine::EndCause::CallerHangup)
-            continue;
-        WorklistEntry e;
-        e.id = leg.callId + QLatin1Char('#') + QString::number(leg.leg);
-        e.queue = leg.queue;
-        e.number = leg.callerNumber;
-        e.name = leg.callerName;
-        e.abandonedAtMs = leg.endedAtMs;
-        e.waitMs = leg.waitMs;
-        for (const engine::QueueConfig &q : m_engine->config().queues)
-            if (q.id == leg.queue)
-                e.shortAbandon = leg.waitMs <= qint64(q.shortAbandonSeconds) * 1000;
-        m_worklist.insert(e.id, e);
+        if (std::optional<WorklistEntry> e = entryFor(leg))
+            m_worklist.insert(e->id, *e);
     }
     const auto done = m_storage->callbacks(dayStart);
     for (auto it = done.cbegin(); it != done.cend(); ++it) {
@@ -137,6 +132,9 @@ proto::ReportResult Server::report(const proto::ReportGetRequest &req) const
         row.overflowed = f.overflowed;
         row.closed = int(f.closed);
         row.timedOut = int(f.timedOut);
+        row.callbacksRequested = int(f.callbacksRequested);
+        row.callbacksReached = int(f.callbacksReached);
+        row.callbacksFailed = int(f.callbacksFailed);
         row.serviceLevel = f.serviceLevel;
         row.asaMs = f.asaMs;
         row.ahtMs = f.ahtMs;

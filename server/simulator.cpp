@@ -161,6 +161,12 @@ void Simulator::onEngineEvents(const std::vector<engine::Event> &events)
             if (c.origin != QLatin1String(Origin) || c.state != engine::CallState::Connected ||
                 m_answered.contains(c.id))
                 continue;
+            if (c.callbackAtMs > 0 && c.answeredAtMs == 0) {
+                // A converted callback: the simulated customer picks up after a few rings.
+                const QString call = c.id;
+                later(uniform(3.0, 8.0), [this, call] { m_server->engine().phoneAnswered(call); });
+                continue;
+            }
             m_answered.insert(c.id);
             // Log-normal talk time with the configured mean (sigma 0.5), like real calls.
             const double sigma = 0.5;

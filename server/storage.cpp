@@ -57,7 +57,14 @@ const char *const Migrations[] = {
          id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL,
          action TEXT NOT NULL, target TEXT, detail TEXT);
        CREATE INDEX audit_at ON audit (at);)",
+    // 6: virtual hold: when a caller asked to be called back, and the number to call.
+    R"(ALTER TABLE call_legs ADD COLUMN callback_at INTEGER;
+       ALTER TABLE call_legs ADD COLUMN callback_number TEXT;)",
 };
+
+// An open queue leg of a caller waiting for a callback.
+#define PENDING_CALLBACK                                                                           \
+    "kind = 'queue' AND callback_at IS NOT NULL AND answered_at IS NULL AND ended_at IS NULL"
 
 QVariant timeOrNull(qint64 ms)
 {
@@ -238,7 +245,10 @@ int Storage::closeUnfinished(qint64 nowMs)
 {
     int rows = 0;
     write("closing unfinished legs",
-          QStringLiteral("UPDATE call_legs SET ended_at = ?, cause = ? WHERE ended_at IS NULL"),
+          // A callback waiting in line is no live call: nobody is on its line, it
+          // goes back in line after the restart (pendingCallbacks()).
+          QStringLiteral("UPDATE call_legs SET ended_at = ?, cause = ? WHERE ended_at IS NULL "
+                         "AND NOT (" PENDING_CALLBACK ")"),
           {nowMs, engine::endCauseName(engine::EndCause::ServerRestart)}, &rows);
     return rows;
 }
@@ -270,7 +280,9 @@ bool Storage::saveLeg(const engine::CallRecord &r)
                               r.disposition,
                               r.notes,
                               r.transferTo,
-                              r.complete ? 1 : 0};
+                              r.complete ? 1 : 0,
+                              timeOrNull(r.callbackAtMs),
+                              r.callbackNumber};
     return write(
         "saving a call leg",
         QStringLiteral(
@@ -279,24 +291,39 @@ bool Storage::saveLeg(const engine::CallRecord &r)
             "caller_name, hotline, origin, priority, agent, arrived_at, leg_start, offered_at, "
             "answered_at, ended_at, wrap_up_ended_at, wait_ms, talk_ms, hold_ms, wrap_up_ms, "
             "cause, "
-            "disposition, notes, transfer_to, complete) VALUES "
-            "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+            "disposition, notes, transfer_to, complete, callback_at, callback_number) VALUES "
+            "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
         values);
 }
 
 std::vector<engine::CallRecord> Storage::legs(qint64 fromMs, qint64 toMs) const
 {
+    return selectLegs(QStringLiteral("leg_start >= ? AND leg_start < ?"), {fromMs, toMs});
+}
+
+std::vector<engine::CallRecord> Storage::pendingCallbacks() const
+{
+    // The waiting callbacks and the earlier legs of their calls (the attempts made so far).
+    return selectLegs(QStringLiteral("call_id IN (SELECT call_id FROM call_legs WHERE " PENDING_CALLBACK
+                                     ")"),
+                      {});
+}
+
+std::vector<engine::CallRecord> Storage::selectLegs(const QString &where,
+                                                    const QVariantList &values) const
+{
     std::vector<engine::CallRecord> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
     q.prepare(QStringLiteral(
-        "SELECT call_id, leg, kind, queue, direction, caller_number, caller_name, hotline, "
-        "origin, priority, agent, arrived_at, leg_start, offered_at, answered_at, ended_at, "
-        "wrap_up_ended_at, wait_ms, talk_ms, hold_ms, wrap_up_ms, cause, disposition, notes, "
-        "transfer_to, complete FROM call_legs WHERE leg_start >= ? AND leg_start < ? "
-        "ORDER BY leg_start, call_id, leg"));
-    q.addBindValue(fromMs);
-    q.addBindValue(toMs);
+                  "SELECT call_id, leg, kind, queue, direction, caller_number, caller_name, "
+                  "hotline, origin, priority, agent, arrived_at, leg_start, offered_at, "
+                  "answered_at, ended_at, wrap_up_ended_at, wait_ms, talk_ms, hold_ms, "
+                  "wrap_up_ms, cause, disposition, notes, transfer_to, complete, callback_at, "
+                  "callback_number FROM call_legs WHERE ") +
+              where + QStringLiteral(" ORDER BY leg_start, call_id, leg"));
+    for (const QVariant &v : values)
+        q.addBindValue(v);
     if (!q.exec()) {
         qCCritical(lcStorage) << "reading call legs failed:" << q.lastError().text();
         return out;
@@ -331,6 +358,8 @@ std::vector<engine::CallRecord> Storage::legs(qint64 fromMs, qint64 toMs) const
         r.notes = q.value(23).toString();
         r.transferTo = q.value(24).toString();
         r.complete = q.value(25).toInt() != 0;
+        r.callbackAtMs = q.value(26).toLongLong();
+        r.callbackNumber = q.value(27).toString();
         out.push_back(std::move(r));
     }
     return out;

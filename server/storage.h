@@ -90,6 +90,9 @@ public:
     bool saveLeg(const engine::CallRecord &record);
     /** @brief Legs that arrived in [fromMs, toMs). */
     std::vector<engine::CallRecord> legs(qint64 fromMs, qint64 toMs) const;
+    /** @brief The callbacks waiting in line (open queue legs with a callback request) and
+     * the other legs of their calls, for Engine::restoreCallbacks() after a restart. */
+    std::vector<engine::CallRecord> pendingCallbacks() const;
     /** @brief Number of stored legs. */
     qint64 legCount() const;
 
@@ -148,6 +151,8 @@ public:
 private:
     bool exec(const QString &sql, QString *error = nullptr);
     bool migrate(QString *error);
+    std::vector<engine::CallRecord> selectLegs(const QString &where,
+                                               const QVariantList &values) const;
     /**
      * @brief Runs the write @p sql with @p values bound in order; @p rows gets the rows it
      * changed. Each statement is prepared once and kept, so SQLite parses it once. This is

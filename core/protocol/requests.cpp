@@ -3,9 +3,11 @@
 // order; the request list is easier to check against docs/protocol.md in one file.
 
 #include "requests.h"
+
 #include "jsonreader_p.h"
 
 #include <QDebug>
+#include <QRegularExpression>
 #include <QJsonDocument>
 #include <QJsonParseError>
 
@@ -425,6 +427,37 @@ std::variant<DigitsRequest<Tag>, DecodeError> DigitsRequest<Tag>::fromJson(const
         return q;
     });
 }
+
+template<typename Tag>
+QJsonObject CallbackRequest<Tag>::toJson() const
+{
+    QJsonObject o = typed(Type);
+    o.insert(kCall, call);
+    if (!number.isEmpty())
+        o.insert(kNumber, number);
+    return o;
+}
+
+template<typename Tag>
+std::variant<CallbackRequest<Tag>, DecodeError>
+CallbackRequest<Tag>::fromJson(const QJsonObject &o)
+{
+    return decodeWith<CallbackRequest>(o, [](Reader &r) {
+        CallbackRequest q;
+        q.call = r.identifier(kCall);
+        q.number = r.identifier(kNumber, Presence::Optional);
+        // The number is dialled later, maybe after a restart: refuse what no trunk dials.
+        static const QRegularExpression phone(
+            QStringLiteral("^(\\+?[0-9*#]{1,32}|sip:[^\\s<>\"]{1,200})$"));
+        if (!r.failed() && !q.number.isEmpty() && !phone.match(q.number).hasMatch())
+            r.fail(kNumber, QStringLiteral("not a phone number (+, digits, * #) or sip: URI: ") +
+                                quoted(q.number));
+        return q;
+    });
+}
+
+template struct CallbackRequest<tags::GwCallback>;
+template struct CallbackRequest<tags::SupervisorCallback>;
 
 template struct DigitsRequest<tags::CallDtmf>;
 template struct DigitsRequest<tags::GwDigits>;

@@ -209,7 +209,33 @@ struct DigitsRequest
     bool operator!=(const DigitsRequest &o) const { return !(*this == o); }
 };
 
+/**
+ * @brief {call, number?}: the waiting caller is to be called back (gw.callback from the
+ * gateway, supervisor.callback from a supervisor; addition 36). Empty number: the caller's.
+ */
+template<typename Tag>
+struct CallbackRequest
+{
+    static constexpr const char *Type = Tag::Type;
+    QString call;
+    QString number;
+    /** @brief Encodes the request, "type" included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the parameters; bad_request naming the field on failure. */
+    static std::variant<CallbackRequest, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const CallbackRequest &o) const { return call == o.call && number == o.number; }
+    bool operator!=(const CallbackRequest &o) const { return !(*this == o); }
+};
+
 namespace tags {
+struct GwCallback
+{
+    static constexpr const char *Type = "gw.callback";
+};
+struct SupervisorCallback
+{
+    static constexpr const char *Type = "supervisor.callback";
+};
 struct CallDtmf
 {
     static constexpr const char *Type = "call.dtmf";
@@ -219,6 +245,11 @@ struct GwDigits
     static constexpr const char *Type = "gw.digits";
 };
 } // namespace tags
+
+/** @brief gw.callback {call, number?}: the caller asked to be called back (addition 36). */
+using GwCallbackRequest = CallbackRequest<tags::GwCallback>;
+/** @brief supervisor.callback {call, number?}: converts a waiting call (addition 36). */
+using SupervisorCallbackRequest = CallbackRequest<tags::SupervisorCallback>;
 
 /** @brief call.dtmf {call, digits}. */
 using CallDtmfRequest = DigitsRequest<tags::CallDtmf>;
@@ -497,7 +528,8 @@ using Request = std::variant<
     CallMuteRequest, CallUnmuteRequest, CallDtmfRequest, CallTransferRequest, CallDialRequest,
     StatsSubscribeRequest, StatsUnsubscribeRequest, SupervisorSetAgentStateRequest,
     SupervisorLogoutAgentRequest, BroadcastRequest, GwArriveRequest, GwAnsweredRequest,
-    GwHangupRequest, GwRingFailedRequest, GwDigitsRequest, GwPositionRequest, WorklistListRequest,
+    GwHangupRequest, GwRingFailedRequest, GwDigitsRequest, GwPositionRequest, GwCallbackRequest,
+    SupervisorCallbackRequest, WorklistListRequest,
     WorklistDoneRequest, ReportGetRequest, AdminSetPasswordRequest, AccountSetPasswordRequest,
     AuditListRequest, AdminConfigGetRequest, AdminConfigPutRequest>;
 

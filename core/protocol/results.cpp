@@ -47,6 +47,12 @@ ReportQueueRow readQueueRow(Reader &r)
     row.overflowed = count(r, "overflowed");
     row.closed = int(r.optionalInteger(QLatin1String("closed"), 0, MaxIntegerId).value_or(0));
     row.timedOut = int(r.optionalInteger(QLatin1String("timedOut"), 0, MaxIntegerId).value_or(0));
+    row.callbacksRequested =
+        int(r.optionalInteger(QLatin1String("callbacksRequested"), 0, MaxIntegerId).value_or(0));
+    row.callbacksReached =
+        int(r.optionalInteger(QLatin1String("callbacksReached"), 0, MaxIntegerId).value_or(0));
+    row.callbacksFailed =
+        int(r.optionalInteger(QLatin1String("callbacksFailed"), 0, MaxIntegerId).value_or(0));
     row.serviceLevel = r.nullableNumber(QLatin1String("serviceLevel"));
     row.asaMs = r.nullableNumber(QLatin1String("asaMs"));
     row.ahtMs = r.nullableNumber(QLatin1String("ahtMs"));
@@ -95,6 +101,9 @@ QJsonObject ReportQueueRow::toJson() const
                        {QLatin1String("overflowed"), overflowed},
                        {QLatin1String("closed"), closed},
                        {QLatin1String("timedOut"), timedOut},
+                       {QLatin1String("callbacksRequested"), callbacksRequested},
+                       {QLatin1String("callbacksReached"), callbacksReached},
+                       {QLatin1String("callbacksFailed"), callbacksFailed},
                        {QLatin1String("serviceLevel"), nullableNumber(serviceLevel)},
                        {QLatin1String("asaMs"), nullableNumber(asaMs)},
                        {QLatin1String("ahtMs"), nullableNumber(ahtMs)},
@@ -114,6 +123,8 @@ bool ReportQueueRow::operator==(const ReportQueueRow &o) const
            answered == o.answered && abandoned == o.abandoned &&
            shortAbandoned == o.shortAbandoned && answeredInSl == o.answeredInSl &&
            overflowed == o.overflowed && closed == o.closed && timedOut == o.timedOut &&
+           callbacksRequested == o.callbacksRequested && callbacksReached == o.callbacksReached &&
+           callbacksFailed == o.callbacksFailed &&
            serviceLevel == o.serviceLevel && asaMs == o.asaMs && ahtMs == o.ahtMs &&
            abandonRate == o.abandonRate && reachability == o.reachability &&
            longestWaitMs == o.longestWaitMs;

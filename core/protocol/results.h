@@ -24,7 +24,10 @@ struct ReportQueueRow
     int answeredInSl = 0;
     int overflowed = 0;
     int closed = 0;                     ///< addition 35: arrived while closed (not offered)
-    int timedOut = 0;                   ///< addition 35: left by the afterMaxWait exit
+    int timedOut = 0; ///< addition 35: left by the afterMaxWait exit
+    int callbacksRequested = 0; ///< addition 36
+    int callbacksReached = 0;   ///< addition 36
+    int callbacksFailed = 0;    ///< addition 36
     std::optional<double> serviceLevel; ///< null when undefined (nothing offered)
     std::optional<double> asaMs;
     std::optional<double> ahtMs;

@@ -460,6 +460,7 @@ template struct GwCallEvent<tags::GwHold>;
 template struct GwCallEvent<tags::GwResume>;
 template struct GwCallEvent<tags::GwMute>;
 template struct GwCallEvent<tags::GwUnmute>;
+template struct GwCallEvent<tags::GwCallbackQueued>;
 
 QJsonObject GwTransferEvent::toJson() const
 {

@@ -402,6 +402,10 @@ struct GwRelease
 {
     static constexpr const char *Type = "gw.release";
 };
+struct GwCallbackQueued
+{
+    static constexpr const char *Type = "gw.callbackQueued";
+};
 struct CallDigits
 {
     static constexpr const char *Type = "call.digits";
@@ -451,6 +455,8 @@ using GwBridgeEvent = GwStationEvent<tags::GwBridge>;
 using GwCancelEvent = GwCallEvent<tags::GwCancel>;
 /** @brief gw.drop {call}. */
 using GwDropEvent = GwCallEvent<tags::GwDrop>;
+/** @brief gw.callbackQueued {call}: the caller will be called back; end its line (addition 36). */
+using GwCallbackQueuedEvent = GwCallEvent<tags::GwCallbackQueued>;
 /** @brief gw.hold {call}. */
 using GwHoldEvent = GwCallEvent<tags::GwHold>;
 /** @brief gw.resume {call}. */
@@ -471,7 +477,7 @@ using ServerMessage =
     std::variant<Hello, OkReply, ErrorReply, SnapshotEvent, AgentStateEvent, CallOfferEvent,
                  CallUpdateEvent, CallEndedEvent, StatsEvent, MessageEvent, SessionReplacedEvent,
                  GwRingEvent, GwCancelEvent, GwBridgeEvent, GwDropEvent, GwHoldEvent, GwResumeEvent,
-                 GwMuteEvent, GwUnmuteEvent, GwTransferEvent, GwExitEvent, GwDialEvent, GwDtmfEvent,
+                 GwMuteEvent, GwUnmuteEvent, GwTransferEvent, GwExitEvent, GwCallbackQueuedEvent, GwDialEvent, GwDtmfEvent,
                  AuditEvent, GwReleaseEvent, CallDigitsEvent, WorklistUpdateEvent>;
 
 /** @brief Every server message type, in contract order. */

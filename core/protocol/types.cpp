@@ -539,6 +539,14 @@ Call readCall(Reader &r)
         c.position = int(*n);
     if (r.present(QLatin1String("ewtSeconds")))
         c.ewtSeconds = r.nullableNumber(QLatin1String("ewtSeconds"));
+    if (r.present(QLatin1String("callback"))) {
+        Reader cb = r.nested(QLatin1String("callback"));
+        Call::Callback info;
+        info.number = cb.identifier(QLatin1String("number"));
+        info.requestedAt = cb.time(QLatin1String("requestedAt"));
+        info.attempts = int(cb.integer(QLatin1String("attempts"), 0, 1000000));
+        c.callback = info;
+    }
     return c;
 }
 
@@ -623,6 +631,14 @@ QueueStats readQueueStats(Reader &r)
         q.today.closed = int(t.optionalInteger(QLatin1String("closed"), 0, MaxCount).value_or(0));
         q.today.timedOut =
             int(t.optionalInteger(QLatin1String("timedOut"), 0, MaxCount).value_or(0));
+        const auto optionalCount = [&t](const char *key) {
+            return int(t.optionalInteger(QLatin1String(key), 0, MaxCount).value_or(0));
+        };
+        q.today.callbacksRequested = optionalCount("callbacksRequested");
+        q.today.callbacksReached = optionalCount("callbacksReached");
+        q.today.callbacksFailed = optionalCount("callbacksFailed");
+        if (t.present(QLatin1String("timeToCallbackMs")))
+            q.today.timeToCallbackMs = t.nullableNumber(QLatin1String("timeToCallbackMs"));
     }
     q.open = r.optionalBoolean(QLatin1String("open")).value_or(true);
     if (r.present(QLatin1String("ewtSeconds")))
@@ -697,6 +713,11 @@ QJsonObject Call::toJson() const
         o.insert(QLatin1String("position"), *position);
         o.insert(QLatin1String("ewtSeconds"), nullableNumber(ewtSeconds));
     }
+    if (callback)
+        o.insert(QLatin1String("callback"),
+                 QJsonObject{{QLatin1String("number"), callback->number},
+                             {QLatin1String("requestedAt"), timeValue(callback->requestedAt)},
+                             {QLatin1String("attempts"), callback->attempts}});
     return o;
 }
 
@@ -711,7 +732,7 @@ bool Call::operator==(const Call &o) const
            hotline == o.hotline && state == o.state && arrivedAt == o.arrivedAt &&
            answeredAt == o.answeredAt && waitedMs == o.waitedMs && priority == o.priority &&
            muted == o.muted && data == o.data && position == o.position &&
-           ewtSeconds == o.ewtSeconds;
+           ewtSeconds == o.ewtSeconds && callback == o.callback;
 }
 
 QJsonObject PendingState::toJson() const
@@ -775,7 +796,9 @@ bool QueueToday::operator==(const QueueToday &o) const
            serviceLevel == o.serviceLevel && asaMs == o.asaMs && ahtMs == o.ahtMs &&
            abandonRate == o.abandonRate && longestWaitMs == o.longestWaitMs &&
            reachability == o.reachability && callbacks == o.callbacks && closed == o.closed &&
-           timedOut == o.timedOut;
+           timedOut == o.timedOut && callbacksRequested == o.callbacksRequested &&
+           callbacksReached == o.callbacksReached && callbacksFailed == o.callbacksFailed &&
+           timeToCallbackMs == o.timeToCallbackMs;
 }
 
 bool QueueThresholds::operator==(const QueueThresholds &o) const
@@ -798,6 +821,12 @@ QJsonObject QueueStats::toJson() const
         t.insert(QLatin1String("closed"), today.closed);
     if (today.timedOut)
         t.insert(QLatin1String("timedOut"), today.timedOut);
+    if (today.callbacksRequested || today.callbacksReached || today.callbacksFailed) {
+        t.insert(QLatin1String("callbacksRequested"), today.callbacksRequested);
+        t.insert(QLatin1String("callbacksReached"), today.callbacksReached);
+        t.insert(QLatin1String("callbacksFailed"), today.callbacksFailed);
+        t.insert(QLatin1String("timeToCallbackMs"), nullableNumber(today.timeToCallbackMs));
+    }
     o.insert(QLatin1String("today"), t);
     if (!open)
         o.insert(QLatin1String("open"), false);

@@ -45,6 +45,19 @@ struct Call
     int priority = 0;
     bool muted = false;
     QJsonObject data;
+    /** @brief Addition 36: the call is a callback (virtual hold): the number to call, when
+     * the caller asked and the agents' calls so far; omitted for other calls. */
+    struct Callback
+    {
+        QString number;
+        qint64 requestedAt = 0;
+        int attempts = 0;
+        bool operator==(const Callback &o) const
+        {
+            return number == o.number && requestedAt == o.requestedAt && attempts == o.attempts;
+        }
+    };
+    std::optional<Callback> callback;
     /** @brief Extension: 1-based place among its queue's queued calls; only in replies that
      * state it (gw.arrive, gw.position, supervisor waiting lists), omitted elsewhere. */
     std::optional<int> position;
@@ -128,6 +141,10 @@ struct QueueToday
     std::optional<int> callbacks;       ///< Extension (feature "worklist"): calls back today.
     int closed = 0;   ///< Extension: arrived while the queue was closed (not offered).
     int timedOut = 0; ///< Extension: left by the queue's afterMaxWait exit.
+    int callbacksRequested = 0; ///< Addition 36: callers who asked to be called back.
+    int callbacksReached = 0;   ///< Addition 36: callbacks that reached the customer.
+    int callbacksFailed = 0;    ///< Addition 36: callbacks unreached after the last attempt.
+    std::optional<double> timeToCallbackMs; ///< Addition 36: mean request → reached.
     bool operator==(const QueueToday &o) const;
     bool operator!=(const QueueToday &o) const { return !(*this == o); }
 };

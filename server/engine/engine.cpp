@@ -131,6 +131,10 @@ Result Engine::hangup(const QString &agent, const QString &call)
         if (Result r = d->connectedCall(agent, call, a, c); !r.ok())
             return r;
         d->emitTel(TelephonyKind::Drop, *c, a);
+        if (c->callbackDialing) {
+            d->failCallbackAttempt(*c); // the agent gave up before anyone answered
+            return {};
+        }
         d->endConnected(*c, EndCause::AgentHangup);
         d->calls.erase(call);
         return {};
@@ -245,6 +249,22 @@ Result Engine::phoneAnswered(const QString &call, const QString &agent)
             return fail(ErrorKind::NotFound, QStringLiteral("unknown call"));
         if (!agent.isEmpty() && !d->findAgent(agent))
             return fail(ErrorKind::NotFound, QStringLiteral("unknown agent"));
+        if (c->callbackDialing) {
+            // The customer answered the agent's callback: reached.
+            c->callbackDialing = false;
+            c->callbackReached = true;
+            c->snap.answeredAtMs = d->now;
+            c->leg.rec.answeredAtMs = d->now;
+            d->updateLeg(c->leg);
+            AgentRt &a = d->agents[std::size_t(c->agent)];
+            if (d->now >= d->dayStart)
+                d->resetAgentDay(a, a.answeredToday + 1, a.talkTodayMs);
+            d->events.emplace_back(CallUpdated{{d->agents[std::size_t(c->agent)].cfg.id},
+                                               d->snapshot(*c)});
+            return {};
+        }
+        if (c->snap.state == CallState::Connected && c->snap.direction == Direction::Outbound)
+            return {}; // the dialled party of an outbound call answered: nothing to count
         if (c->snap.state != CallState::Offered || c->offeredTo.empty())
             return fail(ErrorKind::InvalidState, QStringLiteral("call is not ringing"));
         const QString who =
@@ -384,6 +404,64 @@ std::optional<Call> Engine::call(const QString &id) const
     return d->snapshot(*it->second);
 }
 
+Result Engine::requestCallback(const QString &call, const QString &number, bool anyQueue)
+{
+    return d->run([&] { return d->requestCallbackImpl(call, number, anyQueue); });
+}
+
+void Engine::restoreCallbacks(const std::vector<CallRecord> &legs)
+{
+    d->runDueTimers();
+    std::vector<const CallRecord *> order;
+    QHash<QString, int> attempts; // the agents' calls to the customer so far
+    for (const CallRecord &r : legs) {
+        if (r.kind == LegKind::Queue && r.callbackAtMs > 0 && r.answeredAtMs == 0 && !r.complete)
+            order.push_back(&r);
+        else if (r.kind == LegKind::Callback)
+            ++attempts[r.callId];
+    }
+    std::sort(order.begin(), order.end(), [](const CallRecord *a, const CallRecord *b) {
+        return std::tie(a->legStartMs, a->callId) < std::tie(b->legStartMs, b->callId);
+    });
+    for (const CallRecord *r : order) {
+        const int qi = d->queueIndex.value(r->queue, -1);
+        if (qi < 0 || d->calls.count(r->callId))
+            continue;
+        auto c = std::make_unique<CallRt>();
+        c->snap.id = r->callId;
+        c->snap.direction = Direction::Inbound;
+        c->snap.callerNumber = r->callerNumber;
+        c->snap.callerName = r->callerName;
+        c->snap.hotlineNumber = r->hotlineNumber;
+        c->snap.priority = r->priority;
+        c->snap.arrivedAtMs = r->arrivedAtMs;
+        c->snap.origin = r->origin;
+        c->snap.callbackAtMs = r->callbackAtMs;
+        c->snap.callbackNumber = r->callbackNumber;
+        c->snap.callbackAttempts = attempts.value(r->callId);
+        c->snap.queue = r->queue;
+        c->snap.state = CallState::Queued;
+        c->waitedBeforeMs = r->legStartMs - r->arrivedAtMs; // approximately: earlier legs
+        c->queue = qi;
+        QueueRt &q = d->queues[std::size_t(qi)];
+        // The open leg goes on; restoreDay() already counted it when it is today's.
+        c->leg.rec = *r;
+        c->leg.queue = qi;
+        c->leg.counted = r->legStartMs >= d->dayStart;
+        c->leg.contrib = legContribution(*r, q.cfg.slSeconds, q.cfg.shortAbandonSeconds);
+        c->legCount = r->leg;
+        d->legsToday[r->callId] = std::max(d->legsToday.value(r->callId), r->leg);
+        c->seq = c->callbackSeq = ++d->callSeq;
+        q.unanswered.insert({r->legStartMs, c->seq});
+        c->inUnanswered = true;
+        CallRt &ref = *c;
+        d->calls.emplace(r->callId, std::move(c));
+        d->insertWaiting(ref);
+    }
+    d->routeWaitingCalls();
+    d->emitQueueChanges();
+}
+
 std::optional<Call> Engine::callWithPlace(const QString &id) const
 {
     const auto it = d->calls.find(id);
@@ -472,7 +550,8 @@ void Engine::restoreDay(const std::vector<CallRecord> &records)
     for (const CallRecord &r : records) {
         if (r.legStartMs >= d->dayStart && r.legStartMs < d->dayEnd)
             d->legsToday[r.callId] = std::max(d->legsToday.value(r.callId), r.leg);
-        if (r.kind == LegKind::Queue && r.legStartMs >= d->dayStart && r.legStartMs < d->dayEnd) {
+        const bool inQueue = r.kind == LegKind::Queue || r.kind == LegKind::Callback;
+        if (inQueue && r.legStartMs >= d->dayStart && r.legStartMs < d->dayEnd) {
             const int qi = d->queueIndex.value(r.queue, -1);
             if (qi >= 0) {
                 QueueRt &q = d->queues[std::size_t(qi)];

@@ -100,6 +100,22 @@ public:
      * not_ready with reason "phone_unreachable", so calls do not bounce off a dead phone.
      */
     Result ringFailed(const QString &agent, const QString &call, bool unreachable);
+    /**
+     * @brief Virtual hold: the waiting caller of @p call will be called back at @p number
+     * (empty: the caller's number) instead of waiting on the line. The call keeps its place
+     * and waiting time; the gateway is told it may end the caller's line (Telephony
+     * Callback). On accept the agent's call to the customer starts (Telephony Dial);
+     * phoneAnswered() says the customer answered; callerHangup() before that is an attempt
+     * that reached nobody. InvalidState unless the call waits in a queue that offers
+     * callbacks (@p anyQueue: a supervisor converts a call in any queue).
+     */
+    Result requestCallback(const QString &call, const QString &number, bool anyQueue = false);
+    /**
+     * @brief After a restart: the callbacks that were waiting (open queue legs with
+     * callbackAtMs, from storage) go back in line in the order of their queue entry, ahead
+     * of new calls. Call after restoreDay() and before traffic.
+     */
+    void restoreCallbacks(const std::vector<CallRecord> &legs);
     /** @brief No connection holds the agent any more: grace period starts. */
     Result agentDisconnected(const QString &agent);
     /** @brief A connection holds the agent again within the grace period. */

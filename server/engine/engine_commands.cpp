@@ -139,6 +139,16 @@ Result Engine::Impl::callerHangupImpl(const QString &id)
     CallRt *c = findCall(id);
     if (!c)
         return fail(ErrorKind::NotFound, QStringLiteral("unknown call"));
+    if (c->waitingCallback()) {
+        // The caller's own line ended long ago; a hang-up now is the customer who did not
+        // take the agent's call (an attempt that reached nobody) or ended a reached one.
+        if (c->callbackDialing) {
+            failCallbackAttempt(*c);
+            return {};
+        }
+        if (c->snap.state == CallState::Queued || c->snap.state == CallState::Offered)
+            return {}; // the line the caller asked from: the call keeps its place
+    }
     switch (c->snap.state) {
     case CallState::Queued:
     case CallState::Offered:
@@ -164,7 +174,10 @@ Result Engine::Impl::acceptImpl(const QString &agentId, const QString &callId, b
     CallRt *c = nullptr;
     if (Result r = offeredCall(agentId, callId, a, c); !r.ok())
         return r;
-    connectCall(*c, *a, bridge);
+    if (c->waitingCallback())
+        connectCallback(*c, *a);
+    else
+        connectCall(*c, *a, bridge);
     return {};
 }
 

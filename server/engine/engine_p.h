@@ -39,7 +39,8 @@ enum class TimerKind {
     Grace,
     Midnight,
     Watchdog,
-    Hours // a queue opens or closes; Timer::agent holds the queue index
+    Hours,        // a queue opens or closes; Timer::agent holds the queue index
+    CallbackRetry // a callback that reached nobody goes back in line
 };
 
 struct Timer
@@ -91,6 +92,14 @@ struct CallRt
     bool inUnanswered = false;
     std::optional<TimerKey> maxWaitTimer;
     std::optional<TimerKey> escalationTimer;
+    // Virtual hold: the place the callback keeps (its first seq), whether its agent is
+    // calling the customer now (not reached yet), and the pause before the next attempt.
+    quint64 callbackSeq = 0;
+    bool callbackDialing = false;
+    bool callbackReached = false;
+    // Asked to be called back and not reached yet: nobody is on the caller's line.
+    bool waitingCallback() const { return snap.callbackAtMs > 0 && !callbackReached; }
+    std::optional<TimerKey> retryTimer;
 };
 
 struct Membership
@@ -256,7 +265,8 @@ struct Engine::Impl
 
     void scheduleEscalation(CallRt &c);
 
-    void enterQueue(CallRt &c, int qi);
+    // A new queue leg in qi; @p keepSeq (a callback's place) instead of the back of the line.
+    void enterQueue(CallRt &c, int qi, quint64 keepSeq = 0);
 
     void insertWaiting(CallRt &c);
 
@@ -317,6 +327,12 @@ struct Engine::Impl
     // Where a call for queue @p qi goes while closed queues send it on; -1 = it exits by
     // the last closed queue's whenClosed (returned in @p exitFrom).
     int resolveOpen(int qi, int *exitFrom);
+
+    // Virtual hold (docs/engine.md): the request, the agent's call to the customer, and an
+    // attempt that reached nobody (retry later, or fail to the worklist after the last).
+    Result requestCallbackImpl(const QString &id, const QString &number, bool anyQueue);
+    void connectCallback(CallRt &c, AgentRt &a);
+    void failCallbackAttempt(CallRt &c);
 
     // 1-based place of a queued call among its queue's queued calls; 0 when not queued.
     int positionOf(const CallRt &c) const;

@@ -95,7 +95,9 @@ void Engine::Impl::offerTo(CallRt &c, AgentRt &a)
     if (c.queue >= 0)
         markStats(c.queue);
     events.emplace_back(CallOffered{a.cfg.id, snapshot(c), timeoutMs});
-    if (!a.station.isEmpty())
+    // A callback rings no desk phone: the agent accepts in the app and the gateway calls
+    // the agent's phone and then the customer (gw.dial).
+    if (!a.station.isEmpty() && !c.waitingCallback())
         emitTel(TelephonyKind::Ring, c, &a);
 }
 
@@ -360,6 +362,101 @@ std::optional<double> Engine::Impl::estimatedWait(const QueueRt &q, int position
                            ? double(q.today.handleSumMs) / double(q.today.handled) / 1000.0
                            : double(q.cfg.defaultHandleSeconds);
     return estimatedWaitSeconds(position, ready, busy, aht);
+}
+
+} // namespace acdesk::engine
+
+namespace acdesk::engine {
+
+Result Engine::Impl::requestCallbackImpl(const QString &id, const QString &number, bool anyQueue)
+{
+    CallRt *c = findCall(id);
+    if (!c)
+        return fail(ErrorKind::NotFound, QStringLiteral("unknown call"));
+    if (c->waitingCallback())
+        return fail(ErrorKind::InvalidState, QStringLiteral("call is already a callback"));
+    if (!c->inUnanswered || c->leg.rec.kind != LegKind::Queue)
+        return fail(ErrorKind::InvalidState, QStringLiteral("call is not waiting in a queue"));
+    const QueueRt &q = queues[std::size_t(c->queue)];
+    if (!anyQueue && !q.cfg.callback.enabled)
+        return fail(ErrorKind::InvalidState, QStringLiteral("the queue offers no callback"));
+    const QString to = number.isEmpty() ? c->snap.callerNumber : number;
+    if (to.isEmpty())
+        return fail(ErrorKind::BadRequest, QStringLiteral("no number to call back"));
+    // A ringing offer stops: the caller is about to leave the line. The call keeps its place.
+    withdrawAll(*c, EndCause::Withdrawn);
+    if (!c->inWaiting)
+        insertWaiting(*c);
+    cancelTimer(c->maxWaitTimer); // nobody waits on the line any more
+    c->snap.callbackAtMs = now;
+    c->snap.callbackNumber = to;
+    c->callbackSeq = c->seq;
+    c->leg.rec.callbackAtMs = now;
+    c->leg.rec.callbackNumber = to;
+    updateLeg(c->leg);
+    emitTel(TelephonyKind::Callback, *c);
+    return {};
+}
+
+void Engine::Impl::connectCallback(CallRt &c, AgentRt &a)
+{
+    const std::vector<int> others = c.offeredTo;
+    for (int ai : others) {
+        if (ai == a.idx)
+            continue;
+        AgentRt &o = agents[std::size_t(ai)];
+        dropOffer(c, o, EndCause::Withdrawn, false);
+        endCallWork(o, true);
+    }
+    cancelTimer(a.offerTimer);
+    a.offeredCall.clear();
+    a.activeCall = c.snap.id;
+    c.offeredTo.clear();
+    leaveQueue(c);
+    // The queue visit is over (taken in turn); the agent's call to the customer is a leg of
+    // its own that counts in the callback figures once it reaches someone.
+    c.leg.rec.agent = a.cfg.id;
+    closeLeg(c, EndCause::Callback);
+    c.waitedBeforeMs += c.leg.rec.waitMs;
+    newLeg(c, LegKind::Callback, c.queue);
+    c.leg.rec.agent = a.cfg.id;
+    ++c.snap.callbackAttempts;
+    c.callbackDialing = true;
+    c.agent = a.idx;
+    c.snap.state = CallState::Connected;
+    c.snap.answeredAtMs = 0;
+    setAgentState(a, AgentState::OnCall);
+    events.emplace_back(CallUpdated{{a.cfg.id}, snapshot(c)});
+    emitTel(TelephonyKind::Dial, c, &a, c.snap.callbackNumber);
+}
+
+void Engine::Impl::failCallbackAttempt(CallRt &c)
+{
+    AgentRt &a = agents[std::size_t(c.agent)];
+    const QueueRt &q = queues[std::size_t(c.queue)];
+    const bool last = c.snap.callbackAttempts >= q.cfg.callback.attempts || q.removed;
+    CallRecord &r = c.leg.rec;
+    r.endedAtMs = now;
+    r.cause = last ? EndCause::CallbackFailed : EndCause::NoAnswer;
+    r.complete = true;
+    updateLeg(c.leg);
+    a.activeCall.clear();
+    Call s = snapshot(c);
+    s.state = CallState::Ended;
+    events.emplace_back(CallEnded{a.cfg.id, s, EndCause::NoAnswer});
+    c.agent = -1;
+    c.callbackDialing = false;
+    endCallWork(a, false);
+    if (last) {
+        calls.erase(c.snap.id); // the worklist has it now (cause callback_failed)
+        return;
+    }
+    // Back in line at once, so the open leg is on disk (a restart keeps it), but offered
+    // only after the pause: until then it waits out of the routable set.
+    enterQueue(c, c.queue, c.callbackSeq);
+    removeWaiting(c);
+    c.retryTimer = addTimer(now + qint64(q.cfg.callback.retrySeconds) * 1000,
+                            {TimerKind::CallbackRetry, -1, c.snap.id});
 }
 
 } // namespace acdesk::engine

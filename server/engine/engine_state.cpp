@@ -186,7 +186,7 @@ void Engine::Impl::endCallWork(AgentRt &a, bool keepIdle)
 
 void Engine::Impl::updateLeg(LegState &l)
 {
-    if (l.rec.kind == LegKind::Queue && l.queue >= 0) {
+    if (l.queue >= 0) {
         QueueRt &q = queues[std::size_t(l.queue)];
         const QueueDay c = legContribution(l.rec, q.cfg.slSeconds, q.cfg.shortAbandonSeconds);
         if (l.counted) {
@@ -214,9 +214,15 @@ void Engine::Impl::newLeg(CallRt &c, LegKind kind, int qi)
     l.rec.origin = c.snap.origin;
     l.rec.priority = c.snap.priority;
     l.rec.arrivedAtMs = c.snap.arrivedAtMs;
+    if (c.waitingCallback()) {
+        l.rec.callbackAtMs = c.snap.callbackAtMs;
+        l.rec.callbackNumber = c.snap.callbackNumber;
+    }
     l.rec.legStartMs = now;
-    l.queue = kind == LegKind::Queue ? qi : -1;
-    l.counted = kind == LegKind::Queue && now >= dayStart;
+    // Callback legs count in their queue too (only in its callback figures).
+    const bool inQueue = kind == LegKind::Queue || kind == LegKind::Callback;
+    l.queue = inQueue ? qi : -1;
+    l.counted = inQueue && now >= dayStart;
     c.leg = std::move(l);
     if (c.leg.counted) {
         QueueRt &q = queues[std::size_t(qi)];
@@ -238,7 +244,7 @@ void Engine::Impl::scheduleEscalation(CallRt &c)
     }
 }
 
-void Engine::Impl::enterQueue(CallRt &c, int qi)
+void Engine::Impl::enterQueue(CallRt &c, int qi, quint64 keepSeq)
 {
     QueueRt &q = queues[std::size_t(qi)];
     newLeg(c, LegKind::Queue, qi);
@@ -249,14 +255,15 @@ void Engine::Impl::enterQueue(CallRt &c, int qi)
     c.snap.muted = false;
     c.agent = -1;
     c.holdMs = 0;
-    c.seq = ++callSeq;
+    c.seq = keepSeq ? keepSeq : ++callSeq;
     c.maxPenalty = q.cfg.escalation.empty() ? kNoLimit : 0;
     c.nextRule = 0;
     while (c.nextRule < q.cfg.escalation.size() && q.cfg.escalation[c.nextRule].afterSeconds <= 0)
         c.maxPenalty = q.cfg.escalation[c.nextRule++].maxPenalty;
     scheduleEscalation(c);
     cancelTimer(c.maxWaitTimer);
-    if ((q.overflow >= 0 || q.cfg.afterMaxWait) && q.cfg.maxWaitSeconds > 0)
+    if ((q.overflow >= 0 || q.cfg.afterMaxWait) && q.cfg.maxWaitSeconds > 0 &&
+        !c.waitingCallback()) // a callback has nobody on the line to send away
         c.maxWaitTimer = addTimer(now + qint64(q.cfg.maxWaitSeconds) * 1000,
                                   {TimerKind::MaxWait, -1, c.snap.id});
     q.unanswered.insert({now, c.seq});

@@ -71,6 +71,15 @@ void Engine::Impl::fire(const Timer &t)
     case TimerKind::Midnight:
         rollover();
         break;
+    case TimerKind::CallbackRetry: {
+        CallRt *c = findCall(t.call);
+        if (!c)
+            return;
+        c->retryTimer.reset();
+        if (c->inUnanswered && !c->inWaiting)
+            insertWaiting(*c); // routable again, at its old place
+        break;
+    }
     case TimerKind::Hours: {
         QueueRt &q = queues[std::size_t(t.agent)];
         q.hoursTimer.reset();

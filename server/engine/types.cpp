@@ -42,16 +42,17 @@ constexpr std::array<const char *, 6> kAgentStates = {"logged_out", "not_ready",
                                                       "ringing",    "on_call",   "wrap_up"};
 constexpr std::array<const char *, 5> kCallStates = {"queued", "offered", "connected", "held",
                                                      "ended"};
-constexpr std::array<const char *, 12> kCauses = {
-    "",          "agent_hangup", "caller_hangup", "transferred",    "rejected", "no_answer",
-    "withdrawn", "agent_lost",   "overflow",      "server_restart", "closed",   "max_wait"};
+constexpr std::array<const char *, 14> kCauses = {
+    "",          "agent_hangup", "caller_hangup",  "transferred", "rejected",
+    "no_answer", "withdrawn",    "agent_lost",     "overflow",    "server_restart",
+    "closed",    "max_wait",     "callback",       "callback_failed"};
 constexpr std::array<const char *, 3> kJoinEmpty = {"join", "overflow", "refuse"};
 constexpr std::array<const char *, 5> kErrors = {"", "bad_request", "not_found", "invalid_state",
                                                  "conflict"};
-constexpr std::array<const char *, 3> kLegKinds = {"queue", "direct", "outbound"};
-constexpr std::array<const char *, 13> kTelephony = {
-    "ring",   "cancel",   "bridge", "drop", "hold",    "resume", "mute",
-    "unmute", "transfer", "dial",   "dtmf", "release", "exit"};
+constexpr std::array<const char *, 4> kLegKinds = {"queue", "direct", "outbound", "callback"};
+constexpr std::array<const char *, 14> kTelephony = {
+    "ring", "cancel", "bridge", "drop", "hold", "resume", "mute",
+    "unmute", "transfer", "dial", "dtmf", "release", "exit", "callback"};
 
 } // namespace
 
@@ -124,6 +125,10 @@ void QueueDay::add(const QueueDay &o)
     handled += o.handled;
     closed += o.closed;
     timedOut += o.timedOut;
+    callbacksRequested += o.callbacksRequested;
+    callbacksReached += o.callbacksReached;
+    callbackWaitSumMs += o.callbackWaitSumMs;
+    callbacksFailed += o.callbacksFailed;
     waitAnsweredSumMs += o.waitAnsweredSumMs;
     handleSumMs += o.handleSumMs;
     longestWaitMs = std::max(longestWaitMs, o.longestWaitMs);
@@ -141,6 +146,10 @@ void QueueDay::subtract(const QueueDay &o)
     handled -= o.handled;
     closed -= o.closed;
     timedOut -= o.timedOut;
+    callbacksRequested -= o.callbacksRequested;
+    callbacksReached -= o.callbacksReached;
+    callbackWaitSumMs -= o.callbackWaitSumMs;
+    callbacksFailed -= o.callbacksFailed;
     waitAnsweredSumMs -= o.waitAnsweredSumMs;
     handleSumMs -= o.handleSumMs;
 }
@@ -148,8 +157,25 @@ void QueueDay::subtract(const QueueDay &o)
 QueueDay legContribution(const CallRecord &leg, int slSeconds, int shortAbandonSeconds)
 {
     QueueDay d;
+    if (leg.kind == LegKind::Callback) {
+        // The agent's call to the customer: only the callback figures.
+        if (leg.answeredAtMs > 0) {
+            d.callbacksReached = 1;
+            d.callbackWaitSumMs = leg.answeredAtMs - leg.callbackAtMs;
+        }
+        d.callbacksFailed = leg.cause == EndCause::CallbackFailed ? 1 : 0;
+        return d;
+    }
     if (leg.kind != LegKind::Queue)
         return d; // direct transfers and outbound calls are no queue traffic
+    if (leg.callbackAtMs > 0 && leg.callbackAtMs < leg.legStartMs)
+        return d; // a callback back in line after an attempt: counted in its first visit
+    d.callbacksRequested = leg.callbackAtMs > 0 ? 1 : 0;
+    if (leg.cause == EndCause::Callback) {
+        d.offered = 1; // taken to call back: offered, neither answered nor abandoned
+        d.longestWaitMs = leg.waitMs;
+        return d;
+    }
     if (leg.cause == EndCause::Closed) {
         d.closed = 1; // closed time does not count: not offered, no wait, no service level
         return d;
@@ -196,6 +222,11 @@ QueueToday summarize(const QueueDay &d)
     o.handled = d.handled;
     o.closed = d.closed;
     o.timedOut = d.timedOut;
+    o.callbacksRequested = d.callbacksRequested;
+    o.callbacksReached = d.callbacksReached;
+    o.callbacksFailed = d.callbacksFailed;
+    if (d.callbacksReached > 0)
+        o.timeToCallbackMs = double(d.callbackWaitSumMs) / double(d.callbacksReached);
     // A caller sent away after the maximum wait was not served in time either.
     if (d.answered + d.abandoned + d.timedOut > 0)
         o.serviceLevel = double(d.answeredInSl) / double(d.answered + d.abandoned + d.timedOut);

@@ -67,7 +67,9 @@ enum class EndCause {
     Overflow,
     ServerRestart, // the server stopped (crash, kill) while the leg was live; set at the next start
     Closed,        // arrived while its queue was closed (records only)
-    MaxWait        // left by the queue's afterMaxWait exit (records only)
+    MaxWait,       // left by the queue's afterMaxWait exit (records only)
+    Callback,      // a callback's queue visit ended: an agent took it to call back (records only)
+    CallbackFailed // the last callback attempt reached nobody (records only; worklist)
 };
 /** @brief Contract name of a cause ("agent_hangup", ...; "overflow"; "" for None). */
 QString endCauseName(EndCause c);
@@ -164,6 +166,18 @@ struct QueueConfig
     OpeningHours hours;
     /** @brief What a call that arrives while the queue is closed does. */
     ExitAction whenClosed;
+    /** @brief Virtual hold: callers may ask to be called back and keep their place. */
+    struct Callback
+    {
+        /** @brief Offered to callers (gw.callback, the DTMF key); supervisors may always. */
+        bool enabled = false;
+        /** @brief The key a waiting caller presses (gw.digits). */
+        QString dtmf = QStringLiteral("1");
+        /** @brief Calls to the customer before the callback fails (to the worklist). */
+        int attempts = 3;
+        /** @brief Pause before the next attempt. */
+        int retrySeconds = 300;
+    } callback;
     /** @brief Handle time the estimated wait assumes before the first call of the day is
      * handled (seconds). */
     int defaultHandleSeconds = 180;
@@ -246,6 +260,11 @@ struct Call
     QString origin;
     /** @brief Connected agent; empty while queued/offered. */
     QString agent;
+    /** @brief Virtual hold: when the caller asked to be called back (0 = not a callback),
+     * the number to call and the calls made to it so far. */
+    qint64 callbackAtMs = 0;
+    QString callbackNumber;
+    int callbackAttempts = 0;
     /** @brief 1-based place among the queued calls of its queue; 0 when not queued. Filled
      * by Engine::call() and waitingCalls() only (computing it costs a walk of the queue). */
     int position = 0;
@@ -276,8 +295,12 @@ struct TransferTarget
     QString value;
 };
 
-/** @brief Kind of a call leg: queue legs count in queue statistics, the others do not. */
-enum class LegKind { Queue, Direct, Outbound };
+/**
+ * @brief Kind of a call leg: queue legs count in queue statistics, direct and outbound ones
+ * do not; a callback leg (the agent's call to a customer who asked for one) counts only in
+ * its queue's callback figures.
+ */
+enum class LegKind { Queue, Direct, Outbound, Callback };
 /** @brief "queue", "direct" or "outbound". */
 QString legKindName(LegKind k);
 /** @brief LegKind for its name. */
@@ -322,6 +345,9 @@ struct CallRecord
     QString transferTo;
     /** @brief Final version: the leg will not change again. */
     bool complete = false;
+    /** @brief When the caller asked to be called back (0 = not a callback), and where. */
+    qint64 callbackAtMs = 0;
+    QString callbackNumber;
 };
 
 /** @brief Today's summable figures of one queue; a leg contributes via legContribution(). */
@@ -339,6 +365,13 @@ struct QueueDay
     qint64 closed = 0;
     /** @brief Left by the afterMaxWait exit: offered, and missed the service level. */
     qint64 timedOut = 0;
+    /** @brief Callbacks asked for (in the visit where they were asked). */
+    qint64 callbacksRequested = 0;
+    /** @brief Callback legs that reached the customer, and the time from the request. */
+    qint64 callbacksReached = 0;
+    qint64 callbackWaitSumMs = 0;
+    /** @brief Callbacks that ended unreached after their last attempt. */
+    qint64 callbacksFailed = 0;
     qint64 waitAnsweredSumMs = 0;
     qint64 handleSumMs = 0;
     /** @brief A maximum: add() raises it, subtract() leaves it (waits only grow). */
@@ -380,6 +413,11 @@ struct QueueToday
     qint64 handled = 0;
     qint64 closed = 0;
     qint64 timedOut = 0;
+    qint64 callbacksRequested = 0;
+    qint64 callbacksReached = 0;
+    qint64 callbacksFailed = 0;
+    /** @brief Mean time from the request to reaching the customer. */
+    std::optional<double> timeToCallbackMs;
     std::optional<double> serviceLevel;
     std::optional<double> asaMs;
     std::optional<double> ahtMs;
@@ -496,8 +534,9 @@ enum class TelephonyKind {
     Transfer,
     Dial,
     Dtmf,
-    Release, // the agent's part ended, the call waits again (blind transfer to a queue/agent)
-    Exit     // the call leaves the ACD: closed or maximum wait; hang up or forward to number
+    Release,  // the agent's part ended, the call waits again (blind transfer to a queue/agent)
+    Exit,     // the call leaves the ACD: closed or maximum wait; hang up or forward to number
+    Callback  // the caller will be called back: its line may end, the call keeps its place
 };
 /** @brief Contract name without "gw." ("ring", "cancel", ...). */
 QString telephonyKindName(TelephonyKind k);

@@ -668,8 +668,12 @@ struct SipCore::Impl
         leg->lastRtpMs = tmr_jiffies();
         if (leg->role == Leg::Role::Agent)
             leg->core->agentAnswered(*leg);
-        else if (leg->call->mode == Call::Mode::Outbound)
-            leg->core->setMode(*leg->call, Call::Mode::Bridged); // the dialled party answered
+        else if (leg->call->mode == Call::Mode::Outbound) {
+            // The dialled party answered: for a callback that is "reached" (gw.answered).
+            leg->core->setMode(*leg->call, Call::Mode::Bridged);
+            const QString callId = leg->call->id;
+            leg->core->report([=](CoreListener *l) { l->phoneAnswered(callId, {}); });
+        }
     }
 
     static void onClose(int err, const sip_msg *msg, void *arg)
@@ -1026,8 +1030,13 @@ struct SipCore::Impl
 
     void dial(const QString &id, const QString &agent, const QString &agentUri, const QString &uri)
     {
-        if (find(id))
-            return;
+        if (Call *old = find(id)) {
+            // A callback taken while its caller still hears the goodbye announcement:
+            // that line ends now, the agent's call to the customer goes ahead.
+            if (old->mode != Call::Mode::Refusing)
+                return;
+            calls.erase(id);
+        }
         auto call = std::make_unique<Call>();
         call->id = id;
         call->known = true;

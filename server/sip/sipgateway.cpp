@@ -218,6 +218,11 @@ void SipGateway::onEvent(const proto::ServerMessage &event)
             m_core.drop(transfer->call);
         else
             m_core.transfer(transfer->call, uri);
+    } else if (const auto *queued = std::get_if<proto::GwCallbackQueuedEvent>(&event)) {
+        // The caller will be called back: the announcement, then its line ends; the server
+        // keeps the call in line and sends gw.dial when an agent takes it.
+        m_known.remove(queued->call);
+        m_core.leave(queued->call);
     } else if (const auto *exit = std::get_if<proto::GwExitEvent>(&event)) {
         // Closed or waited too long: forward where the queue says, else announce and end.
         m_known.remove(exit->call);

@@ -417,6 +417,207 @@ private Q_SLOTS:
         // 12 an hour x 120 s = 0.4 Erlang: one agent reaches 63.8 %, two 94.9 %.
         QCOMPARE(s.forecast->agentsNeeded.value_or(-1), 2);
     }
+
+    // Virtual hold: the caller asks, hangs up, keeps the place ahead of later callers, and
+    // is called back by the next free agent; reached counts with its time to callback.
+    void callbackKeepsItsPlace()
+    {
+        EngineConfig cfg;
+        QueueConfig q = makeQueue(QStringLiteral("q"));
+        q.wrapUpSeconds = 0;
+        q.callback.enabled = true;
+        cfg.queues.append(q);
+        cfg.agents.append(makeAgent(QStringLiteral("a1"), {QStringLiteral("q")}));
+        Rig rig(cfg);
+        QVERIFY(rig.engine->login(QStringLiteral("a1"), QStringLiteral("201")).ok());
+        QVERIFY(rig.engine->setState(QStringLiteral("a1"), AgentState::Ready).ok());
+        const QString busy = rig.arrive(QStringLiteral("q"));
+        QVERIFY(rig.engine->accept(QStringLiteral("a1"), busy).ok());
+        rig.at(10);
+        const QString first = rig.arrive(QStringLiteral("q"));
+        rig.at(20);
+        const QString second = rig.arrive(QStringLiteral("q"));
+        rig.pull();
+        rig.at(30);
+        QCOMPARE(rig.engine->requestCallback(first, {}).code, ErrorKind::None);
+        std::vector<Event> ev = rig.pull();
+        std::vector<Telephony> tel = eventsOf<Telephony>(ev);
+        QCOMPARE(tel.size(), std::size_t(1));
+        QCOMPARE(tel[0].kind, TelephonyKind::Callback);
+        QCOMPARE(tel[0].call, first);
+        QCOMPARE(rig.engine->requestCallback(first, {}).code, ErrorKind::InvalidState);
+        QCOMPARE(rig.engine->requestCallback(QStringLiteral("nope"), {}).code, ErrorKind::NotFound);
+        // The caller's line ends: the call stays, first in line, with its waiting time.
+        rig.at(31);
+        QVERIFY(rig.engine->callerHangup(first).ok());
+        QVERIFY(rig.engine->call(first));
+        rig.at(40);
+        const QString later = rig.arrive(QStringLiteral("q"));
+        QCOMPARE(rig.engine->callWithPlace(first)->position, 1);
+        QCOMPARE(rig.engine->callWithPlace(later)->position, 3);
+        QCOMPARE(rig.engine->callWithPlace(first)->waitedMs, qint64(30000));
+        rig.pull();
+
+        // The agent is free at 60 s: the callback is offered first, marked, ringing no phone.
+        rig.at(60);
+        QVERIFY(rig.engine->hangup(QStringLiteral("a1"), busy).ok());
+        ev = rig.pull();
+        QCOMPARE(offers(ev), QStringList{QStringLiteral("a1:") + first});
+        const CallOffered offer = eventsOf<CallOffered>(ev).at(0);
+        QCOMPARE(offer.call.callbackAtMs, rig.t0 + 30000);
+        QCOMPARE(offer.call.callbackNumber, QStringLiteral("+4930111"));
+        for (const Telephony &t : eventsOf<Telephony>(ev))
+            QVERIFY(t.kind != TelephonyKind::Ring || t.call != first);
+        QVERIFY(rig.engine->accept(QStringLiteral("a1"), first).ok());
+        ev = rig.pull();
+        tel = eventsOf<Telephony>(ev);
+        QCOMPARE(tel.size(), std::size_t(1));
+        QCOMPARE(tel[0].kind, TelephonyKind::Dial);
+        QCOMPARE(tel[0].number, QStringLiteral("+4930111"));
+        QCOMPARE(tel[0].agent, QStringLiteral("a1"));
+        const CallRecord queued = rig.records.map().at({first, 1});
+        QCOMPARE(queued.cause, EndCause::Callback);
+        QCOMPARE(queued.waitMs, qint64(50000));
+        QCOMPARE(queued.callbackAtMs, rig.t0 + 30000);
+        QCOMPARE(rig.records.map().at({first, 2}).kind, LegKind::Callback);
+
+        // The customer answers at 70 s: reached, 40 s after asking.
+        rig.at(70);
+        QVERIFY(rig.engine->phoneAnswered(first).ok());
+        rig.pull();
+        QueueStats s = rig.engine->queueStats(QStringLiteral("q"));
+        QCOMPARE(s.today.callbacksRequested, qint64(1));
+        QCOMPARE(s.today.callbacksReached, qint64(1));
+        QCOMPARE(s.today.timeToCallbackMs.value_or(-1), 40000.0);
+        QCOMPARE(rig.engine->agent(QStringLiteral("a1")).answeredToday, qint64(2));
+        rig.at(100);
+        QVERIFY(rig.engine->callerHangup(first).ok()); // a reached callback ends as any call
+        QCOMPARE(offers(rig.pull()), QStringList{QStringLiteral("a1:") + second});
+        QVERIFY(!rig.engine->call(first));
+        const CallRecord talked = rig.records.map().at({first, 2});
+        QCOMPARE(talked.talkMs, qint64(30000));
+        QCOMPARE(talked.cause, EndCause::CallerHangup);
+        s = rig.engine->queueStats(QStringLiteral("q"));
+        // The callback's queue visit is offered, neither answered nor abandoned.
+        QCOMPARE(s.today.offered, qint64(4));
+        QCOMPARE(s.today.answered, qint64(1));
+        QCOMPARE(s.today.abandoned, qint64(0));
+    }
+
+    void callbackRetriesThenFails()
+    {
+        EngineConfig cfg;
+        QueueConfig q = makeQueue(QStringLiteral("q"));
+        q.wrapUpSeconds = 0;
+        q.callback.enabled = true;
+        q.callback.attempts = 2;
+        q.callback.retrySeconds = 60;
+        cfg.queues.append(q);
+        QueueConfig other = makeQueue(QStringLiteral("other")); // offers no callback
+        cfg.queues.append(other);
+        cfg.agents.append(makeAgent(QStringLiteral("a1"), {QStringLiteral("q")}));
+        Rig rig(cfg);
+        const QString elsewhere = rig.arrive(QStringLiteral("other"));
+        QCOMPARE(rig.engine->requestCallback(elsewhere, {}).code, ErrorKind::InvalidState);
+        // A supervisor may convert a call of any queue, to another number.
+        QVERIFY(rig.engine->requestCallback(elsewhere, QStringLiteral("+4940777"), true).ok());
+        QCOMPARE(rig.engine->call(elsewhere)->callbackNumber, QStringLiteral("+4940777"));
+
+        const QString cb = rig.arrive(QStringLiteral("q"));
+        QVERIFY(rig.engine->requestCallback(cb, {}).ok());
+        rig.ready({QStringLiteral("a1")});
+        QCOMPARE(offers(rig.pull()), QStringList{QStringLiteral("a1:") + cb});
+        QVERIFY(rig.engine->accept(QStringLiteral("a1"), cb).ok());
+        // Two callers arrive while the agent calls the customer.
+        rig.at(15);
+        const QString early = rig.arrive(QStringLiteral("q"));
+        rig.at(16);
+        const QString behind = rig.arrive(QStringLiteral("q"));
+        rig.at(20);
+        // Nobody answers: the agent is free at once and takes the next caller; the
+        // callback waits out of line until its retry.
+        QVERIFY(rig.engine->callerHangup(cb).ok());
+        std::vector<Event> ev = rig.pull();
+        const std::vector<CallEnded> ended = eventsOf<CallEnded>(ev);
+        QCOMPARE(ended.size(), std::size_t(1));
+        QCOMPARE(ended[0].cause, EndCause::NoAnswer);
+        QCOMPARE(rig.records.map().at({cb, 2}).cause, EndCause::NoAnswer);
+        QCOMPARE(offers(ev), QStringList{QStringLiteral("a1:") + early});
+        QVERIFY(rig.engine->accept(QStringLiteral("a1"), early).ok());
+        QCOMPARE(rig.engine->callWithPlace(behind)->position, 1); // the callback pauses
+        // At the retry time the callback is back at its old place, before the later caller.
+        rig.at(79.999);
+        QCOMPARE(rig.engine->callWithPlace(cb)->position, 0);
+        rig.at(80);
+        QCOMPARE(rig.engine->callWithPlace(cb)->position, 1);
+        QCOMPARE(rig.engine->callWithPlace(behind)->position, 2);
+        rig.at(90);
+        QVERIFY(rig.engine->hangup(QStringLiteral("a1"), early).ok());
+        QCOMPARE(offers(rig.pull()), QStringList{QStringLiteral("a1:") + cb});
+        QVERIFY(rig.engine->accept(QStringLiteral("a1"), cb).ok());
+        rig.at(95);
+        // The agent gives up before anyone answers: the second and last attempt failed.
+        QVERIFY(rig.engine->hangup(QStringLiteral("a1"), cb).ok());
+        QCOMPARE(offers(rig.pull()), QStringList{QStringLiteral("a1:") + behind});
+        QVERIFY(!rig.engine->call(cb));
+        const CallRecord last = rig.records.map().at({cb, 4});
+        QCOMPARE(last.kind, LegKind::Callback);
+        QCOMPARE(last.cause, EndCause::CallbackFailed);
+        const QueueStats s = rig.engine->queueStats(QStringLiteral("q"));
+        QCOMPARE(s.today.callbacksRequested, qint64(1));
+        QCOMPARE(s.today.callbacksFailed, qint64(1));
+        QCOMPARE(s.today.callbacksReached, qint64(0));
+        QCOMPARE(s.today.offered, qint64(3)); // the retry visit is not a second offer
+    }
+
+    // After a restart the waiting callbacks are back in line, in their order and ahead of
+    // new callers, and counted once.
+    void callbacksSurviveARestart()
+    {
+        EngineConfig cfg;
+        QueueConfig q = makeQueue(QStringLiteral("q"));
+        q.callback.enabled = true;
+        cfg.queues.append(q);
+        cfg.agents.append(makeAgent(QStringLiteral("a1"), {QStringLiteral("q")}));
+        cfg.callIdPrefix = QStringLiteral("run1-");
+        Rig before(cfg);
+        const QString one = before.arrive(QStringLiteral("q"));
+        before.at(5);
+        const QString two = before.arrive(QStringLiteral("q"));
+        before.at(6);
+        const QString plain = before.arrive(QStringLiteral("q"));
+        before.at(10);
+        QVERIFY(before.engine->requestCallback(two, {}).ok());
+        QVERIFY(before.engine->requestCallback(one, {}).ok());
+        before.pull();
+        std::vector<CallRecord> pending;
+        for (const CallRecord &r : before.records.all())
+            if (r.callId != plain)
+                pending.push_back(r);
+
+        cfg.callIdPrefix = QStringLiteral("run2-");
+        Rig after(cfg, before.t0 + 60000);
+        after.engine->restoreDay(before.records.all());
+        after.engine->restoreCallbacks(pending);
+        after.pull();
+        QVERIFY(!after.engine->call(plain)); // a caller on the line is gone with the server
+        QCOMPARE(after.engine->callWithPlace(one)->position, 1);
+        QCOMPARE(after.engine->callWithPlace(two)->position, 2);
+        QCOMPARE(after.engine->callWithPlace(one)->callbackNumber, QStringLiteral("+4930111"));
+        const QString fresh = after.arrive(QStringLiteral("q"));
+        QCOMPARE(after.engine->callWithPlace(fresh)->position, 3);
+        const QueueStats s = after.engine->queueStats(QStringLiteral("q"));
+        QCOMPARE(s.today.callbacksRequested, qint64(2));
+        QCOMPARE(s.waiting, 3);
+        QCOMPARE(s.longestWaitMs, qint64(60000)); // the first callback's wait goes on
+        after.ready({QStringLiteral("a1")});
+        QCOMPARE(offers(after.pull()), QStringList{QStringLiteral("a1:") + one});
+        // The restored leg goes on: leg 1 of the call, now closed as taken for a callback.
+        QVERIFY(after.engine->accept(QStringLiteral("a1"), one).ok());
+        after.pull();
+        QCOMPARE(after.records.map().at({one, 1}).cause, EndCause::Callback);
+        QCOMPARE(after.records.map().at({one, 2}).kind, LegKind::Callback);
+    }
 };
 
 QTEST_GUILESS_MAIN(TstEngineCaller)

@@ -804,11 +804,18 @@ private Q_SLOTS:
             << QByteArray(R"("afterMaxWait":{"action":"overflow","queue":"q2"})")
             << R"(x.json: $.queues[0].afterMaxWait.action: unknown action "overflow" (hangup )"
                "or forward; use overflowTo to overflow)";
+        QTest::newRow("callback key") << QByteArray(R"("callback":{"dtmf":"12"})")
+                                      << "x.json: $.queues[0].callback.dtmf: must be one key of "
+                                         "0-9, * or #";
+        QTest::newRow("callback attempts") << QByteArray(R"("callback":{"attempts":0})")
+                                           << "x.json: $.queues[0].callback.attempts: must be "
+                                              "between 1 and 10";
         QTest::newRow("valid")
             << QByteArray(
                    R"("hours":{"mon":["08:00-12:00","13:00-24:00"],"sat":[]},"holidays":["2026-12-24",)"
                    R"("02-29"],"whenClosed":{"action":"overflow","queue":"q2"},)"
-                   R"("afterMaxWait":{"action":"forward","number":"+49301234"},"defaultHandleSeconds":90)")
+                   R"("afterMaxWait":{"action":"forward","number":"+49301234"},"defaultHandleSeconds":90,)"
+                   R"("callback":{"dtmf":"9","attempts":2,"retrySeconds":60})")
             << QString();
     }
     void callerConfigErrors()
@@ -832,6 +839,11 @@ private Q_SLOTS:
         QVERIFY(q.afterMaxWait);
         QCOMPARE(q.afterMaxWait->number, QStringLiteral("+49301234"));
         QCOMPARE(q.defaultHandleSeconds, 90);
+        QVERIFY(q.callback.enabled); // an object given means on
+        QCOMPARE(q.callback.dtmf, QStringLiteral("9"));
+        QCOMPARE(q.callback.attempts, 2);
+        QCOMPARE(q.callback.retrySeconds, 60);
+        QVERIFY(!r.config->engine.queues.at(1).callback.enabled);
         QVERIFY(!r.config->engine.queues.at(1).hours.limited);
     }
 
@@ -945,6 +957,91 @@ private Q_SLOTS:
         QCOMPARE(closed, 1);
         QCOMPARE(timedOut, 2);
         Q_UNUSED(offer)
+    }
+
+    // Virtual hold through the wire: the caller presses 1 and hangs up, a supervisor
+    // converts another caller; both keep their places through a server restart, and the
+    // next agent's accept makes the gateway call the customer back.
+    void callbackThroughTheWire()
+    {
+        QVERIFY(startServer([](Config &c, server::ServerOptions &) {
+            for (engine::QueueConfig &q : c.engine.queues)
+                q.callback.enabled = q.id == QLatin1String("support");
+        }));
+        Client *gw = gateway();
+        Client *boss = supervisor();
+        QCOMPARE(gw->code(gwArrive(QStringLiteral("v1"), QStringLiteral("support"))),
+                 QStringLiteral("ok"));
+        QCOMPARE(gw->code(gwArrive(QStringLiteral("v2"), QStringLiteral("support"))),
+                 QStringLiteral("ok"));
+        QCOMPARE(gw->code(gwArrive(QStringLiteral("v3"), QStringLiteral("sales"))),
+                 QStringLiteral("ok"));
+        // Keys other than the queue's do nothing; "1" asks for the callback.
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.digits"), QStringLiteral("v1"),
+                                  P({{QStringLiteral("digits"), QStringLiteral("5")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.digits"), QStringLiteral("v1"),
+                                  P({{QStringLiteral("digits"), QStringLiteral("1")}}))),
+                 QStringLiteral("ok"));
+        QVERIFY(!callMsg(gw, QStringLiteral("gw.callbackQueued"), QStringLiteral("v1")).isEmpty());
+        QVERIFY(!gw->has(QStringLiteral("gw.callbackQueued"))); // only one, for v1
+        // The caller's line ends: the call stays.
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.hangup"), QStringLiteral("v1"),
+                                  P({{QStringLiteral("side"), QStringLiteral("caller")}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.callback"), QStringLiteral("v1"))),
+                 QStringLiteral("invalid_state"));
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.callback"), QStringLiteral("v3"))),
+                 QStringLiteral("invalid_state")); // sales offers no callback
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.callback"), QStringLiteral("nope"))),
+                 QStringLiteral("not_found"));
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.callback"), QStringLiteral("v2"),
+                                  P({{QStringLiteral("number"), QStringLiteral("bad number")}}))),
+                 QStringLiteral("bad_request"));
+        // A supervisor converts a caller of any queue, to another number.
+        QCOMPARE(boss->code(callReq(QStringLiteral("supervisor.callback"), QStringLiteral("v3"),
+                                    P({{QStringLiteral("number"), QStringLiteral("+4940777")}}))),
+                 QStringLiteral("ok"));
+        QVERIFY(!callMsg(gw, QStringLiteral("gw.callbackQueued"), QStringLiteral("v3")).isEmpty());
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.hangup"), QStringLiteral("v3"),
+                                  P({{QStringLiteral("side"), QStringLiteral("caller")}}))),
+                 QStringLiteral("ok"));
+        // v2 is a caller on the line: gone with the server.
+
+        m_server->storageWriter().drain();
+        QVERIFY(m_server.restart());
+        m_url = m_server->baseUrl();
+        Client *gw2 = gateway();
+        QCOMPARE(gw2->request(callReq(QStringLiteral("gw.position"), QStringLiteral("v1")))
+                     .value(QStringLiteral("position")),
+                 QJsonValue(1));
+        QCOMPARE(gw2->code(callReq(QStringLiteral("gw.position"), QStringLiteral("v2"))),
+                 QStringLiteral("not_found"));
+        Client *a2 = agent(QStringLiteral("a2"), true, QStringLiteral("202"));
+        const QJsonObject offer = callMsg(a2, QStringLiteral("call.offer"), QStringLiteral("v1"));
+        const QJsonObject callback =
+            offer.value(QStringLiteral("call")).toObject().value(QStringLiteral("callback")).toObject();
+        QCOMPARE(callback.value(QStringLiteral("number")), QJsonValue(QStringLiteral("+4930999")));
+        QCOMPARE(callback.value(QStringLiteral("attempts")), QJsonValue(0));
+        QVERIFY(!gw2->has(QStringLiteral("gw.ring"))); // no desk phone rings for a callback
+        QCOMPARE(a2->code(callReq(QStringLiteral("call.accept"), QStringLiteral("v1"))),
+                 QStringLiteral("ok"));
+        const QJsonObject dial = callMsg(gw2, QStringLiteral("gw.dial"), QStringLiteral("v1"));
+        QCOMPARE(dial.value(QStringLiteral("number")), QJsonValue(QStringLiteral("+4930999")));
+        QCOMPARE(dial.value(QStringLiteral("station")), QJsonValue(QStringLiteral("202")));
+        QCOMPARE(gw2->code(callReq(QStringLiteral("gw.answered"), QStringLiteral("v1"))),
+                 QStringLiteral("ok"));
+        Client *boss2 = supervisor(); // the first one's connection ended with the server
+        QCOMPARE(boss2->code(req(QStringLiteral("stats.subscribe"),
+                                 P({{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}}))),
+                 QStringLiteral("ok"));
+        const QJsonObject stats = boss2->take(QStringLiteral("stats"));
+        QJsonObject support;
+        for (const QJsonValue &q : stats.value(QStringLiteral("queues")).toArray())
+            if (q.toObject().value(QStringLiteral("id")) == QLatin1String("support"))
+                support = q.toObject().value(QStringLiteral("today")).toObject();
+        QCOMPARE(support.value(QStringLiteral("callbacksRequested")), QJsonValue(1));
+        QCOMPARE(support.value(QStringLiteral("callbacksReached")), QJsonValue(1));
     }
 
     void stalledDiskDelaysNoOffer()

@@ -29,7 +29,8 @@ QByteArray officeConfig(const QString &extraSip = {}, int rtpTimeoutSeconds = 5)
     return QStringLiteral(
                R"({
   "queues": [
-    {"id": "support", "name": "Support", "offerTimeoutSeconds": 4, "wrapUpSeconds": 1},
+    {"id": "support", "name": "Support", "offerTimeoutSeconds": 4, "wrapUpSeconds": 1,
+     "callback": {"enabled": true}},
     {"id": "closed", "name": "Closed", "joinEmpty": "refuse"},
     {"id": "afterhours", "name": "After hours", "hours": {}}
   ],
@@ -906,6 +907,55 @@ private Q_SLOTS:
         // Either side hanging up ends the other.
         QVERIFY(caller.command(QStringLiteral("hangup")));
         QVERIFY(trunk.waitEnded());
+    }
+
+    // Virtual hold over SIP: a waiting caller presses 1, hears the announcement and is hung
+    // up; when an agent takes the callback in turn, the agent's phone is called, then the
+    // caller's number through the trunk, and the two hear each other.
+    void callerPressesOneAndIsCalledBackInTurn()
+    {
+        // The carrier behind sip.trunk, where the caller's number rings again: a phone that
+        // answers the caller's number ("caller", as the caller's From says).
+        Phone trunk;
+        QVERIFY(trunk.start(QStringLiteral("caller"), TrunkTone, true));
+        SipServer s;
+        QVERIFY(s.start(
+            officeConfig(QStringLiteral(", \"trunk\": \"sip:127.0.0.1:%1\"").arg(trunk.sipPort))));
+        Phone phone;
+        QVERIFY(phone.start(QStringLiteral("agent"), AgentTone, true));
+        std::unique_ptr<Client> anna = agent(s, QStringLiteral("1001"), phone.uri());
+        QVERIFY(anna); // logged in, not ready: the caller waits
+        Phone caller;
+        QVERIFY(caller.start(QStringLiteral("caller"), CallerTone, false));
+        QVERIFY(caller.command(QStringLiteral("dial"), s.hotline(QStringLiteral("100"))));
+        QVERIFY(caller.waitLog("Call established"));
+        QVERIFY(caller.command(QStringLiteral("sndcode"), QStringLiteral("1")));
+        QVERIFY(caller.waitEnded()); // announcement, then the line ends
+        QVERIFY(setReady(*anna));
+        const QJsonObject offer = anna->take(QStringLiteral("call.offer"), 10000);
+        const QJsonObject callback =
+            offer.value(QStringLiteral("call")).toObject().value(QStringLiteral("callback")).toObject();
+        QCOMPARE(callback.value(QStringLiteral("number")), QJsonValue(QStringLiteral("caller")));
+        QCOMPARE(anna->code(callReq(QStringLiteral("call.accept"), callIdOf(offer))),
+                 QStringLiteral("ok"));
+        QVERIFY(phone.waitLog("Call established"));
+        QVERIFY(trunk.waitLog("Call established"));
+        // Reached: the agent's call shows the answer.
+        const QJsonObject reached = anna->take(
+            [](const QJsonObject &o) {
+                return typeOf(o) == QLatin1String("call.update") &&
+                       !o.value(QStringLiteral("call"))
+                            .toObject()
+                            .value(QStringLiteral("answeredAt"))
+                            .isNull();
+            },
+            10000);
+        QVERIFY(!reached.isEmpty());
+        QVERIFY(waitFor([&] { return trunk.heardSeconds() > 1.0 && phone.heardSeconds() > 1.0; }));
+        QVERIFY(firstToneWindow(readWav(trunk.heardFile()), AgentTone, 0.8) >= 0);
+        QVERIFY(waitFor([&] {
+            return firstToneWindow(readWav(phone.heardFile()), TrunkTone, 0.8) >= 0;
+        }));
     }
 
     // call.dial: the agent's phone is called first (auto-answer), then the number through
