@@ -30,6 +30,7 @@ void printTopLevelHelp()
            "reports\n"
            "  sip-gateway  the SIP gateway alone, connected to a server (docs/telephony.md)\n"
            "  report       CSV reports from a server's stored call records\n"
+           "  replay       what-if: a period's stored calls again with another config\n"
            "  passwd       print a password hash for the config file\n"
            "  doctor       check the connection to a server step by step (URL)\n\n"
            "Options:\n"
@@ -71,6 +72,12 @@ int main(int argc, char **argv)
         QCoreApplication::setApplicationName(QStringLiteral("acdesk"));
         QCoreApplication::setOrganizationName(QStringLiteral("acdesk"));
         return acdesk::runReportMode(app);
+    }
+    if (std::strcmp(mode, "replay") == 0) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("acdesk"));
+        QCoreApplication::setOrganizationName(QStringLiteral("acdesk"));
+        return acdesk::runReplayMode(app);
     }
     if (std::strcmp(mode, "passwd") == 0) {
         QCoreApplication app(argc, argv);

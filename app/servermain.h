@@ -21,6 +21,8 @@ namespace acdesk {
 void installTranslations(QCoreApplication &app);
 /** @brief Runs `acdesk report`: CSV from a data directory, headless. */
 int runReportMode(QCoreApplication &app);
+/** @brief Runs `acdesk replay`: a period's calls again with another config, headless. */
+int runReplayMode(QCoreApplication &app);
 /** @brief acdesk passwd: reads a password, prints its Argon2id hash for the config file. */
 int runPasswdMode(QCoreApplication &app);
 } // namespace acdesk

@@ -284,6 +284,12 @@ void SupervisorSession::logoutAgent(const QString &agent)
             tr("%1 is logged out.").arg(agentName(agent)));
 }
 
+void SupervisorSession::callBack(const QString &call)
+{
+    command(proto::SupervisorCallbackRequest{call, {}}.toJson(),
+            tr("The caller will be called back and keeps the place in the queue."));
+}
+
 void SupervisorSession::broadcast(const QString &text, const QString &severity)
 {
     command(proto::BroadcastRequest{text, proto::fromString<proto::Severity>(severity).value_or(

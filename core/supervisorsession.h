@@ -76,6 +76,9 @@ public:
     Q_INVOKABLE void logoutAgent(const QString &agent);
     /** @brief Sends a broadcast to agents, wallboards and supervisors. */
     Q_INVOKABLE void broadcast(const QString &text, const QString &severity);
+    /** @brief supervisor.callback: the waiting caller is called back at its number, keeping
+     * its place (virtual hold). */
+    Q_INVOKABLE void callBack(const QString &call);
     /** @brief Marks worklist entry @p entry as called back by this supervisor. */
     Q_INVOKABLE void markCalledBack(const QString &entry);
     /** @brief Reloads the worklist from the server. */

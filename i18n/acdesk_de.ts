@@ -46,81 +46,86 @@
     </message>
     <message>
         <location filename="../qml/AgentDesk.qml" line="107"/>
+        <source>Call back %1 – the caller asked to be called back</source>
+        <translation>Rückruf an %1 – der Anrufer hat um Rückruf gebeten</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="108"/>
         <source>Incoming call on %1</source>
         <translation>Anruf auf %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="108"/>
+        <location filename="../qml/AgentDesk.qml" line="109"/>
         <source>Incoming call – %1</source>
         <translation>Anruf – %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="112"/>
+        <location filename="../qml/AgentDesk.qml" line="113"/>
         <source>waited %1</source>
         <translation>wartete %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="116"/>
+        <location filename="../qml/AgentDesk.qml" line="117"/>
         <source>Accept (Ctrl+Enter)</source>
         <translation>Annehmen (Strg+Enter)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="117"/>
+        <location filename="../qml/AgentDesk.qml" line="118"/>
         <source>Reject</source>
         <translation>Ablehnen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="137"/>
+        <location filename="../qml/AgentDesk.qml" line="138"/>
         <source>On hold</source>
         <translation>Gehalten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="137"/>
+        <location filename="../qml/AgentDesk.qml" line="138"/>
         <source>Connected</source>
         <translation>Verbunden</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="139"/>
+        <location filename="../qml/AgentDesk.qml" line="140"/>
         <source>muted</source>
         <translation>stumm</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="141"/>
+        <location filename="../qml/AgentDesk.qml" line="142"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="141"/>
+        <location filename="../qml/AgentDesk.qml" line="142"/>
         <source>Hold</source>
         <translation>Halten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="142"/>
+        <location filename="../qml/AgentDesk.qml" line="143"/>
         <source>Unmute</source>
         <translation>Stumm aus</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="142"/>
+        <location filename="../qml/AgentDesk.qml" line="143"/>
         <source>Mute</source>
         <translation>Stumm</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="143"/>
+        <location filename="../qml/AgentDesk.qml" line="144"/>
         <source>Keypad</source>
         <translation>Tastenfeld</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="144"/>
+        <location filename="../qml/AgentDesk.qml" line="145"/>
         <source>Transfer…</source>
         <translation>Weiterleiten…</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="145"/>
+        <location filename="../qml/AgentDesk.qml" line="146"/>
         <source>Hang up (Ctrl+H)</source>
         <translation>Auflegen (Strg+H)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="181"/>
+        <location filename="../qml/AgentDesk.qml" line="182"/>
         <source>Wrap-up – %1</source>
         <translation>Nachbearbeitung – %1</translation>
     </message>
@@ -141,7 +146,7 @@
         <translation type="vanished">Agent</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="194"/>
+        <location filename="../qml/AgentDesk.qml" line="195"/>
         <source>Number</source>
         <translation>Nummer</translation>
     </message>
@@ -162,37 +167,37 @@
         <translation type="vanished">Nachbearbeitung</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="184"/>
+        <location filename="../qml/AgentDesk.qml" line="185"/>
         <source>Notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="185"/>
+        <location filename="../qml/AgentDesk.qml" line="186"/>
         <source>Done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="193"/>
+        <location filename="../qml/AgentDesk.qml" line="194"/>
         <source>Outbound call</source>
         <translation>Ausgehender Anruf</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="195"/>
+        <location filename="../qml/AgentDesk.qml" line="196"/>
         <source>Dial</source>
         <translation>Wählen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="207"/>
+        <location filename="../qml/AgentDesk.qml" line="208"/>
         <source>My queues</source>
         <translation>Meine Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="213"/>
+        <location filename="../qml/AgentDesk.qml" line="214"/>
         <source>%1 waiting, longest %2</source>
         <translation>%1 wartend, längste %2</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="220"/>
+        <location filename="../qml/AgentDesk.qml" line="221"/>
         <source>Today&apos;s calls</source>
         <translation>Heutige Anrufe</translation>
     </message>
@@ -1628,44 +1633,54 @@
         <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="35"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="23"/>
+        <source>%1, call back</source>
+        <translation>%1, Rückruf</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="36"/>
         <source>No calls are waiting.</source>
         <translation>Keine wartenden Anrufe.</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="52"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="53"/>
         <source>%1 – %2 waiting</source>
         <translation>%1 – %2 wartend</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="60"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="61"/>
         <source>Caller</source>
         <translation>Anrufer</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="61"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="62"/>
         <source>Wait</source>
         <translation>Wartezeit</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="62"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="63"/>
         <source>Priority</source>
         <translation>Priorität</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="63"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="64"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="64"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="65"/>
         <source>Hotline</source>
         <translation>Hotline</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWaitingCalls.qml" line="65"/>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="66"/>
         <source>Attached data</source>
         <translation>Anrufdaten</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="69"/>
+        <source>Call back</source>
+        <translation>Zurückrufen</translation>
     </message>
 </context>
 <context>
@@ -2009,7 +2024,7 @@
     </message>
     <message>
         <location filename="../core/supervisorsession.cpp" line="154"/>
-        <location filename="../core/supervisorsession.cpp" line="370"/>
+        <location filename="../core/supervisorsession.cpp" line="376"/>
         <source>Dates are written as YYYY-MM-DD.</source>
         <translation>Datumsangaben bitte als JJJJ-MM-TT schreiben.</translation>
     </message>
@@ -2034,32 +2049,37 @@
         <translation>%1 ist abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="292"/>
+        <location filename="../core/supervisorsession.cpp" line="290"/>
+        <source>The caller will be called back and keeps the place in the queue.</source>
+        <translation>Der Anrufer wird zurückgerufen und behält seinen Platz in der Warteschlange.</translation>
+    </message>
+    <message>
+        <location filename="../core/supervisorsession.cpp" line="298"/>
         <source>Message sent.</source>
         <translation>Nachricht gesendet.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="304"/>
+        <location filename="../core/supervisorsession.cpp" line="310"/>
         <source>Marked as called back.</source>
         <translation>Als zurückgerufen markiert.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="316"/>
+        <location filename="../core/supervisorsession.cpp" line="322"/>
         <source>Already called back by %1.</source>
         <translation>Bereits zurückgerufen von %1.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="426"/>
+        <location filename="../core/supervisorsession.cpp" line="432"/>
         <source>Load a report first.</source>
         <translation>Zuerst einen Bericht laden.</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="437"/>
+        <location filename="../core/supervisorsession.cpp" line="443"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../core/supervisorsession.cpp" line="443"/>
+        <location filename="../core/supervisorsession.cpp" line="449"/>
         <source>Saved %1 and %2.</source>
         <translation>%1 und %2 gespeichert.</translation>
     </message>
@@ -2156,6 +2176,7 @@
     <name>main</name>
     <message>
         <location filename="../app/guimain.cpp" line="122"/>
+        <location filename="../app/replaymain.cpp" line="27"/>
         <location filename="../app/reportmain.cpp" line="25"/>
         <location filename="../app/servermain.cpp" line="80"/>
         <location filename="../app/sipgatewaymain.cpp" line="29"/>
@@ -2344,9 +2365,25 @@
         <translation>Erster Tag (JJJJ-MM-TT), Standard heute.</translation>
     </message>
     <message>
+        <location filename="../app/replaymain.cpp" line="22"/>
+        <source>What-if replay: the stored calls of a period go through the ACD again with another configuration; prints its figures beside the recorded ones.</source>
+        <translation>Was-wäre-wenn: Die gespeicherten Anrufe eines Zeitraums laufen mit einer anderen Konfiguration noch einmal durch die ACD; die Kennzahlen stehen neben den aufgezeichneten.</translation>
+    </message>
+    <message>
+        <location filename="../app/replaymain.cpp" line="30"/>
+        <source>First day (YYYY-MM-DD), default yesterday.</source>
+        <translation>Erster Tag (JJJJ-MM-TT), Vorgabe gestern.</translation>
+    </message>
+    <message>
+        <location filename="../app/replaymain.cpp" line="34"/>
         <location filename="../app/reportmain.cpp" line="32"/>
         <source>Last day (YYYY-MM-DD), default FROM.</source>
         <translation>Letzter Tag (JJJJ-MM-TT), Standard FROM.</translation>
+    </message>
+    <message>
+        <location filename="../app/replaymain.cpp" line="38"/>
+        <source>The configuration to try (queues, agents, hours).</source>
+        <translation>Die zu erprobende Konfiguration (Warteschlangen, Agenten, Zeiten).</translation>
     </message>
     <message>
         <location filename="../app/reportmain.cpp" line="35"/>
@@ -2368,6 +2405,7 @@
         <translation>Eine Zeile pro Stunde hinzufügen.</translation>
     </message>
     <message>
+        <location filename="../app/replaymain.cpp" line="42"/>
         <location filename="../app/reportmain.cpp" line="45"/>
         <source>Data directory of the server.</source>
         <translation>Datenverzeichnis des Servers.</translation>

@@ -104,7 +104,8 @@ Rectangle {
                 anchors.fill: parent
                 anchors.margins: 12
                 Label { color: Theme.blue; font.pixelSize: 16
-                    text: root.offer.hotline ? qsTr("Incoming call on %1").arg(root.offer.hotline.name)
+                    text: root.offer.callback ? qsTr("Call back %1 – the caller asked to be called back").arg(root.offer.callback.number)
+                        : root.offer.hotline ? qsTr("Incoming call on %1").arg(root.offer.hotline.name)
                                              : qsTr("Incoming call – %1").arg(root.offer.queue || "") }
                 Label { color: Theme.text; font.pixelSize: 28
                     text: (root.offer.caller ? (root.offer.caller.name || root.offer.caller.number) : "") }

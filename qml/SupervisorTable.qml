@@ -11,6 +11,11 @@ Column {
     property RowModel rows: null
     property string rowPrefix: "row_"
     property int rowHeight: 26
+    // An optional button at the end of each row: its text, whether a row offers it, and
+    // the signal when pressed.
+    property string actionText: ""
+    property var actionEnabled: row => true
+    signal actionTriggered(var row)
 
     Row {
         Repeater {
@@ -52,6 +57,14 @@ Column {
                         leftPadding: 4
                         rightPadding: 4
                     }
+                }
+                Button {
+                    objectName: "action"
+                    visible: table.actionText !== "" && table.actionEnabled(rowItem.model)
+                    text: table.actionText
+                    height: table.rowHeight
+                    padding: 2
+                    onClicked: table.actionTriggered(rowItem.model)
                 }
             }
         }

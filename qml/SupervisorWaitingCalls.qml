@@ -18,8 +18,9 @@ Item {
             parts.push(k + ": " + (typeof data[k] === "object" ? JSON.stringify(data[k]) : data[k]))
         return parts.join(", ")
     }
-    function stateText(s) {
-        return s === "offered" ? qsTr("ringing") : s === "queued" ? qsTr("queued") : s
+    function stateText(c) {
+        var s = c.state === "offered" ? qsTr("ringing") : c.state === "queued" ? qsTr("queued") : c.state
+        return c.callback ? qsTr("%1, call back").arg(s) : s
     }
 
     ScrollView {
@@ -60,10 +61,14 @@ Item {
                             { title: qsTr("Caller"), width: 260, text: c => (c.caller.name ? c.caller.name + " " : "") + c.caller.number },
                             { title: qsTr("Wait"), width: 90, text: c => Theme.waitDuration((c.waitedMs || 0) + page.elapsedMs) },
                             { title: qsTr("Priority"), width: 80, text: c => String(c.priority || 0) },
-                            { title: qsTr("State"), width: 100, text: c => page.stateText(c.state) },
+                            { title: qsTr("State"), width: 140, text: c => page.stateText(c) },
                             { title: qsTr("Hotline"), width: 180, text: c => c.hotline ? (c.hotline.name || c.hotline.number) : "" },
                             { title: qsTr("Attached data"), width: 360, text: c => page.dataText(c.data) }
                         ]
+                        // Virtual hold: the caller is called back and keeps the place.
+                        actionText: qsTr("Call back")
+                        actionEnabled: c => !c.callback
+                        onActionTriggered: c => page.session.callBack(c.id)
                     }
                 }
             }

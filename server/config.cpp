@@ -353,15 +353,25 @@ void readQueues(Reader &r, const QJsonObject &root, Config *c)
         const QString p = at(QStringLiteral("$.queues"), i);
         const QJsonObject o = r.object(queues[i], p);
         r.onlyKeys(o, p,
-                   {QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("strategy"),
-                    QStringLiteral("slSeconds"), QStringLiteral("shortAbandonSeconds"),
-                    QStringLiteral("wrapUpSeconds"), QStringLiteral("offerTimeoutSeconds"),
-                    QStringLiteral("maxWaitSeconds"), QStringLiteral("overflowTo"),
-                    QStringLiteral("requiredSkills"), QStringLiteral("thresholds"),
-                    QStringLiteral("escalation"), QStringLiteral("joinEmpty"),
-                    QStringLiteral("rejectSetsNotReady"), QStringLiteral("hours"),
-                    QStringLiteral("holidays"), QStringLiteral("whenClosed"),
-                    QStringLiteral("afterMaxWait"), QStringLiteral("defaultHandleSeconds"),
+                   {QStringLiteral("id"),
+                    QStringLiteral("name"),
+                    QStringLiteral("strategy"),
+                    QStringLiteral("slSeconds"),
+                    QStringLiteral("shortAbandonSeconds"),
+                    QStringLiteral("wrapUpSeconds"),
+                    QStringLiteral("offerTimeoutSeconds"),
+                    QStringLiteral("maxWaitSeconds"),
+                    QStringLiteral("overflowTo"),
+                    QStringLiteral("requiredSkills"),
+                    QStringLiteral("thresholds"),
+                    QStringLiteral("escalation"),
+                    QStringLiteral("joinEmpty"),
+                    QStringLiteral("rejectSetsNotReady"),
+                    QStringLiteral("hours"),
+                    QStringLiteral("holidays"),
+                    QStringLiteral("whenClosed"),
+                    QStringLiteral("afterMaxWait"),
+                    QStringLiteral("defaultHandleSeconds"),
                     QStringLiteral("callback")});
         engine::QueueConfig q;
         q.id = r.identifier(o, QStringLiteral("id"), p);
@@ -610,7 +620,8 @@ void readSip(Reader &r, const QJsonObject &root, Config *c)
                {QStringLiteral("listen"), QStringLiteral("address"), QStringLiteral("trusted"),
                 QStringLiteral("trunk"), QStringLiteral("rtpPorts"),
                 QStringLiteral("rtpTimeoutSeconds"), QStringLiteral("maxInvitesPerSecond"),
-                QStringLiteral("queues"), QStringLiteral("realm"), QStringLiteral("phones")});
+                QStringLiteral("queues"), QStringLiteral("realm"), QStringLiteral("phones"),
+                QStringLiteral("language"), QStringLiteral("announcePositionSeconds")});
     SipConfig sip;
     sip.listen = r.string(o, QStringLiteral("listen"), p, false, sip.listen);
     QString host;
@@ -691,6 +702,15 @@ void readSip(Reader &r, const QJsonObject &root, Config *c)
             sip.queues.insert(it.key(), media);
         }
     }
+    sip.language = r.string(o, QStringLiteral("language"), p, false, sip.language);
+    if (!r.failed() && sip.language != QLatin1String("en") && sip.language != QLatin1String("de"))
+        r.fail(p + QStringLiteral(".language"),
+               QStringLiteral("\"%1\" has no prompts: \"en\" or \"de\"").arg(sip.language));
+    sip.announcePositionSeconds = int(r.number(o, QStringLiteral("announcePositionSeconds"), p,
+                                               sip.announcePositionSeconds, 0, 3600));
+    if (sip.announcePositionSeconds > 0 && sip.announcePositionSeconds < 10)
+        r.fail(p + QStringLiteral(".announcePositionSeconds"),
+               QStringLiteral("must be 0 (never) or at least 10"));
     sip.realm = r.string(o, QStringLiteral("realm"), p, false, sip.realm);
     static const QRegularExpression token(QStringLiteral("^[A-Za-z0-9_.+-]{1,64}$"));
     if (!r.failed() && !token.match(sip.realm).hasMatch())

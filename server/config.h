@@ -64,6 +64,8 @@ struct SipConfig
     QHash<QString, SipMedia> queues;          // queue id -> media
     QString realm = QStringLiteral("acdesk"); // digest realm of the registrar
     QHash<QString, QByteArray> phones;        // registrar: user -> HA1 (32 hex digits)
+    QString language = QStringLiteral("en");  // of the spoken prompts: "en" or "de"
+    int announcePositionSeconds = 30;         // place and wait to waiting callers; 0 = never
 };
 
 /** @brief Everything the server reads from its JSON config file. */

@@ -356,6 +356,9 @@ proto::GwArriveResult Server::placeOf(const QString &call) const
             out.position = queued->position;
             out.ewtSeconds = queued->ewtSeconds;
         }
+        for (const engine::QueueConfig &q : m_engine->config().queues)
+            if (q.id == queued->queue && q.callback.enabled && queued->callbackAtMs == 0)
+                out.callbackKey = q.callback.dtmf;
     }
     return out;
 }

@@ -124,10 +124,9 @@ bool ReportQueueRow::operator==(const ReportQueueRow &o) const
            shortAbandoned == o.shortAbandoned && answeredInSl == o.answeredInSl &&
            overflowed == o.overflowed && closed == o.closed && timedOut == o.timedOut &&
            callbacksRequested == o.callbacksRequested && callbacksReached == o.callbacksReached &&
-           callbacksFailed == o.callbacksFailed &&
-           serviceLevel == o.serviceLevel && asaMs == o.asaMs && ahtMs == o.ahtMs &&
-           abandonRate == o.abandonRate && reachability == o.reachability &&
-           longestWaitMs == o.longestWaitMs;
+           callbacksFailed == o.callbacksFailed && serviceLevel == o.serviceLevel &&
+           asaMs == o.asaMs && ahtMs == o.ahtMs && abandonRate == o.abandonRate &&
+           reachability == o.reachability && longestWaitMs == o.longestWaitMs;
 }
 
 QJsonObject ReportAgentRow::toJson() const
@@ -281,6 +280,8 @@ QJsonObject GwArriveResult::toJson() const
         o.insert(QLatin1String("position"), *position);
         o.insert(QLatin1String("ewtSeconds"), nullableNumber(ewtSeconds));
     }
+    if (!callbackKey.isEmpty())
+        o.insert(QLatin1String("callbackKey"), callbackKey);
     return o;
 }
 
@@ -294,6 +295,7 @@ std::variant<GwArriveResult, DecodeError> GwArriveResult::fromJson(const QJsonOb
             result.position = int(*n);
         if (r.present(QLatin1String("ewtSeconds")))
             result.ewtSeconds = r.nullableNumber(QLatin1String("ewtSeconds"));
+        result.callbackKey = r.text(QLatin1String("callbackKey"), Presence::Optional, 1, false);
         return result;
     });
 }

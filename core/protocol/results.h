@@ -24,10 +24,10 @@ struct ReportQueueRow
     int answeredInSl = 0;
     int overflowed = 0;
     int closed = 0;                     ///< addition 35: arrived while closed (not offered)
-    int timedOut = 0; ///< addition 35: left by the afterMaxWait exit
-    int callbacksRequested = 0; ///< addition 36
-    int callbacksReached = 0;   ///< addition 36
-    int callbacksFailed = 0;    ///< addition 36
+    int timedOut = 0;                   ///< addition 35: left by the afterMaxWait exit
+    int callbacksRequested = 0;         ///< addition 36
+    int callbacksReached = 0;           ///< addition 36
+    int callbacksFailed = 0;            ///< addition 36
     std::optional<double> serviceLevel; ///< null when undefined (nothing offered)
     std::optional<double> asaMs;
     std::optional<double> ahtMs;
@@ -155,6 +155,8 @@ struct GwArriveResult
     std::optional<int> position;
     /** @brief Addition: estimated wait at that place, seconds; null = nobody serves. */
     std::optional<double> ewtSeconds;
+    /** @brief Addition 36: the key that asks for a callback in this queue; empty: none. */
+    QString callbackKey;
     /** @brief The result fields. */
     QJsonObject toJson() const;
     /** @brief Decodes the result fields of an ok reply. */
@@ -162,7 +164,7 @@ struct GwArriveResult
     bool operator==(const GwArriveResult &o) const
     {
         return call == o.call && queue == o.queue && position == o.position &&
-               ewtSeconds == o.ewtSeconds;
+               ewtSeconds == o.ewtSeconds && callbackKey == o.callbackKey;
     }
     bool operator!=(const GwArriveResult &o) const { return !(*this == o); }
 };

@@ -751,7 +751,7 @@ struct SipCore::Impl
 
     // gw.exit without a number: whatever the call was doing, the caller hears the
     // announcement and the line ends (Refusing hangs up when the prompt is over).
-    void leave(const QString &id)
+    void leave(const QString &id, const Prompt &prompt)
     {
         Call *call = find(id);
         if (!call || !call->caller)
@@ -760,7 +760,14 @@ struct SipCore::Impl
         if (call->mode == Call::Mode::Asking)
             answerCaller(*call);
         setMode(*call, Call::Mode::Refusing);
-        play(*call, announcementOf(*call), false);
+        play(*call, prompt ? prompt : announcementOf(*call), false);
+    }
+
+    void announce(const QString &id, const Prompt &prompt)
+    {
+        Call *call = find(id);
+        if (call && call->caller && call->mode == Call::Mode::Waiting && prompt)
+            play(*call, prompt, false); // music follows when it is over
     }
 
     void reject(const QString &id, int code, const QString &reason)
@@ -1403,9 +1410,13 @@ void SipCore::refuse(const QString &call, const QString &queue)
 {
     post([=](Impl &i) { i.refuse(call, queue); });
 }
-void SipCore::leave(const QString &call)
+void SipCore::leave(const QString &call, const Prompt &prompt)
 {
-    post([=](Impl &i) { i.leave(call); });
+    post([=](Impl &i) { i.leave(call, prompt); });
+}
+void SipCore::announce(const QString &call, const Prompt &prompt)
+{
+    post([=](Impl &i) { i.announce(call, prompt); });
 }
 void SipCore::reject(const QString &call, int code, const QString &reason)
 {

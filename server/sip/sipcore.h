@@ -110,8 +110,11 @@ public:
     void accept(const QString &call, const QString &queue);
     /** @brief The server refused the call: answer, announcement, hang up. */
     void refuse(const QString &call, const QString &queue);
-    /** @brief The call leaves the ACD (gw.exit): announcement, then hang up. */
-    void leave(const QString &call);
+    /** @brief The call leaves the ACD (gw.exit, a callback): @p prompt (default: the
+     * queue's announcement), then hang up. */
+    void leave(const QString &call, const Prompt &prompt = {});
+    /** @brief A waiting caller hears @p prompt (its place and wait), then music again. */
+    void announce(const QString &call, const Prompt &prompt);
     /** @brief Final answer without a session (404, 403, 503, ...). */
     void reject(const QString &call, int code, const QString &reason);
     /**

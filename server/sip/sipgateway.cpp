@@ -4,9 +4,12 @@
 #include "protocol/requests.h"
 #include "protocol/results.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QRegularExpression>
+
+#include <cmath>
 
 Q_DECLARE_LOGGING_CATEGORY(lcSip)
 
@@ -20,6 +23,8 @@ SipGateway::SipGateway(const server::SipConfig &config, QObject *parent)
     connect(m_connection, &client::ClientConnection::eventReceived, this, &SipGateway::onEvent);
     connect(m_connection, &client::ClientConnection::loginFailed, this,
             [](const QString &message) { qCWarning(lcSip) << "gateway login failed:" << message; });
+    m_announceTimer.setInterval(1000);
+    connect(&m_announceTimer, &QTimer::timeout, this, &SipGateway::announcePlaces);
 }
 
 SipGateway::~SipGateway()
@@ -118,6 +123,11 @@ void SipGateway::incoming(const QString &call, const QString &dialed, const QStr
             auto result = proto::GwArriveResult::fromJson(r.result);
             const auto *arrived = std::get_if<proto::GwArriveResult>(&result);
             m_core.accept(call, arrived ? arrived->queue : QString());
+            // The first place announcement after the queue's greeting, then at intervals.
+            if (arrived && arrived->position && m_config.announcePositionSeconds > 0) {
+                m_announceDue.insert(call, QDateTime::currentMSecsSinceEpoch() + 4000);
+                m_announceTimer.start();
+            }
         } else if (r.errorCode == QLatin1String("not_found")) {
             m_core.reject(call, 404, QStringLiteral("Not Found"));
         } else if (r.errorCode == QLatin1String("invalid_state")) {
@@ -132,6 +142,7 @@ void SipGateway::incoming(const QString &call, const QString &dialed, const QStr
 
 void SipGateway::callerGone(const QString &call)
 {
+    m_announceDue.remove(call);
     if (m_asking.contains(call)) {
         m_asking[call] = true;
         return;
@@ -219,16 +230,20 @@ void SipGateway::onEvent(const proto::ServerMessage &event)
         else
             m_core.transfer(transfer->call, uri);
     } else if (const auto *queued = std::get_if<proto::GwCallbackQueuedEvent>(&event)) {
-        // The caller will be called back: the announcement, then its line ends; the server
-        // keeps the call in line and sends gw.dial when an agent takes it.
+        // The caller will be called back: "we will call you back", then its line ends; the
+        // server keeps the call in line and sends gw.dial when an agent takes it.
         m_known.remove(queued->call);
-        m_core.leave(queued->call);
+        m_announceDue.remove(queued->call);
+        m_core.leave(queued->call, spoken({QStringLiteral("callback_confirm")}));
     } else if (const auto *exit = std::get_if<proto::GwExitEvent>(&event)) {
-        // Closed or waited too long: forward where the queue says, else announce and end.
+        // Closed or waited too long: forward where the queue says, else say why and end.
         m_known.remove(exit->call);
+        m_announceDue.remove(exit->call);
         const QString uri = numberUri(exit->number);
         if (uri.isEmpty())
-            m_core.leave(exit->call);
+            m_core.leave(exit->call, spoken({exit->cause == QLatin1String("closed")
+                                                 ? QStringLiteral("closed")
+                                                 : QStringLiteral("max_wait")}));
         else
             m_core.transfer(exit->call, uri);
     } else if (const auto *dial = std::get_if<proto::GwDialEvent>(&event)) {
@@ -243,6 +258,87 @@ void SipGateway::onEvent(const proto::ServerMessage &event)
         m_known.insert(dial->call);
         m_core.dial(dial->call, dial->agent, agentUri, uri);
     }
+}
+
+Prompt SipGateway::spoken(const QStringList &names)
+{
+    auto out = std::make_shared<QVector<qint16>>();
+    for (const QString &name : names) {
+        Prompt p = m_prompts.value(name);
+        if (!p) {
+            auto samples = std::make_shared<QVector<qint16>>();
+            const QString path =
+                QStringLiteral(":/acdesk/prompts/%1/%2.wav").arg(m_config.language, name);
+            const QString why = server::readPromptWav(path, samples.get());
+            if (!why.isEmpty()) {
+                qCWarning(lcSip) << "prompt" << path << why;
+                continue;
+            }
+            m_prompts.insert(name, p = samples);
+        }
+        if (!out->isEmpty())
+            out->append(QVector<qint16>(1200, 0)); // 150 ms between the parts
+        out->append(*p);
+    }
+    return out;
+}
+
+Prompt SipGateway::placePrompt(const proto::GwArriveResult &place)
+{
+    const auto number = [](int n) {
+        return QStringLiteral("n%1").arg(n);
+    };
+    QStringList parts;
+    const int position = place.position.value_or(0);
+    if (position <= 20)
+        parts << QStringLiteral("position") << number(position) << QStringLiteral("in_queue");
+    else
+        parts << QStringLiteral("position_more");
+    if (place.ewtSeconds) {
+        const int minutes = int(std::lround(*place.ewtSeconds / 60.0));
+        parts << QStringLiteral("wait");
+        if (*place.ewtSeconds < 60)
+            parts << QStringLiteral("wait_under");
+        else if (minutes <= 1)
+            parts << QStringLiteral("wait_one");
+        else if (minutes <= 20)
+            parts << QStringLiteral("wait_about") << number(minutes) << QStringLiteral("minutes");
+        else
+            parts << QStringLiteral("wait_long");
+    }
+    const QString key = place.callbackKey;
+    if (key.size() == 1) {
+        parts << QStringLiteral("callback_offer")
+              << (key == QLatin1String("*")   ? QStringLiteral("key_star")
+                  : key == QLatin1String("#") ? QStringLiteral("key_hash")
+                                              : number(key.toInt()));
+    }
+    return spoken(parts);
+}
+
+void SipGateway::announcePlaces()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (auto it = m_announceDue.begin(); it != m_announceDue.end(); ++it) {
+        if (it.value() > now)
+            continue;
+        it.value() = now + qint64(m_config.announcePositionSeconds) * 1000;
+        const QString call = it.key();
+        m_connection->request(
+            proto::GwPositionRequest{call}.toJson(),
+            [this, call](const client::ClientConnection::Reply &r) {
+                auto result = proto::GwArriveResult::fromJson(r.result);
+                const auto *place = std::get_if<proto::GwArriveResult>(&result);
+                if (!r.ok() || !place || place->position.value_or(0) <= 0) {
+                    m_announceDue.remove(call); // with an agent, or gone: no more places
+                    return;
+                }
+                qCInfo(lcSip) << "announcing place" << *place->position << "to" << call;
+                m_core.announce(call, placePrompt(*place));
+            });
+    }
+    if (m_announceDue.isEmpty())
+        m_announceTimer.stop();
 }
 
 QString SipGateway::stationUri(const QString &station, bool *appAnswer) const

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "config.h"
+#include "protocol/results.h"
 #include "protocol/servermessages.h"
 #include "sipcore.h"
 
 #include <QObject>
 #include <QSet>
+#include <QTimer>
 #include <QUrl>
 
 #include <memory>
@@ -68,13 +70,23 @@ private:
     QString stationUri(const QString &station, bool *appAnswer = nullptr) const;
     /** @brief An external number as a URI through the trunk (or a SIP URI as it is). */
     QString numberUri(const QString &number) const;
+    /** @brief The spoken prompts @p names (resources/prompts/LANG/NAME.wav) in a row. */
+    Prompt spoken(const QStringList &names);
+    /** @brief "You are number N in the queue. Your estimated waiting time is ... To be
+     * called back, press K." from a gw.arrive / gw.position result. */
+    Prompt placePrompt(const proto::GwArriveResult &place);
+    /** @brief Asks the server for the places of the callers due and announces them. */
+    void announcePlaces();
 
     server::SipConfig m_config;
     QString m_journal;
     SipCore m_core;
     client::ClientConnection *m_connection = nullptr;
-    QHash<QString, bool> m_asking; // gw.arrive in flight -> caller already gone
-    QSet<QString> m_known;         // calls the server holds for this gateway
+    QHash<QString, bool> m_asking;        // gw.arrive in flight -> caller already gone
+    QSet<QString> m_known;                // calls the server holds for this gateway
+    QHash<QString, Prompt> m_prompts;     // loaded spoken prompts by name
+    QHash<QString, qint64> m_announceDue; // waiting caller -> next place announcement (ms)
+    QTimer m_announceTimer;
 };
 
 } // namespace acdesk::sip

@@ -193,14 +193,18 @@ private Q_SLOTS:
         const proto::CallDialResult dialed{QStringLiteral("out-1")};
         QCOMPARE(decoded(proto::CallDialResult::fromJson(dialed.toJson())), dialed);
 
-        const proto::GwArriveResult arrived{QStringLiteral("c9"), {}, {}, {}};
+        const proto::GwArriveResult arrived{QStringLiteral("c9"), {}, {}, {}, {}};
         QCOMPARE(arrived.toJson().value(QStringLiteral("queue")), QJsonValue(QString()));
         QCOMPARE(decoded(proto::GwArriveResult::fromJson(arrived.toJson())), arrived);
-        const proto::GwArriveResult placed{QStringLiteral("c9"), QStringLiteral("sales"), 3, 42.5};
+        const proto::GwArriveResult placed{QStringLiteral("c9"), QStringLiteral("sales"), 3, 42.5,
+                                           QStringLiteral("1")};
+        QCOMPARE(placed.toJson().value(QStringLiteral("callbackKey")),
+                 QJsonValue(QStringLiteral("1")));
         QCOMPARE(placed.toJson().value(QStringLiteral("position")), QJsonValue(3));
         QCOMPARE(decoded(proto::GwArriveResult::fromJson(placed.toJson())), placed);
-        const proto::GwArriveResult unbounded{QStringLiteral("c9"), QStringLiteral("sales"), 1,
-                                              std::nullopt};
+        const proto::GwArriveResult unbounded{
+            QStringLiteral("c9"), QStringLiteral("sales"), 1, std::nullopt, {}};
+        QVERIFY(!unbounded.toJson().contains(QStringLiteral("callbackKey")));
         QCOMPARE(unbounded.toJson().value(QStringLiteral("ewtSeconds")), QJsonValue());
         QCOMPARE(decoded(proto::GwArriveResult::fromJson(unbounded.toJson())), unbounded);
     }

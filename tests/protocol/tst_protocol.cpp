@@ -69,6 +69,9 @@ const QStringList contractRequestTypes = {
     QStringLiteral("gw.digits"),
     // a caller's place and estimated wait (issue 19), see docs/protocol.md 8.1
     QStringLiteral("gw.position"),
+    // callbacks that keep the caller's place (issue 19), see docs/protocol.md 6.5
+    QStringLiteral("gw.callback"),
+    QStringLiteral("supervisor.callback"),
     // additions announced in hello.features ("worklist"), see docs/protocol.md
     QStringLiteral("worklist.list"),
     QStringLiteral("worklist.done"),
@@ -103,7 +106,8 @@ const QStringList contractServerTypes = {
     QStringLiteral("gw.mute"),
     QStringLiteral("gw.unmute"),
     QStringLiteral("gw.transfer"),
-    QStringLiteral("gw.exit"), // issue 19, docs/protocol.md 8.2
+    QStringLiteral("gw.exit"),           // issue 19, docs/protocol.md 8.2
+    QStringLiteral("gw.callbackQueued"), // issue 19, docs/protocol.md 6.5
     QStringLiteral("gw.dial"),
     QStringLiteral("gw.dtmf"),
     QStringLiteral("audit"),           // issue 15, docs/protocol.md 7.1
@@ -285,8 +289,15 @@ void TestProtocol::serverRoundTrip()
         QCOMPARE(st->queues.at(0).thresholds.longestWaitSecondsRed, 120);
         QCOMPARE(st->agents.at(1).reason, QStringLiteral("break"));
         QCOMPARE(st->agents.at(1).connected, std::optional<bool>(false));
+    } else if (const auto *cb = std::get_if<CallOfferEvent>(&message); cb && cb->seq == 20) {
+        // A callback's offer (issue 19): typed too.
+        QVERIFY(cb->call.callback.has_value());
+        QCOMPARE(cb->call.callback->number, QStringLiteral("+4930555123"));
+        QCOMPARE(cb->call.callback->attempts, 1);
+        QCOMPARE(cb->call.callback->requestedAt, qint64(1795511730000));
     } else if (const auto *offer = std::get_if<CallOfferEvent>(&message)) {
         QCOMPARE(offer->timeoutMs, 15000);
+        QVERIFY(!offer->call.callback.has_value());
         QCOMPARE(offer->call.arrivedAt, qint64(1795511523120));
         QCOMPARE(offer->call.answeredAt, std::nullopt);
         QVERIFY(offer->call.hotline.has_value());

@@ -75,6 +75,49 @@ inline int firstToneWindow(const QVector<qint16> &s, double freq, double thresho
     return -1;
 }
 
+/**
+ * @brief How well @p prompt (speech) appears somewhere in @p heard: the best Pearson
+ * correlation of their loudness envelopes (10 ms windows). A spoken prompt played through
+ * G.711 matches its source above 0.9; music or another prompt stays well below.
+ * Only the middle 80 % of the prompt is looked for: a recording may start late or end
+ * with the BYE.
+ */
+inline double promptMatch(const QVector<qint16> &heard, const QVector<qint16> &prompt)
+{
+    const auto envelope = [](const QVector<qint16> &s) {
+        QVector<double> e;
+        for (int i = 0; i + 80 <= s.size(); i += 80) {
+            double sum = 0;
+            for (int j = i; j < i + 80; ++j)
+                sum += double(s[j]) * s[j];
+            e.append(std::sqrt(sum / 80));
+        }
+        return e;
+    };
+    const QVector<double> h = envelope(heard), whole = envelope(prompt);
+    const QVector<double> p = whole.mid(whole.size() / 10, whole.size() * 8 / 10);
+    const int n = int(p.size());
+    double pm = 0;
+    for (double v : p)
+        pm += v / n;
+    double best = -1;
+    for (int off = 0; off + n <= h.size(); ++off) {
+        double hm = 0;
+        for (int i = 0; i < n; ++i)
+            hm += h[off + i] / n;
+        double sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < n; ++i) {
+            const double x = h[off + i] - hm, y = p[i] - pm;
+            sxy += x * y;
+            sxx += x * x;
+            syy += y * y;
+        }
+        if (sxx > 0 && syy > 0)
+            best = std::max(best, sxy / std::sqrt(sxx * syy));
+    }
+    return best;
+}
+
 /** @brief Samples of a 16-bit mono WAV file (what sndfile writes). */
 inline QVector<qint16> readWav(const QString &path)
 {
