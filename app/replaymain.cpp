@@ -7,9 +7,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QDir>
 #include <QElapsedTimer>
-#include <QStandardPaths>
 #include <QTimeZone>
 
 #include <cstdio>
@@ -65,19 +63,9 @@ int runReplayMode(QCoreApplication &app)
                              "at most 366 days\n");
         return 2;
     }
-    QString dir = parser.value(data);
-    if (dir.isEmpty())
-        dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (!QDir(dir).exists(QStringLiteral("acdesk.sqlite"))) {
-        std::fprintf(stderr, "acdesk replay: no database in %s\n", qPrintable(dir));
-        return 1;
-    }
     server::Storage storage;
-    QString error;
-    if (!storage.open(dir, &error)) {
-        std::fprintf(stderr, "acdesk replay: %s\n", qPrintable(error));
+    if (!openDataDirectory(parser.value(data), "replay", &storage))
         return 1;
-    }
     const qint64 fromMs = QDateTime(first, QTime(0, 0), tz).toMSecsSinceEpoch();
     const qint64 toMs = QDateTime(last.addDays(1), QTime(0, 0), tz).toMSecsSinceEpoch();
     QElapsedTimer timer;

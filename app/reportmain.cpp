@@ -15,6 +15,23 @@
 
 namespace acdesk {
 
+bool openDataDirectory(const QString &dirOption, const char *mode, server::Storage *storage)
+{
+    QString dir = dirOption;
+    if (dir.isEmpty())
+        dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (!QDir(dir).exists(QStringLiteral("acdesk.sqlite"))) {
+        std::fprintf(stderr, "acdesk %s: no database in %s\n", mode, qPrintable(dir));
+        return false;
+    }
+    QString error;
+    if (!storage->open(dir, &error)) {
+        std::fprintf(stderr, "acdesk %s: %s\n", mode, qPrintable(error));
+        return false;
+    }
+    return true;
+}
+
 int runReportMode(QCoreApplication &app)
 {
     QCommandLineParser parser;
@@ -76,19 +93,9 @@ int runReportMode(QCoreApplication &app)
         std::fprintf(stderr, "acdesk report: --format csv, --what queues|agents|audit\n");
         return 2;
     }
-    QString dir = parser.value(data);
-    if (dir.isEmpty())
-        dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (!QDir(dir).exists(QStringLiteral("acdesk.sqlite"))) {
-        std::fprintf(stderr, "acdesk report: no database in %s\n", qPrintable(dir));
-        return 1;
-    }
     server::Storage storage;
-    QString error;
-    if (!storage.open(dir, &error)) {
-        std::fprintf(stderr, "acdesk report: %s\n", qPrintable(error));
+    if (!openDataDirectory(parser.value(data), "report", &storage))
         return 1;
-    }
     if (parser.value(what) == QLatin1String("audit")) {
         const QByteArray csv =
             server::auditCsv(server::auditEntries(storage, cfg.engine, first, last), cfg.engine);

@@ -4,6 +4,10 @@
 
 class QCoreApplication;
 
+namespace acdesk::server {
+class Storage;
+}
+
 namespace acdesk {
 /** @brief Runs `acdesk server` or `acdesk demo`; @p headless: no windows. */
 int runServerMode(QCoreApplication &app, const QString &mode, bool headless);
@@ -21,6 +25,11 @@ namespace acdesk {
 void installTranslations(QCoreApplication &app);
 /** @brief Runs `acdesk report`: CSV from a data directory, headless. */
 int runReportMode(QCoreApplication &app);
+/**
+ * @brief Opens the database of data directory @p dir (empty: the server's default) for
+ * `acdesk report`/`replay`; false after printing why ("acdesk MODE: no database in DIR").
+ */
+bool openDataDirectory(const QString &dir, const char *mode, server::Storage *storage);
 /** @brief Runs `acdesk replay`: a period's calls again with another config, headless. */
 int runReplayMode(QCoreApplication &app);
 /** @brief acdesk passwd: reads a password, prints its Argon2id hash for the config file. */

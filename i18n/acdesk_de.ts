@@ -1397,7 +1397,7 @@
     </message>
     <message>
         <location filename="../qml/SupervisorReports.qml" line="97"/>
-        <location filename="../qml/SupervisorReports.qml" line="147"/>
+        <location filename="../qml/SupervisorReports.qml" line="154"/>
         <source>Day</source>
         <translation>Tag</translation>
     </message>
@@ -1457,57 +1457,82 @@
         <translation>Längste Wartezeit</translation>
     </message>
     <message>
+        <location filename="../qml/SupervisorReports.qml" line="111"/>
+        <source>Closed</source>
+        <translation>Geschlossen</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="112"/>
+        <source>Timed out</source>
+        <translation>Max. Wartezeit</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="113"/>
+        <source>Callback requests</source>
+        <translation>Rückrufwünsche</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="114"/>
+        <source>Called back</source>
+        <translation>Zurückgerufen</translation>
+    </message>
+    <message>
         <location filename="../qml/SupervisorReports.qml" line="115"/>
+        <source>Callbacks failed</source>
+        <translation>Rückruf gescheitert</translation>
+    </message>
+    <message>
+        <location filename="../qml/SupervisorReports.qml" line="122"/>
         <source>Calls per hour</source>
         <translation>Anrufe pro Stunde</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="122"/>
+        <location filename="../qml/SupervisorReports.qml" line="129"/>
         <source>All queues</source>
         <translation>Alle Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="140"/>
+        <location filename="../qml/SupervisorReports.qml" line="147"/>
         <source>Agents per day</source>
         <translation>Agenten pro Tag</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="148"/>
+        <location filename="../qml/SupervisorReports.qml" line="155"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="149"/>
+        <location filename="../qml/SupervisorReports.qml" line="156"/>
         <source>Logged in</source>
         <translation>Angemeldet</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="150"/>
+        <location filename="../qml/SupervisorReports.qml" line="157"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="151"/>
+        <location filename="../qml/SupervisorReports.qml" line="158"/>
         <source>Talk</source>
         <translation>Gespräch</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="152"/>
+        <location filename="../qml/SupervisorReports.qml" line="159"/>
         <source>Wrap-up</source>
         <translation>Nachbearbeitung</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="153"/>
+        <location filename="../qml/SupervisorReports.qml" line="160"/>
         <source>Not ready</source>
         <translation>Nicht bereit</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="154"/>
+        <location filename="../qml/SupervisorReports.qml" line="161"/>
         <source>Not ready by reason</source>
         <translation>Nicht bereit nach Grund</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorReports.qml" line="155"/>
+        <location filename="../qml/SupervisorReports.qml" line="162"/>
         <source>Calls handled</source>
         <translation>Bearbeitete Anrufe</translation>
     </message>
@@ -2176,8 +2201,8 @@
     <name>main</name>
     <message>
         <location filename="../app/guimain.cpp" line="122"/>
-        <location filename="../app/replaymain.cpp" line="27"/>
-        <location filename="../app/reportmain.cpp" line="25"/>
+        <location filename="../app/replaymain.cpp" line="25"/>
+        <location filename="../app/reportmain.cpp" line="42"/>
         <location filename="../app/servermain.cpp" line="80"/>
         <location filename="../app/sipgatewaymain.cpp" line="29"/>
         <source>mode</source>
@@ -2355,43 +2380,43 @@
         <translation>SIP-Adresse und -Port (hat Vorrang vor sip.listen).</translation>
     </message>
     <message>
-        <location filename="../app/reportmain.cpp" line="21"/>
+        <location filename="../app/reportmain.cpp" line="38"/>
         <source>Day and range reports from a server&apos;s stored call records.</source>
         <translation>Tages- und Zeitraumberichte aus den gespeicherten Anrufdaten eines Servers.</translation>
     </message>
     <message>
-        <location filename="../app/reportmain.cpp" line="28"/>
+        <location filename="../app/reportmain.cpp" line="45"/>
         <source>First day (YYYY-MM-DD), default today.</source>
         <translation>Erster Tag (JJJJ-MM-TT), Standard heute.</translation>
     </message>
     <message>
-        <location filename="../app/replaymain.cpp" line="22"/>
+        <location filename="../app/replaymain.cpp" line="20"/>
         <source>What-if replay: the stored calls of a period go through the ACD again with another configuration; prints its figures beside the recorded ones.</source>
         <translation>Was-wäre-wenn: Die gespeicherten Anrufe eines Zeitraums laufen mit einer anderen Konfiguration noch einmal durch die ACD; die Kennzahlen stehen neben den aufgezeichneten.</translation>
     </message>
     <message>
-        <location filename="../app/replaymain.cpp" line="30"/>
+        <location filename="../app/replaymain.cpp" line="28"/>
         <source>First day (YYYY-MM-DD), default yesterday.</source>
         <translation>Erster Tag (JJJJ-MM-TT), Vorgabe gestern.</translation>
     </message>
     <message>
-        <location filename="../app/replaymain.cpp" line="34"/>
-        <location filename="../app/reportmain.cpp" line="32"/>
+        <location filename="../app/replaymain.cpp" line="32"/>
+        <location filename="../app/reportmain.cpp" line="49"/>
         <source>Last day (YYYY-MM-DD), default FROM.</source>
         <translation>Letzter Tag (JJJJ-MM-TT), Standard FROM.</translation>
     </message>
     <message>
-        <location filename="../app/replaymain.cpp" line="38"/>
+        <location filename="../app/replaymain.cpp" line="36"/>
         <source>The configuration to try (queues, agents, hours).</source>
         <translation>Die zu erprobende Konfiguration (Warteschlangen, Agenten, Zeiten).</translation>
     </message>
     <message>
-        <location filename="../app/reportmain.cpp" line="35"/>
+        <location filename="../app/reportmain.cpp" line="52"/>
         <source>csv (default).</source>
         <translation>csv (Standard).</translation>
     </message>
     <message>
-        <location filename="../app/reportmain.cpp" line="39"/>
+        <location filename="../app/reportmain.cpp" line="56"/>
         <source>queues (default), agents or audit.</source>
         <translation>queues (Standard), agents oder audit.</translation>
     </message>
@@ -2400,18 +2425,18 @@
         <translation type="vanished">queues (Standard) oder agents.</translation>
     </message>
     <message>
-        <location filename="../app/reportmain.cpp" line="42"/>
+        <location filename="../app/reportmain.cpp" line="59"/>
         <source>Add a row per hour.</source>
         <translation>Eine Zeile pro Stunde hinzufügen.</translation>
     </message>
     <message>
-        <location filename="../app/replaymain.cpp" line="42"/>
-        <location filename="../app/reportmain.cpp" line="45"/>
+        <location filename="../app/replaymain.cpp" line="40"/>
+        <location filename="../app/reportmain.cpp" line="62"/>
         <source>Data directory of the server.</source>
         <translation>Datenverzeichnis des Servers.</translation>
     </message>
     <message>
-        <location filename="../app/reportmain.cpp" line="49"/>
+        <location filename="../app/reportmain.cpp" line="66"/>
         <source>The server&apos;s config file (queues, time zone).</source>
         <translation>Die Konfigurationsdatei des Servers (Warteschlangen, Zeitzone).</translation>
     </message>

@@ -105,7 +105,14 @@ Item {
                     { title: qsTr("AHT"), width: 70, text: r => Theme.duration(r.ahtMs) },
                     { title: qsTr("Abandon rate"), width: 105, text: r => Theme.percent(r.abandonRate) },
                     { title: qsTr("Reachability"), width: 100, text: r => Theme.percent(r.reachability) },
-                    { title: qsTr("Longest wait"), width: 100, text: r => Theme.duration(r.longestWaitMs) }
+                    { title: qsTr("Longest wait"), width: 100, text: r => Theme.duration(r.longestWaitMs) },
+                    // Issue 19: calls while closed, sent away after the maximum wait, and
+                    // callbacks asked for / reached / failed.
+                    { title: qsTr("Closed"), width: 110, text: r => page.count(r.closed) },
+                    { title: qsTr("Timed out"), width: 130, text: r => page.count(r.timedOut) },
+                    { title: qsTr("Callback requests"), width: 150, text: r => page.count(r.callbacksRequested) },
+                    { title: qsTr("Called back"), width: 130, text: r => page.count(r.callbacksReached) },
+                    { title: qsTr("Callbacks failed"), width: 160, text: r => page.count(r.callbacksFailed) }
                 ]
             }
 

@@ -296,6 +296,9 @@ struct Engine::Impl
 
     void withdrawAll(CallRt &c, EndCause cause);
 
+    // The agent takes the offer: the others ringing for it stop, it is the agent's call.
+    void takeOffer(CallRt &c, AgentRt &a);
+
     void connectCall(CallRt &c, AgentRt &a, bool bridge);
 
     /**

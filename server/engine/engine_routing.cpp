@@ -144,7 +144,7 @@ void Engine::Impl::withdrawAll(CallRt &c, EndCause cause)
     }
 }
 
-void Engine::Impl::connectCall(CallRt &c, AgentRt &a, bool bridge)
+void Engine::Impl::takeOffer(CallRt &c, AgentRt &a)
 {
     const std::vector<int> others = c.offeredTo;
     for (int ai : others) {
@@ -158,6 +158,11 @@ void Engine::Impl::connectCall(CallRt &c, AgentRt &a, bool bridge)
     a.offeredCall.clear();
     a.activeCall = c.snap.id;
     c.offeredTo.clear();
+}
+
+void Engine::Impl::connectCall(CallRt &c, AgentRt &a, bool bridge)
+{
+    takeOffer(c, a);
     if (c.leg.rec.kind == LegKind::Queue)
         leaveQueue(c);
     c.agent = a.idx;
@@ -184,7 +189,8 @@ void Engine::Impl::closeLeg(CallRt &c, EndCause cause, const QString &transferTo
         if (c.snap.state == CallState::Held)
             c.holdMs += now - c.holdStartMs;
         r.holdMs = c.holdMs;
-        r.talkMs = now - r.answeredAtMs - c.holdMs;
+        // A callback whose customer never answered has talked for nothing.
+        r.talkMs = r.answeredAtMs > 0 ? now - r.answeredAtMs - c.holdMs : 0;
     } else {
         r.waitMs = now - r.legStartMs;
         complete = true;
@@ -400,18 +406,7 @@ Result Engine::Impl::requestCallbackImpl(const QString &id, const QString &numbe
 
 void Engine::Impl::connectCallback(CallRt &c, AgentRt &a)
 {
-    const std::vector<int> others = c.offeredTo;
-    for (int ai : others) {
-        if (ai == a.idx)
-            continue;
-        AgentRt &o = agents[std::size_t(ai)];
-        dropOffer(c, o, EndCause::Withdrawn, false);
-        endCallWork(o, true);
-    }
-    cancelTimer(a.offerTimer);
-    a.offeredCall.clear();
-    a.activeCall = c.snap.id;
-    c.offeredTo.clear();
+    takeOffer(c, a);
     leaveQueue(c);
     // The queue visit is over (taken in turn); the agent's call to the customer is a leg of
     // its own that counts in the callback figures once it reaches someone.

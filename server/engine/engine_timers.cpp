@@ -58,9 +58,13 @@ void Engine::Impl::fire(const Timer &t)
             return;
         if (CallRt *c = findCall(a.activeCall)) {
             emitTel(TelephonyKind::Drop, *c, &a);
-            const QString id = c->snap.id;
-            endConnected(*c, EndCause::AgentLost);
-            calls.erase(id);
+            if (c->callbackDialing) {
+                failCallbackAttempt(*c); // nobody reached: the callback goes back in line
+            } else {
+                const QString id = c->snap.id;
+                endConnected(*c, EndCause::AgentLost);
+                calls.erase(id);
+            }
         }
         if (CallRt *c = findCall(a.offeredCall)) {
             dropOffer(*c, a, EndCause::Withdrawn);

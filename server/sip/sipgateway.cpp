@@ -319,11 +319,16 @@ Prompt SipGateway::placePrompt(const proto::GwArriveResult &place)
 void SipGateway::announcePlaces()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QStringList due;
     for (auto it = m_announceDue.begin(); it != m_announceDue.end(); ++it) {
-        if (it.value() > now)
-            continue;
-        it.value() = now + qint64(m_config.announcePositionSeconds) * 1000;
-        const QString call = it.key();
+        if (it.value() <= now) {
+            it.value() = now + qint64(m_config.announcePositionSeconds) * 1000;
+            due.append(it.key());
+        }
+    }
+    // Asked after the walk: an offline connection answers at once, and the answer changes
+    // m_announceDue.
+    for (const QString &call : qAsConst(due)) {
         m_connection->request(
             proto::GwPositionRequest{call}.toJson(),
             [this, call](const client::ClientConnection::Reply &r) {

@@ -570,6 +570,33 @@ private Q_SLOTS:
         QCOMPARE(s.today.offered, qint64(3)); // the retry visit is not a second offer
     }
 
+    // The agent's client is gone while its phone calls the customer: after the grace period
+    // the attempt counts as one that reached nobody, and the callback is back in line.
+    void callbackSurvivesALostAgent()
+    {
+        EngineConfig cfg;
+        QueueConfig q = makeQueue(QStringLiteral("q"));
+        q.callback.enabled = true;
+        q.callback.retrySeconds = 0;
+        cfg.queues.append(q);
+        cfg.agents.append(makeAgent(QStringLiteral("a1"), {QStringLiteral("q")}));
+        cfg.graceSeconds = 30;
+        Rig rig(cfg);
+        const QString cb = rig.arrive(QStringLiteral("q"));
+        QVERIFY(rig.engine->requestCallback(cb, {}).ok());
+        rig.ready({QStringLiteral("a1")});
+        QVERIFY(rig.engine->accept(QStringLiteral("a1"), cb).ok());
+        QVERIFY(rig.engine->agentDisconnected(QStringLiteral("a1")).ok());
+        rig.pull();
+        rig.at(31);
+        QCOMPARE(rig.state(QStringLiteral("a1")), AgentState::LoggedOut);
+        const CallRecord attempt = rig.records.map().at({cb, 2});
+        QCOMPARE(attempt.cause, EndCause::NoAnswer);
+        QCOMPARE(attempt.talkMs, qint64(0));
+        QVERIFY(rig.engine->call(cb));
+        QCOMPARE(rig.engine->callWithPlace(cb)->position, 1);
+    }
+
     // After a restart the waiting callbacks are back in line, in their order and ahead of
     // new callers, and counted once.
     void callbacksSurviveARestart()

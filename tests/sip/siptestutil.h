@@ -130,6 +130,8 @@ inline QVector<qint16> readWav(const QString &path)
     if (at < 0)
         return out;
     const QByteArray pcm = data.mid(at + 8);
+    if (pcm.size() < 2)
+        return out; // just opened by the phone: nothing recorded yet (memcpy of null: UB)
     out.resize(pcm.size() / 2);
     memcpy(out.data(), pcm.constData(), size_t(out.size()) * 2);
     return out;

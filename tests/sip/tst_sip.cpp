@@ -415,20 +415,28 @@ private Q_SLOTS:
         SipServer s;
         QVERIFY(s.start(officeConfig()));
         QTemporaryDir dir;
-        const quint16 port = freeSipPort();
+        quint16 port = 0;
         QProcess busy;
         busy.setWorkingDirectory(dir.path());
-        busy.start(QStringLiteral("sipp"),
-                   {QStringLiteral("-sf"), QStringLiteral(ACDESK_SIP_SCENARIOS "/uas_busy.xml"),
-                    QStringLiteral("-i"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
-                    QString::number(port), QStringLiteral("-m"), QStringLiteral("1"),
-                    QStringLiteral("-nostdin"), QStringLiteral("-trace_err")});
-        // Ready once SIPp holds its port.
-        QVERIFY(waitFor([&] {
-            QUdpSocket probe;
-            return !probe.bind(QHostAddress::LocalHost, port) ||
-                   busy.state() == QProcess::NotRunning;
-        }));
+        // The free port is only free when it was probed: another process may take it before
+        // SIPp binds it (SIPp then exits at once). Another port then, a few times.
+        for (int attempt = 0; attempt < 5 && busy.state() != QProcess::Running; ++attempt) {
+            port = freeSipPort();
+            busy.start(QStringLiteral("sipp"),
+                       {QStringLiteral("-sf"), QStringLiteral(ACDESK_SIP_SCENARIOS "/uas_busy.xml"),
+                        QStringLiteral("-i"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+                        QString::number(port), QStringLiteral("-m"), QStringLiteral("1"),
+                        QStringLiteral("-nostdin"), QStringLiteral("-trace_err")});
+            // Ready once SIPp holds its port.
+            QVERIFY(waitFor([&] {
+                QUdpSocket probe;
+                return !probe.bind(QHostAddress::LocalHost, port) ||
+                       busy.state() == QProcess::NotRunning;
+            }));
+            if (busy.state() != QProcess::Running)
+                qWarning().noquote()
+                    << "sipp did not start on port" << port << ":" << busy.readAllStandardError();
+        }
         QCOMPARE(busy.state(), QProcess::Running);
         auto stopSipp = qScopeGuard([&] {
             busy.kill();
@@ -1001,6 +1009,35 @@ private Q_SLOTS:
         QVERIFY2(
             match > 0.9,
             qPrintable(QStringLiteral("%1 (%2 s heard)").arg(match).arg(after.size() / 8000.0)));
+    }
+
+    // With the only agent on a call, the next caller waits at place 1 and hears its
+    // estimated wait: one busy agent, the default handle time of 180 s: "about 3 minutes".
+    void waitingCallerHearsTheEstimatedWait()
+    {
+        Desk d;
+        openDesk(d, true, officeConfig(QStringLiteral(", \"announcePositionSeconds\": 10")));
+        if (QTest::currentTestFailed())
+            return;
+        QString id;
+        connectCall(d.server, d.phone, *d.anna, d.caller, &id);
+        if (QTest::currentTestFailed())
+            return;
+        Phone second;
+        QVERIFY(second.start(QStringLiteral("second"), CallerTone, false));
+        QVERIFY(second.command(QStringLiteral("dial"), d.server.hotline(QStringLiteral("100"))));
+        QVERIFY(second.waitLog("Call established"));
+        const auto prompt = [](const QString &name) {
+            return readWav(qEnvironmentVariable("ACDESK_TEST_DATA") +
+                           QStringLiteral("/../../resources/prompts/en/%1.wav").arg(name));
+        };
+        const QVector<qint16> minutes = prompt(QStringLiteral("minutes"));
+        const QVector<qint16> wait = prompt(QStringLiteral("wait"));
+        QVERIFY(
+            waitFor([&] { return promptMatch(readWav(second.heardFile()), wait) > 0.9; }, 30000));
+        QVERIFY(waitFor([&] { return promptMatch(readWav(second.heardFile()), minutes) > 0.9; },
+                        10000));
+        QVERIFY(d.server.server.out.contains("announcing place 1"));
     }
 
     // call.dial: the agent's phone is called first (auto-answer), then the number through
