@@ -31,8 +31,8 @@ std::optional<Server::WorklistEntry> Server::entryFor(const engine::CallRecord &
     // reached nobody after their last attempt (to be called back by hand).
     const bool abandoned = leg.kind == engine::LegKind::Queue && leg.answeredAtMs == 0 &&
                            leg.cause == engine::EndCause::CallerHangup;
-    const bool unreached = leg.kind == engine::LegKind::Callback &&
-                           leg.cause == engine::EndCause::CallbackFailed;
+    const bool unreached =
+        leg.kind == engine::LegKind::Callback && leg.cause == engine::EndCause::CallbackFailed;
     if (!abandoned && !unreached)
         return std::nullopt;
     WorklistEntry e;

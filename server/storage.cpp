@@ -304,9 +304,9 @@ std::vector<engine::CallRecord> Storage::legs(qint64 fromMs, qint64 toMs) const
 std::vector<engine::CallRecord> Storage::pendingCallbacks() const
 {
     // The waiting callbacks and the earlier legs of their calls (the attempts made so far).
-    return selectLegs(QStringLiteral("call_id IN (SELECT call_id FROM call_legs WHERE " PENDING_CALLBACK
-                                     ")"),
-                      {});
+    return selectLegs(
+        QStringLiteral("call_id IN (SELECT call_id FROM call_legs WHERE " PENDING_CALLBACK ")"),
+        {});
 }
 
 std::vector<engine::CallRecord> Storage::selectLegs(const QString &where,
@@ -315,13 +315,13 @@ std::vector<engine::CallRecord> Storage::selectLegs(const QString &where,
     std::vector<engine::CallRecord> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral(
-                  "SELECT call_id, leg, kind, queue, direction, caller_number, caller_name, "
-                  "hotline, origin, priority, agent, arrived_at, leg_start, offered_at, "
-                  "answered_at, ended_at, wrap_up_ended_at, wait_ms, talk_ms, hold_ms, "
-                  "wrap_up_ms, cause, disposition, notes, transfer_to, complete, callback_at, "
-                  "callback_number FROM call_legs WHERE ") +
-              where + QStringLiteral(" ORDER BY leg_start, call_id, leg"));
+    q.prepare(
+        QStringLiteral("SELECT call_id, leg, kind, queue, direction, caller_number, caller_name, "
+                       "hotline, origin, priority, agent, arrived_at, leg_start, offered_at, "
+                       "answered_at, ended_at, wrap_up_ended_at, wait_ms, talk_ms, hold_ms, "
+                       "wrap_up_ms, cause, disposition, notes, transfer_to, complete, callback_at, "
+                       "callback_number FROM call_legs WHERE ") +
+        where + QStringLiteral(" ORDER BY leg_start, call_id, leg"));
     for (const QVariant &v : values)
         q.addBindValue(v);
     if (!q.exec()) {

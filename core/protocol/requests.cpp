@@ -7,9 +7,9 @@
 #include "jsonreader_p.h"
 
 #include <QDebug>
-#include <QRegularExpression>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QRegularExpression>
 
 namespace acdesk::proto {
 
@@ -439,8 +439,7 @@ QJsonObject CallbackRequest<Tag>::toJson() const
 }
 
 template<typename Tag>
-std::variant<CallbackRequest<Tag>, DecodeError>
-CallbackRequest<Tag>::fromJson(const QJsonObject &o)
+std::variant<CallbackRequest<Tag>, DecodeError> CallbackRequest<Tag>::fromJson(const QJsonObject &o)
 {
     return decodeWith<CallbackRequest>(o, [](Reader &r) {
         CallbackRequest q;

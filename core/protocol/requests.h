@@ -529,9 +529,9 @@ using Request = std::variant<
     StatsSubscribeRequest, StatsUnsubscribeRequest, SupervisorSetAgentStateRequest,
     SupervisorLogoutAgentRequest, BroadcastRequest, GwArriveRequest, GwAnsweredRequest,
     GwHangupRequest, GwRingFailedRequest, GwDigitsRequest, GwPositionRequest, GwCallbackRequest,
-    SupervisorCallbackRequest, WorklistListRequest,
-    WorklistDoneRequest, ReportGetRequest, AdminSetPasswordRequest, AccountSetPasswordRequest,
-    AuditListRequest, AdminConfigGetRequest, AdminConfigPutRequest>;
+    SupervisorCallbackRequest, WorklistListRequest, WorklistDoneRequest, ReportGetRequest,
+    AdminSetPasswordRequest, AccountSetPasswordRequest, AuditListRequest, AdminConfigGetRequest,
+    AdminConfigPutRequest>;
 
 /**
  * @brief Step 3: decodes the parameters of an envelope into a typed request. unknown_type for

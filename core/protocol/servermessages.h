@@ -477,8 +477,9 @@ using ServerMessage =
     std::variant<Hello, OkReply, ErrorReply, SnapshotEvent, AgentStateEvent, CallOfferEvent,
                  CallUpdateEvent, CallEndedEvent, StatsEvent, MessageEvent, SessionReplacedEvent,
                  GwRingEvent, GwCancelEvent, GwBridgeEvent, GwDropEvent, GwHoldEvent, GwResumeEvent,
-                 GwMuteEvent, GwUnmuteEvent, GwTransferEvent, GwExitEvent, GwCallbackQueuedEvent, GwDialEvent, GwDtmfEvent,
-                 AuditEvent, GwReleaseEvent, CallDigitsEvent, WorklistUpdateEvent>;
+                 GwMuteEvent, GwUnmuteEvent, GwTransferEvent, GwExitEvent, GwCallbackQueuedEvent,
+                 GwDialEvent, GwDtmfEvent, AuditEvent, GwReleaseEvent, CallDigitsEvent,
+                 WorklistUpdateEvent>;
 
 /** @brief Every server message type, in contract order. */
 QStringList serverMessageTypes();

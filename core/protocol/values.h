@@ -139,8 +139,8 @@ struct QueueToday
     qint64 longestWaitMs = 0;
     std::optional<double> reachability; ///< Extension: answered / offered.
     std::optional<int> callbacks;       ///< Extension (feature "worklist"): calls back today.
-    int closed = 0;   ///< Extension: arrived while the queue was closed (not offered).
-    int timedOut = 0; ///< Extension: left by the queue's afterMaxWait exit.
+    int closed = 0;             ///< Extension: arrived while the queue was closed (not offered).
+    int timedOut = 0;           ///< Extension: left by the queue's afterMaxWait exit.
     int callbacksRequested = 0; ///< Addition 36: callers who asked to be called back.
     int callbacksReached = 0;   ///< Addition 36: callbacks that reached the customer.
     int callbacksFailed = 0;    ///< Addition 36: callbacks unreached after the last attempt.

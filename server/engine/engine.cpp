@@ -259,8 +259,8 @@ Result Engine::phoneAnswered(const QString &call, const QString &agent)
             AgentRt &a = d->agents[std::size_t(c->agent)];
             if (d->now >= d->dayStart)
                 d->resetAgentDay(a, a.answeredToday + 1, a.talkTodayMs);
-            d->events.emplace_back(CallUpdated{{d->agents[std::size_t(c->agent)].cfg.id},
-                                               d->snapshot(*c)});
+            d->events.emplace_back(
+                CallUpdated{{d->agents[std::size_t(c->agent)].cfg.id}, d->snapshot(*c)});
             return {};
         }
         if (c->snap.state == CallState::Connected && c->snap.direction == Direction::Outbound)

@@ -43,16 +43,16 @@ constexpr std::array<const char *, 6> kAgentStates = {"logged_out", "not_ready",
 constexpr std::array<const char *, 5> kCallStates = {"queued", "offered", "connected", "held",
                                                      "ended"};
 constexpr std::array<const char *, 14> kCauses = {
-    "",          "agent_hangup", "caller_hangup",  "transferred", "rejected",
-    "no_answer", "withdrawn",    "agent_lost",     "overflow",    "server_restart",
-    "closed",    "max_wait",     "callback",       "callback_failed"};
+    "",          "agent_hangup", "caller_hangup", "transferred",    "rejected",
+    "no_answer", "withdrawn",    "agent_lost",    "overflow",       "server_restart",
+    "closed",    "max_wait",     "callback",      "callback_failed"};
 constexpr std::array<const char *, 3> kJoinEmpty = {"join", "overflow", "refuse"};
 constexpr std::array<const char *, 5> kErrors = {"", "bad_request", "not_found", "invalid_state",
                                                  "conflict"};
 constexpr std::array<const char *, 4> kLegKinds = {"queue", "direct", "outbound", "callback"};
 constexpr std::array<const char *, 14> kTelephony = {
-    "ring", "cancel", "bridge", "drop", "hold", "resume", "mute",
-    "unmute", "transfer", "dial", "dtmf", "release", "exit", "callback"};
+    "ring",   "cancel",   "bridge", "drop", "hold",    "resume", "mute",
+    "unmute", "transfer", "dial",   "dtmf", "release", "exit",   "callback"};
 
 } // namespace
 

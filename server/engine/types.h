@@ -534,9 +534,9 @@ enum class TelephonyKind {
     Transfer,
     Dial,
     Dtmf,
-    Release,  // the agent's part ended, the call waits again (blind transfer to a queue/agent)
-    Exit,     // the call leaves the ACD: closed or maximum wait; hang up or forward to number
-    Callback  // the caller will be called back: its line may end, the call keeps its place
+    Release, // the agent's part ended, the call waits again (blind transfer to a queue/agent)
+    Exit,    // the call leaves the ACD: closed or maximum wait; hang up or forward to number
+    Callback // the caller will be called back: its line may end, the call keeps its place
 };
 /** @brief Contract name without "gw." ("ring", "cancel", ...). */
 QString telephonyKindName(TelephonyKind k);

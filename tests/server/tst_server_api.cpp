@@ -1019,8 +1019,10 @@ private Q_SLOTS:
                  QStringLiteral("not_found"));
         Client *a2 = agent(QStringLiteral("a2"), true, QStringLiteral("202"));
         const QJsonObject offer = callMsg(a2, QStringLiteral("call.offer"), QStringLiteral("v1"));
-        const QJsonObject callback =
-            offer.value(QStringLiteral("call")).toObject().value(QStringLiteral("callback")).toObject();
+        const QJsonObject callback = offer.value(QStringLiteral("call"))
+                                         .toObject()
+                                         .value(QStringLiteral("callback"))
+                                         .toObject();
         QCOMPARE(callback.value(QStringLiteral("number")), QJsonValue(QStringLiteral("+4930999")));
         QCOMPARE(callback.value(QStringLiteral("attempts")), QJsonValue(0));
         QVERIFY(!gw2->has(QStringLiteral("gw.ring"))); // no desk phone rings for a callback
