@@ -3,6 +3,7 @@
 #include "protocol/requests.h"
 
 #include <QCoreApplication>
+#include <QDesktopServices>
 #include <QJsonArray>
 #include <QLocale>
 #include <QQmlEngine>
@@ -250,6 +251,24 @@ bool AgentSession::setLanguage(const QString &code)
     return ok;
 }
 
+bool AgentSession::openScreenPop()
+{
+    const AgentCall *call = findCall(false);
+    if (!call || !call->call.screenPop)
+        call = findCall(true);
+    if (!call || !call->call.screenPop)
+        return false;
+    return QDesktopServices::openUrl(QUrl(call->call.screenPop->url, QUrl::StrictMode));
+}
+
+void AgentSession::popOnce(const proto::Call &call, QLatin1String moment)
+{
+    if (!call.screenPop || call.screenPop->open != moment || m_popped.contains(call.id))
+        return;
+    m_popped.insert(call.id);
+    QDesktopServices::openUrl(QUrl(call.screenPop->url, QUrl::StrictMode));
+}
+
 void AgentSession::onEvent(const proto::ServerMessage &event)
 {
     if (const auto *snapshot = std::get_if<proto::SnapshotEvent>(&event)) {
@@ -289,12 +308,17 @@ void AgentSession::onEvent(const proto::ServerMessage &event)
         m_calls.upsert(call);
         Q_EMIT callsChanged();
         Q_EMIT incomingCall(call.toJson().toVariantMap());
+        popOnce(offer->call, QLatin1String("offer"));
     } else if (const auto *update = std::get_if<proto::CallUpdateEvent>(&event)) {
         const AgentCall *known = m_calls.byKey(update->call.id);
         m_calls.upsert({update->call, known ? known->timeoutMs : 0, {}, {}});
         Q_EMIT callsChanged();
+        if (update->call.state == proto::CallState::Connected)
+            popOnce(update->call, QLatin1String("accept"));
     } else if (const auto *ended = std::get_if<proto::CallEndedEvent>(&event)) {
         m_calls.remove(ended->call.id);
+        // An offer that ends lives on in its queue: its next offer may open the page again.
+        m_popped.remove(ended->call.id);
         m_history.upsert({ended->call, 0, ended->cause, QDateTime::currentMSecsSinceEpoch()}, 0);
         Q_EMIT callsChanged();
     } else if (const auto *stats = std::get_if<proto::StatsEvent>(&event)) {

@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QTranslator>
 #include <QVariantList>
 #include <QVariantMap>
@@ -93,6 +94,11 @@ public:
     Q_INVOKABLE void transfer(const QString &kind, const QString &target);
     /** @brief Dials out. */
     Q_INVOKABLE void dial(const QString &number);
+    /**
+     * @brief Opens the customer's page (the call's screen-pop) in the default browser: the
+     * active call's, else the offered one's. False when neither has one.
+     */
+    Q_INVOKABLE bool openScreenPop();
     /** @brief Ends wrap-up with a disposition and notes. */
     Q_INVOKABLE void endWrapUp(const QString &disposition, const QString &notes);
     /**
@@ -148,6 +154,8 @@ private:
     QString callFor(bool offered);
     const AgentCall *findCall(bool offered) const;
     void setError(const QString &message);
+    /** @brief Opens @p call's page once when its template says to at @p moment. */
+    void popOnce(const proto::Call &call, QLatin1String moment);
 
     ClientConnection m_connection;
     std::optional<proto::AgentInfo> m_agent;
@@ -159,6 +167,8 @@ private:
     QVariantMap m_message;
     QString m_lastError;
     QPointer<QTranslator> m_translator;
+    /** @brief Calls whose page was opened by itself: a repeated update opens none again. */
+    QSet<QString> m_popped;
 };
 
 } // namespace acdesk::client

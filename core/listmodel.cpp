@@ -107,6 +107,7 @@ proto::Call callRowPrototype()
 {
     proto::Call c;
     c.hotline = proto::Party{};
+    c.screenPop = proto::Call::ScreenPop{};
     return c;
 }
 

@@ -15,117 +15,123 @@
 <context>
     <name>AgentDesk</name>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="39"/>
+        <location filename="../qml/AgentDesk.qml" line="41"/>
         <source>Connection lost – reconnecting…</source>
         <translation>Verbindung verloren – verbinde neu…</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="59"/>
+        <location filename="../qml/AgentDesk.qml" line="61"/>
         <source>then: %1</source>
         <translation>danach: %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="62"/>
+        <location filename="../qml/AgentDesk.qml" line="64"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="69"/>
+        <location filename="../qml/AgentDesk.qml" line="71"/>
         <source>Not ready</source>
         <translation>Nicht bereit</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="75"/>
+        <location filename="../qml/AgentDesk.qml" line="77"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="79"/>
+        <location filename="../qml/AgentDesk.qml" line="81"/>
         <source>Sign out</source>
         <translation>Abmelden</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="107"/>
+        <location filename="../qml/AgentDesk.qml" line="109"/>
         <source>Call back %1 – the caller asked to be called back</source>
         <translation>Rückruf an %1 – der Anrufer hat um Rückruf gebeten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="108"/>
+        <location filename="../qml/AgentDesk.qml" line="110"/>
         <source>Incoming call on %1</source>
         <translation>Anruf auf %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="109"/>
+        <location filename="../qml/AgentDesk.qml" line="111"/>
         <source>Incoming call – %1</source>
         <translation>Anruf – %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="113"/>
+        <location filename="../qml/AgentDesk.qml" line="115"/>
         <source>waited %1</source>
         <translation>wartete %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="117"/>
+        <location filename="../qml/AgentDesk.qml" line="119"/>
         <source>Accept (Ctrl+Enter)</source>
         <translation>Annehmen (Strg+Enter)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="118"/>
+        <location filename="../qml/AgentDesk.qml" line="120"/>
         <source>Reject</source>
         <translation>Ablehnen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="138"/>
+        <location filename="../qml/AgentDesk.qml" line="122"/>
+        <location filename="../qml/AgentDesk.qml" line="152"/>
+        <source>Customer record (Ctrl+O)</source>
+        <translation>Kundenakte (Strg+O)</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="142"/>
         <source>On hold</source>
         <translation>Gehalten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="138"/>
+        <location filename="../qml/AgentDesk.qml" line="142"/>
         <source>Connected</source>
         <translation>Verbunden</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="140"/>
+        <location filename="../qml/AgentDesk.qml" line="144"/>
         <source>muted</source>
         <translation>stumm</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="142"/>
+        <location filename="../qml/AgentDesk.qml" line="146"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="142"/>
+        <location filename="../qml/AgentDesk.qml" line="146"/>
         <source>Hold</source>
         <translation>Halten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="143"/>
+        <location filename="../qml/AgentDesk.qml" line="147"/>
         <source>Unmute</source>
         <translation>Stumm aus</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="143"/>
+        <location filename="../qml/AgentDesk.qml" line="147"/>
         <source>Mute</source>
         <translation>Stumm</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="144"/>
+        <location filename="../qml/AgentDesk.qml" line="148"/>
         <source>Keypad</source>
         <translation>Tastenfeld</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="145"/>
+        <location filename="../qml/AgentDesk.qml" line="149"/>
         <source>Transfer…</source>
         <translation>Weiterleiten…</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="146"/>
+        <location filename="../qml/AgentDesk.qml" line="150"/>
         <source>Hang up (Ctrl+H)</source>
         <translation>Auflegen (Strg+H)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="182"/>
+        <location filename="../qml/AgentDesk.qml" line="188"/>
         <source>Wrap-up – %1</source>
         <translation>Nachbearbeitung – %1</translation>
     </message>
@@ -146,7 +152,7 @@
         <translation type="vanished">Agent</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="195"/>
+        <location filename="../qml/AgentDesk.qml" line="201"/>
         <source>Number</source>
         <translation>Nummer</translation>
     </message>
@@ -167,37 +173,37 @@
         <translation type="vanished">Nachbearbeitung</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="185"/>
+        <location filename="../qml/AgentDesk.qml" line="191"/>
         <source>Notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="186"/>
+        <location filename="../qml/AgentDesk.qml" line="192"/>
         <source>Done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="194"/>
+        <location filename="../qml/AgentDesk.qml" line="200"/>
         <source>Outbound call</source>
         <translation>Ausgehender Anruf</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="196"/>
+        <location filename="../qml/AgentDesk.qml" line="202"/>
         <source>Dial</source>
         <translation>Wählen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="208"/>
+        <location filename="../qml/AgentDesk.qml" line="214"/>
         <source>My queues</source>
         <translation>Meine Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="214"/>
+        <location filename="../qml/AgentDesk.qml" line="220"/>
         <source>%1 waiting, longest %2</source>
         <translation>%1 wartend, längste %2</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="221"/>
+        <location filename="../qml/AgentDesk.qml" line="227"/>
         <source>Today&apos;s calls</source>
         <translation>Heutige Anrufe</translation>
     </message>
@@ -1707,6 +1713,11 @@
         <source>Call back</source>
         <translation>Zurückrufen</translation>
     </message>
+    <message>
+        <location filename="../qml/SupervisorWaitingCalls.qml" line="73"/>
+        <source>Customer record</source>
+        <translation>Kundenakte</translation>
+    </message>
 </context>
 <context>
     <name>SupervisorWindow</name>
@@ -1903,17 +1914,17 @@
 <context>
     <name>acdesk::client::AgentSession</name>
     <message>
-        <location filename="../core/agentsession.cpp" line="143"/>
+        <location filename="../core/agentsession.cpp" line="144"/>
         <source>There is no call for this.</source>
         <translation>Dafür gibt es keinen Anruf.</translation>
     </message>
     <message>
-        <location filename="../core/agentsession.cpp" line="209"/>
+        <location filename="../core/agentsession.cpp" line="210"/>
         <source>Unknown transfer target &quot;%1&quot;.</source>
         <translation>Unbekanntes Weiterleitungsziel „%1“.</translation>
     </message>
     <message>
-        <location filename="../core/agentsession.cpp" line="282"/>
+        <location filename="../core/agentsession.cpp" line="301"/>
         <source>You were logged out by a supervisor.</source>
         <translation>Sie wurden von einer Teamleitung abgemeldet.</translation>
     </message>

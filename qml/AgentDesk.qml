@@ -20,6 +20,8 @@ Rectangle {
     Shortcut { sequence: "Ctrl+H"; enabled: root.call.id !== undefined; onActivated: session.hangup() }
     Shortcut { sequence: "Ctrl+P"; enabled: root.call.id !== undefined; onActivated: session.toggleHold() }
     Shortcut { sequence: "Ctrl+R"; onActivated: session.setReady() }
+    Shortcut { sequence: "Ctrl+O"; enabled: root.call.screenPop !== undefined || root.offer.screenPop !== undefined
+        onActivated: session.openScreenPop() }
     Shortcut { sequence: "Ctrl+N"; enabled: session.reasons.count > 0; onActivated: session.setNotReady(session.reasons.get(0).code) }
 
     ColumnLayout {
@@ -116,6 +118,8 @@ Rectangle {
                 RowLayout {
                     Button { objectName: "acceptButton"; text: qsTr("Accept (Ctrl+Enter)"); onClicked: session.accept() }
                     Button { objectName: "rejectButton"; text: qsTr("Reject"); onClicked: session.reject() }
+                    Button { objectName: "offerRecordButton"; visible: root.offer.screenPop !== undefined
+                        text: qsTr("Customer record (Ctrl+O)"); onClicked: session.openScreenPop() }
                 }
             }
         }
@@ -144,6 +148,8 @@ Rectangle {
                     Button { objectName: "keypadButton"; text: qsTr("Keypad"); checkable: true; id: keypadToggle }
                     Button { objectName: "transferButton"; text: qsTr("Transfer…"); onClicked: transferDialog.open() }
                     Button { objectName: "hangupButton"; text: qsTr("Hang up (Ctrl+H)"); onClicked: session.hangup() }
+                    Button { objectName: "recordButton"; visible: root.call.screenPop !== undefined
+                        text: qsTr("Customer record (Ctrl+O)"); onClicked: session.openScreenPop() }
                 }
                 // DTMF keypad: each key is sent at once, as on a phone
                 Grid {

@@ -16,6 +16,10 @@ Column {
     property string actionText: ""
     property var actionEnabled: row => true
     signal actionTriggered(var row)
+    // An optional link button after it: its text and the page a row opens (empty: none),
+    // opened in the desktop's browser.
+    property string linkText: ""
+    property var linkUrl: row => ""
 
     Row {
         Repeater {
@@ -65,6 +69,14 @@ Column {
                     height: table.rowHeight
                     padding: 2
                     onClicked: table.actionTriggered(rowItem.model)
+                }
+                Button {
+                    objectName: "link"
+                    visible: table.linkText !== "" && table.linkUrl(rowItem.model) !== ""
+                    text: table.linkText
+                    height: table.rowHeight
+                    padding: 2
+                    onClicked: Qt.openUrlExternally(table.linkUrl(rowItem.model))
                 }
             }
         }

@@ -69,6 +69,9 @@ Item {
                         actionText: qsTr("Call back")
                         actionEnabled: c => !c.callback
                         onActionTriggered: c => page.session.callBack(c.id)
+                        // The page the agent's desk opens for the call (screen-pop).
+                        linkText: qsTr("Customer record")
+                        linkUrl: c => c.screenPop && c.screenPop.url ? c.screenPop.url : ""
                     }
                 }
             }

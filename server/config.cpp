@@ -345,6 +345,29 @@ void readCallback(Reader &r, const QJsonObject &o, const QString &path, engine::
         int(r.number(c, QStringLiteral("retrySeconds"), p, q->callback.retrySeconds, 0, 86400));
 }
 
+// "screenPop": {"url": TEMPLATE, "open": "accept" | "offer" | "manual"} (engine/screenpop.h).
+engine::ScreenPopConfig readScreenPop(Reader &r, const QJsonObject &o, const QString &path)
+{
+    engine::ScreenPopConfig pop;
+    const QJsonValue v = o.value(QStringLiteral("screenPop"));
+    if (v.isUndefined() || v.isNull())
+        return pop;
+    const QString p = path + QStringLiteral(".screenPop");
+    const QJsonObject s = r.object(v, p);
+    r.onlyKeys(s, p, {QStringLiteral("url"), QStringLiteral("open")});
+    pop.url = r.string(s, QStringLiteral("url"), p, true);
+    if (!r.failed())
+        if (const QString why = engine::screenPopTemplateError(pop.url); !why.isEmpty())
+            r.fail(p + QStringLiteral(".url"), why);
+    const QString open =
+        r.string(s, QStringLiteral("open"), p, false, engine::screenPopOpenName(pop.open));
+    if (const auto when = engine::screenPopOpenFromName(open))
+        pop.open = *when;
+    else
+        r.fail(p + QStringLiteral(".open"), QStringLiteral("must be accept, offer or manual"));
+    return pop;
+}
+
 void readQueues(Reader &r, const QJsonObject &root, Config *c)
 {
     const QJsonArray queues = r.array(root, QStringLiteral("queues"), QStringLiteral("$"));
@@ -372,7 +395,8 @@ void readQueues(Reader &r, const QJsonObject &root, Config *c)
                     QStringLiteral("whenClosed"),
                     QStringLiteral("afterMaxWait"),
                     QStringLiteral("defaultHandleSeconds"),
-                    QStringLiteral("callback")});
+                    QStringLiteral("callback"),
+                    QStringLiteral("screenPop")});
         engine::QueueConfig q;
         q.id = r.identifier(o, QStringLiteral("id"), p);
         q.name = r.string(o, QStringLiteral("name"), p, false, q.id);
@@ -418,6 +442,7 @@ void readQueues(Reader &r, const QJsonObject &root, Config *c)
             q.escalation.push_back(rule);
         }
         readThresholds(r, o, p, &q);
+        q.screenPop = readScreenPop(r, o, p);
         readHours(r, o, p, &q);
         if (const auto e = readExit(r, o, QStringLiteral("whenClosed"), p, true))
             q.whenClosed = *e;
@@ -804,13 +829,14 @@ ConfigResult parseConfig(const QByteArray &json, const QString &fileName)
         const QJsonObject o = r.object(hotlines[i], p);
         r.onlyKeys(o, p,
                    {QStringLiteral("number"), QStringLiteral("name"), QStringLiteral("queue"),
-                    QStringLiteral("priority")});
+                    QStringLiteral("priority"), QStringLiteral("screenPop")});
         engine::HotlineConfig h;
         h.number = r.string(o, QStringLiteral("number"), p, true);
         h.name = r.string(o, QStringLiteral("name"), p, false, h.number);
         h.queue = r.string(o, QStringLiteral("queue"), p, true);
         if (o.contains(QStringLiteral("priority")))
             h.priority = int(r.number(o, QStringLiteral("priority"), p, 0, -1000, 1000));
+        h.screenPop = readScreenPop(r, o, p);
         if (!r.failed() && !queueIds.contains(h.queue))
             r.fail(p + QStringLiteral(".queue"),
                    QStringLiteral("unknown queue \"%1\"").arg(h.queue));

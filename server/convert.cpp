@@ -95,6 +95,9 @@ proto::Call toProto(const engine::Call &c)
     }
     if (c.callbackAtMs > 0)
         p.callback = proto::Call::Callback{c.callbackNumber, c.callbackAtMs, c.callbackAttempts};
+    if (c.screenPop)
+        p.screenPop =
+            proto::Call::ScreenPop{c.screenPop->url, engine::screenPopOpenName(c.screenPop->open)};
     return p;
 }
 

@@ -547,6 +547,16 @@ Call readCall(Reader &r)
         info.attempts = int(cb.integer(QLatin1String("attempts"), 0, 1000000));
         c.callback = info;
     }
+    if (r.present(QLatin1String("screenPop"))) {
+        Reader sp = r.nested(QLatin1String("screenPop"));
+        Call::ScreenPop pop;
+        pop.url = sp.text(QLatin1String("url"), Presence::Required, 8192, false);
+        pop.open = sp.text(QLatin1String("open"), Presence::Required, 16, false);
+        if (pop.open != QLatin1String("accept") && pop.open != QLatin1String("offer") &&
+            pop.open != QLatin1String("manual"))
+            sp.fail(QLatin1String("open"), QStringLiteral("must be accept, offer or manual"));
+        c.screenPop = pop;
+    }
     return c;
 }
 
@@ -718,6 +728,9 @@ QJsonObject Call::toJson() const
                  QJsonObject{{QLatin1String("number"), callback->number},
                              {QLatin1String("requestedAt"), timeValue(callback->requestedAt)},
                              {QLatin1String("attempts"), callback->attempts}});
+    if (screenPop)
+        o.insert(QLatin1String("screenPop"), QJsonObject{{QLatin1String("url"), screenPop->url},
+                                                         {QLatin1String("open"), screenPop->open}});
     return o;
 }
 
@@ -732,7 +745,7 @@ bool Call::operator==(const Call &o) const
            hotline == o.hotline && state == o.state && arrivedAt == o.arrivedAt &&
            answeredAt == o.answeredAt && waitedMs == o.waitedMs && priority == o.priority &&
            muted == o.muted && data == o.data && position == o.position &&
-           ewtSeconds == o.ewtSeconds && callback == o.callback;
+           ewtSeconds == o.ewtSeconds && callback == o.callback && screenPop == o.screenPop;
 }
 
 QJsonObject PendingState::toJson() const

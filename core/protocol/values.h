@@ -63,6 +63,15 @@ struct Call
     std::optional<int> position;
     /** @brief Extension: estimated wait at that place in seconds; null = nobody serves. */
     std::optional<double> ewtSeconds;
+    /** @brief Addition 37: the page the agent's desk opens for the call (its CRM record),
+     * expanded from the hotline's or queue's template; omitted when none is configured. */
+    struct ScreenPop
+    {
+        QString url;
+        QString open; ///< "accept", "offer" (opened by the desk then) or "manual"
+        bool operator==(const ScreenPop &o) const { return url == o.url && open == o.open; }
+    };
+    std::optional<ScreenPop> screenPop;
 
     /** @brief Encodes every field of the call object. */
     QJsonObject toJson() const;

@@ -74,6 +74,13 @@ Call Engine::Impl::snapshot(const CallRt &c) const
         s.waitedMs = c.waitedBeforeMs + c.leg.rec.waitMs;
     }
     s.agent = c.agent >= 0 ? agents[std::size_t(c.agent)].cfg.id : QString();
+    const ScreenPopConfig *pop = nullptr;
+    if (const int hi = hotlineIndex.value(s.hotlineNumber, -1); hi >= 0)
+        pop = &config.hotlines.at(hi).screenPop;
+    if ((!pop || pop->url.isEmpty()) && c.queue >= 0)
+        pop = &queues[std::size_t(c.queue)].cfg.screenPop;
+    if (pop && !pop->url.isEmpty())
+        s.screenPop = ScreenPop{expandScreenPop(pop->url, s), pop->open};
     return s;
 }
 

@@ -11,6 +11,7 @@
 #include <QVariantMap>
 
 #include "schedule.h"
+#include "screenpop.h"
 
 #include <optional>
 #include <variant>
@@ -189,6 +190,8 @@ struct QueueConfig
     std::vector<EscalationRule> escalation;
     JoinEmpty joinEmpty = JoinEmpty::Join;
     bool rejectSetsNotReady = true;
+    /** @brief The page an agent's desk opens for the queue's calls (a hotline's wins). */
+    ScreenPopConfig screenPop;
 };
 
 /** @brief Membership of an agent in a queue; penalty -1 = the agent's own penalty. */
@@ -215,6 +218,8 @@ struct HotlineConfig
     QString name;
     QString queue;
     std::optional<int> priority;
+    /** @brief The page for calls to this number; wins over the queue's. */
+    ScreenPopConfig screenPop;
 };
 
 /** @brief Everything the engine needs to know. */
@@ -270,6 +275,8 @@ struct Call
     int position = 0;
     /** @brief Estimated wait at that place (seconds); filled with position. */
     std::optional<double> ewtSeconds;
+    /** @brief The hotline's or else the queue's screen-pop, expanded for this call. */
+    std::optional<ScreenPop> screenPop;
 };
 
 /** @brief An incoming call (gw.arrive or the simulator). */

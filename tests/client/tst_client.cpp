@@ -7,6 +7,7 @@
 #include "inprocessserver.h"
 #include "server.h"
 
+#include <QDesktopServices>
 #include <QJsonArray>
 #include <QProcess>
 #include <QSignalSpy>
@@ -31,11 +32,16 @@ const char *const ConfigJson = R"({
     {"id": "support", "name": "Support", "strategy": "longest_idle", "wrapUpSeconds": 600,
      "offerTimeoutSeconds": 60, "maxWaitSeconds": 600},
     {"id": "sales", "name": "Sales", "strategy": "linear", "wrapUpSeconds": 600,
-     "offerTimeoutSeconds": 60, "maxWaitSeconds": 600}
+     "offerTimeoutSeconds": 60, "maxWaitSeconds": 600},
+    {"id": "crm", "name": "CRM", "wrapUpSeconds": 0, "offerTimeoutSeconds": 60,
+     "screenPop": {"url": "https:\/\/crm.example/find?phone={caller.number}&customer={data.customer}"}},
+    {"id": "crm-early", "name": "CRM early", "wrapUpSeconds": 0, "offerTimeoutSeconds": 60,
+     "screenPop": {"url": "https:\/\/crm.example/{data.customer}", "open": "offer"}}
   ],
   "agents": [
     {"id": "a1", "name": "Anna Berg", "password": "pw1", "queues": ["support", "sales"]},
-    {"id": "a2", "name": "Ben Okafor", "password": "pw2", "queues": ["support"]}
+    {"id": "a2", "name": "Ben Okafor", "password": "pw2", "queues": ["support"]},
+    {"id": "a3", "name": "Cem Kaya", "password": "pw3", "queues": ["crm", "crm-early"]}
   ],
   "reasons": [{"code": "break", "label": "Break"}],
   "dispositions": [{"code": "solved", "label": "Solved"}],
@@ -76,6 +82,17 @@ bool runOpenssl(const QStringList &args)
     return true;
 }
 
+// Takes the place of the desktop's browser (QDesktopServices::setUrlHandler): what the
+// session asked to open.
+class UrlCatcher : public QObject
+{
+    Q_OBJECT
+public:
+    QList<QUrl> opened;
+public Q_SLOTS:
+    void open(const QUrl &url) { opened.append(url); }
+};
+
 } // namespace
 
 class TestClient : public QObject
@@ -85,6 +102,7 @@ class TestClient : public QObject
 private:
     test::InProcessServer m_server;
     server::Config m_config;
+    UrlCatcher m_browser;
 
     void arrive(const QString &id, const QString &queue = QStringLiteral("support"))
     {
@@ -127,10 +145,13 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        QDesktopServices::setUrlHandler(QStringLiteral("https"), &m_browser, "open");
         const auto config = test::testConfig(ConfigJson, QStringLiteral("client.json"));
         QVERIFY(config);
         m_config = *config;
     }
+
+    void cleanupTestCase() { QDesktopServices::unsetUrlHandler(QStringLiteral("https")); }
 
     void init() { QVERIFY(m_server.start(m_config)); }
 
@@ -270,6 +291,53 @@ private Q_SLOTS:
         QVERIFY(s->token().isEmpty());
         QCOMPARE(m_server->engine().agent(QStringLiteral("a1")).state,
                  engine::AgentState::LoggedOut);
+    }
+
+    // The customer's page opens once when the agent accepts (or when the offer rings, where
+    // the queue says so), with the caller's values encoded; the button opens it again.
+    void screenPopOpensTheCustomersPage()
+    {
+        m_browser.opened.clear();
+        auto s = loggedIn(QStringLiteral("a3"), QStringLiteral("pw3"));
+        QVERIFY(!s->openScreenPop()); // no call, nothing to open
+        QVERIFY(ready(*s));
+        arrive(QStringLiteral("p1"), QStringLiteral("crm"));
+        QTRY_COMPARE(callId(s->offer()), QStringLiteral("p1"));
+        QCOMPARE(
+            s->offer().value(QStringLiteral("screenPop")).toMap().value(QStringLiteral("url")),
+            QVariant(QStringLiteral("https://crm.example/find?phone=%2B4930999&customer=K-17")));
+        QVERIFY(m_browser.opened.isEmpty()); // "accept": not while it rings
+        s->accept();
+        QTRY_COMPARE(m_browser.opened.size(), 1);
+        QCOMPARE(m_browser.opened.at(0).toString(QUrl::FullyEncoded),
+                 QStringLiteral("https://crm.example/find?phone=%2B4930999&customer=K-17"));
+        QCOMPARE(m_browser.opened.at(0).host(), QStringLiteral("crm.example"));
+        s->toggleHold(); // another update of the connected call opens nothing more
+        QTRY_COMPARE(s->activeCall().value(QStringLiteral("state")).toString(),
+                     QStringLiteral("held"));
+        s->toggleHold();
+        QTRY_COMPARE(s->activeCall().value(QStringLiteral("state")).toString(),
+                     QStringLiteral("connected"));
+        QCOMPARE(m_browser.opened.size(), 1);
+        QVERIFY(s->openScreenPop()); // the agent's button
+        QCOMPARE(m_browser.opened.size(), 2);
+        s->hangup();
+        QTRY_VERIFY(s->activeCall().isEmpty());
+        QTRY_COMPARE(s->state(), QStringLiteral("ready"));
+
+        arrive(QStringLiteral("p2"), QStringLiteral("crm-early"));
+        QTRY_COMPARE(m_browser.opened.size(), 3); // "offer": as it rings
+        QCOMPARE(m_browser.opened.at(2).toString(QUrl::FullyEncoded),
+                 QStringLiteral("https://crm.example/K-17"));
+        s->accept();
+        QTRY_COMPARE(s->state(), QStringLiteral("on_call"));
+        QCOMPARE(m_browser.opened.size(), 3);
+        s->hangup();
+        QTRY_COMPARE(s->state(), QStringLiteral("ready"));
+        // A queue without a template opens nothing.
+        arrive(QStringLiteral("p3"), QStringLiteral("support"));
+        QVERIFY(!m_server->engine().waitingCalls(QStringLiteral("support")).empty());
+        QCOMPARE(m_browser.opened.size(), 3);
     }
 
     void offlineCommandIsRefusedVisibly()

@@ -6,6 +6,8 @@
 
 #include <QRegularExpression>
 #include <QTest>
+#include <QUrl>
+#include <QUrlQuery>
 
 #include <memory>
 
@@ -51,6 +53,9 @@ private Q_SLOTS:
     void overflowAndJoinEmpty();
     void transfersAgentNumberOutbound();
     void hotlineAndErrors();
+    void screenPopTemplates();
+    void screenPopEncodesHostileValues();
+    void screenPopOfHotlineWinsOverQueue();
     void reconfigureMovesAgentsAndKeepsCalls();
     void reconfigureRemovedQueueOverflowsOrIsRefused();
     void reconfigureRemovedAgent();
@@ -748,7 +753,7 @@ void TstEngine::transfersAgentNumberOutbound()
 void TstEngine::hotlineAndErrors()
 {
     EngineConfig cfg = oneQueue(Strategy::LongestIdle, 1);
-    cfg.hotlines.append({"+49301234500", "VIP hotline", "q", 5});
+    cfg.hotlines.append({"+49301234500", "VIP hotline", "q", 5, {}});
     cfg.reasons = {"break"};
     Rig r(cfg);
     Arrival a;
@@ -786,6 +791,113 @@ void TstEngine::hotlineAndErrors()
     QCOMPARE(r.state("a1"), AgentState::OnCall);
     QCOMPARE(r.engine->forceLogout("a1").code, ErrorKind::InvalidState);
     QCOMPARE(r.engine->callsOfAgent("a1").size(), std::size_t(1));
+}
+
+void TstEngine::screenPopTemplates()
+{
+    QCOMPARE(screenPopTemplateError(
+                 "https://crm.example/search?phone={caller.number}&c={data.customer}"),
+             QString());
+    QCOMPARE(screenPopTemplateError("http://crm:8080/{queue}/{agent}#{call.id}"), QString());
+    QCOMPARE(
+        screenPopTemplateError("https://crm/x?n={hotline.number}&m={hotline.name}&k={caller.name}"
+                               "&d={data.contract.id}"),
+        QString());
+    QCOMPARE(screenPopTemplateError("crm.example/?q={caller.number}"),
+             QStringLiteral("must start with http:// or https://"));
+    QCOMPARE(screenPopTemplateError("javascript:alert(1)"),
+             QStringLiteral("must start with http:// or https://"));
+    // The caller's data must never choose the server the agent's browser talks to.
+    QCOMPARE(screenPopTemplateError("https://{data.host}/search"),
+             QStringLiteral("the host must be written out, not a placeholder"));
+    QCOMPARE(screenPopTemplateError("https://crm.{data.tenant}.example/"),
+             QStringLiteral("the host must be written out, not a placeholder"));
+    QVERIFY(screenPopTemplateError("https://crm/?q={caller.phone}")
+                .startsWith(QStringLiteral("unknown placeholder {caller.phone}")));
+    QVERIFY(
+        screenPopTemplateError("https://crm/?q={data.}").startsWith("unknown placeholder {data.}"));
+    QVERIFY(screenPopTemplateError("https://crm/?q={data.a..b}").startsWith("unknown placeholder"));
+    QCOMPARE(screenPopTemplateError("https://crm/?q={caller.number"),
+             QStringLiteral("\"{\" without \"}\" at character 16"));
+    QCOMPARE(screenPopTemplateError("https://crm/?q=}"),
+             QStringLiteral("\"}\" without \"{\" at character 16"));
+    QVERIFY(screenPopTemplateError("https:///nohost").startsWith("is not a valid URL"));
+    QVERIFY(screenPopTemplateError("https://crm/a b").startsWith("is not a valid URL"));
+}
+
+void TstEngine::screenPopEncodesHostileValues()
+{
+    Call c;
+    c.id = "gw 7/8";
+    c.callerNumber = "+49 30 1234&admin=1#frag";
+    c.callerName = QStringLiteral("Jörg {caller.number} <script>");
+    c.queue = "support";
+    c.agent = "a1";
+    c.data.insert("customer", "../../etc/passwd?x=%41");
+    c.data.insert("id", 12345.0);
+    c.data.insert("ratio", 0.5);
+    c.data.insert("vip", true);
+    c.data.insert("contract", QVariantMap{{"id", "K-1"}, {"list", QVariantList{1, 2}}});
+    const QString url = "https://crm.example/s?p={caller.number}&n={caller.name}&c={data.customer}"
+                        "&i={data.id}&r={data.ratio}&v={data.vip}&k={data.contract.id}"
+                        "&l={data.contract.list}&m={data.missing}&q={queue}&a={agent}#{call.id}";
+    QCOMPARE(screenPopTemplateError(url), QString());
+    QCOMPARE(expandScreenPop(url, c),
+             QStringLiteral("https://crm.example/s?p=%2B49%2030%201234%26admin%3D1%23frag"
+                            "&n=J%C3%B6rg%20%7Bcaller.number%7D%20%3Cscript%3E"
+                            "&c=..%2F..%2Fetc%2Fpasswd%3Fx%3D%2541&i=12345&r=0.5&v=true&k=K-1"
+                            "&l=&m=&q=support&a=a1#gw%207%2F8"));
+    // Whatever the values, the result is the template's host and a valid URL.
+    const QUrl parsed(expandScreenPop(url, c), QUrl::StrictMode);
+    QVERIFY(parsed.isValid());
+    QCOMPARE(parsed.host(), QStringLiteral("crm.example"));
+    QCOMPARE(QUrlQuery(parsed).queryItemValue("p", QUrl::FullyDecoded),
+             QStringLiteral("+49 30 1234&admin=1#frag"));
+    QVERIFY(!QUrlQuery(parsed).hasQueryItem("admin"));
+}
+
+void TstEngine::screenPopOfHotlineWinsOverQueue()
+{
+    EngineConfig cfg = oneQueue(Strategy::LongestIdle, 1);
+    cfg.queues[0].screenPop = {"https://crm/queue?n={caller.number}", ScreenPopOpen::Accept};
+    cfg.hotlines.append(
+        {"+49301234500",
+         "VIP hotline",
+         "q",
+         5,
+         {"https://vip/?h={hotline.name}&n={caller.number}", ScreenPopOpen::Offer}});
+    cfg.hotlines.append({"+49301234599", "Plain line", "q", {}, {}});
+    Rig r(cfg);
+    Arrival vip;
+    vip.dialed = "+49301234500";
+    vip.callerNumber = "+4930555";
+    QVERIFY(r.engine->arrive(vip).ok());
+    Arrival plain;
+    plain.dialed = "+49301234599";
+    plain.callerNumber = "+4930666";
+    const QString plainId = r.engine->arrive(plain).callId;
+    Arrival direct;
+    direct.queue = "q";
+    direct.callerNumber = "+4930777";
+    const QString directId = r.engine->arrive(direct).callId;
+    const Call v = r.engine->waitingCalls("q").front();
+    QVERIFY(v.screenPop);
+    QCOMPARE(v.screenPop->url, QStringLiteral("https://vip/?h=VIP%20hotline&n=%2B4930555"));
+    QCOMPARE(v.screenPop->open, ScreenPopOpen::Offer);
+    QCOMPARE(r.engine->call(plainId)->screenPop->url,
+             QStringLiteral("https://crm/queue?n=%2B4930666"));
+    QCOMPARE(r.engine->call(directId)->screenPop->open, ScreenPopOpen::Accept);
+    // The offer event carries it too.
+    r.pull();
+    r.engine->login("a1", "201");
+    r.engine->setState("a1", AgentState::Ready);
+    const auto offers = eventsOf<CallOffered>(r.pull());
+    QCOMPARE(offers.size(), std::size_t(1));
+    QCOMPARE(offers.front().call.screenPop->url, v.screenPop->url);
+    // Without a template there is none.
+    EngineConfig bare = oneQueue(Strategy::LongestIdle, 1);
+    Rig b(bare);
+    QVERIFY(!b.engine->call(b.engine->arrive(direct).callId)->screenPop);
 }
 
 void TstEngine::graceAndReconnect()

@@ -810,12 +810,28 @@ private Q_SLOTS:
         QTest::newRow("callback attempts") << QByteArray(R"("callback":{"attempts":0})")
                                            << "x.json: $.queues[0].callback.attempts: must be "
                                               "between 1 and 10";
+        QTest::newRow("screen-pop host")
+            << QByteArray("\"screenPop\":{\"url\":\"https:\/\/{data.crm}/s?n={caller.number}\"}")
+            << "x.json: $.queues[0].screenPop.url: the host must be written out, not a "
+               "placeholder";
+        QTest::newRow("screen-pop placeholder")
+            << QByteArray("\"screenPop\":{\"url\":\"https:\/\/crm/s?n={number}\"}")
+            << "x.json: $.queues[0].screenPop.url: unknown placeholder {number} (known: "
+               "{call.id}, {caller.number}, {caller.name}, {hotline.number}, {hotline.name}, "
+               "{queue}, {agent}, {data.KEY})";
+        QTest::newRow("screen-pop open")
+            << QByteArray("\"screenPop\":{\"url\":\"https:\/\/crm/\",\"open\":\"ring\"}")
+            << "x.json: $.queues[0].screenPop.open: must be accept, offer or manual";
+        QTest::newRow("screen-pop url") << QByteArray(R"("screenPop":{"open":"offer"})")
+                                        << "x.json: $.queues[0].screenPop.url: is required";
         QTest::newRow("valid")
             << QByteArray(
                    R"("hours":{"mon":["08:00-12:00","13:00-24:00"],"sat":[]},"holidays":["2026-12-24",)"
                    R"("02-29"],"whenClosed":{"action":"overflow","queue":"q2"},)"
                    R"("afterMaxWait":{"action":"forward","number":"+49301234"},"defaultHandleSeconds":90,)"
-                   R"("callback":{"dtmf":"9","attempts":2,"retrySeconds":60})")
+                   R"("callback":{"dtmf":"9","attempts":2,"retrySeconds":60},)"
+                   "\"screenPop\":{\"url\":\"https:\/\/crm/"
+                   "s?n={caller.number}\",\"open\":\"offer\"}")
             << QString();
     }
     void callerConfigErrors()
@@ -845,6 +861,72 @@ private Q_SLOTS:
         QCOMPARE(q.callback.retrySeconds, 60);
         QVERIFY(!r.config->engine.queues.at(1).callback.enabled);
         QVERIFY(!r.config->engine.queues.at(1).hours.limited);
+        QCOMPARE(q.screenPop.url, QStringLiteral("https://crm/s?n={caller.number}"));
+        QCOMPARE(q.screenPop.open, engine::ScreenPopOpen::Offer);
+        QVERIFY(r.config->engine.queues.at(1).screenPop.url.isEmpty());
+    }
+
+    // Issue 18: the screen-pop reaches the agent in the offer, expanded and encoded, the
+    // hotline's template before the queue's; a supervisor's waiting calls carry it too.
+    void screenPopThroughTheWire()
+    {
+        QVERIFY(startServer([](Config &c, server::ServerOptions &) {
+            for (engine::QueueConfig &q : c.engine.queues)
+                q.screenPop = {QStringLiteral("https://crm.example/find?phone={caller.number}"
+                                              "&customer={data.customer}"),
+                               engine::ScreenPopOpen::Accept};
+            c.engine.hotlines.append({QStringLiteral("+49301234500"),
+                                      QStringLiteral("VIP"),
+                                      QStringLiteral("support"),
+                                      {},
+                                      {QStringLiteral("https://vip.example/{data.customer}"),
+                                       engine::ScreenPopOpen::Offer}});
+        }));
+        Client *gw = gateway();
+        Client *boss = supervisor();
+        const QJsonObject data{{QStringLiteral("customer"), QStringLiteral("K 17&x=1")}};
+        QCOMPARE(gw->code(gwArrive(QStringLiteral("s1"), QStringLiteral("support"),
+                                   {{QStringLiteral("data"), data}})),
+                 QStringLiteral("ok"));
+        QCOMPARE(gw->code(gwArrive(QStringLiteral("s2"), {},
+                                   {{QStringLiteral("dialed"), QStringLiteral("+49301234500")},
+                                    {QStringLiteral("data"), data}})),
+                 QStringLiteral("ok"));
+        QCOMPARE(boss->code(req(QStringLiteral("stats.subscribe"),
+                                {{QStringLiteral("queues"), QJsonArray{QStringLiteral("*")}}})),
+                 QStringLiteral("ok"));
+        const QJsonObject waiting = boss->take([](const QJsonObject &m) {
+            return typeOf(m) == QLatin1String("stats") &&
+                   m.value(QStringLiteral("calls")).toArray().size() == 2;
+        });
+        QCOMPARE(waiting.value(QStringLiteral("calls"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("screenPop")),
+                 QJsonValue(P({{QStringLiteral("url"),
+                                QStringLiteral("https://crm.example/find?phone=%2B4930999"
+                                               "&customer=K%2017%26x%3D1")},
+                               {QStringLiteral("open"), QStringLiteral("accept")}})));
+        Client *a1 = agent(QStringLiteral("a1"), false);
+        QCOMPARE(a1->code(state(QStringLiteral("ready"))), QStringLiteral("ok"));
+        const QJsonObject offer = callMsg(a1, QStringLiteral("call.offer"), QStringLiteral("s1"));
+        QCOMPARE(offer.value(QStringLiteral("call"))
+                     .toObject()
+                     .value(QStringLiteral("screenPop"))
+                     .toObject()
+                     .value(QStringLiteral("url")),
+                 QJsonValue(QStringLiteral(
+                     "https://crm.example/find?phone=%2B4930999&customer=K%2017%26x%3D1")));
+        QCOMPARE(a1->code(callReq(QStringLiteral("call.accept"), QStringLiteral("s1"))),
+                 QStringLiteral("ok"));
+        Client *a2 = agent(QStringLiteral("a2"), false);
+        QCOMPARE(a2->code(state(QStringLiteral("ready"))), QStringLiteral("ok"));
+        const QJsonObject vip = callMsg(a2, QStringLiteral("call.offer"), QStringLiteral("s2"));
+        QCOMPARE(vip.value(QStringLiteral("call")).toObject().value(QStringLiteral("screenPop")),
+                 QJsonValue(P(
+                     {{QStringLiteral("url"), QStringLiteral("https://vip.example/K%2017%26x%3D1")},
+                      {QStringLiteral("open"), QStringLiteral("offer")}})));
     }
 
     // Issue 19 through the wire: a caller's place and estimated wait, the exit after the

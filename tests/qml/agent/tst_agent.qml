@@ -59,7 +59,7 @@ Item {
 
         function cleanup() {
             TestServer.hangupAll()
-            for (var a of ["a1", "a2", "a3", "a4"])
+            for (var a of ["a1", "a2", "a3", "a4", "a5"])
                 TestServer.logoutAgent(a)
         }
 
@@ -185,6 +185,27 @@ Item {
             keyClick(Qt.Key_H, Qt.ControlModifier)
             tryCompare(v.session, "state", "wrap_up", 5000)
             compare(TestServer.agentState("a3"), "wrap_up")
+        }
+
+        function test_3b_customerRecord() {
+            var v = loggedIn("a5", "pw5")
+            click(v, "readyButton")
+            tryCompare(v.session, "state", "ready", 5000)
+            verify(!byName(v, "offerRecordButton").visible)
+            verify(TestServer.arrive("r1", "crm", "Rita Roth"))
+            tryVerify(function() { return byName(v, "offerPanel").visible }, 5000)
+            var before = TestServer.opened.length
+            click(v, "offerRecordButton") // "manual": only the button opens it
+            tryCompare(TestServer.opened, "length", before + 1, 5000)
+            compare(TestServer.opened[before], "https://crm.example/find?customer=K-17")
+            click(v, "acceptButton")
+            tryCompare(v.session, "state", "on_call", 5000)
+            compare(TestServer.opened.length, before + 1)
+            verify(byName(v, "recordButton").visible)
+            keyClick(Qt.Key_O, Qt.ControlModifier)
+            tryCompare(TestServer.opened, "length", before + 2, 5000)
+            click(v, "hangupButton")
+            tryVerify(function() { return !byName(v, "recordButton").visible }, 5000)
         }
 
         function test_4_german() {

@@ -5,6 +5,7 @@
 #include "inprocessserver.h"
 
 #include <QCoreApplication>
+#include <QDesktopServices>
 #include <QQmlEngine>
 #include <QStandardPaths>
 #include <QtQuickTest>
@@ -19,13 +20,16 @@ const char *const ConfigJson = R"({
     {"id": "support", "name": "Support", "strategy": "linear", "wrapUpSeconds": 600,
      "offerTimeoutSeconds": 60, "maxWaitSeconds": 600},
     {"id": "sales", "name": "Sales", "strategy": "linear", "wrapUpSeconds": 600,
-     "offerTimeoutSeconds": 60, "maxWaitSeconds": 600}
+     "offerTimeoutSeconds": 60, "maxWaitSeconds": 600},
+    {"id": "crm", "name": "CRM", "wrapUpSeconds": 0, "offerTimeoutSeconds": 60,
+     "screenPop": {"url": "https:\/\/crm.example/find?customer={data.customer}", "open": "manual"}}
   ],
   "agents": [
     {"id": "a1", "name": "Anna Berg", "password": "pw1", "queues": ["support", "sales"]},
     {"id": "a2", "name": "Ben Okafor", "password": "pw2", "queues": ["support", "sales"]},
     {"id": "a3", "name": "Clara Jung", "password": "pw3", "queues": ["support", "sales"]},
-    {"id": "a4", "name": "Dana Vogel", "password": "pw4", "queues": ["support", "sales"]}
+    {"id": "a4", "name": "Dana Vogel", "password": "pw4", "queues": ["support", "sales"]},
+    {"id": "a5", "name": "Emil Rot", "password": "pw5", "queues": ["crm"]}
   ],
   "hotlines": [{"number": "+4930111", "name": "VIP hotline", "queue": "support", "priority": 5}],
   "reasons": [{"code": "break", "label": "Break"}],
@@ -40,6 +44,8 @@ class TestServer : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(QString url READ url CONSTANT)
+    /** @brief What the desk asked the desktop's browser to open (screen-pop). */
+    Q_PROPERTY(QStringList opened MEMBER m_opened NOTIFY openedChanged)
 public:
     bool start()
     {
@@ -86,8 +92,20 @@ public:
         m_server->pump();
     }
 
+Q_SIGNALS:
+    void openedChanged();
+
+public Q_SLOTS:
+    /** @brief The browser's part (QDesktopServices::setUrlHandler). */
+    void open(const QUrl &url)
+    {
+        m_opened.append(url.toString(QUrl::FullyEncoded));
+        Q_EMIT openedChanged();
+    }
+
 private:
     test::InProcessServer m_server;
+    QStringList m_opened;
 };
 
 class Setup : public QObject
@@ -102,6 +120,7 @@ public Q_SLOTS:
         QCoreApplication::setApplicationName(QStringLiteral("tst_qml_agent"));
         if (!m_server.start())
             qFatal("the test server did not start");
+        QDesktopServices::setUrlHandler(QStringLiteral("https"), &m_server, "open");
     }
     void qmlEngineAvailable(QQmlEngine *engine)
     {
@@ -111,7 +130,11 @@ public Q_SLOTS:
             qmlRegisterSingletonInstance("AcdeskTest", 1, 0, "TestServer", &m_server);
         registered = true;
     }
-    void cleanupTestCase() { m_server.stop(); }
+    void cleanupTestCase()
+    {
+        QDesktopServices::unsetUrlHandler(QStringLiteral("https"));
+        m_server.stop();
+    }
 
 private:
     TestServer m_server;

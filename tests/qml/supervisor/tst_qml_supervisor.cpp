@@ -6,6 +6,7 @@
 #include "inprocessserver.h"
 
 #include <QCoreApplication>
+#include <QDesktopServices>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,6 +24,8 @@ class TestServer : public QObject
     Q_OBJECT
     Q_PROPERTY(QString url READ url CONSTANT)
     Q_PROPERTY(QString tempDir READ tempDir CONSTANT)
+    /** @brief What the console asked the desktop's browser to open. */
+    Q_PROPERTY(QStringList opened MEMBER m_opened NOTIFY openedChanged)
 public:
     bool start()
     {
@@ -52,12 +55,28 @@ public:
         // stay connected for whole test functions.
         config->limits.loginTimeoutSeconds = 30;
         config->limits.pingSeconds = 15;
+        for (engine::QueueConfig &q : config->engine.queues)
+            if (q.id == QLatin1String("support"))
+                q.screenPop.url =
+                    QStringLiteral("https://crm.example/find?customer={data.customer}");
         return m_server.start(*config);
     }
     void stop() { m_server.stop(); }
     QString url() const { return m_server.wsUrl(); }
     QString tempDir() const { return m_server.dataDir(); }
 
+Q_SIGNALS:
+    void openedChanged();
+
+public Q_SLOTS:
+    /** @brief The browser's part (QDesktopServices::setUrlHandler). */
+    void open(const QUrl &url)
+    {
+        m_opened.append(url.toString(QUrl::FullyEncoded));
+        Q_EMIT openedChanged();
+    }
+
+public:
     /** @brief A call arrives in @p queue (softphone mode: no gateway). */
     Q_INVOKABLE bool arrive(const QString &id, const QString &queue, const QString &number,
                             const QString &callerName, int priority)
@@ -125,6 +144,7 @@ public:
 private:
     QTemporaryDir m_configDir;
     test::InProcessServer m_server;
+    QStringList m_opened;
 };
 
 class Setup : public QObject
@@ -139,6 +159,7 @@ public Q_SLOTS:
         QCoreApplication::setApplicationName(QStringLiteral("tst_qml_supervisor"));
         if (!m_server.start())
             qFatal("the test server did not start");
+        QDesktopServices::setUrlHandler(QStringLiteral("https"), &m_server, "open");
     }
     void qmlEngineAvailable(QQmlEngine *engine)
     {
@@ -148,7 +169,11 @@ public Q_SLOTS:
             qmlRegisterSingletonInstance("AcdeskTest", 1, 0, "TestServer", &m_server);
         registered = true;
     }
-    void cleanupTestCase() { m_server.stop(); }
+    void cleanupTestCase()
+    {
+        QDesktopServices::unsetUrlHandler(QStringLiteral("https"));
+        m_server.stop();
+    }
 
 private:
     TestServer m_server;
