@@ -1912,6 +1912,44 @@
     </message>
 </context>
 <context>
+    <name>acdesk::client::AgentAlerts</name>
+    <message>
+        <location filename="../core/agentalerts.cpp" line="61"/>
+        <source>The caller asked to be called back</source>
+        <translation>Der Anrufer möchte zurückgerufen werden</translation>
+    </message>
+    <message>
+        <location filename="../core/agentalerts.cpp" line="63"/>
+        <source>on %1</source>
+        <translation>auf %1</translation>
+    </message>
+    <message>
+        <location filename="../core/agentalerts.cpp" line="65"/>
+        <source>in queue %1</source>
+        <translation>in Warteschlange %1</translation>
+    </message>
+    <message>
+        <location filename="../core/agentalerts.cpp" line="68"/>
+        <source>Incoming call: %1</source>
+        <translation>Eingehender Anruf: %1</translation>
+    </message>
+    <message>
+        <location filename="../core/agentalerts.cpp" line="70"/>
+        <source>Accept</source>
+        <translation>Annehmen</translation>
+    </message>
+    <message>
+        <location filename="../core/agentalerts.cpp" line="71"/>
+        <source>Reject</source>
+        <translation>Ablehnen</translation>
+    </message>
+    <message>
+        <location filename="../core/agentalerts.cpp" line="96"/>
+        <source>Message from %1</source>
+        <translation>Nachricht von %1</translation>
+    </message>
+</context>
+<context>
     <name>acdesk::client::AgentSession</name>
     <message>
         <location filename="../core/agentsession.cpp" line="144"/>

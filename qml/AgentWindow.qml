@@ -21,4 +21,9 @@ ApplicationWindow {
         // Raise the window and ask the desktop for attention (taskbar flash / urgency hint).
         onRing: { window.raise(); window.requestActivate(); window.alert(0) }
     }
+    // A desktop notification with Accept/Reject while the window is behind another one.
+    AgentAlerts {
+        session: view.session
+        window: window
+    }
 }

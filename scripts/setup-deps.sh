@@ -12,7 +12,7 @@ PACKAGES=(
   qml6-module-qtquick-templates qml6-module-qtquick-layouts qml6-module-qtquick-window
   qml6-module-qttest qml6-module-qt-labs-settings qml6-module-qtquick-dialogs
   libgl1-mesa-dri libglx-mesa0 fonts-dejavu-core xvfb xauth
-  openssl curl tinyproxy nginx dpkg-dev
+  openssl curl tinyproxy nginx dpkg-dev dbus-daemon qt6-multimedia-dev
   libre-dev librem-dev libsodium-dev
 )
 if [[ "${ACDESK_WITH_BROWSER:-0}" == 1 ]]; then

@@ -811,16 +811,16 @@ private Q_SLOTS:
                                            << "x.json: $.queues[0].callback.attempts: must be "
                                               "between 1 and 10";
         QTest::newRow("screen-pop host")
-            << QByteArray("\"screenPop\":{\"url\":\"https:\/\/{data.crm}/s?n={caller.number}\"}")
+            << QByteArray("\"screenPop\":{\"url\":\"https:\\/\\/{data.crm}/s?n={caller.number}\"}")
             << "x.json: $.queues[0].screenPop.url: the host must be written out, not a "
                "placeholder";
         QTest::newRow("screen-pop placeholder")
-            << QByteArray("\"screenPop\":{\"url\":\"https:\/\/crm/s?n={number}\"}")
+            << QByteArray("\"screenPop\":{\"url\":\"https:\\/\\/crm/s?n={number}\"}")
             << "x.json: $.queues[0].screenPop.url: unknown placeholder {number} (known: "
                "{call.id}, {caller.number}, {caller.name}, {hotline.number}, {hotline.name}, "
                "{queue}, {agent}, {data.KEY})";
         QTest::newRow("screen-pop open")
-            << QByteArray("\"screenPop\":{\"url\":\"https:\/\/crm/\",\"open\":\"ring\"}")
+            << QByteArray("\"screenPop\":{\"url\":\"https:\\/\\/crm/\",\"open\":\"ring\"}")
             << "x.json: $.queues[0].screenPop.open: must be accept, offer or manual";
         QTest::newRow("screen-pop url") << QByteArray(R"("screenPop":{"open":"offer"})")
                                         << "x.json: $.queues[0].screenPop.url: is required";
@@ -830,7 +830,7 @@ private Q_SLOTS:
                    R"("02-29"],"whenClosed":{"action":"overflow","queue":"q2"},)"
                    R"("afterMaxWait":{"action":"forward","number":"+49301234"},"defaultHandleSeconds":90,)"
                    R"("callback":{"dtmf":"9","attempts":2,"retrySeconds":60},)"
-                   "\"screenPop\":{\"url\":\"https:\/\/crm/"
+                   "\"screenPop\":{\"url\":\"https:\\/\\/crm/"
                    "s?n={caller.number}\",\"open\":\"offer\"}")
             << QString();
     }
