@@ -201,7 +201,7 @@ int run(QGuiApplication &app, const QString &mode)
             {kiosk, user, secret, token, queues, quitKeys, pageSeconds, softwareRenderer});
     parser.process(app);
     // Before the first window exists: the renderer is chosen once per process.
-    if (parser.isSet(softwareRenderer))
+    if (mode == QLatin1String("wallboard") && parser.isSet(softwareRenderer))
         QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
     if (!applyProxy(parser.value(proxy))) {
         std::fprintf(stderr, "acdesk: --proxy needs http://HOST:PORT or none\n");

@@ -1,5 +1,8 @@
 #include "agentalerts.h"
 
+#include <QAudioDevice>
+#include <QMediaDevices>
+
 namespace acdesk::client {
 
 namespace {
@@ -17,6 +20,8 @@ AgentAlerts::AgentAlerts(const QDBusConnection &bus, QObject *parent)
     connect(&m_notifier, &DesktopNotifier::actionInvoked, this, &AgentAlerts::onAction);
     connect(&m_notifier, &DesktopNotifier::inhibitedChanged, this,
             &AgentAlerts::doNotDisturbChanged);
+    m_ring.setVolume(0.8);
+    connect(&m_ring, &QSoundEffect::playingChanged, this, &AgentAlerts::ringingChanged);
 }
 
 void AgentAlerts::setSession(AgentSession *session)
@@ -41,6 +46,7 @@ bool AgentAlerts::agentLooks() const
 
 void AgentAlerts::onIncomingCall(const QVariantMap &call)
 {
+    updateRing();
     if (agentLooks())
         return;
     if (!m_notifications || !m_notifier.available()) {
@@ -70,8 +76,91 @@ void AgentAlerts::onIncomingCall(const QVariantMap &call)
                     call.value(QStringLiteral("timeoutMs")).toInt());
 }
 
+void AgentAlerts::setRingTone(const QString &tone)
+{
+    if (tone == m_ringTone)
+        return;
+    m_ringTone = tone;
+    m_ring.stop(); // the next ring uses the new tone
+    Q_EMIT ringChanged();
+    updateRing();
+}
+
+void AgentAlerts::setRingVolume(double volume)
+{
+    const double v = qBound(0.0, volume, 1.0);
+    if (qFuzzyCompare(float(v), m_ring.volume()))
+        return;
+    m_ring.setVolume(float(v));
+    Q_EMIT ringChanged();
+}
+
+void AgentAlerts::setRingDevice(const QString &id)
+{
+    if (id == m_ringDevice)
+        return;
+    m_ringDevice = id;
+    m_ring.stop();
+    Q_EMIT ringChanged();
+    updateRing();
+}
+
+QVariantList AgentAlerts::ringTones() const
+{
+    return {QVariantMap{{QStringLiteral("code"), QStringLiteral("classic")},
+                        {QStringLiteral("label"), tr("Desk phone")}},
+            QVariantMap{{QStringLiteral("code"), QStringLiteral("chime")},
+                        {QStringLiteral("label"), tr("Chime")}},
+            QVariantMap{{QStringLiteral("code"), QStringLiteral("off")},
+                        {QStringLiteral("label"), tr("No sound")}}};
+}
+
+QVariantList AgentAlerts::outputDevices() const
+{
+    QVariantList out{QVariantMap{{QStringLiteral("id"), QString()},
+                                 {QStringLiteral("name"), tr("System default")}}};
+    for (const QAudioDevice &d : QMediaDevices::audioOutputs())
+        out.append(QVariantMap{{QStringLiteral("id"), QString::fromUtf8(d.id())},
+                               {QStringLiteral("name"), d.description()}});
+    return out;
+}
+
+void AgentAlerts::prepareRing(int loops)
+{
+    const QString tone =
+        m_ringTone == QLatin1String("chime") ? m_ringTone : QStringLiteral("classic");
+    m_ring.setSource(QUrl(QStringLiteral("qrc:/sounds/ring-%1.wav").arg(tone)));
+    QAudioDevice device = QMediaDevices::defaultAudioOutput();
+    for (const QAudioDevice &d : QMediaDevices::audioOutputs())
+        if (!m_ringDevice.isEmpty() && QString::fromUtf8(d.id()) == m_ringDevice)
+            device = d;
+    m_ring.setAudioDevice(device);
+    m_ring.setLoopCount(loops);
+}
+
+void AgentAlerts::playTest()
+{
+    m_ring.stop();
+    prepareRing(1);
+    m_ring.play();
+}
+
+void AgentAlerts::updateRing()
+{
+    const bool offered = m_session && !m_session->offer().isEmpty();
+    if (!offered || m_ringTone == QLatin1String("off")) {
+        m_ring.stop();
+        return;
+    }
+    if (m_ring.isPlaying() && m_ring.loopCount() == QSoundEffect::Infinite)
+        return;
+    prepareRing(QSoundEffect::Infinite);
+    m_ring.play();
+}
+
 void AgentAlerts::onCallsChanged()
 {
+    updateRing();
     if (m_offerId.isEmpty() || !m_session)
         return;
     if (m_session->offer().value(QStringLiteral("id")).toString() == m_offerId)

@@ -307,14 +307,59 @@
 <context>
     <name>AgentWindow</name>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="12"/>
+        <location filename="../qml/AgentWindow.qml" line="14"/>
         <source>Acdesk agent – %1</source>
         <translation>Acdesk Agent – %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="12"/>
+        <location filename="../qml/AgentWindow.qml" line="14"/>
         <source>Acdesk agent</source>
         <translation>Acdesk Agent</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentWindow.qml" line="48"/>
+        <source>Do not disturb is on: no desktop notifications</source>
+        <translation>„Bitte nicht stören“ ist an: keine Desktop-Benachrichtigungen</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentWindow.qml" line="53"/>
+        <source>Sound and notifications…</source>
+        <translation>Ton und Benachrichtigungen…</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentWindow.qml" line="69"/>
+        <source>Ring tone</source>
+        <translation>Klingelton</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentWindow.qml" line="79"/>
+        <source>Volume</source>
+        <translation>Lautstärke</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentWindow.qml" line="87"/>
+        <source>Output</source>
+        <translation>Ausgabe</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentWindow.qml" line="97"/>
+        <source>Notifications</source>
+        <translation>Benachrichtigungen</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentWindow.qml" line="100"/>
+        <source>Desktop notifications while the window is in the background</source>
+        <translation>Desktop-Benachrichtigungen, während das Fenster im Hintergrund ist</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentWindow.qml" line="104"/>
+        <source>Test</source>
+        <translation>Testen</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentWindow.qml" line="105"/>
+        <source>Close</source>
+        <translation>Schließen</translation>
     </message>
 </context>
 <context>
@@ -1914,37 +1959,57 @@
 <context>
     <name>acdesk::client::AgentAlerts</name>
     <message>
-        <location filename="../core/agentalerts.cpp" line="61"/>
+        <location filename="../core/agentalerts.cpp" line="66"/>
         <source>The caller asked to be called back</source>
         <translation>Der Anrufer möchte zurückgerufen werden</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="63"/>
+        <location filename="../core/agentalerts.cpp" line="68"/>
         <source>on %1</source>
         <translation>auf %1</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="65"/>
+        <location filename="../core/agentalerts.cpp" line="70"/>
         <source>in queue %1</source>
         <translation>in Warteschlange %1</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="68"/>
+        <location filename="../core/agentalerts.cpp" line="72"/>
         <source>Incoming call: %1</source>
         <translation>Eingehender Anruf: %1</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="70"/>
+        <location filename="../core/agentalerts.cpp" line="74"/>
         <source>Accept</source>
         <translation>Annehmen</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="71"/>
+        <location filename="../core/agentalerts.cpp" line="75"/>
         <source>Reject</source>
         <translation>Ablehnen</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="96"/>
+        <location filename="../core/agentalerts.cpp" line="111"/>
+        <source>Desk phone</source>
+        <translation>Tischtelefon</translation>
+    </message>
+    <message>
+        <location filename="../core/agentalerts.cpp" line="113"/>
+        <source>Chime</source>
+        <translation>Gong</translation>
+    </message>
+    <message>
+        <location filename="../core/agentalerts.cpp" line="115"/>
+        <source>No sound</source>
+        <translation>Kein Ton</translation>
+    </message>
+    <message>
+        <location filename="../core/agentalerts.cpp" line="121"/>
+        <source>System default</source>
+        <translation>Systemstandard</translation>
+    </message>
+    <message>
+        <location filename="../core/agentalerts.cpp" line="182"/>
         <source>Message from %1</source>
         <translation>Nachricht von %1</translation>
     </message>

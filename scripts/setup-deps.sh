@@ -23,6 +23,8 @@ if [[ "${ACDESK_WITH_BROWSER:-0}" == 1 ]]; then
   PACKAGES+=(clang-14 libclang-rt-14-dev python3)
   # The sip tests: baresip as a phone, SIPp as scripted peers.
   PACKAGES+=(baresip-core sip-tester)
+  # The ring tone test: a PulseAudio server of its own, recorded with parec.
+  PACKAGES+=(pulseaudio pulseaudio-utils)
   if ! command -v npm >/dev/null 2>&1; then
     PACKAGES+=(nodejs npm)
   fi
