@@ -270,7 +270,7 @@ int runServerMode(QCoreApplication &app, const QString &mode, bool headless)
     }
     if (demo) {
         const QString http = QString(url).replace(QLatin1String("ws"), QLatin1String("http"));
-        std::printf("\nBrowser wallboard: %s/wallboard?user=tv1&secret=demotv1\n"
+        std::printf("\nBrowser wallboard: %s/wallboard (log in as tv1 / demotv1)\n"
                     "Agent client:      acdesk agent (server %s/ws)\n\nDemo logins:\n%s",
                     qPrintable(http), qPrintable(url), qPrintable(server::demoLoginsText()));
     }

@@ -612,8 +612,8 @@ void readServer(Reader &r, const QJsonObject &root, Config *c)
                {QStringLiteral("maxMessageBytes"), QStringLiteral("loginTimeoutSeconds"),
                 QStringLiteral("graceSeconds"), QStringLiteral("pingSeconds"),
                 QStringLiteral("requestsPerSecond"), QStringLiteral("requestBurst"),
-                QStringLiteral("tokenIdleHours"), QStringLiteral("maxConnections"),
-                QStringLiteral("rateLimitCloseSeconds")});
+                QStringLiteral("tokenIdleHours"), QStringLiteral("wallboardTokenIdleDays"),
+                QStringLiteral("maxConnections"), QStringLiteral("rateLimitCloseSeconds")});
     Limits &lim = c->limits;
     lim.maxMessageBytes = qint64(r.number(l, QStringLiteral("maxMessageBytes"), lp,
                                           double(lim.maxMessageBytes), 1024, 16 * 1024 * 1024));
@@ -630,6 +630,8 @@ void readServer(Reader &r, const QJsonObject &root, Config *c)
                                              lim.rateLimitCloseSeconds, 1, 3600));
     lim.tokenIdleHours =
         int(r.number(l, QStringLiteral("tokenIdleHours"), lp, lim.tokenIdleHours, 1, 24 * 365));
+    lim.wallboardTokenIdleDays = int(r.number(l, QStringLiteral("wallboardTokenIdleDays"), lp,
+                                              lim.wallboardTokenIdleDays, 1, 3650));
     lim.maxConnections =
         int(r.number(l, QStringLiteral("maxConnections"), lp, lim.maxConnections, 1, 1000000));
 }

@@ -23,7 +23,16 @@ struct Limits
     int requestBurst = 100;
     int rateLimitCloseSeconds = 10;
     int tokenIdleHours = 12;
+    /** @brief A wallboard's token lives longer: a TV switched off over a long weekend must
+     * come back by itself (its link carries the token, docs/protocol.md 2.3). */
+    int wallboardTokenIdleDays = 30;
     int maxConnections = 20000;
+    /** @brief How long a token of @p role may go unused before it is gone. */
+    qint64 tokenIdleMs(const QString &role) const
+    {
+        return role == QLatin1String("wallboard") ? qint64(wallboardTokenIdleDays) * 86400000
+                                                  : qint64(tokenIdleHours) * 3600000;
+    }
 };
 
 /** @brief A login that is not an agent: supervisor, wallboard or gateway. */

@@ -281,11 +281,11 @@ void Server::shutdown()
 void Server::housekeeping()
 {
     const qint64 now = m_clock->nowMs();
-    const qint64 idleMs = qint64(m_config.limits.tokenIdleHours) * 3600 * 1000;
     for (Connection *c : qAsConst(m_connections))
         if (!c->tokenDigest.isEmpty())
             m_storage->touchToken(c->tokenDigest, now);
-    m_storage->purgeTokens(now - idleMs);
+    m_storage->purgeTokens(now - m_config.limits.tokenIdleMs(QString()),
+                           now - m_config.limits.tokenIdleMs(QStringLiteral("wallboard")));
     m_storage->purgeBefore(now - qint64(m_config.retentionDays) * 24 * 3600 * 1000);
     for (auto it = m_keyedReplies.begin(); it != m_keyedReplies.end();) {
         for (auto k = it->begin(); k != it->end();)

@@ -191,8 +191,8 @@ void Server::handle(Connection *c, const Env &env, const proto::ResumeRequest &r
     bool inUse = false;
     for (const Connection *other : qAsConst(m_connections))
         inUse = inUse || (other->authenticated && other->tokenDigest == digest);
-    const qint64 idleMs = qint64(m_config.limits.tokenIdleHours) * 3600 * 1000;
-    if (!stored || (!inUse && stored->lastUsedMs + idleMs < now) ||
+    if (!stored ||
+        (!inUse && stored->lastUsedMs + m_config.limits.tokenIdleMs(stored->role) < now) ||
         !m_credentials.contains(stored->role + QLatin1Char('/') + stored->user)) {
         replyError(c, env.id, ErrorCode::AuthFailed,
                    QStringLiteral("unknown or expired token; log in again"));

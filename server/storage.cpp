@@ -435,11 +435,13 @@ bool Storage::deleteToken(const QByteArray &digest)
                  {QString::fromLatin1(digest)});
 }
 
-int Storage::purgeTokens(qint64 beforeMs)
+int Storage::purgeTokens(qint64 beforeMs, qint64 wallboardBeforeMs)
 {
     int rows = 0;
-    write("purging idle tokens", QStringLiteral("DELETE FROM tokens WHERE last_used < ?"),
-          {beforeMs}, &rows);
+    write("purging idle tokens",
+          QStringLiteral("DELETE FROM tokens WHERE (role <> 'wallboard' AND last_used < ?) OR "
+                         "(role = 'wallboard' AND last_used < ?)"),
+          {beforeMs, wallboardBeforeMs}, &rows);
     return rows;
 }
 

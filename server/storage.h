@@ -110,7 +110,9 @@ public:
     /** @brief Forgets a token (logout). */
     bool deleteToken(const QByteArray &digest);
     /** @brief Forgets tokens unused since @p beforeMs. */
-    int purgeTokens(qint64 beforeMs);
+    /** @brief Deletes tokens last used before @p beforeMs (wallboards':
+     * @p wallboardBeforeMs); the number deleted. */
+    int purgeTokens(qint64 beforeMs, qint64 wallboardBeforeMs);
 
     /**
      * @brief Where each agent was when the last run stopped, for agents that were logged

@@ -866,6 +866,44 @@ private Q_SLOTS:
         QVERIFY(r.config->engine.queues.at(1).screenPop.url.isEmpty());
     }
 
+    // Issue 18: a wallboard's token (a TV's link) lives 30 days without use, everyone
+    // else's 12 hours; the housekeeping purge keeps to that, and the key is checked.
+    void wallboardTokensLiveLonger()
+    {
+        server::Limits lim;
+        QCOMPARE(lim.tokenIdleMs(QStringLiteral("agent")), qint64(12) * 3600 * 1000);
+        QCOMPARE(lim.tokenIdleMs(QStringLiteral("wallboard")), qint64(30) * 86400 * 1000);
+        QTemporaryDir dir;
+        server::Storage db;
+        QString error;
+        QVERIFY2(db.open(dir.path(), &error), qPrintable(error));
+        const qint64 now = qint64(400) * 86400 * 1000;
+        const qint64 hour = 3600 * 1000, day = 24 * hour;
+        QVERIFY(db.saveToken("agent13h",
+                             {QStringLiteral("agent"), QStringLiteral("a1"), now - 13 * hour, {}}));
+        QVERIFY(db.saveToken(
+            "boss11h",
+            {QStringLiteral("supervisor"), QStringLiteral("boss"), now - 11 * hour, {}}));
+        QVERIFY(db.saveToken(
+            "tv29d", {QStringLiteral("wallboard"), QStringLiteral("tv1"), now - 29 * day, {}}));
+        QVERIFY(db.saveToken(
+            "tv31d", {QStringLiteral("wallboard"), QStringLiteral("tv1"), now - 31 * day, {}}));
+        QCOMPARE(db.purgeTokens(now - lim.tokenIdleMs(QStringLiteral("agent")),
+                                now - lim.tokenIdleMs(QStringLiteral("wallboard"))),
+                 2);
+        QVERIFY(!db.token("agent13h"));
+        QVERIFY(db.token("boss11h"));
+        QVERIFY(db.token("tv29d"));
+        QVERIFY(!db.token("tv31d"));
+        const server::ConfigResult bad = server::parseConfig(
+            R"({"server":{"limits":{"wallboardTokenIdleDays":0}}})", QStringLiteral("x.json"));
+        QCOMPARE(bad.error, QStringLiteral("x.json: $.server.limits.wallboardTokenIdleDays: must "
+                                           "be between 1 and 3650"));
+        const server::ConfigResult good = server::parseConfig(
+            R"({"server":{"limits":{"wallboardTokenIdleDays":7}}})", QStringLiteral("x.json"));
+        QCOMPARE(good.config->limits.tokenIdleMs(QStringLiteral("wallboard")), 7 * day);
+    }
+
     // Issue 18: the screen-pop reaches the agent in the offer, expanded and encoded, the
     // hotline's template before the queue's; a supervisor's waiting calls carry it too.
     void screenPopThroughTheWire()

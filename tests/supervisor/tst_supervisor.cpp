@@ -371,32 +371,50 @@ private Q_SLOTS:
         QCOMPARE(ring.value(QStringLiteral("station")).toString(), QStringLiteral("201"));
     }
 
-    void tokenExpiresAfterIdleHours()
+    // A token goes after 12 hours without a connection using it; a wallboard's (a TV's
+    // link, issue 18) after 30 days, so a TV switched off over a weekend comes back.
+    void tokenExpiresAfterIdleTime()
     {
-        m_clients.push_back(std::make_unique<Client>());
-        Client *tv = m_clients.back().get();
-        QVERIFY(tv->open(m_server->baseUrl()));
-        const QString token =
-            tv->login(QStringLiteral("wallboard"), QStringLiteral("tv1"), QStringLiteral("pwtv"))
-                .value(QStringLiteral("token"))
-                .toString();
-        m_clients.clear(); // no connection uses the token any more
+        const auto tokenOf = [this](const QString &role, const QString &user,
+                                    const QString &secret) {
+            m_clients.push_back(std::make_unique<Client>());
+            Client *c = m_clients.back().get();
+            if (!c->open(m_server->baseUrl()))
+                return QString();
+            return c->login(role, user, secret).value(QStringLiteral("token")).toString();
+        };
+        const QString boss =
+            tokenOf(QStringLiteral("supervisor"), QStringLiteral("boss"), QStringLiteral("pwboss"));
+        const QString tvRecent =
+            tokenOf(QStringLiteral("wallboard"), QStringLiteral("tv1"), QStringLiteral("pwtv"));
+        const QString tvOld =
+            tokenOf(QStringLiteral("wallboard"), QStringLiteral("tv1"), QStringLiteral("pwtv"));
+        QVERIFY(!boss.isEmpty() && !tvRecent.isEmpty() && !tvOld.isEmpty());
+        m_clients.clear(); // no connection uses the tokens any more
         m_server.stop();
         {
-            // Twelve hours and a second without any connection using it.
             server::Storage storage;
             QString error;
             QVERIFY2(storage.open(m_server.dataDir(), &error), qPrintable(error));
-            QVERIFY(
-                storage.touchToken(server::token::digest(token),
-                                   QDateTime::currentMSecsSinceEpoch() - 12 * 3600 * 1000 - 1000));
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            const qint64 hour = 3600 * 1000;
+            // Twelve hours and a second: the supervisor's is gone, the TV's is not.
+            QVERIFY(storage.touchToken(server::token::digest(boss), now - 12 * hour - 1000));
+            QVERIFY(storage.touchToken(server::token::digest(tvRecent), now - 12 * hour - 1000));
+            // Thirty days and a second: the TV's is gone too.
+            QVERIFY(storage.touchToken(server::token::digest(tvOld), now - 30 * 24 * hour - 1000));
         }
         QVERIFY(m_server.restart());
-        m_clients.push_back(std::make_unique<Client>());
-        Client *again = m_clients.back().get();
-        QVERIFY(again->open(m_server->baseUrl()));
-        QCOMPARE(again->code(req(QStringLiteral("resume"), P({{QStringLiteral("token"), token}}))),
-                 QStringLiteral("auth_failed"));
+        const auto resume = [this](const QString &token) {
+            m_clients.push_back(std::make_unique<Client>());
+            Client *c = m_clients.back().get();
+            if (!c->open(m_server->baseUrl()))
+                return QStringLiteral("no connection");
+            return c->code(req(QStringLiteral("resume"), P({{QStringLiteral("token"), token}})));
+        };
+        QCOMPARE(resume(boss), QStringLiteral("auth_failed"));
+        QCOMPARE(resume(tvRecent), QStringLiteral("ok"));
+        QCOMPARE(resume(tvOld), QStringLiteral("auth_failed"));
     }
 
     void failedLoginsAreThrottled()

@@ -1,12 +1,15 @@
 "use strict";
 // End-to-end test of the browser wallboard (resources/web/wallboard.html):
 //   1. the real `acdesk server` with the simulator (ACDESK_BINARY, set by CTest);
-//   2. /wallboard?user=tv1&secret=demotv1 in Debian's headless chromium (playwright-core);
+//   2. /wallboard in Debian's headless chromium (playwright-core), logged in through its form;
 //   3. the page's figures equal the stats event it rendered (window.__acdeskLastStats),
 //      formatted as the contract says, and equal what an independent wallboard login
 //      over the WebSocket API sees from the server at the same moment;
 //   4. the page's colour rule equals the desktop's (tests/data/wallboard/levels.json);
-//   5. the page loads nothing from other origins, and reconnects by itself after a restart.
+//   5. the page loads nothing from other origins, and reconnects by itself after a restart;
+//   6. no secret in a URL: the form's login keeps a token in the browser's storage, a TV's
+//      link carries one in the fragment, older ?user=&secret= links leave the address bar,
+//      signing out revokes the token for every browser that has it.
 // Run: ACDESK_BINARY=build/app/acdesk node tests/web/wallboard.e2e.js
 
 const assert = require("assert/strict");
@@ -126,9 +129,19 @@ async function main() {
     page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
     page.on("pageerror", (e) => consoleErrors.push(String(e)));
 
-    await page.goto(server.http + "/wallboard?user=tv1&secret=demotv1");
+    const requested = [];
+    page.on("request", (r) => requested.push(r.url()));
+    await page.goto(server.http + "/wallboard");
+    await page.waitForSelector("#login:not([hidden])", { timeout: 15000 });
+    await page.fill("#user", "tv1");
+    await page.fill("#secret", "demotv1");
+    await page.click("#login button[type=submit]");
     await page.waitForSelector("body[data-seq]", { timeout: 15000 });
     assert.equal(await page.title(), "Acdesk wallboard");
+    assert.ok(!page.url().includes("demotv1") && !page.url().includes("secret"), "no secret in the address: " + page.url());
+    const token = await page.evaluate(() => localStorage.getItem("acdesk.wallboard.token"));
+    assert.match(token || "", /^[A-Za-z0-9_-]{20,}$/, "the session token is kept in the browser's storage");
+    console.log("ok - the form logs in without putting the secret in a URL; the token is in storage");
 
     // The colour rule equals the desktop's: the same cases as tests/qml/wallboard.
     const levels = JSON.parse(fs.readFileSync(path.join(__dirname, "../data/wallboard/levels.json"), "utf8"));
@@ -187,6 +200,50 @@ async function main() {
       return s.connection === "online" && s.overlay === "none";
     });
     console.log("ok - reconnects by itself after a server restart");
+
+    // The same browser comes back by itself from its storage (no form, no secret).
+    await page.reload();
+    await page.waitForSelector("body[data-seq]", { timeout: 15000 });
+    assert.equal(await page.evaluate(() => document.getElementById("login").hidden), true);
+    console.log("ok - a reload resumes with the stored token");
+
+    // A TV's link: the token in the fragment, which no browser sends to a server.
+    const link = await page.evaluate(() => { document.getElementById("tvlink").click();
+      return document.getElementById("linktext").value; });
+    assert.ok(link.startsWith(server.http + "/wallboard#token="), "TV link: " + link);
+    assert.ok(!link.includes("demotv1"));
+    const tv = await browser.newPage({ viewport: { width: 1280, height: 720 } }); // fresh storage
+    const tvRequests = [];
+    tv.on("request", (r) => tvRequests.push(r.url()));
+    await tv.goto(link);
+    await tv.waitForSelector("body[data-seq]", { timeout: 15000 });
+    assert.equal(new URL(tv.url()).hash, "", "the token leaves the address bar at once");
+    const tvToken = decodeURIComponent(link.split("#token=")[1]);
+    assert.equal(await tv.evaluate(() => localStorage.getItem("acdesk.wallboard.token")), tvToken);
+    console.log("ok - a TV opens its link, keeps the token and shows no token in its address");
+
+    // An older bookmark with ?user=&secret= still works, and the secret leaves the address bar.
+    const old = await browser.newPage();
+    await old.goto(server.http + "/wallboard?queues=*&user=tv1&secret=demotv1");
+    await old.waitForSelector("body[data-seq]", { timeout: 15000 });
+    assert.equal(new URL(old.url()).search, "?queues=*", "older link cleaned: " + old.url());
+    await old.close();
+    console.log("ok - an older ?user=&secret= link works and is taken out of the address bar");
+
+    // Signing out revokes the token: the TV that had the link must log in again.
+    await page.evaluate(() => document.getElementById("signout").click());
+    await page.waitForSelector("#login:not([hidden])", { timeout: 10000 });
+    assert.equal(await page.evaluate(() => localStorage.getItem("acdesk.wallboard.token")), null);
+    await tv.reload();
+    await tv.waitForSelector("#login:not([hidden])", { timeout: 15000 });
+    assert.equal(await tv.evaluate(() => localStorage.getItem("acdesk.wallboard.token")), null);
+    await tv.close();
+    console.log("ok - signing out revokes the token for every browser that had it");
+
+    for (const u of requested.concat(tvRequests)) {
+      assert.ok(!u.includes("demotv1") && !u.includes(tvToken) && !u.includes("secret="), "a request URL with a secret: " + u);
+    }
+    console.log(`ok - none of the ${requested.length + tvRequests.length} requests carried the secret or a token`);
 
     assert.deepEqual(foreign, [], "requests to other origins");
     assert.deepEqual(consoleErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e)), [],
