@@ -59,6 +59,7 @@ AgentSession::AgentSession(QObject *parent)
     , m_history(callPrototype(), {}) // a call can end twice here (transferred back)
 {
     connect(&m_connection, &ClientConnection::statusChanged, this, &AgentSession::statusChanged);
+    connect(&m_connection, &ClientConnection::urlChanged, this, &AgentSession::statusChanged);
     connect(&m_connection, &ClientConnection::errorChanged, this, &AgentSession::setError);
     connect(&m_connection, &ClientConnection::eventReceived, this, &AgentSession::onEvent);
     connect(&m_connection, &ClientConnection::loggedIn, this, [this] {
@@ -249,6 +250,15 @@ bool AgentSession::setLanguage(const QString &code)
     if (QQmlEngine *engine = qmlEngine(this))
         engine->retranslate();
     return ok;
+}
+
+QString AgentSession::connectionNote() const
+{
+    if (!m_connection.onFallback())
+        return {};
+    return tr("Connected through %1: this network blocks plain WebSocket, so Acdesk uses TLS "
+              "on port 443 (remembered for next time).")
+        .arg(m_connection.url().toString());
 }
 
 bool AgentSession::openScreenPop()

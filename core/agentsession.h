@@ -64,6 +64,8 @@ class AgentSession : public QObject
     Q_PROPERTY(QVariantMap message READ message NOTIFY messageChanged)
     Q_PROPERTY(QString token READ token NOTIFY statusChanged)
     Q_PROPERTY(int callCount READ callCount NOTIFY callsChanged)
+    /** @brief Set while the connection uses its wss fallback (the status bar says why). */
+    Q_PROPERTY(QString connectionNote READ connectionNote NOTIFY statusChanged)
 public:
     explicit AgentSession(QObject *parent = nullptr);
 
@@ -131,6 +133,7 @@ public:
     QVariantMap message() const { return m_message; }
     QString token() const { return m_connection.token(); }
     int callCount() const { return m_calls.count(); }
+    QString connectionNote() const;
     /** @brief The connection, for tests and settings (proxy, CA file). */
     ClientConnection *connection() { return &m_connection; }
 

@@ -9,6 +9,7 @@
 #include <QLoggingCategory>
 #include <QNetworkRequest>
 #include <QRandomGenerator>
+#include <QSettings>
 #include <QSslCertificate>
 #include <QUuid>
 
@@ -110,7 +111,7 @@ void ClientConnection::setBackoff(int minMs, int maxMs)
 void ClientConnection::open(const QUrl &url, const QString &role, const QString &user,
                             const QString &secret, const QString &station)
 {
-    m_url = url;
+    setPrimaryUrl(url);
     m_role = proto::fromString<proto::Role>(role).value_or(proto::Role::Agent);
     if (!proto::fromString<proto::Role>(role))
         qCWarning(lcClient) << "unknown role" << role << "- logging in as agent";
@@ -126,13 +127,54 @@ void ClientConnection::open(const QUrl &url, const QString &role, const QString 
 
 void ClientConnection::openWithToken(const QUrl &url, const QString &token)
 {
-    m_url = url;
+    setPrimaryUrl(url);
     m_token = token;
     m_secret.clear();
     m_wanted = true;
     m_backoffMs = m_minBackoffMs;
     setStatus(Status::Connecting);
     connectSocket();
+}
+
+QUrl ClientConnection::fallbackUrl() const
+{
+    if (m_fallbackPort <= 0 || m_primaryUrl.scheme() != QLatin1String("ws"))
+        return {};
+    QUrl wss = m_primaryUrl;
+    wss.setScheme(QStringLiteral("wss"));
+    wss.setPort(m_fallbackPort == 443 ? -1 : m_fallbackPort);
+    return wss;
+}
+
+namespace {
+// Where the route that worked is kept: per URL as given, so another server starts afresh.
+QString routeKey(const QUrl &url)
+{
+    return QStringLiteral("connection/routes/") +
+           QString::fromLatin1(
+               url.toString(QUrl::FullyEncoded)
+                   .toUtf8()
+                   .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+} // namespace
+
+void ClientConnection::setPrimaryUrl(const QUrl &url)
+{
+    m_primaryUrl = url;
+    m_url = url;
+    const QUrl remembered(QSettings().value(routeKey(url)).toString());
+    if (!remembered.isEmpty() && remembered == fallbackUrl())
+        m_url = remembered;
+    Q_EMIT urlChanged();
+}
+
+void ClientConnection::rememberRoute()
+{
+    QSettings settings;
+    if (onFallback())
+        settings.setValue(routeKey(m_primaryUrl), m_url.toString());
+    else if (settings.contains(routeKey(m_primaryUrl)))
+        settings.remove(routeKey(m_primaryUrl));
 }
 
 void ClientConnection::close()
@@ -206,6 +248,7 @@ void ClientConnection::connectSocket()
     req.setRawHeader("Sec-WebSocket-Protocol", "acdesk.v1");
     req.setTransferTimeout(10000);
     m_unansweredPings = 0;
+    m_socketUp = false;
     m_socket->open(req);
     // Give up on a connect that hangs (a firewall that swallows the upgrade).
     QTimer::singleShot(10000, m_socket, [this, s = m_socket] {
@@ -218,6 +261,7 @@ void ClientConnection::connectSocket()
 
 void ClientConnection::onConnected()
 {
+    m_socketUp = true;
     setStatus(Status::LoggingIn);
     m_pingTimer.start();
     m_timeoutTimer.start();
@@ -257,6 +301,15 @@ void ClientConnection::onDisconnected()
         return;
     }
     setStatus(Status::Reconnecting);
+    // The upgrade itself failed: firewalls and proxies that inspect port 80 break plain
+    // WebSocket, and TLS on 443 passes them. Take turns between the two until one works;
+    // the one that logs in is remembered (rememberRoute).
+    const QUrl fallback = fallbackUrl();
+    if (!m_socketUp && !fallback.isEmpty()) {
+        m_url = m_url == fallback ? m_primaryUrl : fallback;
+        qCInfo(lcClient) << "next attempt through" << m_url.toString();
+        Q_EMIT urlChanged();
+    }
     scheduleReconnect();
 }
 
@@ -331,6 +384,7 @@ void ClientConnection::onReply(const QJsonValue &re, const Reply &reply)
             const proto::LoginResult &result = std::get<proto::LoginResult>(login);
             m_token = result.token;
             m_backoffMs = m_minBackoffMs;
+            rememberRoute();
             m_lastSeq = 0;
             setStatus(Status::Online);
             Q_EMIT loggedIn(result);

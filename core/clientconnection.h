@@ -83,6 +83,16 @@ public:
     void setRequestTimeout(int ms) { m_requestTimeoutMs = ms; }
     /** @brief Backoff bounds for reconnecting (default 250 ms to 10 s). */
     void setBackoff(int minMs, int maxMs);
+    /**
+     * @brief The TLS port a ws:// URL falls back to (wss://HOST:PORT/…) when its upgrade
+     * fails, as behind firewalls and proxies that break plain WebSocket; 0: never. 443
+     * unless set.
+     */
+    void setFallbackPort(int port) { m_fallbackPort = port; }
+    /** @brief The URL in use: the one given, or its wss fallback once that worked. */
+    QUrl url() const { return m_url; }
+    /** @brief True while the connection goes to the wss fallback instead of the URL given. */
+    bool onFallback() const { return m_url != m_primaryUrl; }
 
 Q_SIGNALS:
     /** @brief Status changed. */
@@ -100,6 +110,8 @@ Q_SIGNALS:
     void replaced();
     /** @brief lastError changed. */
     void errorChanged(const QString &message);
+    /** @brief The connection now goes to another URL (the fallback, or back). */
+    void urlChanged();
 
 private:
     struct Pending
@@ -124,7 +136,16 @@ private:
     void send(qint64 id, const Pending &p);
 
     QWebSocket *m_socket = nullptr;
-    QUrl m_url;
+    QUrl m_url;        ///< this attempt's
+    QUrl m_primaryUrl; ///< as given to open()
+    int m_fallbackPort = 443;
+    bool m_socketUp = false; ///< this socket's upgrade succeeded
+    /** @brief ws://HOST/… as wss://HOST:fallbackPort/…; empty when there is none. */
+    QUrl fallbackUrl() const;
+    /** @brief Starts at the URL that last worked for @p url (remembered in QSettings). */
+    void setPrimaryUrl(const QUrl &url);
+    /** @brief The URL of this login is the one to start with next time. */
+    void rememberRoute();
     proto::Role m_role = proto::Role::Agent;
     QString m_user;
     QString m_secret;

@@ -865,8 +865,10 @@ QList<DoctorStep> ConnectionDoctor::diagnose(const DoctorOptions &options,
     if (!twinFailure && plainOk)
         t.detail = tr("Both work: %1 and its TLS twin %2.").arg(plainUrl, twinUrl);
     else if (!twinFailure) {
-        t.detail = tr("%1 works while %2 does not.").arg(twinUrl, plainUrl);
-        t.fix = tr("Connect to %1.").arg(twinUrl);
+        t.detail = tr("%1 works while %2 does not.").arg(twinUrl, plainUrl) + QLatin1Char(' ') +
+                   tr("Acdesk clients given %1 switch to %2 by themselves and remember it.")
+                       .arg(plainUrl, twinUrl);
+        t.fix = tr("Nothing to do; to skip the failed first try, connect to %1.").arg(twinUrl);
     } else {
         const QString why = tr("%1 failed at \"%2\": %3")
                                 .arg(twinUrl, title(twinFailure->step), twinFailure->detail);

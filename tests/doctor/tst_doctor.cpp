@@ -21,7 +21,9 @@
 #include <QTimer>
 
 #ifdef ACDESK_DOCTOR_CORE
+#include "clientconnection.h"
 #include "connectiondoctor.h"
+#include <QSettings>
 #include <QSignalSpy>
 #endif
 
@@ -163,10 +165,13 @@ public:
         });
     }
     quint16 port() const { return m_server.serverPort(); }
+    /** @brief Connections it took so far. */
+    int accepted = 0;
 
 private:
     void accept(QTcpSocket *client)
     {
+        ++accepted;
         auto head = std::make_shared<QByteArray>();
         QPointer<QTcpSocket> up;
         connect(client, &QTcpSocket::disconnected, client, &QObject::deleteLater);
@@ -421,6 +426,62 @@ openssl ca -batch -notext -config ca.cnf -cert ca.pem -keyfile ca.key -in wrong.
                      qPrintable(steps.at(i).toMap().value(QStringLiteral("detail")).toString()));
         QCOMPARE(finished.first().first().toBool(), doctor.passed());
     }
+
+    // A client given ws:// behind a firewall that breaks the upgrade finds wss on the TLS
+    // port (nginx here, 443 in an office) by itself, says so, and starts there next time.
+    void clientFallsBackToWssAndRemembers()
+    {
+        if (!m_nginxProcess)
+            QSKIP("nginx is not installed (scripts/setup-deps.sh installs it)");
+        using acdesk::client::ClientConnection;
+        QStandardPaths::setTestModeEnabled(true); // QSettings below ~/.qttest
+        QSettings().remove(QStringLiteral("connection"));
+        Relay relay(m_server.port, RelayMode::StripUpgrade);
+        const QUrl plain(QStringLiteral("ws://127.0.0.1:%1/ws").arg(relay.port()));
+        const QUrl wss(QStringLiteral("wss://127.0.0.1:%1/ws").arg(m_nginxPort));
+        {
+            ClientConnection c;
+            c.setBackoff(50, 200);
+            c.setFallbackPort(m_nginxPort);
+            QVERIFY(c.addCaCertificates(path(QStringLiteral("ca.pem"))));
+            QSignalSpy moved(&c, &ClientConnection::urlChanged);
+            c.open(plain, QStringLiteral("wallboard"), QStringLiteral("tv1"),
+                   QStringLiteral("demotv1"));
+            QCOMPARE(c.url(), plain);
+            QVERIFY(!c.onFallback());
+            QVERIFY(waitFor([&] { return c.status() == ClientConnection::Status::Online; }, 20000));
+            QCOMPARE(c.url(), wss);
+            QVERIFY(c.onFallback());
+            QVERIFY(moved.count() >= 2); // open, then the switch
+            QCOMPARE(relay.accepted, 1); // one try through the firewall was enough
+            c.close();
+        }
+        // Remembered: the next start goes to wss at once; the firewall sees nobody.
+        {
+            ClientConnection c;
+            c.setFallbackPort(m_nginxPort);
+            QVERIFY(c.addCaCertificates(path(QStringLiteral("ca.pem"))));
+            c.open(plain, QStringLiteral("wallboard"), QStringLiteral("tv1"),
+                   QStringLiteral("demotv1"));
+            QCOMPARE(c.url(), wss);
+            QVERIFY(waitFor([&] { return c.status() == ClientConnection::Status::Online; }, 20000));
+            QCOMPARE(relay.accepted, 1);
+            c.close();
+        }
+        // Without a firewall in the way plain ws:// stays, and nothing is remembered for it.
+        {
+            const QUrl direct(QStringLiteral("ws://127.0.0.1:%1/ws").arg(m_server.port));
+            ClientConnection c;
+            c.setFallbackPort(m_nginxPort);
+            c.open(direct, QStringLiteral("wallboard"), QStringLiteral("tv1"),
+                   QStringLiteral("demotv1"));
+            QVERIFY(waitFor([&] { return c.status() == ClientConnection::Status::Online; }, 20000));
+            QCOMPARE(c.url(), direct);
+            QVERIFY(!c.onFallback());
+            c.close();
+        }
+        QSettings().remove(QStringLiteral("connection"));
+    }
 #endif
 
     void refused()
@@ -599,11 +660,14 @@ openssl ca -batch -notext -config ca.cnf -cert ca.pem -keyfile ca.key -in wrong.
             QVERIFY(twin.value("ok").toBool());
             QCOMPARE(field(twin, "detail"),
                      QStringLiteral("wss://127.0.0.1:%1/ws works while ws://127.0.0.1:%2/ws does "
-                                    "not.")
+                                    "not. Acdesk clients given ws://127.0.0.1:%2/ws switch to "
+                                    "wss://127.0.0.1:%1/ws by themselves and remember it.")
                          .arg(wssPort)
                          .arg(relay.port()));
             QCOMPARE(field(twin, "fix"),
-                     QStringLiteral("Connect to wss://127.0.0.1:%1/ws.").arg(wssPort));
+                     QStringLiteral("Nothing to do; to skip the failed first try, connect to "
+                                    "wss://127.0.0.1:%1/ws.")
+                         .arg(wssPort));
         } else {
             QVERIFY(!twin.value("ok").toBool());
         }
