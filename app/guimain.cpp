@@ -154,6 +154,16 @@ int run(QGuiApplication &app, const QString &mode)
         QStringLiteral("page-seconds"),
         QCoreApplication::translate("main", "Seconds per page when the queues do not fit."),
         QStringLiteral("N"), QStringLiteral("10"));
+    const QCommandLineOption alertSound(
+        QStringLiteral("alert-sound"),
+        QCoreApplication::translate("main", "A short sound when a queue turns red: on or off "
+                                            "(default off)."),
+        QStringLiteral("on|off"), QStringLiteral("off"));
+    const QCommandLineOption quietHours(
+        QStringLiteral("quiet-hours"),
+        QCoreApplication::translate("main", "No alert sound during these hours, e.g. "
+                                            "18:00-08:00 (local time)."),
+        QStringLiteral("HH:MM-HH:MM"));
     // Qt Quick's software renderer: a wallboard is mostly still text, and without GL it
     // needs less than half the memory (docs/benchmarks.md, "Desktop wallboard memory");
     // whatever moves (the ticker, a red pulse) costs more CPU instead.
@@ -197,8 +207,8 @@ int run(QGuiApplication &app, const QString &mode)
     if (mode == QLatin1String("agent"))
         parser.addOptions({agentUser, agentPassword, agentStation});
     if (mode == QLatin1String("wallboard"))
-        parser.addOptions(
-            {kiosk, user, secret, token, queues, quitKeys, pageSeconds, softwareRenderer});
+        parser.addOptions({kiosk, user, secret, token, queues, quitKeys, pageSeconds,
+                           softwareRenderer, alertSound, quietHours});
     parser.process(app);
     // Before the first window exists: the renderer is chosen once per process.
     if (mode == QLatin1String("wallboard") && parser.isSet(softwareRenderer))
@@ -254,15 +264,26 @@ int run(QGuiApplication &app, const QString &mode)
     const QString queueList = remembered(queues, QStringLiteral("queues"));
     const QString keys = remembered(quitKeys, QStringLiteral("quitKeys"));
     const int seconds = qMax(1, remembered(pageSeconds, QStringLiteral("pageSeconds")).toInt());
+    const QString sound = remembered(alertSound, QStringLiteral("alertSound"));
+    const QString quiet = remembered(quietHours, QStringLiteral("quietHours"));
     settings.endGroup();
+    if (sound != QLatin1String("on") && sound != QLatin1String("off")) {
+        std::fprintf(stderr, "acdesk: --alert-sound needs on or off\n");
+        return 2;
+    }
 
     const bool isKiosk = parser.isSet(kiosk);
     QObject *root = load(*engine, QStringLiteral("WallboardWindow.qml"),
                          {{QStringLiteral("kiosk"), isKiosk},
                           {QStringLiteral("quitKeys"), keys},
-                          {QStringLiteral("pageSeconds"), seconds}});
+                          {QStringLiteral("pageSeconds"), seconds},
+                          {QStringLiteral("alertSound"), sound == QLatin1String("on")}});
     if (!root)
         return 1;
+    if (!root->setProperty("quietHours", quiet) || root->property("quietHours") != quiet) {
+        std::fprintf(stderr, "acdesk: --quiet-hours needs HH:MM-HH:MM, e.g. 18:00-08:00\n");
+        return 2;
+    }
     auto *feed = root->property("feed").value<client::WallboardFeed *>();
     if (parser.isSet(caFile))
         feed->connection()->addCaCertificates(parser.value(caFile));

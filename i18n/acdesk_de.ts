@@ -15,195 +15,235 @@
 <context>
     <name>AgentDesk</name>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="41"/>
+        <location filename="../qml/AgentDesk.qml" line="62"/>
         <source>Connection lost – reconnecting…</source>
         <translation>Verbindung verloren – verbinde neu…</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="61"/>
+        <location filename="../qml/AgentDesk.qml" line="92"/>
         <source>then: %1</source>
         <translation>danach: %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="64"/>
+        <location filename="../qml/AgentDesk.qml" line="33"/>
+        <location filename="../qml/AgentDesk.qml" line="95"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="71"/>
+        <location filename="../qml/AgentDesk.qml" line="23"/>
+        <source>Accept the offered call</source>
+        <translation>Angebotenen Anruf annehmen</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="24"/>
+        <source>Reject the offered call</source>
+        <translation>Angebotenen Anruf ablehnen</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="26"/>
+        <source>Hold or resume</source>
+        <translation>Halten oder fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="27"/>
+        <source>Mute or unmute</source>
+        <translation>Stumm schalten oder aufheben</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="29"/>
+        <source>Keypad (DTMF)</source>
+        <translation>Tastenfeld (DTMF)</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="30"/>
+        <source>Open the customer record</source>
+        <translation>Kundenakte öffnen</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="32"/>
+        <source>Dial a number</source>
+        <translation>Nummer wählen</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="34"/>
+        <source>Not ready (first reason)</source>
+        <translation>Nicht bereit (erster Grund)</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="36"/>
+        <source>Show or hide these keys</source>
+        <translation>Diese Tasten zeigen oder ausblenden</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="102"/>
         <source>Not ready</source>
         <translation>Nicht bereit</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="77"/>
+        <location filename="../qml/AgentDesk.qml" line="108"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="81"/>
+        <location filename="../qml/AgentDesk.qml" line="112"/>
         <source>Sign out</source>
         <translation>Abmelden</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="109"/>
+        <location filename="../qml/AgentDesk.qml" line="140"/>
         <source>Call back %1 – the caller asked to be called back</source>
         <translation>Rückruf an %1 – der Anrufer hat um Rückruf gebeten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="110"/>
+        <location filename="../qml/AgentDesk.qml" line="141"/>
         <source>Incoming call on %1</source>
         <translation>Anruf auf %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="111"/>
+        <location filename="../qml/AgentDesk.qml" line="142"/>
         <source>Incoming call – %1</source>
         <translation>Anruf – %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="115"/>
+        <location filename="../qml/AgentDesk.qml" line="146"/>
         <source>waited %1</source>
         <translation>wartete %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="119"/>
+        <location filename="../qml/AgentDesk.qml" line="150"/>
         <source>Accept (Ctrl+Enter)</source>
         <translation>Annehmen (Strg+Enter)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="120"/>
+        <location filename="../qml/AgentDesk.qml" line="151"/>
         <source>Reject</source>
         <translation>Ablehnen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="122"/>
-        <location filename="../qml/AgentDesk.qml" line="152"/>
+        <location filename="../qml/AgentDesk.qml" line="153"/>
+        <location filename="../qml/AgentDesk.qml" line="183"/>
         <source>Customer record (Ctrl+O)</source>
         <translation>Kundenakte (Strg+O)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="142"/>
+        <location filename="../qml/AgentDesk.qml" line="173"/>
         <source>On hold</source>
         <translation>Gehalten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="142"/>
+        <location filename="../qml/AgentDesk.qml" line="173"/>
         <source>Connected</source>
         <translation>Verbunden</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="144"/>
+        <location filename="../qml/AgentDesk.qml" line="175"/>
         <source>muted</source>
         <translation>stumm</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="146"/>
+        <location filename="../qml/AgentDesk.qml" line="177"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="146"/>
+        <location filename="../qml/AgentDesk.qml" line="177"/>
         <source>Hold</source>
         <translation>Halten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="147"/>
+        <location filename="../qml/AgentDesk.qml" line="178"/>
         <source>Unmute</source>
         <translation>Stumm aus</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="147"/>
+        <location filename="../qml/AgentDesk.qml" line="178"/>
         <source>Mute</source>
         <translation>Stumm</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="148"/>
+        <location filename="../qml/AgentDesk.qml" line="179"/>
         <source>Keypad</source>
         <translation>Tastenfeld</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="149"/>
+        <location filename="../qml/AgentDesk.qml" line="286"/>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="297"/>
+        <source>Ctrl</source>
+        <translation>Strg</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="297"/>
+        <source>Enter</source>
+        <translation>Eingabe</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="303"/>
+        <source>Esc closes this list.</source>
+        <translation>Esc schließt diese Liste.</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="28"/>
+        <location filename="../qml/AgentDesk.qml" line="180"/>
         <source>Transfer…</source>
         <translation>Weiterleiten…</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="150"/>
+        <location filename="../qml/AgentDesk.qml" line="181"/>
         <source>Hang up (Ctrl+H)</source>
         <translation>Auflegen (Strg+H)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="188"/>
+        <location filename="../qml/AgentDesk.qml" line="219"/>
         <source>Wrap-up – %1</source>
         <translation>Nachbearbeitung – %1</translation>
     </message>
     <message>
-        <source>DTMF</source>
-        <translation type="vanished">DTMF</translation>
-    </message>
-    <message>
-        <source>Send</source>
-        <translation type="vanished">Senden</translation>
-    </message>
-    <message>
-        <source>Queue</source>
-        <translation type="vanished">Warteschlange</translation>
-    </message>
-    <message>
-        <source>Agent</source>
-        <translation type="vanished">Agent</translation>
-    </message>
-    <message>
-        <location filename="../qml/AgentDesk.qml" line="201"/>
+        <location filename="../qml/AgentDesk.qml" line="232"/>
         <source>Number</source>
         <translation>Nummer</translation>
     </message>
     <message>
-        <source>Transfer to</source>
-        <translation type="vanished">Weiterleiten an</translation>
-    </message>
-    <message>
-        <source>Transfer</source>
-        <translation type="vanished">Weiterleiten</translation>
-    </message>
-    <message>
+        <location filename="../qml/AgentDesk.qml" line="25"/>
         <source>Hang up</source>
-        <translation type="vanished">Auflegen</translation>
+        <translation>Auflegen</translation>
     </message>
     <message>
-        <source>Wrap-up</source>
-        <translation type="vanished">Nachbearbeitung</translation>
-    </message>
-    <message>
-        <location filename="../qml/AgentDesk.qml" line="191"/>
+        <location filename="../qml/AgentDesk.qml" line="222"/>
         <source>Notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="192"/>
+        <location filename="../qml/AgentDesk.qml" line="223"/>
         <source>Done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="200"/>
+        <location filename="../qml/AgentDesk.qml" line="231"/>
         <source>Outbound call</source>
         <translation>Ausgehender Anruf</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="202"/>
+        <location filename="../qml/AgentDesk.qml" line="233"/>
         <source>Dial</source>
         <translation>Wählen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="214"/>
+        <location filename="../qml/AgentDesk.qml" line="245"/>
         <source>My queues</source>
         <translation>Meine Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="220"/>
+        <location filename="../qml/AgentDesk.qml" line="251"/>
         <source>%1 waiting, longest %2</source>
         <translation>%1 wartend, längste %2</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="227"/>
+        <location filename="../qml/AgentDesk.qml" line="258"/>
         <source>Today&apos;s calls</source>
         <translation>Heutige Anrufe</translation>
     </message>
@@ -317,47 +357,47 @@
         <translation>Acdesk Agent</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="48"/>
+        <location filename="../qml/AgentWindow.qml" line="54"/>
         <source>Do not disturb is on: no desktop notifications</source>
         <translation>„Bitte nicht stören“ ist an: keine Desktop-Benachrichtigungen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="53"/>
+        <location filename="../qml/AgentWindow.qml" line="59"/>
         <source>Sound and notifications…</source>
         <translation>Ton und Benachrichtigungen…</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="69"/>
+        <location filename="../qml/AgentWindow.qml" line="75"/>
         <source>Ring tone</source>
         <translation>Klingelton</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="79"/>
+        <location filename="../qml/AgentWindow.qml" line="85"/>
         <source>Volume</source>
         <translation>Lautstärke</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="87"/>
+        <location filename="../qml/AgentWindow.qml" line="93"/>
         <source>Output</source>
         <translation>Ausgabe</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="97"/>
+        <location filename="../qml/AgentWindow.qml" line="103"/>
         <source>Notifications</source>
         <translation>Benachrichtigungen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="100"/>
+        <location filename="../qml/AgentWindow.qml" line="106"/>
         <source>Desktop notifications while the window is in the background</source>
         <translation>Desktop-Benachrichtigungen, während das Fenster im Hintergrund ist</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="104"/>
+        <location filename="../qml/AgentWindow.qml" line="110"/>
         <source>Test</source>
         <translation>Testen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="105"/>
+        <location filename="../qml/AgentWindow.qml" line="111"/>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
@@ -843,10 +883,6 @@
         <location filename="../qml/QueueTile.qml" line="100"/>
         <source>longest wait</source>
         <translation>längste Wartezeit</translation>
-    </message>
-    <message>
-        <source>service level</source>
-        <translation type="vanished">Servicelevel</translation>
     </message>
     <message>
         <location filename="../qml/QueueTile.qml" line="76"/>
@@ -1896,62 +1932,62 @@
         <translation>Acdesk Wallboard</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="74"/>
+        <location filename="../qml/WallboardWindow.qml" line="79"/>
         <source>live</source>
         <translation>live</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="75"/>
+        <location filename="../qml/WallboardWindow.qml" line="80"/>
         <source>reconnecting</source>
         <translation>verbinde neu</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="76"/>
+        <location filename="../qml/WallboardWindow.qml" line="81"/>
         <source>connecting</source>
         <translation>verbinde</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="77"/>
+        <location filename="../qml/WallboardWindow.qml" line="82"/>
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="128"/>
+        <location filename="../qml/WallboardWindow.qml" line="136"/>
         <source>page %1 of %2</source>
         <translation>Seite %1 von %2</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="203"/>
+        <location filename="../qml/WallboardWindow.qml" line="211"/>
         <source>Waiting for statistics…</source>
         <translation>Warte auf Statistiken…</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="203"/>
+        <location filename="../qml/WallboardWindow.qml" line="211"/>
         <source>No queues to show</source>
         <translation>Keine Warteschlangen anzuzeigen</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="246"/>
+        <location filename="../qml/WallboardWindow.qml" line="254"/>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="247"/>
+        <location filename="../qml/WallboardWindow.qml" line="255"/>
         <source>Connecting to the server…</source>
         <translation>Verbinde mit dem Server…</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="248"/>
+        <location filename="../qml/WallboardWindow.qml" line="256"/>
         <source>Connection to the server lost – reconnecting…</source>
         <translation>Verbindung zum Server verloren – verbinde neu…</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="256"/>
+        <location filename="../qml/WallboardWindow.qml" line="264"/>
         <source>Testing…</source>
         <translation>Teste…</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="256"/>
+        <location filename="../qml/WallboardWindow.qml" line="264"/>
         <source>Test connection</source>
         <translation>Verbindung testen</translation>
     </message>
@@ -2009,7 +2045,7 @@
         <translation>Systemstandard</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="182"/>
+        <location filename="../core/agentalerts.cpp" line="183"/>
         <source>Message from %1</source>
         <translation>Nachricht von %1</translation>
     </message>
@@ -2017,17 +2053,22 @@
 <context>
     <name>acdesk::client::AgentSession</name>
     <message>
-        <location filename="../core/agentsession.cpp" line="144"/>
+        <location filename="../core/agentsession.cpp" line="145"/>
         <source>There is no call for this.</source>
         <translation>Dafür gibt es keinen Anruf.</translation>
     </message>
     <message>
-        <location filename="../core/agentsession.cpp" line="210"/>
+        <location filename="../core/agentsession.cpp" line="211"/>
         <source>Unknown transfer target &quot;%1&quot;.</source>
         <translation>Unbekanntes Weiterleitungsziel „%1“.</translation>
     </message>
     <message>
-        <location filename="../core/agentsession.cpp" line="301"/>
+        <location filename="../core/agentsession.cpp" line="259"/>
+        <source>Connected through %1: this network blocks plain WebSocket, so Acdesk uses TLS on port 443 (remembered for next time).</source>
+        <translation>Verbunden über %1: Dieses Netz sperrt einfaches WebSocket, daher nutzt Acdesk TLS auf Port 443 (für das nächste Mal gemerkt).</translation>
+    </message>
+    <message>
+        <location filename="../core/agentsession.cpp" line="311"/>
         <source>You were logged out by a supervisor.</source>
         <translation>Sie wurden von einer Teamleitung abgemeldet.</translation>
     </message>
@@ -2035,28 +2076,28 @@
 <context>
     <name>acdesk::client::ClientConnection</name>
     <message>
-        <location filename="../core/clientconnection.cpp" line="213"/>
-        <location filename="../core/clientconnection.cpp" line="416"/>
+        <location filename="../core/clientconnection.cpp" line="254"/>
+        <location filename="../core/clientconnection.cpp" line="468"/>
         <source>The server did not answer in time.</source>
         <translation>Der Server hat nicht rechtzeitig geantwortet.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="245"/>
+        <location filename="../core/clientconnection.cpp" line="287"/>
         <source>The connection to the server was lost.</source>
         <translation>Die Verbindung zum Server ist verloren gegangen.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="251"/>
+        <location filename="../core/clientconnection.cpp" line="293"/>
         <source>You logged in somewhere else; this window was signed out.</source>
         <translation>Sie haben sich anderswo angemeldet; dieses Fenster wurde abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="324"/>
+        <location filename="../core/clientconnection.cpp" line="375"/>
         <source>The server answered the login in a form this client does not understand: %1</source>
         <translation>Der Server hat die Anmeldung in einer Form beantwortet, die dieses Programm nicht versteht: %1</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="372"/>
+        <location filename="../core/clientconnection.cpp" line="424"/>
         <source>Not connected to the server; please try again in a moment.</source>
         <translation>Keine Verbindung zum Server; bitte gleich noch einmal versuchen.</translation>
     </message>
@@ -2075,71 +2116,76 @@
     </message>
     <message>
         <location filename="../core/connectiondoctor.cpp" line="869"/>
-        <source>Connect to %1.</source>
-        <translation>Mit %1 verbinden.</translation>
+        <source>Acdesk clients given %1 switch to %2 by themselves and remember it.</source>
+        <translation>Acdesk-Clients mit %1 wechseln von selbst zu %2 und merken es sich.</translation>
     </message>
     <message>
         <location filename="../core/connectiondoctor.cpp" line="871"/>
+        <source>Nothing to do; to skip the failed first try, connect to %1.</source>
+        <translation>Nichts zu tun; um den fehlschlagenden ersten Versuch zu sparen, mit %1 verbinden.</translation>
+    </message>
+    <message>
+        <location filename="../core/connectiondoctor.cpp" line="873"/>
         <source>%1 failed at &quot;%2&quot;: %3</source>
         <translation>%1 scheitert bei „%2“: %3</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="874"/>
+        <location filename="../core/connectiondoctor.cpp" line="876"/>
         <source>%1 works; its TLS twin does not (fine on this network).</source>
         <translation>%1 funktioniert, sein TLS-Zwilling nicht (in diesem Netz kein Problem).</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="878"/>
+        <location filename="../core/connectiondoctor.cpp" line="880"/>
         <source>Neither %1 nor its TLS twin works.</source>
         <translation>Weder %1 noch sein TLS-Zwilling funktioniert.</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="899"/>
+        <location filename="../core/connectiondoctor.cpp" line="901"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="901"/>
+        <location filename="../core/connectiondoctor.cpp" line="903"/>
         <source>Name resolution</source>
         <translation>Namensauflösung</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="903"/>
+        <location filename="../core/connectiondoctor.cpp" line="905"/>
         <source>TCP connect</source>
         <translation>TCP-Verbindung</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="905"/>
+        <location filename="../core/connectiondoctor.cpp" line="907"/>
         <source>Proxy</source>
         <translation>Proxy</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="907"/>
+        <location filename="../core/connectiondoctor.cpp" line="909"/>
         <source>TLS handshake</source>
         <translation>TLS-Handshake</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="909"/>
+        <location filename="../core/connectiondoctor.cpp" line="911"/>
         <source>WebSocket upgrade</source>
         <translation>WebSocket-Upgrade</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="911"/>
+        <location filename="../core/connectiondoctor.cpp" line="913"/>
         <source>Subprotocol</source>
         <translation>Subprotokoll</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="913"/>
+        <location filename="../core/connectiondoctor.cpp" line="915"/>
         <source>Server hello</source>
         <translation>hello des Servers</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="915"/>
+        <location filename="../core/connectiondoctor.cpp" line="917"/>
         <source>Round trip</source>
         <translation>Umlaufzeit</translation>
     </message>
     <message>
-        <location filename="../core/connectiondoctor.cpp" line="917"/>
+        <location filename="../core/connectiondoctor.cpp" line="919"/>
         <source>ws:// or wss://</source>
         <translation>ws:// oder wss://</translation>
     </message>
@@ -2368,46 +2414,52 @@
         <translation>Sekunden pro Seite, wenn nicht alle Warteschlangen auf den Bildschirm passen.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="162"/>
+        <location filename="../app/guimain.cpp" line="159"/>
+        <source>A short sound when a queue turns red: on or off (default off).</source>
+        <translation>Ein kurzer Ton, wenn eine Warteschlange rot wird: on oder off (Vorgabe off).</translation>
+    </message>
+    <message>
+        <location filename="../app/guimain.cpp" line="164"/>
+        <source>No alert sound during these hours, e.g. 18:00-08:00 (local time).</source>
+        <translation>Kein Warnton in diesen Stunden, z. B. 18:00-08:00 (Ortszeit).</translation>
+    </message>
+    <message>
+        <location filename="../app/guimain.cpp" line="172"/>
         <source>Draw without the GPU: less memory, more CPU while something moves.</source>
         <translation>Ohne Grafikprozessor zeichnen: weniger Speicher, mehr CPU, solange sich etwas bewegt.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="166"/>
+        <location filename="../app/guimain.cpp" line="176"/>
         <source>Agent id to sign in with.</source>
         <translation>Agenten-ID für die automatische Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="169"/>
+        <location filename="../app/guimain.cpp" line="179"/>
         <source>Agent password.</source>
         <translation>Passwort des Agenten.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="173"/>
+        <location filename="../app/guimain.cpp" line="183"/>
         <source>Station (phone extension).</source>
         <translation>Station (Nebenstelle).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="179"/>
+        <location filename="../app/guimain.cpp" line="189"/>
         <source>Supervisor id to sign in with.</source>
         <translation>Supervisor-ID für die Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="182"/>
+        <location filename="../app/guimain.cpp" line="192"/>
         <source>Supervisor password.</source>
         <translation>Supervisor-Passwort.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="186"/>
+        <location filename="../app/guimain.cpp" line="196"/>
         <source>Tab to show first: floor, calls, broadcast, worklist, reports, audit, admin.</source>
         <translation>Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports, audit, admin.</translation>
     </message>
     <message>
-        <source>Tab to show first: floor, calls, broadcast, worklist, reports.</source>
-        <translation type="vanished">Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports.</translation>
-    </message>
-    <message>
-        <location filename="../app/guimain.cpp" line="191"/>
+        <location filename="../app/guimain.cpp" line="201"/>
         <source>HTTP proxy (http://HOST:PORT); default: the system&apos;s, &quot;none&quot; for a direct connection.</source>
         <translation>HTTP-Proxy (http://HOST:PORT); Standard: der des Systems, &quot;none&quot; für eine direkte Verbindung.</translation>
     </message>
@@ -2533,10 +2585,6 @@
         <location filename="../app/reportmain.cpp" line="56"/>
         <source>queues (default), agents or audit.</source>
         <translation>queues (Standard), agents oder audit.</translation>
-    </message>
-    <message>
-        <source>queues (default) or agents.</source>
-        <translation type="vanished">queues (Standard) oder agents.</translation>
     </message>
     <message>
         <location filename="../app/reportmain.cpp" line="59"/>

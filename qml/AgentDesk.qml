@@ -1,10 +1,12 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import QtQml.Models
 import Acdesk.Core
 
 Rectangle {
     id: root
+    objectName: "agentDesk"
     color: Theme.background
     required property AgentSession session
     property var now: new Date()
@@ -16,13 +18,32 @@ Rectangle {
 
     Timer { interval: 1000; running: true; repeat: true; onTriggered: root.now = new Date() }
 
-    Shortcut { sequence: "Ctrl+Return"; enabled: root.offer.id !== undefined; onActivated: session.accept() }
-    Shortcut { sequence: "Ctrl+H"; enabled: root.call.id !== undefined; onActivated: session.hangup() }
-    Shortcut { sequence: "Ctrl+P"; enabled: root.call.id !== undefined; onActivated: session.toggleHold() }
-    Shortcut { sequence: "Ctrl+R"; onActivated: session.setReady() }
-    Shortcut { sequence: "Ctrl+O"; enabled: root.call.screenPop !== undefined || root.offer.screenPop !== undefined
-        onActivated: session.openScreenPop() }
-    Shortcut { sequence: "Ctrl+N"; enabled: session.reasons.count > 0; onActivated: session.setNotReady(session.reasons.get(0).code) }
+    // Every call action has a key; the same list feeds the shortcuts and the help (F1).
+    readonly property var keys: [
+        { seq: "Ctrl+Return", text: qsTr("Accept the offered call"), when: () => root.offer.id !== undefined, run: () => session.accept() },
+        { seq: "Ctrl+D", text: qsTr("Reject the offered call"), when: () => root.offer.id !== undefined, run: () => session.reject() },
+        { seq: "Ctrl+H", text: qsTr("Hang up"), when: () => root.call.id !== undefined, run: () => session.hangup() },
+        { seq: "Ctrl+P", text: qsTr("Hold or resume"), when: () => root.call.id !== undefined, run: () => session.toggleHold() },
+        { seq: "Ctrl+M", text: qsTr("Mute or unmute"), when: () => root.call.id !== undefined, run: () => session.toggleMute() },
+        { seq: "Ctrl+T", text: qsTr("Transfer…"), when: () => root.call.id !== undefined, run: () => transferDialog.open() },
+        { seq: "Ctrl+K", text: qsTr("Keypad (DTMF)"), when: () => root.call.id !== undefined, run: () => keypadToggle.toggle() },
+        { seq: "Ctrl+O", text: qsTr("Open the customer record"),
+          when: () => root.call.screenPop !== undefined || root.offer.screenPop !== undefined, run: () => session.openScreenPop() },
+        { seq: "Ctrl+L", text: qsTr("Dial a number"), when: () => true, run: () => number.forceActiveFocus() },
+        { seq: "Ctrl+R", text: qsTr("Ready"), when: () => true, run: () => session.setReady() },
+        { seq: "Ctrl+N", text: qsTr("Not ready (first reason)"), when: () => session.reasons.count > 0,
+          run: () => session.setNotReady(session.reasons.get(0).code) },
+        { seq: "F1", text: qsTr("Show or hide these keys"), when: () => true, run: () => keyHelp.visible ? keyHelp.close() : keyHelp.open() }
+    ]
+    Instantiator {
+        model: root.keys
+        delegate: Shortcut {
+            required property var modelData
+            sequence: modelData.seq
+            enabled: modelData.when()
+            onActivated: modelData.run()
+        }
+    }
 
     ColumnLayout {
         anchors.fill: parent
@@ -39,6 +60,16 @@ Rectangle {
             radius: 4
             Label { anchors.centerIn: parent; color: "white"
                 text: qsTr("Connection lost – reconnecting…") }
+        }
+
+        // the connection's wss fallback, said once it is in use
+        Label {
+            objectName: "connectionNote"
+            Layout.fillWidth: true
+            visible: text !== ""
+            text: session.connectionNote
+            color: Theme.dim
+            wrapMode: Text.Wrap
         }
 
         // status bar
@@ -241,4 +272,36 @@ Rectangle {
     }
 
     AgentTransferDialog { id: transferDialog; session: root.session }
+
+    // The keys, listed (F1).
+    Popup {
+        id: keyHelp
+        objectName: "keyHelp"
+        anchors.centerIn: parent
+        modal: true
+        focus: true
+        padding: 20
+        background: Rectangle { color: Theme.tile; radius: 8; border.color: Theme.dim }
+        ColumnLayout {
+            spacing: 6
+            Label { text: qsTr("Keyboard shortcuts"); color: Theme.text; font.pixelSize: 20; font.bold: true }
+            GridLayout {
+                columns: 2
+                columnSpacing: 24
+                rowSpacing: 4
+                Repeater {
+                    model: root.keys.length * 2
+                    Label {
+                        required property int index
+                        objectName: index % 2 ? "keyText" + (index >> 1) : "keySeq" + (index >> 1)
+                        readonly property var key: root.keys[index >> 1]
+                        text: index % 2 ? key.text : key.seq.replace("Ctrl", qsTr("Ctrl")).replace("Return", qsTr("Enter"))
+                        color: index % 2 ? Theme.text : Theme.blue
+                        font.bold: index % 2 === 0
+                    }
+                }
+            }
+            Label { text: qsTr("Esc closes this list."); color: Theme.dim }
+        }
+    }
 }

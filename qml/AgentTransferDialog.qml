@@ -10,6 +10,7 @@ Popup {
     required property AgentSession session
     property alias kind: kindBox.currentIndex // 0 queue, 1 agent, 2 number
     modal: true
+    focus: true // Esc closes it (Popup's closePolicy needs the keys)
     anchors.centerIn: Overlay.overlay
     width: 360
     padding: 16

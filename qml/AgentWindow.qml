@@ -39,16 +39,22 @@ ApplicationWindow {
         property alias notifications: alerts.notifications
     }
 
-    footer: ToolBar {
+    footer: Rectangle {
+        implicitHeight: footerRow.implicitHeight + 8
+        color: Theme.tile
         RowLayout {
+            id: footerRow
             anchors.fill: parent
+            anchors.margins: 4
             Label {
+                objectName: "doNotDisturbLabel"
                 visible: alerts.doNotDisturb
                 leftPadding: 8
+                color: Theme.amber
                 text: qsTr("Do not disturb is on: no desktop notifications")
             }
             Item { Layout.fillWidth: true }
-            ToolButton {
+            Button {
                 objectName: "soundButton"
                 text: qsTr("Sound and notifications…")
                 onClicked: soundPopup.open()

@@ -47,6 +47,11 @@ ApplicationWindow {
     property var redQueues: ({})
     property bool cursorHidden: false
     property bool quitRequested: false
+    /** The short alert when a queue turns red: off unless switched on (--alert-sound),
+     *  silent during quiet hours ("18:00-08:00", --quiet-hours). */
+    property alias alertSound: alarm.enabled
+    property alias quietHours: alarm.quietHours
+    property alias alarm: alarm
 
     /** A queue turned red (for the first time since it was not red): the pulse starts. */
     signal queueWentRed(string queueId)
@@ -56,7 +61,7 @@ ApplicationWindow {
         checkAlerts()
     }
     // Red transitions across all queues, shown or not, so a queue on another page that
-    // goes red still raises the alert. (No sound: Qt Multimedia is not part of the build.)
+    // goes red still raises the alert (and its sound, WallboardAlarm).
     function checkAlerts() {
         var next = {}
         for (var i = 0; i < feed.queues.count; ++i) {
@@ -77,6 +82,9 @@ ApplicationWindow {
         default: return qsTr("offline")
         }
     }
+
+    WallboardAlarm { id: alarm }
+    onQueueWentRed: function(queueId) { alarm.queueTurnedRed(queueId) }
 
     WallboardFeed {
         id: feed

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Makes the ring tones of the agent's desk (resources/sounds/*.wav) from nothing but
-arithmetic: 16 kHz mono 16-bit, one ring cycle each (the desk loops it).
+"""Makes the sounds of the agent's desk and the wallboard (resources/sounds/*.wav) from
+nothing but arithmetic: 16 kHz mono 16-bit; a ring tone is one cycle (the desk loops it).
 
 Run: python3 scripts/make-tones.py   (the files are committed; only needed to change them)
 """
@@ -43,3 +43,6 @@ write("ring-classic.wav", tone([(0.0, 0.4, [(400, 0.4), (450, 0.4)], 0),
 # "chime": two soft bell strokes (a fifth apart), for quieter offices.
 write("ring-chime.wav", tone([(0.0, 0.9, [(880, 0.5), (1760, 0.15)], 4),
                               (0.45, 1.4, [(1318.5, 0.45), (2637, 0.1)], 4)], 2.4))
+# "alert": the wallboard's three rising beeps when a queue turns red (about 0.8 s, played once).
+write("alert.wav", tone([(0.0, 0.18, [(660, 0.6)], 0), (0.25, 0.43, [(880, 0.6)], 0),
+                         (0.5, 0.78, [(1100, 0.6)], 0)], 0.9))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Screenshots of the agent window for the docs, from a real window under xvfb-run:
 #   scripts/screenshots-agent.sh [BUILD_DIR]   (default: build; builds nothing)
-# Writes docs/screenshots/agent-{login,idle,incoming,call}.png. A server runs on a free
+# Writes docs/screenshots/agent-{login,idle,incoming,call}.png, and with ACDESK_LANG=de
+# agent-{...}-de.png. A server runs on a free
 # loopback port with a small config; a stdlib-only Python WebSocket client plays supervisor
 # (sets the agent ready) and gateway (brings in a call, picks up the desk phone). The app's
 # screenshot hook (ACDESK_SCREENSHOT, ACDESK_SCREENSHOT_DELAY) grabs the window and quits.
@@ -25,7 +26,8 @@ cat > "$TMP/acdesk.json" <<JSON
  "agents": [{"id": "1001", "name": "Anna Berg", "password": "anna", "queues": ["support", "sales"]}],
  "supervisors": [{"id": "boss", "name": "Team Lead", "password": "boss"}],
  "gateways": [{"id": "pbx", "secret": "pbx"}],
- "hotlines": [{"number": "+4930123450", "name": "VIP hotline", "queue": "support", "priority": 5}],
+ "hotlines": [{"number": "+4930123450", "name": "VIP hotline", "queue": "support", "priority": 5,
+               "screenPop": {"url": "https://crm.example/search?phone={caller.number}", "open": "manual"}}],
  "reasons": [{"code": "break", "label": "Break"}, {"code": "meeting", "label": "Meeting"}],
  "dispositions": [{"code": "solved", "label": "Solved"}, {"code": "callback", "label": "Call back"}]}
 JSON
@@ -97,8 +99,10 @@ shot() { # NAME DELAY_MS ARGS...
   local name=$1 delay=$2; shift 2
   ACDESK_LANG=${ACDESK_LANG:-en} ACDESK_SCREENSHOT="$TMP/$name" ACDESK_SCREENSHOT_DELAY=$delay \
     xvfb-run -a -s "-screen 0 1280x800x24" "$BIN" agent --server "ws://127.0.0.1:$PORT/ws" "$@" >/dev/null
-  cp "$TMP/$name-1.png" "$OUT/agent-$name.png"
-  echo "wrote $OUT/agent-$name.png"
+  local suffix=""
+  [[ "${ACDESK_LANG:-en}" == en ]] || suffix="-$ACDESK_LANG"
+  cp "$TMP/$name-1.png" "$OUT/agent-$name$suffix.png"
+  echo "wrote $OUT/agent-$name$suffix.png"
 }
 
 export XDG_CONFIG_HOME="$TMP/config" # fresh remembered settings

@@ -19,6 +19,9 @@ if [[ "${ACDESK_WITH_BROWSER:-0}" == 1 ]]; then
   # The browser wallboard test drives Debian's chromium with playwright-core from npm;
   # Node comes from Debian unless the machine already has one.
   PACKAGES+=(chromium)
+  # ... and the same page in Firefox (puppeteer-core over WebDriver BiDi) and WebKit
+  # (WebKitGTK's MiniBrowser through WebKitWebDriver).
+  PACKAGES+=(firefox-esr webkit2gtk-driver)
   # The test path also builds and runs the libFuzzer targets (scripts/sanitize.sh).
   PACKAGES+=(clang-14 libclang-rt-14-dev python3)
   # The sip tests: baresip as a phone, SIPp as scripted peers.

@@ -89,11 +89,34 @@ public Q_SLOTS:
 
 } // namespace
 
+// The agent's desk as the app wires it (AgentWindow.qml): a session, its alerts on the
+// session bus and, unless told otherwise, its window.
+struct Desk
+{
+    QWindow window;
+    AgentSession session;
+    AgentAlerts alerts{QDBusConnection::sessionBus()};
+    explicit Desk(bool withWindow = true)
+    {
+        alerts.setSession(&session);
+        if (withWindow)
+            alerts.setProperty("window", QVariant::fromValue(&window));
+    }
+};
+
 class TestNotifications : public QObject
 {
     Q_OBJECT
 
 private:
+    bool signIn(Desk &desk)
+    {
+        desk.session.login(m_server.wsUrl(), QStringLiteral("a1"), QStringLiteral("pw1"),
+                           QStringLiteral("201"));
+        return QTest::qWaitFor([&] { return desk.session.status() == QLatin1String("online"); },
+                               5000);
+    }
+
     test::InProcessServer m_server;
     FakeNotifications m_desktop;
 
@@ -150,14 +173,10 @@ private Q_SLOTS:
     // ends; a withdrawn offer takes its notification away; Reject rejects.
     void offerNotificationAcceptsAndRejects()
     {
-        QWindow window; // never shown: not the active window
-        AgentSession session;
-        AgentAlerts alerts(QDBusConnection::sessionBus());
-        alerts.setSession(&session);
-        alerts.setProperty("window", QVariant::fromValue(&window));
-        session.login(m_server.wsUrl(), QStringLiteral("a1"), QStringLiteral("pw1"),
-                      QStringLiteral("201"));
-        QTRY_COMPARE(session.status(), QStringLiteral("online"));
+        Desk desk; // its window never shown: not the active window
+        QVERIFY(signIn(desk));
+        QWindow &window = desk.window;
+        AgentSession &session = desk.session;
         session.setReady();
         QTRY_COMPARE(session.state(), QStringLiteral("ready"));
 
@@ -218,14 +237,10 @@ private Q_SLOTS:
     void broadcastAndDoNotDisturb()
     {
         m_desktop.shown.clear();
-        QWindow window;
-        AgentSession session;
-        AgentAlerts alerts(QDBusConnection::sessionBus());
-        alerts.setSession(&session);
-        alerts.setProperty("window", QVariant::fromValue(&window));
-        session.login(m_server.wsUrl(), QStringLiteral("a1"), QStringLiteral("pw1"),
-                      QStringLiteral("201"));
-        QTRY_COMPARE(session.status(), QStringLiteral("online"));
+        Desk desk;
+        QVERIFY(signIn(desk));
+        AgentSession &session = desk.session;
+        AgentAlerts &alerts = desk.alerts;
         client::SupervisorSession boss;
         boss.login(m_server.wsUrl(), QStringLiteral("boss"), QStringLiteral("pwboss"));
         QTRY_COMPARE(boss.status(), QStringLiteral("online"));
@@ -258,13 +273,10 @@ private Q_SLOTS:
     void noNotificationWithoutAWindowToLookAt()
     {
         m_desktop.shown.clear();
-        AgentSession session;
-        AgentAlerts alerts(QDBusConnection::sessionBus());
-        alerts.setSession(&session);
-        alerts.setProperty("notifications", false); // switched off in the settings
-        session.login(m_server.wsUrl(), QStringLiteral("a1"), QStringLiteral("pw1"),
-                      QStringLiteral("201"));
-        QTRY_COMPARE(session.status(), QStringLiteral("online"));
+        Desk desk(false);                                // no window at all
+        desk.alerts.setProperty("notifications", false); // switched off in the settings
+        QVERIFY(signIn(desk));
+        AgentSession &session = desk.session;
         session.setReady();
         QTRY_COMPARE(session.state(), QStringLiteral("ready"));
         arrive(QStringLiteral("n5"), QString());
@@ -273,6 +285,24 @@ private Q_SLOTS:
         QVERIFY(m_desktop.shown.isEmpty());
         QVERIFY(m_server->engine().callerHangup(QStringLiteral("n5")).ok());
         m_server->pump();
+    }
+
+    // The agent looks at the desk (its window is the active one): the window's own banner
+    // is enough, no notification.
+    void noNotificationWhileTheAgentLooks()
+    {
+        m_desktop.shown.clear();
+        Desk desk;
+        desk.window.show();
+        desk.window.requestActivate();
+        QTRY_VERIFY(desk.window.isActive());
+        QVERIFY(signIn(desk));
+        desk.session.setReady();
+        QTRY_COMPARE(desk.session.state(), QStringLiteral("ready"));
+        arrive(QStringLiteral("n6"), QString());
+        QTRY_COMPARE(desk.session.state(), QStringLiteral("ringing"));
+        QVERIFY(drainDesk());
+        QVERIFY(m_desktop.shown.isEmpty());
     }
 };
 

@@ -7,6 +7,7 @@
 #include "agentsession.h"
 #include "engine/engine.h"
 #include "inprocessserver.h"
+#include "wallboardalarm.h"
 
 #include <QDBusConnection>
 #include <QProcess>
@@ -135,6 +136,40 @@ private Q_SLOTS:
         QVERIFY(m_server->engine().callerHangup(QStringLiteral("r1")).ok());
         m_server->pump();
         QTRY_COMPARE(session.state(), QStringLiteral("ready"));
+    }
+
+    // The wallboard's alert: heard once when a queue turns red, only when switched on.
+    void wallboardAlertWhenAQueueTurnsRed()
+    {
+        client::WallboardAlarm alarm;
+        QVERIFY(!alarm.queueTurnedRed(QStringLiteral("support"))); // off by default
+        QCOMPARE(loudestPlayed(1.0), 0);
+        alarm.setEnabled(true);
+        QVERIFY(!alarm.setQuietHours(QStringLiteral("25:00-08:00")));
+        QVERIFY(!alarm.setQuietHours(QStringLiteral("evening")));
+        QVERIFY(alarm.setQuietHours(QString()));
+        QVERIFY(alarm.queueTurnedRed(QStringLiteral("support")));
+        const int loud = loudestPlayed(1.5);
+        QVERIFY2(loud > 8000, qPrintable(QString::number(loud)));
+        QTRY_COMPARE(loudestPlayed(0.5), 0); // once, not on and on
+        QCOMPARE(alarm.sounded(), 1);
+    }
+
+    void quietHoursAcrossMidnight()
+    {
+        client::WallboardAlarm alarm;
+        QVERIFY(alarm.setQuietHours(QStringLiteral("18:00-08:00")));
+        QVERIFY(alarm.quietAt(QTime(23, 59)));
+        QVERIFY(alarm.quietAt(QTime(0, 0)));
+        QVERIFY(alarm.quietAt(QTime(7, 59)));
+        QVERIFY(!alarm.quietAt(QTime(8, 0)));
+        QVERIFY(!alarm.quietAt(QTime(17, 59)));
+        QVERIFY(alarm.quietAt(QTime(18, 0)));
+        QVERIFY(alarm.setQuietHours(QStringLiteral("12:00-13:00")));
+        QVERIFY(alarm.quietAt(QTime(12, 30)));
+        QVERIFY(!alarm.quietAt(QTime(13, 0)));
+        QVERIFY(!alarm.setQuietHours(QStringLiteral("12:00-12:00")));
+        QCOMPARE(alarm.quietHours(), QStringLiteral("12:00-13:00"));
     }
 };
 

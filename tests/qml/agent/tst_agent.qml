@@ -194,18 +194,59 @@ Item {
             verify(!byName(v, "offerRecordButton").visible)
             verify(TestServer.arrive("r1", "crm", "Rita Roth"))
             tryVerify(function() { return byName(v, "offerPanel").visible }, 5000)
-            var before = TestServer.opened.length
+            var before = Browser.opened.length
             click(v, "offerRecordButton") // "manual": only the button opens it
-            tryCompare(TestServer.opened, "length", before + 1, 5000)
-            compare(TestServer.opened[before], "https://crm.example/find?customer=K-17")
+            tryVerify(function() { return Browser.opened.length === before + 1 }, 5000)
+            compare(Browser.opened[before], "https://crm.example/find?customer=K-17")
             click(v, "acceptButton")
             tryCompare(v.session, "state", "on_call", 5000)
-            compare(TestServer.opened.length, before + 1)
+            compare(Browser.opened.length, before + 1)
             verify(byName(v, "recordButton").visible)
             keyClick(Qt.Key_O, Qt.ControlModifier)
-            tryCompare(TestServer.opened, "length", before + 2, 5000)
+            tryVerify(function() { return Browser.opened.length === before + 2 }, 5000)
             click(v, "hangupButton")
             tryVerify(function() { return !byName(v, "recordButton").visible }, 5000)
+        }
+
+        function test_3c_allCallKeysAndTheirHelp() {
+            var v = loggedIn("a4", "pw4")
+            var desk = byName(v, "agentDesk")
+            keyClick(Qt.Key_F1)
+            var help = byName(v, "keyHelp")
+            tryCompare(help, "opened", true, 5000)
+            var keys = desk.keys
+            verify(keys.length >= 12)
+            for (var i = 0; i < keys.length; ++i) {
+                var row = findChild(help.contentItem, "keyText" + i)
+                verify(row, "no row " + i)
+                compare(row.text, keys[i].text)
+                verify(findChild(help.contentItem, "keySeq" + i).text.length > 1)
+            }
+            keyClick(Qt.Key_Escape)
+            tryCompare(help, "opened", false, 5000)
+
+            keyClick(Qt.Key_R, Qt.ControlModifier)
+            tryCompare(v.session, "state", "ready", 5000)
+            verify(TestServer.arrive("k2", "support", "Rita Reject"))
+            tryVerify(function() { return byName(v, "offerPanel").visible }, 5000)
+            keyClick(Qt.Key_D, Qt.ControlModifier) // reject
+            tryCompare(v.session, "state", "not_ready", 5000)
+            keyClick(Qt.Key_R, Qt.ControlModifier)
+            tryCompare(v.session, "state", "ringing", 5000) // k2 again
+            keyClick(Qt.Key_Return, Qt.ControlModifier)
+            tryCompare(v.session, "state", "on_call", 5000)
+            keyClick(Qt.Key_M, Qt.ControlModifier)
+            tryVerify(function() { return v.session.activeCall.muted === true }, 5000)
+            keyClick(Qt.Key_M, Qt.ControlModifier)
+            tryVerify(function() { return v.session.activeCall.muted === false }, 5000)
+            keyClick(Qt.Key_K, Qt.ControlModifier)
+            tryVerify(function() { return byName(v, "dtmfKeypad").visible }, 5000)
+            keyClick(Qt.Key_T, Qt.ControlModifier)
+            tryCompare(byName(v, "transferDialog"), "opened", true, 5000)
+            keyClick(Qt.Key_Escape)
+            tryCompare(byName(v, "transferDialog"), "opened", false, 5000)
+            keyClick(Qt.Key_H, Qt.ControlModifier)
+            tryCompare(v.session, "state", "wrap_up", 5000)
         }
 
         function test_4_german() {

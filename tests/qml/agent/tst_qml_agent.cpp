@@ -1,14 +1,16 @@
 // Qt Quick Test of the agent views (AgentView, AgentLogin, AgentDesk) with the real client
 // core against a real server in-process on loopback. The setup starts the server and
 // gives the tests a small TestServer singleton to bring in calls and read engine state.
+#include "browserstandin.h"
 #include "engine/engine.h"
 #include "inprocessserver.h"
 
 #include <QCoreApplication>
-#include <QDesktopServices>
 #include <QQmlEngine>
 #include <QStandardPaths>
 #include <QtQuickTest>
+
+#include <memory>
 
 using namespace acdesk;
 
@@ -44,8 +46,6 @@ class TestServer : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(QString url READ url CONSTANT)
-    /** @brief What the desk asked the desktop's browser to open (screen-pop). */
-    Q_PROPERTY(QStringList opened MEMBER m_opened NOTIFY openedChanged)
 public:
     bool start()
     {
@@ -92,20 +92,8 @@ public:
         m_server->pump();
     }
 
-Q_SIGNALS:
-    void openedChanged();
-
-public Q_SLOTS:
-    /** @brief The browser's part (QDesktopServices::setUrlHandler). */
-    void open(const QUrl &url)
-    {
-        m_opened.append(url.toString(QUrl::FullyEncoded));
-        Q_EMIT openedChanged();
-    }
-
 private:
     test::InProcessServer m_server;
-    QStringList m_opened;
 };
 
 class Setup : public QObject
@@ -120,24 +108,27 @@ public Q_SLOTS:
         QCoreApplication::setApplicationName(QStringLiteral("tst_qml_agent"));
         if (!m_server.start())
             qFatal("the test server did not start");
-        QDesktopServices::setUrlHandler(QStringLiteral("https"), &m_server, "open");
+        m_browser = std::make_unique<BrowserStandIn>();
     }
     void qmlEngineAvailable(QQmlEngine *engine)
     {
         engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
         static bool registered = false; // one registration for all engines of the run
-        if (!registered)
+        if (!registered) {
             qmlRegisterSingletonInstance("AcdeskTest", 1, 0, "TestServer", &m_server);
+            qmlRegisterSingletonInstance("AcdeskTest", 1, 0, "Browser", m_browser.get());
+        }
         registered = true;
     }
     void cleanupTestCase()
     {
-        QDesktopServices::unsetUrlHandler(QStringLiteral("https"));
+        m_browser.reset();
         m_server.stop();
     }
 
 private:
     TestServer m_server;
+    std::unique_ptr<BrowserStandIn> m_browser; ///< the desktop's browser for https:// links
 };
 
 QUICK_TEST_MAIN_WITH_SETUP(tst_qml_agent, Setup)

@@ -2,11 +2,11 @@
 // client core against a real server in-process on loopback (tests/data/server/api.json).
 // The setup gives the tests a TestServer singleton to bring in calls, let callers hang up
 // and read the engine's state.
+#include "browserstandin.h"
 #include "engine/engine.h"
 #include "inprocessserver.h"
 
 #include <QCoreApplication>
-#include <QDesktopServices>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QtQuickTest>
 
+#include <memory>
+
 using namespace acdesk;
 
 /** @brief The test's view of the server: its URL, calls brought in, engine state. */
@@ -24,8 +26,6 @@ class TestServer : public QObject
     Q_OBJECT
     Q_PROPERTY(QString url READ url CONSTANT)
     Q_PROPERTY(QString tempDir READ tempDir CONSTANT)
-    /** @brief What the console asked the desktop's browser to open. */
-    Q_PROPERTY(QStringList opened MEMBER m_opened NOTIFY openedChanged)
 public:
     bool start()
     {
@@ -64,17 +64,6 @@ public:
     void stop() { m_server.stop(); }
     QString url() const { return m_server.wsUrl(); }
     QString tempDir() const { return m_server.dataDir(); }
-
-Q_SIGNALS:
-    void openedChanged();
-
-public Q_SLOTS:
-    /** @brief The browser's part (QDesktopServices::setUrlHandler). */
-    void open(const QUrl &url)
-    {
-        m_opened.append(url.toString(QUrl::FullyEncoded));
-        Q_EMIT openedChanged();
-    }
 
 public:
     /** @brief A call arrives in @p queue (softphone mode: no gateway). */
@@ -144,7 +133,6 @@ public:
 private:
     QTemporaryDir m_configDir;
     test::InProcessServer m_server;
-    QStringList m_opened;
 };
 
 class Setup : public QObject
@@ -159,24 +147,27 @@ public Q_SLOTS:
         QCoreApplication::setApplicationName(QStringLiteral("tst_qml_supervisor"));
         if (!m_server.start())
             qFatal("the test server did not start");
-        QDesktopServices::setUrlHandler(QStringLiteral("https"), &m_server, "open");
+        m_browser = std::make_unique<BrowserStandIn>();
     }
     void qmlEngineAvailable(QQmlEngine *engine)
     {
         engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
         static bool registered = false; // one registration for all engines of the run
-        if (!registered)
+        if (!registered) {
             qmlRegisterSingletonInstance("AcdeskTest", 1, 0, "TestServer", &m_server);
+            qmlRegisterSingletonInstance("AcdeskTest", 1, 0, "Browser", m_browser.get());
+        }
         registered = true;
     }
     void cleanupTestCase()
     {
-        QDesktopServices::unsetUrlHandler(QStringLiteral("https"));
+        m_browser.reset();
         m_server.stop();
     }
 
 private:
     TestServer m_server;
+    std::unique_ptr<BrowserStandIn> m_browser; ///< the desktop's browser for https:// links
 };
 
 QUICK_TEST_MAIN_WITH_SETUP(tst_qml_supervisor, Setup)

@@ -158,12 +158,12 @@ Item {
             verify(row.cells[5].indexOf("customer: K-17") >= 0, row.cells[5])
             compare(byName(block, "call_1").cells[2], "0")
             // the customer's page of the call, as the agent's desk opens it
-            var before = TestServer.opened.length
+            var before = Browser.opened.length
             var link = byName(row, "link")
             verify(link.visible)
             mouseClick(link)
-            tryCompare(TestServer.opened, "length", before + 1, 5000)
-            compare(TestServer.opened[before], "https://crm.example/find?customer=K-17")
+            tryVerify(function() { return Browser.opened.length === before + 1 }, 5000)
+            compare(Browser.opened[before], "https://crm.example/find?customer=K-17")
             // the wait ticks between two stats events
             var first = row.cells[1]
             tryVerify(function() { return byName(block, "call_0").cells[1] !== first }, 4000)

@@ -209,6 +209,27 @@ TestCase {
         compare(redSpy.count, 2)
         compare(redSpy.signalArguments[1][0], "q2")
         verify(findChild(tile(win, "q2"), "pulse").visible)
+        compare(win.alarm.sounded, 0, "the alert sound is off unless switched on")
+    }
+
+    function test_went_red_sound() {
+        var win = board({ alertSound: true })
+        feed(win, [makeQueue(1)])
+        feed(win, [makeQueue(1, { waiting: 6 })])
+        compare(win.alarm.sounded, 1)
+        feed(win, [makeQueue(1)])
+        // Quiet hours around now: a queue turning red stays silent.
+        var now = new Date()
+        function hhmm(d) { return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2) }
+        win.quietHours = hhmm(new Date(now.getTime() - 3600000)) + "-" + hhmm(new Date(now.getTime() + 3600000))
+        verify(win.quietHours !== "")
+        feed(win, [makeQueue(1, { waiting: 6 })])
+        compare(win.alarm.sounded, 1)
+        feed(win, [makeQueue(1)])
+        win.quietHours = ""
+        win.alertSound = false
+        feed(win, [makeQueue(1, { waiting: 6 })])
+        compare(win.alarm.sounded, 1)
     }
 
     function test_kiosk() {
