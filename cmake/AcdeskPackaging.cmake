@@ -42,7 +42,7 @@ else()
 libqt6sql6 (>= 6.4), ")
   if(ACDESK_BUILD_GUI)
     string(APPEND _linked "libqt6gui6 (>= 6.4), libqt6qml6 (>= 6.4), libqt6quick6 (>= 6.4), \
-libqt6quickcontrols2-6 (>= 6.4), ")
+libqt6quickcontrols2-6 (>= 6.4), libqt6dbus6 (>= 6.4), libqt6multimedia6 (>= 6.4), ")
   endif()
 endif()
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "${_linked}libqt6sql6-sqlite (>= 6.4), adduser")

@@ -31,9 +31,27 @@ DesktopNotifier::DesktopNotifier(const QDBusConnection &bus, QObject *parent)
     // A notification daemon that starts later (or restarts) is asked again.
     auto *watcher =
         new QDBusServiceWatcher(Service, m_bus, QDBusServiceWatcher::WatchForRegistration, this);
-    connect(watcher, &QDBusServiceWatcher::serviceRegistered, this,
-            &DesktopNotifier::readInhibited);
+    connect(watcher, &QDBusServiceWatcher::serviceRegistered, this, &DesktopNotifier::readService);
+    readService();
+}
+
+void DesktopNotifier::readService()
+{
     readInhibited();
+    readCapabilities();
+}
+
+void DesktopNotifier::readCapabilities()
+{
+    const QDBusMessage get =
+        QDBusMessage::createMethodCall(Service, Path, Interface, QStringLiteral("GetCapabilities"));
+    auto *watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(get), this);
+    connect(watcher, &QDBusPendingCallWatcher::finished, this, [this](QDBusPendingCallWatcher *w) {
+        w->deleteLater();
+        const QDBusPendingReply<QStringList> reply = *w;
+        if (!reply.isError())
+            m_bodyMarkup = reply.value().contains(QStringLiteral("body-markup"));
+    });
 }
 
 bool DesktopNotifier::available() const
@@ -81,8 +99,10 @@ void DesktopNotifier::show(const QString &tag, const QString &summary, const QSt
         QDBusMessage::createMethodCall(Service, Path, Interface, QStringLiteral("Notify"));
     const QVariantMap hints{{QStringLiteral("desktop-entry"), QStringLiteral("acdesk")},
                             {QStringLiteral("urgency"), QVariant::fromValue(uchar(1))}};
+    // The body is markup where the service says so (the spec's body-markup): a caller's
+    // name or a broadcast must show as text, never as a link or an image.
     notify << QCoreApplication::applicationName() << m_ids.value(tag) << QString() << summary
-           << body << actions << hints << timeoutMs;
+           << (m_bodyMarkup ? body.toHtmlEscaped() : body) << actions << hints << timeoutMs;
     m_ids.insert(tag, m_ids.value(tag));
     m_closeOnReply.remove(tag);
     auto *watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(notify), this);

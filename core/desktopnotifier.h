@@ -52,9 +52,16 @@ private:
     void setInhibited(bool inhibited);
     /** @brief Asks the service for `Inhibited` (no answer: not inhibited). */
     void readInhibited();
+    /** @brief Asks the service whether it reads markup in bodies (body-markup). */
+    void readCapabilities();
+    /** @brief Asks both, when the service appears (also a restarted daemon). */
+    void readService();
 
     QDBusConnection m_bus;
     bool m_inhibited = false;
+    /** @brief The service reads markup in bodies; unknown counts as yes, so a caller's name
+     * ("<a href=…>") is always shown as the text it is. */
+    bool m_bodyMarkup = true;
     QHash<QString, uint> m_ids;   ///< tag -> the service's id (0 while the reply is due)
     QSet<QString> m_closeOnReply; ///< closed before the service answered with an id
 };

@@ -53,6 +53,7 @@ public:
     QList<Shown> shown;
     QList<uint> closed;
     bool inhibit = false;
+    bool markup = false; ///< announces body-markup (GNOME's and KDE's do)
     QDBusConnection bus{QString()};
 
     bool inhibited() const { return inhibit; }
@@ -84,7 +85,13 @@ public Q_SLOTS:
         return id;
     }
     void CloseNotification(uint id) { closed.append(id); }
-    QStringList GetCapabilities() { return {QStringLiteral("actions"), QStringLiteral("body")}; }
+    QStringList GetCapabilities()
+    {
+        QStringList caps{QStringLiteral("actions"), QStringLiteral("body")};
+        if (markup)
+            caps << QStringLiteral("body-markup");
+        return caps;
+    }
 };
 
 } // namespace
@@ -285,6 +292,26 @@ private Q_SLOTS:
         QVERIFY(m_desktop.shown.isEmpty());
         QVERIFY(m_server->engine().callerHangup(QStringLiteral("n5")).ok());
         m_server->pump();
+    }
+
+    // A daemon that reads markup in bodies gets the text escaped: a broadcast with "<a>"
+    // or "&" shows as written, never as a link.
+    void markupInBodiesIsEscaped()
+    {
+        m_desktop.shown.clear();
+        m_desktop.markup = true;
+        Desk desk;
+        QVERIFY(signIn(desk));
+        client::SupervisorSession boss;
+        boss.login(m_server.wsUrl(), QStringLiteral("boss"), QStringLiteral("pwboss"));
+        QTRY_COMPARE(boss.status(), QStringLiteral("online"));
+        boss.broadcast(QStringLiteral("<a href=\"https://evil.example\">Q&A</a>"),
+                       QStringLiteral("info"));
+        QTRY_COMPARE(m_desktop.shown.size(), 1);
+        QCOMPARE(
+            m_desktop.shown.at(0).body,
+            QStringLiteral("&lt;a href=&quot;https://evil.example&quot;&gt;Q&amp;A&lt;/a&gt;"));
+        m_desktop.markup = false;
     }
 
     // The agent looks at the desk (its window is the active one): the window's own banner

@@ -13,7 +13,8 @@ pulseaudio -n --daemonize=no --exit-idle-time=-1 --use-pid-file=no \
   -L "module-always-sink" >"$dir/pulse.log" 2>&1 &
 pid=$!
 export PULSE_SERVER="unix:$dir/native"
-# Ready when it answers (pactl waits for nothing by itself).
+# Ready when it answers: a bounded poll on that condition (pulseaudio in the foreground has
+# no readiness signal; pactl fails at once while the socket is not up yet).
 for _ in $(seq 100); do
   pactl info >/dev/null 2>&1 && break
   kill -0 "$pid" 2>/dev/null || { cat "$dir/pulse.log"; exit 1; }
