@@ -128,8 +128,22 @@ Result Engine::hangup(const QString &agent, const QString &call)
             return r;
         if (a->state == AgentState::Ringing && a->offeredCall == call)
             return d->rejectImpl(*a, *c);
+        if (c->consultAgent == a->idx) {
+            // The consulted agent leaves; the call stays with its agent.
+            d->finishConsult(*c, EndCause::AgentHangup);
+            return {};
+        }
         if (Result r = d->connectedCall(agent, call, a, c); !r.ok())
             return r;
+        if (c->snap.consult) {
+            if (c->snap.consult->state != Consult::State::Ringing) {
+                // Hanging up after the consulted party answered hands the caller over
+                // (like a desk phone's transfer on hang-up).
+                d->completeConsult(*c);
+                return {};
+            }
+            d->finishConsult(*c, EndCause::Withdrawn);
+        }
         d->emitTel(TelephonyKind::Drop, *c, a);
         if (c->callbackDialing) {
             d->failCallbackAttempt(*c); // the agent gave up before anyone answered
@@ -148,6 +162,8 @@ Result Engine::hold(const QString &agent, const QString &call)
         CallRt *c = nullptr;
         if (Result r = d->connectedCall(agent, call, a, c); !r.ok())
             return r;
+        if (c->snap.consult)
+            return fail(ErrorKind::InvalidState, QStringLiteral("a consultation is in progress"));
         if (c->snap.state != CallState::Connected)
             return fail(ErrorKind::InvalidState, QStringLiteral("call is already held"));
         c->snap.state = CallState::Held;
@@ -165,6 +181,8 @@ Result Engine::resume(const QString &agent, const QString &call)
         CallRt *c = nullptr;
         if (Result r = d->connectedCall(agent, call, a, c); !r.ok())
             return r;
+        if (c->snap.consult)
+            return fail(ErrorKind::InvalidState, QStringLiteral("a consultation is in progress"));
         if (c->snap.state != CallState::Held)
             return fail(ErrorKind::InvalidState, QStringLiteral("call is not held"));
         c->snap.state = CallState::Connected;
@@ -216,6 +234,8 @@ Result Engine::dtmf(const QString &agent, const QString &call, const QString &di
         CallRt *c = nullptr;
         if (Result r = d->connectedCall(agent, call, a, c); !r.ok())
             return r;
+        if (c->snap.consult)
+            return fail(ErrorKind::InvalidState, QStringLiteral("a consultation is in progress"));
         d->emitTel(TelephonyKind::Dtmf, *c, a, {}, digits);
         return {};
     });
@@ -229,6 +249,39 @@ Result Engine::transfer(const QString &agent, const QString &call, const Transfe
 Result Engine::dial(const QString &agent, const QString &number)
 {
     return d->run([&]() { return d->dialImpl(agent, number); });
+}
+
+Result Engine::consult(const QString &agent, const QString &call, const TransferTarget &to)
+{
+    return d->run([&]() { return d->consultImpl(agent, call, to); });
+}
+
+Result Engine::completeTransfer(const QString &agent, const QString &call)
+{
+    return d->run([&]() { return d->completeImpl(agent, call); });
+}
+
+Result Engine::cancelConsult(const QString &agent, const QString &call)
+{
+    return d->run([&]() { return d->cancelConsultImpl(agent, call); });
+}
+
+Result Engine::conference(const QString &agent, const QString &call)
+{
+    return d->run([&]() { return d->conferenceImpl(agent, call); });
+}
+
+Result Engine::consultGone(const QString &call)
+{
+    return d->run([&]() -> Result {
+        CallRt *c = d->findCall(call);
+        if (!c)
+            return fail(ErrorKind::NotFound, QStringLiteral("unknown call"));
+        if (!c->snap.consult)
+            return fail(ErrorKind::InvalidState, QStringLiteral("no consultation in progress"));
+        d->finishConsult(*c, EndCause::AgentHangup);
+        return {};
+    });
 }
 
 Result Engine::arrive(const Arrival &arrival)
@@ -262,6 +315,13 @@ Result Engine::phoneAnswered(const QString &call, const QString &agent)
             d->events.emplace_back(
                 CallUpdated{{d->agents[std::size_t(c->agent)].cfg.id}, d->snapshot(*c)});
             return {};
+        }
+        if (c->consultAgent >= 0 && c->snap.consult->state == Consult::State::Ringing) {
+            // The consulted agent's phone picked up.
+            const QString who = d->agents[std::size_t(c->consultAgent)].cfg.id;
+            if (!agent.isEmpty() && agent != who)
+                return fail(ErrorKind::InvalidState, QStringLiteral("call is not ringing"));
+            return d->acceptImpl(who, call, false);
         }
         if (c->snap.state == CallState::Connected && c->snap.direction == Direction::Outbound)
             return {}; // the dialled party of an outbound call answered: nothing to count

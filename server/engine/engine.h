@@ -80,6 +80,20 @@ public:
     Result transfer(const QString &agent, const QString &call, const TransferTarget &to);
     /** @brief Outbound call; the agent goes on_call. Result::callId is the new call. */
     Result dial(const QString &agent, const QString &number);
+    /**
+     * @brief Consultation (docs/engine.md): the caller goes on hold and @p to rings (an agent
+     * who is ready, or the one the queue would choose) or is called (a number). The call keeps
+     * its id; the consulted agent is offered it with the caller's data and consult.by set.
+     */
+    Result consult(const QString &agent, const QString &call, const TransferTarget &to);
+    /** @brief The consulted party (answered) takes the call over; the agent's leg ends with
+     * cause transferred, the consulted agent's leg is a direct one. */
+    Result completeTransfer(const QString &agent, const QString &call);
+    /** @brief Ends the consultation, ringing or answered (or drops the third party of a
+     * conference); the agent is back with the caller. */
+    Result cancelConsult(const QString &agent, const QString &call);
+    /** @brief The caller, the agent and the consulted party (answered) talk together. */
+    Result conference(const QString &agent, const QString &call);
 
     // --- supervisor commands ---
     /** @brief Like setState, with reason "supervisor" when none is given. */
@@ -92,6 +106,8 @@ public:
     Result arrive(const Arrival &arrival);
     /** @brief The caller hung up (queued, offered or connected). */
     Result callerHangup(const QString &call);
+    /** @brief The consulted party's line ended (gw.hangup side "consult"). */
+    Result consultGone(const QString &call);
     /** @brief The offered agent's desk phone picked up (gw.answered); agent optional. */
     Result phoneAnswered(const QString &call, const QString &agent = {});
     /**

@@ -159,6 +159,8 @@ Result Engine::Impl::callerHangupImpl(const QString &id)
         break;
     case CallState::Connected:
     case CallState::Held:
+        if (c->snap.consult)
+            finishConsult(*c, EndCause::CallerHangup);
         endConnected(*c, EndCause::CallerHangup);
         break;
     case CallState::Ended:
@@ -174,7 +176,9 @@ Result Engine::Impl::acceptImpl(const QString &agentId, const QString &callId, b
     CallRt *c = nullptr;
     if (Result r = offeredCall(agentId, callId, a, c); !r.ok())
         return r;
-    if (c->waitingCallback())
+    if (c->consultAgent == a->idx)
+        connectConsult(*c, *a);
+    else if (c->waitingCallback())
         connectCallback(*c, *a);
     else
         connectCall(*c, *a, bridge);
@@ -183,6 +187,12 @@ Result Engine::Impl::acceptImpl(const QString &agentId, const QString &callId, b
 
 Result Engine::Impl::rejectImpl(AgentRt &a, CallRt &c)
 {
+    if (c.consultAgent == a.idx) {
+        // Declining a colleague's consultation is no missed customer call: back to ready.
+        endConsult(c, EndCause::Rejected);
+        endCallWork(a, true);
+        return {};
+    }
     const QueueRt *q = queueOf(c);
     a.pendingState.reset();
     a.pendingReason.clear();
@@ -237,6 +247,8 @@ Result Engine::Impl::transferImpl(const QString &agentId, const QString &callId,
     }
     if (Result r = connectedCall(agentId, callId, a, c); !r.ok())
         return r;
+    if (c->snap.consult)
+        return fail(ErrorKind::InvalidState, QStringLiteral("a consultation is in progress"));
     if (target && (target == a || target->state != AgentState::Ready || !target->connected))
         return fail(ErrorKind::InvalidState, QStringLiteral("target agent is not ready"));
     if (qi >= 0) {

@@ -100,6 +100,9 @@ struct CallRt
     // Asked to be called back and not reached yet: nobody is on the caller's line.
     bool waitingCallback() const { return snap.callbackAtMs > 0 && !callbackReached; }
     std::optional<TimerKey> retryTimer;
+    // The agent consulted (ringing or talking; snap.consult has the rest); -1 = none or a
+    // number.
+    int consultAgent = -1;
 };
 
 struct Membership
@@ -396,6 +399,25 @@ struct Engine::Impl
     Result transferImpl(const QString &agentId, const QString &callId, const TransferTarget &to);
 
     Result dialImpl(const QString &agentId, const QString &number);
+
+    // ---------- consultation (engine_consult.cpp) ----------
+
+    Result consultImpl(const QString &agentId, const QString &callId, const TransferTarget &to);
+    Result completeImpl(const QString &agentId, const QString &callId);
+    Result cancelConsultImpl(const QString &agentId, const QString &callId);
+    Result conferenceImpl(const QString &agentId, const QString &callId);
+    // The consulted agent took the offer.
+    void connectConsult(CallRt &c, AgentRt &b);
+    // The consulted party takes over the call (an agent: a direct leg; a number: the call
+    // leaves the ACD); the consulting agent's leg ends, transferred.
+    void completeConsult(CallRt &c);
+    // Ends the consulted party's part (offer or talk): it gets call.ended, the consulting
+    // agent call.consultEnded. Returns the consulted agent, whose next state the caller sets.
+    AgentRt *endConsult(CallRt &c, EndCause cause);
+    // endConsult, and the consulted agent goes on as after any call work.
+    void finishConsult(CallRt &c, EndCause cause);
+    // call.update to the call's agent and, while it talks, the consulted agent.
+    void consultUpdated(const CallRt &c);
 
     AgentInfo info(const AgentRt &a) const;
 

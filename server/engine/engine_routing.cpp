@@ -103,6 +103,10 @@ void Engine::Impl::offerTo(CallRt &c, AgentRt &a)
 
 void Engine::Impl::dropOffer(CallRt &c, AgentRt &a, EndCause cause, bool requeue)
 {
+    if (c.consultAgent == a.idx) {
+        endConsult(c, cause); // a consultation's offer: the call stays with its agent
+        return;
+    }
     cancelTimer(a.offerTimer);
     a.offeredCall.clear();
     c.offeredTo.erase(std::remove(c.offeredTo.begin(), c.offeredTo.end(), a.idx),

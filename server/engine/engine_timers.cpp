@@ -56,7 +56,11 @@ void Engine::Impl::fire(const Timer &t)
         a.graceTimer.reset();
         if (a.connected || a.state == AgentState::LoggedOut)
             return;
-        if (CallRt *c = findCall(a.activeCall)) {
+        if (CallRt *c = findCall(a.activeCall); c && c->consultAgent == a.idx) {
+            endConsult(*c, EndCause::AgentLost); // the consulted agent is gone
+        } else if (c) {
+            if (c->snap.consult)
+                finishConsult(*c, EndCause::AgentLost);
             emitTel(TelephonyKind::Drop, *c, &a);
             if (c->callbackDialing) {
                 failCallbackAttempt(*c); // nobody reached: the callback goes back in line

@@ -14,9 +14,11 @@ int Engine::Impl::watchdog()
     for (AgentRt &a : agents) {
         if (a.state == AgentState::Ringing) {
             CallRt *c = findCall(a.offeredCall);
-            const bool ok =
-                c && c->snap.state == CallState::Offered &&
-                std::find(c->offeredTo.begin(), c->offeredTo.end(), a.idx) != c->offeredTo.end();
+            const bool consulted =
+                c && c->consultAgent == a.idx && c->snap.consult->state == Consult::State::Ringing;
+            const bool ok = consulted || (c && c->snap.state == CallState::Offered &&
+                                          std::find(c->offeredTo.begin(), c->offeredTo.end(),
+                                                    a.idx) != c->offeredTo.end());
             if (!ok) {
                 repaired(a, a.offeredCall, QStringLiteral("ringing without an offered call"));
                 cancelTimer(a.offerTimer);
@@ -26,9 +28,12 @@ int Engine::Impl::watchdog()
             }
         } else if (a.state == AgentState::OnCall) {
             CallRt *c = findCall(a.activeCall);
+            const bool consulted =
+                c && c->consultAgent == a.idx && c->snap.consult->state != Consult::State::Ringing;
             const bool ok =
-                c && c->agent == a.idx &&
-                (c->snap.state == CallState::Connected || c->snap.state == CallState::Held);
+                consulted ||
+                (c && c->agent == a.idx &&
+                 (c->snap.state == CallState::Connected || c->snap.state == CallState::Held));
             if (!ok) {
                 repaired(a, a.activeCall, QStringLiteral("on_call without a live call"));
                 a.activeCall.clear();

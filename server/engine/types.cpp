@@ -50,9 +50,11 @@ constexpr std::array<const char *, 3> kJoinEmpty = {"join", "overflow", "refuse"
 constexpr std::array<const char *, 5> kErrors = {"", "bad_request", "not_found", "invalid_state",
                                                  "conflict"};
 constexpr std::array<const char *, 4> kLegKinds = {"queue", "direct", "outbound", "callback"};
-constexpr std::array<const char *, 14> kTelephony = {
-    "ring",   "cancel",   "bridge", "drop", "hold",    "resume", "mute",
-    "unmute", "transfer", "dial",   "dtmf", "release", "exit",   "callback"};
+constexpr std::array<const char *, 18> kTelephony = {
+    "ring", "cancel",   "bridge",   "drop",       "hold",     "resume",
+    "mute", "unmute",   "transfer", "dial",       "dtmf",     "release",
+    "exit", "callback", "consult",  "consultEnd", "complete", "conference"};
+constexpr std::array<const char *, 3> kConsultStates = {"ringing", "talking", "conference"};
 
 } // namespace
 
@@ -111,6 +113,11 @@ std::optional<LegKind> legKindFromName(const QString &name)
 QString telephonyKindName(TelephonyKind k)
 {
     return nameOf(kTelephony, k);
+}
+
+QString consultStateName(Consult::State s)
+{
+    return nameOf(kConsultStates, s);
 }
 
 void QueueDay::add(const QueueDay &o)

@@ -241,6 +241,33 @@ struct EngineConfig
     quint64 randomSeed = 0;
 };
 
+/** @brief Target of a transfer or a consultation: a queue, an agent or a number. */
+struct TransferTarget
+{
+    enum class Kind { Queue, Agent, Number };
+    Kind kind = Kind::Queue;
+    QString value;
+};
+
+/**
+ * @brief A consultation of the call's agent with a colleague or a number while the caller
+ * waits on hold (docs/engine.md): it rings, they talk, or all three talk (conference).
+ */
+struct Consult
+{
+    enum class State { Ringing, Talking, Conference };
+    State state = State::Ringing;
+    /** @brief As asked (a queue's consultation rings the agent the queue would choose). */
+    TransferTarget target;
+    /** @brief The consulted agent; empty for a number. */
+    QString agent;
+    /** @brief The call's agent, who consults. */
+    QString by;
+    qint64 sinceMs = 0;
+};
+/** @brief "ringing", "talking" or "conference". */
+QString consultStateName(Consult::State s);
+
 /** @brief The contract's call object. */
 struct Call
 {
@@ -277,6 +304,8 @@ struct Call
     std::optional<double> ewtSeconds;
     /** @brief The hotline's or else the queue's screen-pop, expanded for this call. */
     std::optional<ScreenPop> screenPop;
+    /** @brief The agent's consultation or conference while there is one. */
+    std::optional<Consult> consult;
 };
 
 /** @brief An incoming call (gw.arrive or the simulator). */
@@ -292,14 +321,6 @@ struct Arrival
     std::optional<int> priority;
     QVariantMap data;
     QString origin;
-};
-
-/** @brief Target of a blind transfer. */
-struct TransferTarget
-{
-    enum class Kind { Queue, Agent, Number };
-    Kind kind = Kind::Queue;
-    QString value;
 };
 
 /**
@@ -541,9 +562,13 @@ enum class TelephonyKind {
     Transfer,
     Dial,
     Dtmf,
-    Release, // the agent's part ended, the call waits again (blind transfer to a queue/agent)
-    Exit,    // the call leaves the ACD: closed or maximum wait; hang up or forward to number
-    Callback // the caller will be called back: its line may end, the call keeps its place
+    Release,    // the agent's part ended, the call waits again (blind transfer to a queue/agent)
+    Exit,       // the call leaves the ACD: closed or maximum wait; hang up or forward to number
+    Callback,   // the caller will be called back: its line may end, the call keeps its place
+    Consult,    // connect the call's agent with the consulted agent (answered) or number
+    ConsultEnd, // end the consulted party's leg, ringing or answered
+    Complete,   // connect the caller with the consulted party; the call's agent leaves
+    Conference  // the caller, the call's agent and the consulted party hear each other
 };
 /** @brief Contract name without "gw." ("ring", "cancel", ...). */
 QString telephonyKindName(TelephonyKind k);
@@ -562,6 +587,14 @@ struct Telephony
     QString cause;
 };
 
+/** @brief call.consultEnded to the consulting agent: the consulted party is gone. */
+struct ConsultEnded
+{
+    QString agent;
+    Call call;
+    EndCause cause = EndCause::None;
+};
+
 /** @brief A leg record changed; persist it before publishing stats. */
 struct RecordChanged
 {
@@ -578,6 +611,6 @@ struct WatchdogRepaired
 
 /** @brief Everything the engine reports. */
 using Event = std::variant<AgentStateChanged, CallOffered, CallUpdated, CallEnded, QueueChanged,
-                           Telephony, RecordChanged, WatchdogRepaired>;
+                           Telephony, RecordChanged, WatchdogRepaired, ConsultEnded>;
 
 } // namespace acdesk::engine

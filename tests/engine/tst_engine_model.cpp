@@ -101,7 +101,7 @@ public:
     void step()
     {
         const QString a = anyAgent();
-        switch (pick(24)) {
+        switch (pick(28)) {
         case 0:
         case 1:
         case 2: {
@@ -190,12 +190,39 @@ public:
         case 21:
             pick(2) ? m_engine->mute(a, callOf(a)) : m_engine->dtmf(a, callOf(a), "1#");
             break;
+        case 22:
+        case 23: {
+            const QString o = agentIn(AgentState::OnCall);
+            TransferTarget t;
+            const int k = pick(3);
+            t.kind = TransferTarget::Kind(k);
+            t.value = k == 0 ? m_cfg.queues.at(pick(int(m_cfg.queues.size()))).id
+                             : (k == 1 ? anyAgent() : QString("+49302"));
+            if (m_engine->consult(o, callOf(o), t).ok())
+                ++m_consulted;
+            break;
+        }
+        case 24: {
+            const QString o = agentIn(AgentState::OnCall);
+            pick(2) ? m_engine->completeTransfer(o, callOf(o)) : m_engine->conference(o, callOf(o));
+            break;
+        }
+        case 25: {
+            const QString o = agentIn(AgentState::OnCall);
+            pick(2) ? m_engine->cancelConsult(o, callOf(o)) : m_engine->consultGone(anyCall());
+            break;
+        }
         default:
             m_clock.advance(pick(4) == 0 ? pick(30000) : pick(3000));
             m_engine->advance();
             break;
         }
         m_records.take(m_engine->takeEvents());
+    }
+
+    static bool consulted(const Call &c, const QString &agent)
+    {
+        return c.consult && c.consult->agent == agent;
     }
 
     // Returns an empty string when every invariant holds, else what broke.
@@ -209,6 +236,22 @@ public:
         QHash<QString, Call> live;
         for (const Call &c : m_engine->calls()) {
             live.insert(c.id, c);
+            if (c.consult) {
+                // The consulting agent has the call; the consulted one rings or talks.
+                if (c.consult->by != c.agent)
+                    return "consultation by another agent than the call's " + c.id;
+                if (!c.consult->agent.isEmpty()) {
+                    const AgentState s = m_engine->agent(c.consult->agent).state;
+                    const bool ringing = c.consult->state == Consult::State::Ringing;
+                    if (s != (ringing ? AgentState::Ringing : AgentState::OnCall))
+                        return "consulted agent in the wrong state " + c.id;
+                } else if (c.consult->state == Consult::State::Ringing) {
+                    return "a number's consultation ringing " + c.id;
+                }
+                if ((c.state == CallState::Held) !=
+                    (c.consult->state != Consult::State::Conference))
+                    return "caller not on hold during a consultation " + c.id;
+            }
             if (c.state == CallState::Connected || c.state == CallState::Held) {
                 if (c.agent.isEmpty())
                     return "connected call without agent " + c.id;
@@ -225,14 +268,16 @@ public:
             const auto calls = m_engine->callsOfAgent(ag.id);
             switch (ag.state) {
             case AgentState::Ringing:
-                if (calls.size() != 1 || calls[0].state != CallState::Offered)
-                    return "ringing without its offered call " + ag.id;
                 if (!ag.connected)
                     return "offer to a disconnected agent " + ag.id;
+                if (calls.size() == 1 && consulted(calls[0], ag.id))
+                    break;
+                if (calls.size() != 1 || calls[0].state != CallState::Offered)
+                    return "ringing without its offered call " + ag.id;
                 ++ringingPerCall[calls[0].id];
                 break;
             case AgentState::OnCall:
-                if (calls.size() != 1 || calls[0].agent != ag.id)
+                if (calls.size() != 1 || (calls[0].agent != ag.id && !consulted(calls[0], ag.id)))
                     return "on_call without its call " + ag.id;
                 break;
             default:
@@ -340,6 +385,7 @@ public:
     qint64 m_day = 0;
     int m_accepted = 0;
     int m_transferred = 0;
+    int m_consulted = 0;
 };
 
 } // namespace
@@ -370,6 +416,7 @@ void TstEngineModel::randomSequences()
     const int steps = 1500;
     int accepted = 0;
     int transferred = 0;
+    int consulted = 0;
     for (quint64 seed = firstSeed; seed < firstSeed + seeds; ++seed) {
         Model m(seed, start);
         for (int i = 0; i < steps; ++i) {
@@ -380,14 +427,16 @@ void TstEngineModel::randomSequences()
         }
         accepted += m.m_accepted;
         transferred += m.m_transferred;
+        consulted += m.m_consulted;
         const QString broken = m.checkRestore();
         if (!broken.isEmpty())
             QFAIL(qPrintable(QString("seed %1: %2").arg(seed).arg(broken)));
     }
     // the sequences really exercise the call paths
-    qInfo("accepted %d, transferred %d", accepted, transferred);
+    qInfo("accepted %d, transferred %d, consulted %d", accepted, transferred, consulted);
     QVERIFY(accepted > seeds * 15);
     QVERIFY(transferred > seeds * 5);
+    QVERIFY(consulted > seeds * 5);
 }
 
 QTEST_GUILESS_MAIN(TstEngineModel)
