@@ -62,7 +62,10 @@ void AgentAlerts::onIncomingCall(const QVariantMap &call)
     const QVariantMap hotline = call.value(QStringLiteral("hotline")).toMap();
     const QVariantMap callback = call.value(QStringLiteral("callback")).toMap();
     QString where;
-    if (!callback.isEmpty())
+    const QVariantMap consult = call.value(QStringLiteral("consult")).toMap();
+    if (!consult.isEmpty())
+        where = tr("%1 asks you about this caller").arg(consult.value(QStringLiteral("by")).toString());
+    else if (!callback.isEmpty())
         where = tr("The caller asked to be called back");
     else if (!hotline.isEmpty())
         where = tr("on %1").arg(hotline.value(QStringLiteral("name")).toString());

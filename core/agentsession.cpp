@@ -87,9 +87,18 @@ QVariantMap AgentSession::pending() const
 const AgentCall *AgentSession::findCall(bool offered) const
 {
     for (const AgentCall &c : m_calls.rows())
-        if ((c.call.state == proto::CallState::Offered) == offered)
+        if (isOffer(c.call) == offered)
             return &c;
     return nullptr;
+}
+
+bool AgentSession::isOffer(const proto::Call &call) const
+{
+    if (call.state == proto::CallState::Offered)
+        return true;
+    // A colleague's consultation rings with the caller's call, which is on hold.
+    return call.consult && call.consult->state == QLatin1String("ringing") && m_agent &&
+           call.consult->agent == m_agent->id;
 }
 
 QVariantMap AgentSession::offer() const
@@ -220,6 +229,37 @@ void AgentSession::dial(const QString &number)
     command(proto::CallDialRequest{number}.toJson());
 }
 
+void AgentSession::consult(const QString &kind, const QString &target)
+{
+    const std::optional<proto::TransferKind> k = proto::fromString<proto::TransferKind>(kind);
+    if (!k) {
+        setError(tr("Unknown transfer target \"%1\".").arg(kind));
+        return;
+    }
+    if (const QString id = callFor(false); !id.isEmpty()) {
+        m_consultNote.clear();
+        command(proto::CallConsultRequest{id, {*k, target}}.toJson());
+    }
+}
+
+void AgentSession::completeTransfer()
+{
+    if (const QString id = callFor(false); !id.isEmpty())
+        command(proto::CallCompleteTransferRequest{id}.toJson());
+}
+
+void AgentSession::cancelConsult()
+{
+    if (const QString id = callFor(false); !id.isEmpty())
+        command(proto::CallCancelConsultRequest{id}.toJson());
+}
+
+void AgentSession::conference()
+{
+    if (const QString id = callFor(false); !id.isEmpty())
+        command(proto::CallConferenceRequest{id}.toJson());
+}
+
 void AgentSession::endWrapUp(const QString &disposition, const QString &notes)
 {
     command(proto::AgentEndWrapUpRequest{disposition, notes}.toJson());
@@ -330,6 +370,24 @@ void AgentSession::onEvent(const proto::ServerMessage &event)
         // An offer that ends lives on in its queue: its next offer may open the page again.
         m_popped.remove(ended->call.id);
         m_history.upsert({ended->call, 0, ended->cause, QDateTime::currentMSecsSinceEpoch()}, 0);
+        Q_EMIT callsChanged();
+    } else if (const auto *gone = std::get_if<proto::CallConsultEndedEvent>(&event)) {
+        const AgentCall *known = m_calls.byKey(gone->call.id);
+        m_calls.upsert({gone->call, known ? known->timeoutMs : 0, {}, {}});
+        switch (gone->cause) {
+        case proto::EndCause::Rejected:
+            m_consultNote = tr("Your colleague declined the consultation. The caller is on hold.");
+            break;
+        case proto::EndCause::NoAnswer:
+            m_consultNote = tr("Nobody answered the consultation. The caller is on hold.");
+            break;
+        case proto::EndCause::AgentHangup:
+        case proto::EndCause::AgentLost:
+            m_consultNote = tr("The consultation ended.");
+            break;
+        default:
+            m_consultNote.clear(); // withdrawn by this desk, or the caller left
+        }
         Q_EMIT callsChanged();
     } else if (const auto *stats = std::get_if<proto::StatsEvent>(&event)) {
         m_queues.assign(stats->queues);

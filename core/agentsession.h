@@ -66,6 +66,9 @@ class AgentSession : public QObject
     Q_PROPERTY(int callCount READ callCount NOTIFY callsChanged)
     /** @brief Set while the connection uses its wss fallback (the status bar says why). */
     Q_PROPERTY(QString connectionNote READ connectionNote NOTIFY statusChanged)
+    /** @brief Why the last consultation ended without a transfer ("Bea declined."); empty
+     * once a new one starts. */
+    Q_PROPERTY(QString consultNote READ consultNote NOTIFY callsChanged)
 public:
     explicit AgentSession(QObject *parent = nullptr);
 
@@ -96,6 +99,15 @@ public:
     Q_INVOKABLE void transfer(const QString &kind, const QString &target);
     /** @brief Dials out. */
     Q_INVOKABLE void dial(const QString &number);
+    /** @brief Consultation: the caller on hold, @p target rings (kind "queue", "agent" or
+     * "number"). */
+    Q_INVOKABLE void consult(const QString &kind, const QString &target);
+    /** @brief The consulted colleague or number takes the caller. */
+    Q_INVOKABLE void completeTransfer();
+    /** @brief Ends the consultation (or drops the third party) and resumes the caller. */
+    Q_INVOKABLE void cancelConsult();
+    /** @brief The caller joins the consultation: all three talk. */
+    Q_INVOKABLE void conference();
     /**
      * @brief Opens the customer's page (the call's screen-pop) in the default browser: the
      * active call's, else the offered one's. False when neither has one.
@@ -159,6 +171,10 @@ private:
     void setError(const QString &message);
     /** @brief Opens @p call's page once when its template says to at @p moment. */
     void popOnce(const proto::Call &call, QLatin1String moment);
+    /** @brief An offer: a queue's (state offered) or a colleague's consultation ringing here. */
+    bool isOffer(const proto::Call &call) const;
+    QString consultNote() const { return m_consultNote; }
+    QString m_consultNote;
 
     ClientConnection m_connection;
     std::optional<proto::AgentInfo> m_agent;

@@ -108,6 +108,7 @@ proto::Call callRowPrototype()
     proto::Call c;
     c.hotline = proto::Party{};
     c.screenPop = proto::Call::ScreenPop{};
+    c.consult = proto::Call::Consult{};
     return c;
 }
 

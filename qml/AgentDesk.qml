@@ -12,6 +12,11 @@ Rectangle {
     property var now: new Date()
     readonly property var offer: session.offer
     readonly property var call: session.activeCall
+    // A consultation on the active call: mine (I consult) or a colleague's (I am consulted).
+    readonly property var consult: root.call.consult || ({})
+    readonly property bool consulting: root.consult.by !== undefined && root.consult.by === session.agentId
+    readonly property bool consulted: root.consult.by !== undefined && root.consult.by !== session.agentId
+    readonly property string consultParty: root.consult.agent || (root.consult.to ? root.consult.to.number || "" : "")
     property string language: ""
     signal signOut()
     signal languageSelected(string code)
@@ -25,7 +30,13 @@ Rectangle {
         { seq: "Ctrl+H", text: qsTr("Hang up"), when: () => root.call.id !== undefined, run: () => session.hangup() },
         { seq: "Ctrl+P", text: qsTr("Hold or resume"), when: () => root.call.id !== undefined, run: () => session.toggleHold() },
         { seq: "Ctrl+M", text: qsTr("Mute or unmute"), when: () => root.call.id !== undefined, run: () => session.toggleMute() },
-        { seq: "Ctrl+T", text: qsTr("Transfer…"), when: () => root.call.id !== undefined, run: () => transferDialog.open() },
+        { seq: "Ctrl+T", text: qsTr("Transfer or consult…"), when: () => root.call.id !== undefined && !root.call.consult, run: () => transferDialog.open() },
+        { seq: "Ctrl+E", text: qsTr("Complete the transfer to the consulted party"),
+          when: () => root.consulting && root.consult.state !== "ringing", run: () => session.completeTransfer() },
+        { seq: "Ctrl+J", text: qsTr("Conference: the caller joins the consultation"),
+          when: () => root.consulting && root.consult.state === "talking", run: () => session.conference() },
+        { seq: "Ctrl+B", text: qsTr("Back to the caller (end the consultation)"),
+          when: () => root.consulting, run: () => session.cancelConsult() },
         { seq: "Ctrl+K", text: qsTr("Keypad (DTMF)"), when: () => root.call.id !== undefined, run: () => keypadToggle.toggle() },
         { seq: "Ctrl+O", text: qsTr("Open the customer record"),
           when: () => root.call.screenPop !== undefined || root.offer.screenPop !== undefined, run: () => session.openScreenPop() },
@@ -137,7 +148,8 @@ Rectangle {
                 anchors.fill: parent
                 anchors.margins: 12
                 Label { color: Theme.blue; font.pixelSize: 16
-                    text: root.offer.callback ? qsTr("Call back %1 – the caller asked to be called back").arg(root.offer.callback.number)
+                    text: root.offer.consult ? qsTr("%1 asks you about this caller (consultation)").arg(root.offer.consult.by)
+                        : root.offer.callback ? qsTr("Call back %1 – the caller asked to be called back").arg(root.offer.callback.number)
                         : root.offer.hotline ? qsTr("Incoming call on %1").arg(root.offer.hotline.name)
                                              : qsTr("Incoming call – %1").arg(root.offer.queue || "") }
                 Label { color: Theme.text; font.pixelSize: 28
@@ -173,11 +185,33 @@ Rectangle {
                     text: (root.call.state === "held" ? qsTr("On hold") : qsTr("Connected"))
                           + " · " + Theme.duration(root.now - Date.parse(root.call.answeredAt || root.call.arrivedAt))
                           + (root.call.muted ? " · " + qsTr("muted") : "") }
+                // The consultation, as each side sees it.
+                Label { objectName: "consultStatus"; color: Theme.blue; font.pixelSize: 16
+                    Layout.fillWidth: true; wrapMode: Text.Wrap
+                    visible: root.call.consult !== undefined
+                    text: root.consulted
+                          ? (root.consult.state === "conference" ? qsTr("Conference with %1 and the caller").arg(root.consult.by)
+                                                                 : qsTr("%1 consults you; the caller is on hold").arg(root.consult.by))
+                          : root.consult.state === "ringing" ? qsTr("Calling %1… The caller is on hold.").arg(root.consultParty)
+                          : root.consult.state === "talking" ? qsTr("Talking with %1. The caller is on hold.").arg(root.consultParty)
+                          : qsTr("Conference with %1 and the caller").arg(root.consultParty) }
+                Label { objectName: "consultNote"; color: Theme.amber; Layout.fillWidth: true; wrapMode: Text.Wrap
+                    visible: text !== "" && root.call.consult === undefined; text: session.consultNote }
                 RowLayout {
-                    Button { objectName: "holdButton"; text: root.call.state === "held" ? qsTr("Resume") : qsTr("Hold"); onClicked: session.toggleHold() }
-                    Button { objectName: "muteButton"; text: root.call.muted ? qsTr("Unmute") : qsTr("Mute"); onClicked: session.toggleMute() }
-                    Button { objectName: "keypadButton"; text: qsTr("Keypad"); checkable: true; id: keypadToggle }
-                    Button { objectName: "transferButton"; text: qsTr("Transfer…"); onClicked: transferDialog.open() }
+                    visible: root.consulting
+                    Button { objectName: "completeTransferButton"; text: qsTr("Complete transfer (Ctrl+E)")
+                        enabled: root.consult.state !== "ringing"; onClicked: session.completeTransfer() }
+                    Button { objectName: "conferenceButton"; text: qsTr("Conference (Ctrl+J)")
+                        enabled: root.consult.state === "talking"; onClicked: session.conference() }
+                    Button { objectName: "cancelConsultButton"; text: qsTr("Back to caller (Ctrl+B)"); onClicked: session.cancelConsult() }
+                }
+                RowLayout {
+                    Button { objectName: "holdButton"; visible: !root.call.consult
+                        text: root.call.state === "held" ? qsTr("Resume") : qsTr("Hold"); onClicked: session.toggleHold() }
+                    Button { objectName: "muteButton"; visible: !root.consulted
+                        text: root.call.muted ? qsTr("Unmute") : qsTr("Mute"); onClicked: session.toggleMute() }
+                    Button { objectName: "keypadButton"; visible: !root.call.consult; text: qsTr("Keypad"); checkable: true; id: keypadToggle }
+                    Button { objectName: "transferButton"; visible: !root.call.consult; text: qsTr("Transfer or consult…"); onClicked: transferDialog.open() }
                     Button { objectName: "hangupButton"; text: qsTr("Hang up (Ctrl+H)"); onClicked: session.hangup() }
                     Button { objectName: "recordButton"; visible: root.call.screenPop !== undefined
                         text: qsTr("Customer record (Ctrl+O)"); onClicked: session.openScreenPop() }

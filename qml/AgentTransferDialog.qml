@@ -3,7 +3,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Acdesk.Core
 
-// Blind transfer of the active call: to one of my queues, to an agent, or to a number.
+// The active call to one of my queues, an agent or a number: at once (blind transfer), or
+// after talking to them first (consultation: the caller waits on hold).
 Popup {
     id: dialog
     objectName: "transferDialog"
@@ -23,7 +24,7 @@ Popup {
     ColumnLayout {
         anchors.fill: parent
         spacing: 8
-        Label { text: qsTr("Transfer call"); color: Theme.text; font.pixelSize: 18 }
+        Label { text: qsTr("Transfer or consult"); color: Theme.text; font.pixelSize: 18 }
         ComboBox { id: kindBox; objectName: "transferKind"; Layout.fillWidth: true
             model: [qsTr("Queue"), qsTr("Agent"), qsTr("Number")] }
         ComboBox { id: queueBox; objectName: "transferQueue"; Layout.fillWidth: true
@@ -38,6 +39,13 @@ Popup {
                 enabled: dialog.target() !== ""
                 onClicked: {
                     dialog.session.transfer(["queue", "agent", "number"][dialog.kind], dialog.target())
+                    targetField.text = ""
+                    dialog.close()
+                } }
+            Button { objectName: "consultConfirm"; text: qsTr("Consult first")
+                enabled: dialog.target() !== ""
+                onClicked: {
+                    dialog.session.consult(["queue", "agent", "number"][dialog.kind], dialog.target())
                     targetField.text = ""
                     dialog.close()
                 } }

@@ -98,6 +98,17 @@ proto::Call toProto(const engine::Call &c)
     if (c.screenPop)
         p.screenPop =
             proto::Call::ScreenPop{c.screenPop->url, engine::screenPopOpenName(c.screenPop->open)};
+    if (c.consult) {
+        proto::TransferTarget to;
+        to.value = c.consult->target.value;
+        to.kind = c.consult->target.kind == engine::TransferTarget::Kind::Queue
+                      ? proto::TransferKind::Queue
+                  : c.consult->target.kind == engine::TransferTarget::Kind::Agent
+                      ? proto::TransferKind::Agent
+                      : proto::TransferKind::Number;
+        p.consult = proto::Call::Consult{engine::consultStateName(c.consult->state), to,
+                                         c.consult->agent, c.consult->by, c.consult->sinceMs};
+    }
     return p;
 }
 

@@ -130,6 +130,10 @@ private:
     void handle(Connection *c, const Env &env, const proto::CallDtmfRequest &r);
     void handle(Connection *c, const Env &env, const proto::CallTransferRequest &r);
     void handle(Connection *c, const Env &env, const proto::CallDialRequest &r);
+    void handle(Connection *c, const Env &env, const proto::CallConsultRequest &r);
+    void handle(Connection *c, const Env &env, const proto::CallCompleteTransferRequest &r);
+    void handle(Connection *c, const Env &env, const proto::CallCancelConsultRequest &r);
+    void handle(Connection *c, const Env &env, const proto::CallConferenceRequest &r);
     void handle(Connection *c, const Env &env, const proto::StatsSubscribeRequest &r);
     void handle(Connection *c, const Env &env, const proto::StatsUnsubscribeRequest &r);
     void handle(Connection *c, const Env &env, const proto::SupervisorSetAgentStateRequest &r);

@@ -161,6 +161,14 @@ void Server::deliverEngineEvents(const std::vector<engine::Event> &events, quint
                                                    cause.value_or(proto::EndCause::CallerHangup)}
                                  .toJson());
             }
+        } else if (const auto *k = std::get_if<engine::ConsultEnded>(&e)) {
+            if (Connection *c = m_agentConnection.value(k->agent); c && c != skip) {
+                const auto cause =
+                    proto::fromString<proto::EndCause>(engine::endCauseName(k->cause));
+                sendEvent(c, proto::CallConsultEndedEvent{0, toProto(k->call),
+                                                          cause.value_or(proto::EndCause::AgentHangup)}
+                                 .toJson());
+            }
         } else if (const auto *q = std::get_if<engine::QueueChanged>(&e)) {
             scheduleStats(q->queue);
         } else if (const auto *t = std::get_if<engine::Telephony>(&e)) {
@@ -244,6 +252,16 @@ void Server::sendTelephony(const engine::Telephony &t)
         return sendEvent(gw, proto::GwExitEvent{0, t.call, t.cause, t.number}.toJson());
     case K::Callback:
         return sendEvent(gw, proto::GwCallbackQueuedEvent{0, t.call}.toJson());
+    case K::Consult:
+        return sendEvent(gw,
+                         proto::GwConsultEvent{0, t.call, t.agent, t.station, t.number}.toJson());
+    case K::Complete:
+        return sendEvent(gw,
+                         proto::GwCompleteEvent{0, t.call, t.agent, t.station, t.number}.toJson());
+    case K::ConsultEnd:
+        return sendEvent(gw, proto::GwConsultEndEvent{0, t.call}.toJson());
+    case K::Conference:
+        return sendEvent(gw, proto::GwConferenceEvent{0, t.call}.toJson());
     }
 }
 

@@ -192,6 +192,26 @@ void Server::handle(Connection *c, const Env &env, const proto::CallDialRequest 
     answer(c, env, result, proto::CallDialResult{result.callId}.toJson());
 }
 
+void Server::handle(Connection *c, const Env &env, const proto::CallConsultRequest &r)
+{
+    answer(c, env, m_engine->consult(c->user, r.call, toEngine(r.to)));
+}
+
+void Server::handle(Connection *c, const Env &env, const proto::CallCompleteTransferRequest &r)
+{
+    answer(c, env, m_engine->completeTransfer(c->user, r.call));
+}
+
+void Server::handle(Connection *c, const Env &env, const proto::CallCancelConsultRequest &r)
+{
+    answer(c, env, m_engine->cancelConsult(c->user, r.call));
+}
+
+void Server::handle(Connection *c, const Env &env, const proto::CallConferenceRequest &r)
+{
+    answer(c, env, m_engine->conference(c->user, r.call));
+}
+
 // ---------------------------------------------------------------------------------------
 // statistics
 
@@ -384,7 +404,9 @@ void Server::handle(Connection *c, const Env &env, const proto::GwHangupRequest 
     if (!ownedCall(c, env, r.call))
         return;
     const std::optional<engine::Call> call = m_engine->call(r.call);
-    if (r.side == proto::HangupSide::Caller || call->agent.isEmpty())
+    if (r.side == proto::HangupSide::Consult)
+        answer(c, env, m_engine->consultGone(r.call));
+    else if (r.side == proto::HangupSide::Caller || call->agent.isEmpty())
         answer(c, env, m_engine->callerHangup(r.call));
     else
         answer(c, env, m_engine->hangup(call->agent, r.call));

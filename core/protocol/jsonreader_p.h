@@ -127,6 +127,8 @@ std::variant<T, DecodeError> decodeWith(const QJsonObject &o, Fn read)
 // Readers of the shared value types, used by the message decoders.
 Party readParty(Reader &r);
 Call readCall(Reader &r);
+/** @brief The object "to": exactly one of {"queue"}, {"agent"}, {"number"}. */
+TransferTarget readTransferTarget(Reader &r);
 PendingState readPending(Reader &r);
 AgentInfo readAgent(Reader &r);
 QueueStats readQueueStats(Reader &r);

@@ -363,6 +363,9 @@ template struct CallIdRequest<tags::CallMute>;
 template struct CallIdRequest<tags::CallUnmute>;
 template struct CallIdRequest<tags::GwAnswered>;
 template struct CallIdRequest<tags::GwPosition>;
+template struct CallIdRequest<tags::CallCompleteTransfer>;
+template struct CallIdRequest<tags::CallCancelConsult>;
+template struct CallIdRequest<tags::CallConference>;
 
 // --- agent.* ----------------------------------------------------------------------------
 
@@ -461,39 +464,28 @@ template struct CallbackRequest<tags::SupervisorCallback>;
 template struct DigitsRequest<tags::CallDtmf>;
 template struct DigitsRequest<tags::GwDigits>;
 
-QJsonObject CallTransferRequest::toJson() const
+template<typename Tag>
+QJsonObject TargetRequest<Tag>::toJson() const
 {
     QJsonObject o = typed(Type);
     o.insert(kCall, call);
-    o.insert(QLatin1String("to"), QJsonObject{{toString(to.kind), to.value}});
+    o.insert(QLatin1String("to"), to.toJson());
     return o;
 }
 
-std::variant<CallTransferRequest, DecodeError> CallTransferRequest::fromJson(const QJsonObject &o)
+template<typename Tag>
+std::variant<TargetRequest<Tag>, DecodeError> TargetRequest<Tag>::fromJson(const QJsonObject &o)
 {
-    return decodeWith<CallTransferRequest>(o, [](Reader &r) {
-        CallTransferRequest q;
+    return decodeWith<TargetRequest>(o, [](Reader &r) {
+        TargetRequest q;
         q.call = r.identifier(kCall);
-        Reader to = r.nested(QLatin1String("to"));
-        if (r.failed())
-            return q;
-        if (to.object().size() != 1) {
-            r.fail(QLatin1String("to"),
-                   QStringLiteral("must hold exactly one of \"queue\", \"agent\", \"number\""));
-            return q;
-        }
-        const QString kind = to.object().begin().key();
-        const std::optional<TransferKind> k = fromString<TransferKind>(kind);
-        if (!k) {
-            r.fail(QLatin1String("to"), QStringLiteral("unknown target ") + quoted(kind));
-            return q;
-        }
-        q.to.kind = *k;
-        const QByteArray latin = kind.toLatin1(); // one of the three ASCII names
-        q.to.value = to.identifier(QLatin1String(latin.constData(), latin.size()));
+        q.to = readTransferTarget(r);
         return q;
     });
 }
+
+template struct TargetRequest<tags::CallTransfer>;
+template struct TargetRequest<tags::CallConsult>;
 
 QJsonObject CallDialRequest::toJson() const
 {

@@ -256,28 +256,54 @@ using CallDtmfRequest = DigitsRequest<tags::CallDtmf>;
 /** @brief gw.digits {call, digits}: keys the caller pressed (protocol addition). */
 using GwDigitsRequest = DigitsRequest<tags::GwDigits>;
 
-/** @brief Target of a blind transfer: exactly one of {"queue"}, {"agent"}, {"number"}. */
-struct TransferTarget
+/** @brief A request with `call` and a target `to` (call.transfer, call.consult). */
+template<typename Tag>
+struct TargetRequest
 {
-    TransferKind kind = TransferKind::Queue;
-    QString value;
-    bool operator==(const TransferTarget &o) const { return kind == o.kind && value == o.value; }
-    bool operator!=(const TransferTarget &o) const { return !(*this == o); }
-};
-
-/** @brief call.transfer {call, to}. */
-struct CallTransferRequest
-{
-    static constexpr const char *Type = "call.transfer";
+    static constexpr const char *Type = Tag::Type;
     QString call;
     TransferTarget to;
     /** @brief Encodes the request, "type" included. */
     QJsonObject toJson() const;
     /** @brief Decodes the parameters; bad_request naming the field on failure. */
-    static std::variant<CallTransferRequest, DecodeError> fromJson(const QJsonObject &o);
-    bool operator==(const CallTransferRequest &o) const { return call == o.call && to == o.to; }
-    bool operator!=(const CallTransferRequest &o) const { return !(*this == o); }
+    static std::variant<TargetRequest, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const TargetRequest &o) const { return call == o.call && to == o.to; }
+    bool operator!=(const TargetRequest &o) const { return !(*this == o); }
 };
+
+namespace tags {
+struct CallTransfer
+{
+    static constexpr const char *Type = "call.transfer";
+};
+struct CallConsult
+{
+    static constexpr const char *Type = "call.consult";
+};
+struct CallCompleteTransfer
+{
+    static constexpr const char *Type = "call.completeTransfer";
+};
+struct CallCancelConsult
+{
+    static constexpr const char *Type = "call.cancelConsult";
+};
+struct CallConference
+{
+    static constexpr const char *Type = "call.conference";
+};
+} // namespace tags
+
+/** @brief call.transfer {call, to}. */
+using CallTransferRequest = TargetRequest<tags::CallTransfer>;
+/** @brief call.consult {call, to} (addition 39): the caller on hold, the agent talks to @p to. */
+using CallConsultRequest = TargetRequest<tags::CallConsult>;
+/** @brief call.completeTransfer {call} (addition 39): the consulted party takes the call. */
+using CallCompleteTransferRequest = CallIdRequest<tags::CallCompleteTransfer>;
+/** @brief call.cancelConsult {call} (addition 39): back to the caller. */
+using CallCancelConsultRequest = CallIdRequest<tags::CallCancelConsult>;
+/** @brief call.conference {call} (addition 39): the three talk together. */
+using CallConferenceRequest = CallIdRequest<tags::CallConference>;
 
 /** @brief call.dial {number}. */
 struct CallDialRequest
@@ -531,7 +557,8 @@ using Request = std::variant<
     GwHangupRequest, GwRingFailedRequest, GwDigitsRequest, GwPositionRequest, GwCallbackRequest,
     SupervisorCallbackRequest, WorklistListRequest, WorklistDoneRequest, ReportGetRequest,
     AdminSetPasswordRequest, AccountSetPasswordRequest, AuditListRequest, AdminConfigGetRequest,
-    AdminConfigPutRequest>;
+    AdminConfigPutRequest, CallConsultRequest, CallCompleteTransferRequest,
+    CallCancelConsultRequest, CallConferenceRequest>;
 
 /**
  * @brief Step 3: decodes the parameters of an envelope into a typed request. unknown_type for

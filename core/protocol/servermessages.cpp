@@ -279,7 +279,8 @@ std::variant<CallUpdateEvent, DecodeError> CallUpdateEvent::fromJson(const QJson
     });
 }
 
-QJsonObject CallEndedEvent::toJson() const
+template<typename Tag>
+QJsonObject CallCauseEvent<Tag>::toJson() const
 {
     QJsonObject o = typed(Type, seq);
     o.insert(kCall, call.toJson());
@@ -287,10 +288,11 @@ QJsonObject CallEndedEvent::toJson() const
     return o;
 }
 
-std::variant<CallEndedEvent, DecodeError> CallEndedEvent::fromJson(const QJsonObject &o)
+template<typename Tag>
+std::variant<CallCauseEvent<Tag>, DecodeError> CallCauseEvent<Tag>::fromJson(const QJsonObject &o)
 {
-    return decodeWith<CallEndedEvent>(o, [](Reader &r) {
-        CallEndedEvent e;
+    return decodeWith<CallCauseEvent>(o, [](Reader &r) {
+        CallCauseEvent e;
         e.seq = readSeq(r);
         e.call = readNestedCall(r);
         e.cause = r.enumeration(QLatin1String("cause"), EndCause::CallerHangup);
@@ -552,6 +554,37 @@ std::variant<DigitsEvent<Tag>, DecodeError> DigitsEvent<Tag>::fromJson(const QJs
     });
 }
 
+template<typename Tag>
+QJsonObject GwPartyEvent<Tag>::toJson() const
+{
+    QJsonObject o = typed(Type, seq);
+    o.insert(kCall, call);
+    o.insert(kAgent, nullIfEmpty(agent));
+    o.insert(kStation, nullIfEmpty(station));
+    o.insert(kNumber, nullIfEmpty(number));
+    return o;
+}
+
+template<typename Tag>
+std::variant<GwPartyEvent<Tag>, DecodeError> GwPartyEvent<Tag>::fromJson(const QJsonObject &o)
+{
+    return decodeWith<GwPartyEvent>(o, [](Reader &r) {
+        GwPartyEvent e;
+        e.seq = readSeq(r);
+        e.call = r.identifier(kCall);
+        e.agent = r.identifier(kAgent, Presence::Optional);
+        e.station = r.identifier(kStation, Presence::Optional);
+        e.number = r.identifier(kNumber, Presence::Optional);
+        return e;
+    });
+}
+
+template struct CallCauseEvent<tags::CallEnded>;
+template struct CallCauseEvent<tags::CallConsultEnded>;
+template struct GwPartyEvent<tags::GwConsult>;
+template struct GwPartyEvent<tags::GwComplete>;
+template struct GwCallEvent<tags::GwConsultEnd>;
+template struct GwCallEvent<tags::GwConference>;
 template struct DigitsEvent<tags::GwDtmf>;
 template struct DigitsEvent<tags::CallDigits>;
 

@@ -152,23 +152,41 @@ struct CallUpdateEvent
     bool operator!=(const CallUpdateEvent &o) const { return !(*this == o); }
 };
 
-/** @brief call.ended {call (the call object), cause}. */
-struct CallEndedEvent
+/** @brief An event with the call object and a cause (call.ended, call.consultEnded). */
+template<typename Tag>
+struct CallCauseEvent
 {
-    static constexpr const char *Type = "call.ended";
+    static constexpr const char *Type = Tag::Type;
     quint64 seq = 0;
     Call call;
     EndCause cause = EndCause::CallerHangup;
     /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
     QJsonObject toJson() const;
     /** @brief Decodes the event; bad_request naming the field on failure. */
-    static std::variant<CallEndedEvent, DecodeError> fromJson(const QJsonObject &o);
-    bool operator==(const CallEndedEvent &o) const
+    static std::variant<CallCauseEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const CallCauseEvent &o) const
     {
         return seq == o.seq && call == o.call && cause == o.cause;
     }
-    bool operator!=(const CallEndedEvent &o) const { return !(*this == o); }
+    bool operator!=(const CallCauseEvent &o) const { return !(*this == o); }
 };
+
+namespace tags {
+struct CallEnded
+{
+    static constexpr const char *Type = "call.ended";
+};
+struct CallConsultEnded
+{
+    static constexpr const char *Type = "call.consultEnded";
+};
+} // namespace tags
+
+/** @brief call.ended {call (the call object), cause}. */
+using CallEndedEvent = CallCauseEvent<tags::CallEnded>;
+/** @brief call.consultEnded {call, cause} (addition 39): to the consulting agent, the
+ * consulted party is gone (rejected, no_answer, withdrawn, agent_hangup, agent_lost, ...). */
+using CallConsultEndedEvent = CallCauseEvent<tags::CallConsultEnded>;
 
 /** @brief stats {time, queues, agents}. */
 struct StatsEvent
@@ -337,6 +355,31 @@ struct GwDialEvent
     bool operator!=(const GwDialEvent &o) const { return !(*this == o); }
 };
 
+/**
+ * @brief gw.consult and gw.complete {call, agent, station, number} (addition 39): the
+ * consulted party, an agent at its station or a number (the other fields null).
+ */
+template<typename Tag>
+struct GwPartyEvent
+{
+    static constexpr const char *Type = Tag::Type;
+    quint64 seq = 0;
+    QString call;
+    QString agent;
+    QString station;
+    QString number;
+    /** @brief Encodes the event, "type" and "seq" (when != 0) included. */
+    QJsonObject toJson() const;
+    /** @brief Decodes the event; bad_request naming the field on failure. */
+    static std::variant<GwPartyEvent, DecodeError> fromJson(const QJsonObject &o);
+    bool operator==(const GwPartyEvent &o) const
+    {
+        return seq == o.seq && call == o.call && agent == o.agent && station == o.station &&
+               number == o.number;
+    }
+    bool operator!=(const GwPartyEvent &o) const { return !(*this == o); }
+};
+
 /** @brief An event carrying call and digits: gw.dtmf (to the gateway), call.digits (to the agent).
  */
 template<typename Tag>
@@ -410,6 +453,22 @@ struct CallDigits
 {
     static constexpr const char *Type = "call.digits";
 };
+struct GwConsult
+{
+    static constexpr const char *Type = "gw.consult";
+};
+struct GwComplete
+{
+    static constexpr const char *Type = "gw.complete";
+};
+struct GwConsultEnd
+{
+    static constexpr const char *Type = "gw.consultEnd";
+};
+struct GwConference
+{
+    static constexpr const char *Type = "gw.conference";
+};
 } // namespace tags
 
 /** @brief An abandoned caller on the worklist (addition, protocol 10.1). */
@@ -471,6 +530,18 @@ using GwDtmfEvent = DigitsEvent<tags::GwDtmf>;
 using GwReleaseEvent = GwStationEvent<tags::GwRelease>;
 /** @brief call.digits {call, digits}: the caller's keys, to the connected agent (addition). */
 using CallDigitsEvent = DigitsEvent<tags::CallDigits>;
+/** @brief gw.consult (addition 39): connect the call's agent with the consulted party (an
+ * agent's answered phone, or call the number); the caller stays on hold. */
+using GwConsultEvent = GwPartyEvent<tags::GwConsult>;
+/** @brief gw.complete (addition 39): connect the caller with the consulted party; the call's
+ * agent's phone is released. */
+using GwCompleteEvent = GwPartyEvent<tags::GwComplete>;
+/** @brief gw.consultEnd {call} (addition 39): end the consulted party's leg, ringing or
+ * answered; the caller stays as the call's state says. */
+using GwConsultEndEvent = GwCallEvent<tags::GwConsultEnd>;
+/** @brief gw.conference {call} (addition 39): the caller, the agent and the consulted party
+ * hear each other. */
+using GwConferenceEvent = GwCallEvent<tags::GwConference>;
 
 /** @brief Any server → client message. */
 using ServerMessage =
@@ -479,7 +550,8 @@ using ServerMessage =
                  GwRingEvent, GwCancelEvent, GwBridgeEvent, GwDropEvent, GwHoldEvent, GwResumeEvent,
                  GwMuteEvent, GwUnmuteEvent, GwTransferEvent, GwExitEvent, GwCallbackQueuedEvent,
                  GwDialEvent, GwDtmfEvent, AuditEvent, GwReleaseEvent, CallDigitsEvent,
-                 WorklistUpdateEvent>;
+                 WorklistUpdateEvent, CallConsultEndedEvent, GwConsultEvent, GwCompleteEvent,
+                 GwConsultEndEvent, GwConferenceEvent>;
 
 /** @brief Every server message type, in contract order. */
 QStringList serverMessageTypes();

@@ -44,7 +44,7 @@ const char *const directionNames[] = {"inbound", "outbound"};
 const char *const endCauseNames[] = {"agent_hangup", "caller_hangup", "transferred", "rejected",
                                      "no_answer",    "withdrawn",     "agent_lost"};
 const char *const severityNames[] = {"info", "warning", "alert"};
-const char *const hangupSideNames[] = {"caller", "agent"};
+const char *const hangupSideNames[] = {"caller", "agent", "consult"};
 const char *const transferKindNames[] = {"queue", "agent", "number"};
 
 // Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms);
@@ -514,6 +514,29 @@ Party readParty(Reader &r)
     return p;
 }
 
+TransferTarget readTransferTarget(Reader &r)
+{
+    TransferTarget t;
+    Reader to = r.nested(QLatin1String("to"));
+    if (r.failed())
+        return t;
+    if (to.object().size() != 1) {
+        r.fail(QLatin1String("to"),
+               QStringLiteral("must hold exactly one of \"queue\", \"agent\", \"number\""));
+        return t;
+    }
+    const QString kind = to.object().begin().key();
+    const std::optional<TransferKind> k = fromString<TransferKind>(kind);
+    if (!k) {
+        r.fail(QLatin1String("to"), QStringLiteral("unknown target ") + quoted(kind));
+        return t;
+    }
+    t.kind = *k;
+    const QByteArray latin = kind.toLatin1(); // one of the three ASCII names
+    t.value = to.identifier(QLatin1String(latin.constData(), latin.size()));
+    return t;
+}
+
 Call readCall(Reader &r)
 {
     Call c;
@@ -556,6 +579,19 @@ Call readCall(Reader &r)
             pop.open != QLatin1String("manual"))
             sp.fail(QLatin1String("open"), QStringLiteral("must be accept, offer or manual"));
         c.screenPop = pop;
+    }
+    if (r.present(QLatin1String("consult"))) {
+        Reader k = r.nested(QLatin1String("consult"));
+        Call::Consult info;
+        info.state = k.identifier(QLatin1String("state"));
+        if (!k.failed() && info.state != QLatin1String("ringing") &&
+            info.state != QLatin1String("talking") && info.state != QLatin1String("conference"))
+            k.fail(QLatin1String("state"), QStringLiteral("must be ringing, talking or conference"));
+        info.to = readTransferTarget(k);
+        info.agent = k.identifier(QLatin1String("agent"), Presence::Optional);
+        info.by = k.identifier(QLatin1String("by"));
+        info.since = k.time(QLatin1String("since"));
+        c.consult = info;
     }
     return c;
 }
@@ -731,6 +767,13 @@ QJsonObject Call::toJson() const
     if (screenPop)
         o.insert(QLatin1String("screenPop"), QJsonObject{{QLatin1String("url"), screenPop->url},
                                                          {QLatin1String("open"), screenPop->open}});
+    if (consult)
+        o.insert(QLatin1String("consult"),
+                 QJsonObject{{QLatin1String("state"), consult->state},
+                             {QLatin1String("to"), consult->to.toJson()},
+                             {QLatin1String("agent"), nullIfEmpty(consult->agent)},
+                             {QLatin1String("by"), consult->by},
+                             {QLatin1String("since"), timeValue(consult->since)}});
     return o;
 }
 
@@ -745,7 +788,8 @@ bool Call::operator==(const Call &o) const
            hotline == o.hotline && state == o.state && arrivedAt == o.arrivedAt &&
            answeredAt == o.answeredAt && waitedMs == o.waitedMs && priority == o.priority &&
            muted == o.muted && data == o.data && position == o.position &&
-           ewtSeconds == o.ewtSeconds && callback == o.callback && screenPop == o.screenPop;
+           ewtSeconds == o.ewtSeconds && callback == o.callback && screenPop == o.screenPop &&
+           consult == o.consult;
 }
 
 QJsonObject PendingState::toJson() const

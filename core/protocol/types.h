@@ -69,7 +69,7 @@ enum class EndCause {
 /** @brief Severity of a broadcast message. */
 enum class Severity { Info, Warning, Alert };
 /** @brief Which leg hung up (`gw.hangup` side). */
-enum class HangupSide { Caller, Agent };
+enum class HangupSide { Caller, Agent, Consult };
 /** @brief Target kind of a blind transfer. */
 enum class TransferKind { Queue, Agent, Number };
 
@@ -85,7 +85,7 @@ QString toString(Direction v);
 QString toString(EndCause v);
 /** @brief Wire name of a severity ("info", "warning", "alert"). */
 QString toString(Severity v);
-/** @brief Wire name of a hangup side ("caller", "agent"). */
+/** @brief Wire name of a hangup side ("caller", "agent", "consult"). */
 QString toString(HangupSide v);
 /** @brief Wire name of a transfer kind ("queue", "agent", "number"). */
 QString toString(TransferKind v);

@@ -15,6 +15,18 @@
 
 namespace acdesk::proto {
 
+/** @brief Target of a transfer or consultation: exactly one of {"queue"}, {"agent"},
+ * {"number"}. */
+struct TransferTarget
+{
+    TransferKind kind = TransferKind::Queue;
+    QString value;
+    /** @brief Encodes as {KIND: value}. */
+    QJsonObject toJson() const { return QJsonObject{{toString(kind), value}}; }
+    bool operator==(const TransferTarget &o) const { return kind == o.kind && value == o.value; }
+    bool operator!=(const TransferTarget &o) const { return !(*this == o); }
+};
+
 /** @brief A phone number with an optional name (caller, hotline). Empty name encodes as null. */
 struct Party
 {
@@ -72,6 +84,21 @@ struct Call
         bool operator==(const ScreenPop &o) const { return url == o.url && open == o.open; }
     };
     std::optional<ScreenPop> screenPop;
+    /** @brief Addition 39: the agent's consultation while there is one; omitted otherwise. */
+    struct Consult
+    {
+        QString state; ///< "ringing", "talking" or "conference"
+        TransferTarget to;
+        QString agent; ///< the consulted agent; empty (null) for a number
+        QString by;    ///< the call's agent, who consults
+        qint64 since = 0;
+        bool operator==(const Consult &o) const
+        {
+            return state == o.state && to == o.to && agent == o.agent && by == o.by &&
+                   since == o.since;
+        }
+    };
+    std::optional<Consult> consult;
 
     /** @brief Encodes every field of the call object. */
     QJsonObject toJson() const;

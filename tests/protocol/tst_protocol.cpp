@@ -84,6 +84,11 @@ const QStringList contractRequestTypes = {
     // live configuration (issue 15), see docs/protocol.md 4.7
     QStringLiteral("admin.config.get"),
     QStringLiteral("admin.config.put"),
+    // consultation and conference (issue 18), see docs/protocol.md 6.6
+    QStringLiteral("call.consult"),
+    QStringLiteral("call.completeTransfer"),
+    QStringLiteral("call.cancelConsult"),
+    QStringLiteral("call.conference"),
 };
 const QStringList contractServerTypes = {
     QStringLiteral("hello"),
@@ -114,6 +119,12 @@ const QStringList contractServerTypes = {
     QStringLiteral("gw.release"),      // issue 14, docs/telephony.md
     QStringLiteral("call.digits"),     // issue 14, docs/protocol.md 8.1
     QStringLiteral("worklist.update"), // docs/protocol.md 10.1
+    // consultation and conference (issue 18), see docs/protocol.md 6.6
+    QStringLiteral("call.consultEnded"),
+    QStringLiteral("gw.consult"),
+    QStringLiteral("gw.complete"),
+    QStringLiteral("gw.consultEnd"),
+    QStringLiteral("gw.conference"),
 };
 
 QSet<QString> typesIn(const QJsonArray &fixtures)

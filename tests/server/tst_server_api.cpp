@@ -734,6 +734,115 @@ private Q_SLOTS:
                  QStringLiteral("g4"));
     }
 
+    // Consultation through the wire (addition 39): the consulted agent is offered the
+    // caller's call with its data, the gateway hears every step, the transfer completes.
+    void consultThroughTheWire()
+    {
+        Client *gw = gateway();
+        Client *a1 = agent(QStringLiteral("a1"), true, QStringLiteral("201"));
+        QCOMPARE(gw->code(gwArrive(QStringLiteral("k1"), QStringLiteral("support"),
+                                   P({{QStringLiteral("data"),
+                                       P({{QStringLiteral("customer"), QStringLiteral("K-9")}})}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(a1->code(callReq(QStringLiteral("call.accept"), QStringLiteral("k1"))),
+                 QStringLiteral("ok"));
+        Client *a2 = agent(QStringLiteral("a2"), true, QStringLiteral("202"));
+        const QJsonObject toA2 =
+            P({{QStringLiteral("to"), P({{QStringLiteral("agent"), QStringLiteral("a2")}})}});
+        // mistakes first: a bad target, nothing to complete, not a2's call
+        QCOMPARE(a1->code(callReq(QStringLiteral("call.consult"), QStringLiteral("k1"),
+                                  P({{QStringLiteral("to"), P({{QStringLiteral("desk"),
+                                                                QStringLiteral("a2")}})}}))),
+                 QStringLiteral("bad_request"));
+        QCOMPARE(a1->code(callReq(QStringLiteral("call.completeTransfer"), QStringLiteral("k1"))),
+                 QStringLiteral("invalid_state"));
+        QCOMPARE(a2->code(callReq(QStringLiteral("call.consult"), QStringLiteral("k1"), toA2)),
+                 QStringLiteral("invalid_state"));
+        QCOMPARE(a1->code(callReq(QStringLiteral("call.consult"), QStringLiteral("nope"), toA2)),
+                 QStringLiteral("not_found"));
+
+        QCOMPARE(a1->code(callReq(QStringLiteral("call.consult"), QStringLiteral("k1"), toA2)),
+                 QStringLiteral("ok"));
+        QVERIFY(!callMsg(gw, QStringLiteral("gw.hold"), QStringLiteral("k1")).isEmpty());
+        const QJsonObject ring = gw->take([](const QJsonObject &o) {
+            return typeOf(o) == QLatin1String("gw.ring") &&
+                   o.value(QStringLiteral("agent")) == QLatin1String("a2");
+        });
+        QCOMPARE(ring.value(QStringLiteral("call")).toString(), QStringLiteral("k1"));
+        QCOMPARE(ring.value(QStringLiteral("station")).toString(), QStringLiteral("202"));
+        const QJsonObject offered = callMsg(a2, QStringLiteral("call.offer"), QStringLiteral("k1"))
+                                        .value(QStringLiteral("call"))
+                                        .toObject();
+        QCOMPARE(offered.value(QStringLiteral("state")).toString(), QStringLiteral("held"));
+        QCOMPARE(offered.value(QStringLiteral("data")).toObject().value(QStringLiteral("customer")),
+                 QJsonValue(QStringLiteral("K-9")));
+        const QJsonObject consult = offered.value(QStringLiteral("consult")).toObject();
+        QCOMPARE(consult.value(QStringLiteral("state")).toString(), QStringLiteral("ringing"));
+        QCOMPARE(consult.value(QStringLiteral("by")).toString(), QStringLiteral("a1"));
+        QCOMPARE(consult.value(QStringLiteral("agent")).toString(), QStringLiteral("a2"));
+        QCOMPARE(consult.value(QStringLiteral("to")).toObject(),
+                 P({{QStringLiteral("agent"), QStringLiteral("a2")}}));
+
+        // the consulted desk phone answers: the gateway connects a1 with a2
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.answered"), QStringLiteral("k1"),
+                                  P({{QStringLiteral("agent"), QStringLiteral("a2")}}))),
+                 QStringLiteral("ok"));
+        const QJsonObject connect = callMsg(gw, QStringLiteral("gw.consult"), QStringLiteral("k1"));
+        QCOMPARE(connect.value(QStringLiteral("agent")).toString(), QStringLiteral("a2"));
+        QCOMPARE(connect.value(QStringLiteral("station")).toString(), QStringLiteral("202"));
+        QVERIFY(connect.value(QStringLiteral("number")).isNull());
+        const QJsonObject talking = a1->take([](const QJsonObject &o) {
+            return typeOf(o) == QLatin1String("call.update") &&
+                   o.value(QStringLiteral("call"))
+                           .toObject()
+                           .value(QStringLiteral("consult"))
+                           .toObject()
+                           .value(QStringLiteral("state")) == QLatin1String("talking");
+        });
+        QVERIFY(!talking.isEmpty());
+
+        QCOMPARE(a1->code(callReq(QStringLiteral("call.completeTransfer"), QStringLiteral("k1"))),
+                 QStringLiteral("ok"));
+        const QJsonObject complete =
+            callMsg(gw, QStringLiteral("gw.complete"), QStringLiteral("k1"));
+        QCOMPARE(complete.value(QStringLiteral("agent")).toString(), QStringLiteral("a2"));
+        QCOMPARE(callMsg(a1, QStringLiteral("call.ended"), QStringLiteral("k1"))
+                     .value(QStringLiteral("cause"))
+                     .toString(),
+                 QStringLiteral("transferred"));
+        const QJsonObject mine = a2->take([](const QJsonObject &o) {
+            return typeOf(o) == QLatin1String("call.update") &&
+                   o.value(QStringLiteral("call")).toObject().value(QStringLiteral("state")) ==
+                       QLatin1String("connected");
+        });
+        QVERIFY(!mine.value(QStringLiteral("call")).toObject().contains(QStringLiteral("consult")));
+
+        // a consultation of a number that hangs up: a1 hears why, the caller is still held
+        QCOMPARE(a1->code(req(QStringLiteral("agent.endWrapUp"))), QStringLiteral("ok"));
+        QCOMPARE(gw->code(gwArrive(QStringLiteral("k2"), QStringLiteral("support"))),
+                 QStringLiteral("ok"));
+        QCOMPARE(a1->code(callReq(QStringLiteral("call.accept"), QStringLiteral("k2"))),
+                 QStringLiteral("ok"));
+        QCOMPARE(a1->code(callReq(QStringLiteral("call.consult"), QStringLiteral("k2"),
+                                  P({{QStringLiteral("to"), P({{QStringLiteral("number"),
+                                                                QStringLiteral("+4989555")}})}}))),
+                 QStringLiteral("ok"));
+        QCOMPARE(callMsg(gw, QStringLiteral("gw.consult"), QStringLiteral("k2"))
+                     .value(QStringLiteral("number"))
+                     .toString(),
+                 QStringLiteral("+4989555"));
+        QCOMPARE(gw->code(callReq(QStringLiteral("gw.hangup"), QStringLiteral("k2"),
+                                  P({{QStringLiteral("side"), QStringLiteral("consult")}}))),
+                 QStringLiteral("ok"));
+        QVERIFY(!callMsg(gw, QStringLiteral("gw.consultEnd"), QStringLiteral("k2")).isEmpty());
+        const QJsonObject gone =
+            callMsg(a1, QStringLiteral("call.consultEnded"), QStringLiteral("k2"));
+        QCOMPARE(gone.value(QStringLiteral("cause")).toString(), QStringLiteral("agent_hangup"));
+        QCOMPARE(gone.value(QStringLiteral("call")).toObject().value(QStringLiteral("state")),
+                 QJsonValue(QStringLiteral("held")));
+        QCOMPARE(m_server->engine().call(QStringLiteral("k2"))->agent, QStringLiteral("a1"));
+    }
+
     // The first change after a quiet moment is not held back by the coalescing window: the
     // wallboard has the new figures before the answer to a request it sends after the
     // change (with only the 200 ms window, the answer would come first).
