@@ -84,6 +84,7 @@ private:
     client::ClientConnection *m_connection = nullptr;
     QHash<QString, bool> m_asking;        // gw.arrive in flight -> caller already gone
     QSet<QString> m_known;                // calls the server holds for this gateway
+    QSet<QString> m_talking;              // calls an agent's phone is connected to
     QHash<QString, Prompt> m_prompts;     // loaded spoken prompts by name
     QHash<QString, qint64> m_announceDue; // waiting caller -> next place announcement (ms)
     QTimer m_announceTimer;

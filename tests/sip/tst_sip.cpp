@@ -888,6 +888,38 @@ private Q_SLOTS:
         QVERIFY(firstToneWindow(readWav(phoneB.heardFile()), CallerTone, 0.8) >= 0);
     }
 
+    // The SIP gateway does not carry consultations yet (docs/telephony.md): it ends one at
+    // once instead of ringing the colleague's phone, the agent hears why, and the caller,
+    // on hold meanwhile, is back with the agent after resume.
+    void consultationIsRefusedAndTheCallerStaysWithTheAgent()
+    {
+        Desk d;
+        Phone phoneB;
+        std::unique_ptr<Client> ben;
+        QString id;
+        openTransferDesk(d, phoneB, ben, &id);
+        if (QTest::currentTestFailed())
+            return;
+        auto &[s, phoneA, caller, anna] = d;
+        QVERIFY(setReady(*ben));
+        QCOMPARE(
+            anna->code(callReq(QStringLiteral("call.consult"), id,
+                               P({{QStringLiteral("to"), QJsonObject{{QStringLiteral("agent"),
+                                                                      QStringLiteral("1002")}}}}))),
+            QStringLiteral("ok"));
+        const QJsonObject gone = anna->take(QStringLiteral("call.consultEnded"), 10000);
+        QCOMPARE(gone.value(QStringLiteral("cause")).toString(), QStringLiteral("agent_hangup"));
+        QCOMPARE(ben->take(QStringLiteral("call.ended"), 10000)
+                     .value(QStringLiteral("cause"))
+                     .toString(),
+                 QStringLiteral("agent_hangup"));
+        const int resumed = int(caller.heardSeconds() * 10);
+        QCOMPARE(anna->code(callReq(QStringLiteral("call.resume"), id)), QStringLiteral("ok"));
+        QVERIFY(waitFor([&] { return caller.heardSeconds() > resumed / 10.0 + 1.5; }, 15000));
+        QVERIFY(firstToneWindow(readWav(caller.heardFile()), AgentTone, 0.8, resumed) >= resumed);
+        QVERIFY(!phoneB.log.contains("Incoming call"));
+    }
+
     // Blind transfer to a number: the gateway calls it through the trunk and connects the
     // caller; the agent's phone is hung up and the server forgets the call.
     void transferToNumberGoesThroughTheTrunk()
