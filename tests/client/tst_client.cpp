@@ -328,6 +328,61 @@ private Q_SLOTS:
         QCOMPARE(m_browser->opened().size(), 3);
     }
 
+    // Two desks: a consultation rings on the colleague's desk as an offer (the caller's call,
+    // on hold), a declined one says so, an answered one completes to the colleague.
+    void consultAndCompleteBetweenDesks()
+    {
+        auto anna = loggedIn(QStringLiteral("a1"), QStringLiteral("pw1"));
+        QVERIFY(ready(*anna));
+        arrive(QStringLiteral("k1"));
+        QTRY_COMPARE(callId(anna->offer()), QStringLiteral("k1"));
+        anna->accept();
+        QTRY_COMPARE(anna->state(), QStringLiteral("on_call"));
+        auto ben = loggedIn(QStringLiteral("a2"), QStringLiteral("pw2"));
+        QVERIFY(ready(*ben));
+        const auto consultOf = [](const QVariantMap &call) {
+            return call.value(QStringLiteral("consult")).toMap();
+        };
+
+        anna->consult(QStringLiteral("agent"), QStringLiteral("a2"));
+        QTRY_COMPARE(callId(ben->offer()), QStringLiteral("k1"));
+        QVERIFY(ben->activeCall().isEmpty()); // held for Anna, an offer for Ben
+        QCOMPARE(consultOf(ben->offer()).value(QStringLiteral("by")).toString(),
+                 QStringLiteral("a1"));
+        QCOMPARE(ben->offer().value(QStringLiteral("caller")).toMap().value(QStringLiteral("number")),
+                 QVariant(QStringLiteral("+4930999")));
+        QTRY_COMPARE(consultOf(anna->activeCall()).value(QStringLiteral("state")).toString(),
+                     QStringLiteral("ringing"));
+        QCOMPARE(anna->activeCall().value(QStringLiteral("state")).toString(),
+                 QStringLiteral("held"));
+        ben->reject();
+        QTRY_COMPARE(anna->property("consultNote").toString(),
+                     QStringLiteral("Your colleague declined the consultation. The caller is on "
+                                    "hold."));
+        QVERIFY(consultOf(anna->activeCall()).isEmpty());
+        QTRY_COMPARE(ben->state(), QStringLiteral("ready"));
+
+        anna->consult(QStringLiteral("agent"), QStringLiteral("a2"));
+        QCOMPARE(anna->property("consultNote").toString(), QString());
+        QTRY_COMPARE(callId(ben->offer()), QStringLiteral("k1"));
+        ben->accept();
+        QTRY_COMPARE(consultOf(ben->activeCall()).value(QStringLiteral("state")).toString(),
+                     QStringLiteral("talking"));
+        QTRY_COMPARE(consultOf(anna->activeCall()).value(QStringLiteral("state")).toString(),
+                     QStringLiteral("talking"));
+        anna->conference();
+        QTRY_COMPARE(ben->activeCall().value(QStringLiteral("state")).toString(),
+                     QStringLiteral("connected"));
+        QCOMPARE(consultOf(ben->activeCall()).value(QStringLiteral("state")).toString(),
+                     QStringLiteral("conference"));
+        anna->completeTransfer();
+        QTRY_VERIFY(anna->activeCall().isEmpty());
+        QTRY_VERIFY(consultOf(ben->activeCall()).isEmpty());
+        QCOMPARE(callId(ben->activeCall()), QStringLiteral("k1"));
+        QCOMPARE(anna->state(), QStringLiteral("wrap_up"));
+        QCOMPARE(m_server->engine().call(QStringLiteral("k1"))->agent, QStringLiteral("a2"));
+    }
+
     void offlineCommandIsRefusedVisibly()
     {
         auto s = loggedIn(QStringLiteral("a1"), QStringLiteral("pw1"));

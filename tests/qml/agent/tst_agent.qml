@@ -170,6 +170,54 @@ Item {
             compare(v.session.history.get(0).cause, "transferred")
         }
 
+        // Consult a colleague from the transfer dialog, then complete: both desks show their
+        // side (the views overlap, so only the one being clicked is visible).
+        function test_2b_consultThenComplete() {
+            var anna = loggedIn("a1", "pw1")
+            click(anna, "readyButton")
+            tryCompare(anna.session, "state", "ready", 5000)
+            verify(TestServer.arrive("k1", "support", "Erika Muster"))
+            click(anna, "acceptButton")
+            tryCompare(anna.session, "state", "on_call", 5000)
+            var ben = loggedIn("a3", "pw3")
+            anna.visible = false
+            click(ben, "readyButton")
+            tryCompare(ben.session, "state", "ready", 5000)
+
+            ben.visible = false
+            anna.visible = true
+            click(anna, "transferButton")
+            var dialog = byName(anna, "transferDialog")
+            tryCompare(dialog, "opened", true, 5000)
+            dialog.kind = 1
+            byName(anna, "transferTarget").text = "a3"
+            click(anna, "consultConfirm")
+            tryCompare(byName(anna, "consultStatus"), "text", "Calling a3… The caller is on hold.", 5000)
+            verify(!byName(anna, "completeTransferButton").enabled)
+            verify(!byName(anna, "holdButton").visible)
+            verify(!byName(anna, "transferButton").visible)
+
+            // Ben is offered the caller's call, with the caller and who asks.
+            anna.visible = false
+            ben.visible = true
+            tryVerify(function() { return byName(ben, "offerPanel").visible }, 5000)
+            compare(ben.session.offer.caller.name, "Erika Muster")
+            compare(ben.session.offer.consult.by, "a1")
+            click(ben, "acceptButton")
+            tryCompare(byName(ben, "consultStatus"), "text", "a1 consults you; the caller is on hold", 5000)
+            verify(!byName(ben, "completeTransferButton").visible) // only the consulting desk
+
+            ben.visible = false
+            anna.visible = true
+            tryCompare(byName(anna, "consultStatus"), "text", "Talking with a3. The caller is on hold.", 5000)
+            click(anna, "completeTransferButton")
+            tryCompare(anna.session, "state", "wrap_up", 5000)
+            compare(anna.session.history.get(0).cause, "transferred")
+            tryVerify(function() { return ben.session.activeCall.consult === undefined }, 5000)
+            compare(ben.session.activeCall.state, "connected")
+            verify(!byName(ben, "consultStatus").visible)
+        }
+
         function test_3_shortcuts() {
             var v = loggedIn("a3", "pw3")
             keyClick(Qt.Key_R, Qt.ControlModifier)
