@@ -64,7 +64,8 @@ void AgentAlerts::onIncomingCall(const QVariantMap &call)
     QString where;
     const QVariantMap consult = call.value(QStringLiteral("consult")).toMap();
     if (!consult.isEmpty())
-        where = tr("%1 asks you about this caller").arg(consult.value(QStringLiteral("by")).toString());
+        where =
+            tr("%1 asks you about this caller").arg(consult.value(QStringLiteral("by")).toString());
     else if (!callback.isEmpty())
         where = tr("The caller asked to be called back");
     else if (!hotline.isEmpty())

@@ -15,235 +15,291 @@
 <context>
     <name>AgentDesk</name>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="62"/>
+        <location filename="../qml/AgentDesk.qml" line="73"/>
         <source>Connection lost – reconnecting…</source>
         <translation>Verbindung verloren – verbinde neu…</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="92"/>
+        <location filename="../qml/AgentDesk.qml" line="103"/>
         <source>then: %1</source>
         <translation>danach: %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="33"/>
-        <location filename="../qml/AgentDesk.qml" line="95"/>
+        <location filename="../qml/AgentDesk.qml" line="44"/>
+        <location filename="../qml/AgentDesk.qml" line="106"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="23"/>
+        <location filename="../qml/AgentDesk.qml" line="28"/>
         <source>Accept the offered call</source>
         <translation>Angebotenen Anruf annehmen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="24"/>
+        <location filename="../qml/AgentDesk.qml" line="29"/>
         <source>Reject the offered call</source>
         <translation>Angebotenen Anruf ablehnen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="26"/>
+        <location filename="../qml/AgentDesk.qml" line="31"/>
         <source>Hold or resume</source>
         <translation>Halten oder fortsetzen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="27"/>
+        <location filename="../qml/AgentDesk.qml" line="32"/>
         <source>Mute or unmute</source>
         <translation>Stumm schalten oder aufheben</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="29"/>
+        <location filename="../qml/AgentDesk.qml" line="33"/>
+        <location filename="../qml/AgentDesk.qml" line="214"/>
+        <source>Transfer or consult…</source>
+        <translation>Weiterleiten oder Rückfrage…</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="34"/>
+        <source>Complete the transfer to the consulted party</source>
+        <translation>Weiterleitung an den Rückfragepartner abschließen</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="36"/>
+        <source>Conference: the caller joins the consultation</source>
+        <translation>Konferenz: der Anrufer kommt zur Rückfrage dazu</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="38"/>
+        <source>Back to the caller (end the consultation)</source>
+        <translation>Zurück zum Anrufer (Rückfrage beenden)</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="40"/>
         <source>Keypad (DTMF)</source>
         <translation>Tastenfeld (DTMF)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="30"/>
+        <location filename="../qml/AgentDesk.qml" line="41"/>
         <source>Open the customer record</source>
         <translation>Kundenakte öffnen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="32"/>
+        <location filename="../qml/AgentDesk.qml" line="43"/>
         <source>Dial a number</source>
         <translation>Nummer wählen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="34"/>
+        <location filename="../qml/AgentDesk.qml" line="45"/>
         <source>Not ready (first reason)</source>
         <translation>Nicht bereit (erster Grund)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="36"/>
+        <location filename="../qml/AgentDesk.qml" line="47"/>
         <source>Show or hide these keys</source>
         <translation>Diese Tasten zeigen oder ausblenden</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="102"/>
+        <location filename="../qml/AgentDesk.qml" line="113"/>
         <source>Not ready</source>
         <translation>Nicht bereit</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="108"/>
+        <location filename="../qml/AgentDesk.qml" line="119"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="112"/>
+        <location filename="../qml/AgentDesk.qml" line="123"/>
         <source>Sign out</source>
         <translation>Abmelden</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="140"/>
+        <location filename="../qml/AgentDesk.qml" line="151"/>
+        <source>%1 asks you about this caller (consultation)</source>
+        <translation>%1 hat eine Rückfrage zu diesem Anrufer</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="152"/>
         <source>Call back %1 – the caller asked to be called back</source>
         <translation>Rückruf an %1 – der Anrufer hat um Rückruf gebeten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="141"/>
+        <location filename="../qml/AgentDesk.qml" line="153"/>
         <source>Incoming call on %1</source>
         <translation>Anruf auf %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="142"/>
+        <location filename="../qml/AgentDesk.qml" line="154"/>
         <source>Incoming call – %1</source>
         <translation>Anruf – %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="146"/>
+        <location filename="../qml/AgentDesk.qml" line="158"/>
         <source>waited %1</source>
         <translation>wartete %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="150"/>
+        <location filename="../qml/AgentDesk.qml" line="162"/>
         <source>Accept (Ctrl+Enter)</source>
         <translation>Annehmen (Strg+Enter)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="151"/>
+        <location filename="../qml/AgentDesk.qml" line="163"/>
         <source>Reject</source>
         <translation>Ablehnen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="153"/>
-        <location filename="../qml/AgentDesk.qml" line="183"/>
+        <location filename="../qml/AgentDesk.qml" line="165"/>
+        <location filename="../qml/AgentDesk.qml" line="217"/>
         <source>Customer record (Ctrl+O)</source>
         <translation>Kundenakte (Strg+O)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="173"/>
+        <location filename="../qml/AgentDesk.qml" line="185"/>
         <source>On hold</source>
         <translation>Gehalten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="173"/>
+        <location filename="../qml/AgentDesk.qml" line="185"/>
         <source>Connected</source>
         <translation>Verbunden</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="175"/>
+        <location filename="../qml/AgentDesk.qml" line="187"/>
         <source>muted</source>
         <translation>stumm</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="177"/>
+        <location filename="../qml/AgentDesk.qml" line="193"/>
+        <location filename="../qml/AgentDesk.qml" line="197"/>
+        <source>Conference with %1 and the caller</source>
+        <translation>Konferenz mit %1 und dem Anrufer</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="194"/>
+        <source>%1 consults you; the caller is on hold</source>
+        <translation>Rückfrage von %1; der Anrufer wartet</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="195"/>
+        <source>Calling %1… The caller is on hold.</source>
+        <translation>%1 wird gerufen… Der Anrufer wartet.</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="196"/>
+        <source>Talking with %1. The caller is on hold.</source>
+        <translation>Gespräch mit %1. Der Anrufer wartet.</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="202"/>
+        <source>Complete transfer (Ctrl+E)</source>
+        <translation>Weiterleiten (Strg+E)</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="204"/>
+        <source>Conference (Ctrl+J)</source>
+        <translation>Konferenz (Strg+J)</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="206"/>
+        <source>Back to caller (Ctrl+B)</source>
+        <translation>Zurück zum Anrufer (Strg+B)</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="210"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="177"/>
+        <location filename="../qml/AgentDesk.qml" line="210"/>
         <source>Hold</source>
         <translation>Halten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="178"/>
+        <location filename="../qml/AgentDesk.qml" line="212"/>
         <source>Unmute</source>
         <translation>Stumm aus</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="178"/>
+        <location filename="../qml/AgentDesk.qml" line="212"/>
         <source>Mute</source>
         <translation>Stumm</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="179"/>
+        <location filename="../qml/AgentDesk.qml" line="213"/>
         <source>Keypad</source>
         <translation>Tastenfeld</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="286"/>
+        <location filename="../qml/AgentDesk.qml" line="321"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="297"/>
+        <location filename="../qml/AgentDesk.qml" line="332"/>
         <source>Ctrl</source>
         <translation>Strg</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="297"/>
+        <location filename="../qml/AgentDesk.qml" line="332"/>
         <source>Enter</source>
         <translation>Eingabe</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="303"/>
+        <location filename="../qml/AgentDesk.qml" line="338"/>
         <source>Esc closes this list.</source>
         <translation>Esc schließt diese Liste.</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="28"/>
-        <location filename="../qml/AgentDesk.qml" line="180"/>
-        <source>Transfer…</source>
-        <translation>Weiterleiten…</translation>
-    </message>
-    <message>
-        <location filename="../qml/AgentDesk.qml" line="181"/>
+        <location filename="../qml/AgentDesk.qml" line="215"/>
         <source>Hang up (Ctrl+H)</source>
         <translation>Auflegen (Strg+H)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="219"/>
+        <location filename="../qml/AgentDesk.qml" line="253"/>
         <source>Wrap-up – %1</source>
         <translation>Nachbearbeitung – %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="232"/>
+        <location filename="../qml/AgentDesk.qml" line="266"/>
         <source>Number</source>
         <translation>Nummer</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="25"/>
+        <location filename="../qml/AgentDesk.qml" line="30"/>
         <source>Hang up</source>
         <translation>Auflegen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="222"/>
+        <location filename="../qml/AgentDesk.qml" line="256"/>
         <source>Notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="223"/>
+        <location filename="../qml/AgentDesk.qml" line="257"/>
         <source>Done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="231"/>
+        <location filename="../qml/AgentDesk.qml" line="265"/>
         <source>Outbound call</source>
         <translation>Ausgehender Anruf</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="233"/>
+        <location filename="../qml/AgentDesk.qml" line="267"/>
         <source>Dial</source>
         <translation>Wählen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="245"/>
+        <location filename="../qml/AgentDesk.qml" line="279"/>
         <source>My queues</source>
         <translation>Meine Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="251"/>
+        <location filename="../qml/AgentDesk.qml" line="285"/>
         <source>%1 waiting, longest %2</source>
         <translation>%1 wartend, längste %2</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="258"/>
+        <location filename="../qml/AgentDesk.qml" line="292"/>
         <source>Today&apos;s calls</source>
         <translation>Heutige Anrufe</translation>
     </message>
@@ -300,38 +356,43 @@
 <context>
     <name>AgentTransferDialog</name>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="25"/>
-        <source>Transfer call</source>
-        <translation>Anruf weiterleiten</translation>
+        <location filename="../qml/AgentTransferDialog.qml" line="27"/>
+        <source>Transfer or consult</source>
+        <translation>Weiterleiten oder Rückfrage</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="27"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="29"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="27"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="29"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="27"/>
-        <location filename="../qml/AgentTransferDialog.qml" line="34"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="29"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="36"/>
         <source>Number</source>
         <translation>Nummer</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="34"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="36"/>
         <source>Agent ID</source>
         <translation>Agenten-ID</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="36"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="38"/>
         <source>Transfer</source>
         <translation>Weiterleiten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentTransferDialog.qml" line="43"/>
+        <location filename="../qml/AgentTransferDialog.qml" line="45"/>
+        <source>Consult first</source>
+        <translation>Erst Rückfrage</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentTransferDialog.qml" line="52"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -1995,57 +2056,62 @@
 <context>
     <name>acdesk::client::AgentAlerts</name>
     <message>
-        <location filename="../core/agentalerts.cpp" line="66"/>
+        <location filename="../core/agentalerts.cpp" line="67"/>
+        <source>%1 asks you about this caller</source>
+        <translation>%1 hat eine Rückfrage zu diesem Anrufer</translation>
+    </message>
+    <message>
+        <location filename="../core/agentalerts.cpp" line="69"/>
         <source>The caller asked to be called back</source>
         <translation>Der Anrufer möchte zurückgerufen werden</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="68"/>
+        <location filename="../core/agentalerts.cpp" line="71"/>
         <source>on %1</source>
         <translation>auf %1</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="70"/>
+        <location filename="../core/agentalerts.cpp" line="73"/>
         <source>in queue %1</source>
         <translation>in Warteschlange %1</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="72"/>
+        <location filename="../core/agentalerts.cpp" line="75"/>
         <source>Incoming call: %1</source>
         <translation>Eingehender Anruf: %1</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="74"/>
+        <location filename="../core/agentalerts.cpp" line="77"/>
         <source>Accept</source>
         <translation>Annehmen</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="75"/>
+        <location filename="../core/agentalerts.cpp" line="78"/>
         <source>Reject</source>
         <translation>Ablehnen</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="111"/>
+        <location filename="../core/agentalerts.cpp" line="114"/>
         <source>Desk phone</source>
         <translation>Tischtelefon</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="113"/>
+        <location filename="../core/agentalerts.cpp" line="116"/>
         <source>Chime</source>
         <translation>Gong</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="115"/>
+        <location filename="../core/agentalerts.cpp" line="118"/>
         <source>No sound</source>
         <translation>Kein Ton</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="121"/>
+        <location filename="../core/agentalerts.cpp" line="124"/>
         <source>System default</source>
         <translation>Systemstandard</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="183"/>
+        <location filename="../core/agentalerts.cpp" line="186"/>
         <source>Message from %1</source>
         <translation>Nachricht von %1</translation>
     </message>
@@ -2053,51 +2119,67 @@
 <context>
     <name>acdesk::client::AgentSession</name>
     <message>
-        <location filename="../core/agentsession.cpp" line="145"/>
+        <location filename="../core/agentsession.cpp" line="154"/>
         <source>There is no call for this.</source>
         <translation>Dafür gibt es keinen Anruf.</translation>
     </message>
     <message>
-        <location filename="../core/agentsession.cpp" line="211"/>
+        <location filename="../core/agentsession.cpp" line="220"/>
+        <location filename="../core/agentsession.cpp" line="236"/>
         <source>Unknown transfer target &quot;%1&quot;.</source>
         <translation>Unbekanntes Weiterleitungsziel „%1“.</translation>
     </message>
     <message>
-        <location filename="../core/agentsession.cpp" line="259"/>
+        <location filename="../core/agentsession.cpp" line="299"/>
         <source>Connected through %1: this network blocks plain WebSocket, so Acdesk uses TLS on port 443 (remembered for next time).</source>
         <translation>Verbunden über %1: Dieses Netz sperrt einfaches WebSocket, daher nutzt Acdesk TLS auf Port 443 (für das nächste Mal gemerkt).</translation>
     </message>
     <message>
-        <location filename="../core/agentsession.cpp" line="311"/>
+        <location filename="../core/agentsession.cpp" line="351"/>
         <source>You were logged out by a supervisor.</source>
         <translation>Sie wurden von einer Teamleitung abgemeldet.</translation>
+    </message>
+    <message>
+        <location filename="../core/agentsession.cpp" line="379"/>
+        <source>Your colleague declined the consultation. The caller is on hold.</source>
+        <translation>Die Rückfrage wurde abgelehnt. Der Anrufer wartet.</translation>
+    </message>
+    <message>
+        <location filename="../core/agentsession.cpp" line="382"/>
+        <source>Nobody answered the consultation. The caller is on hold.</source>
+        <translation>Niemand hat die Rückfrage angenommen. Der Anrufer wartet.</translation>
+    </message>
+    <message>
+        <location filename="../core/agentsession.cpp" line="386"/>
+        <source>The consultation ended.</source>
+        <translation>Die Rückfrage ist beendet.</translation>
     </message>
 </context>
 <context>
     <name>acdesk::client::ClientConnection</name>
     <message>
-        <location filename="../core/clientconnection.cpp" line="254"/>
-        <location filename="../core/clientconnection.cpp" line="468"/>
+        <location filename="../core/clientconnection.cpp" line="256"/>
+        <location filename="../core/clientconnection.cpp" line="470"/>
         <source>The server did not answer in time.</source>
         <translation>Der Server hat nicht rechtzeitig geantwortet.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="287"/>
+        <location filename="../core/clientconnection.cpp" line="289"/>
         <source>The connection to the server was lost.</source>
         <translation>Die Verbindung zum Server ist verloren gegangen.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="293"/>
+        <location filename="../core/clientconnection.cpp" line="295"/>
         <source>You logged in somewhere else; this window was signed out.</source>
         <translation>Sie haben sich anderswo angemeldet; dieses Fenster wurde abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="375"/>
+        <location filename="../core/clientconnection.cpp" line="377"/>
         <source>The server answered the login in a form this client does not understand: %1</source>
         <translation>Der Server hat die Anmeldung in einer Form beantwortet, die dieses Programm nicht versteht: %1</translation>
     </message>
     <message>
-        <location filename="../core/clientconnection.cpp" line="424"/>
+        <location filename="../core/clientconnection.cpp" line="426"/>
         <source>Not connected to the server; please try again in a moment.</source>
         <translation>Keine Verbindung zum Server; bitte gleich noch einmal versuchen.</translation>
     </message>

@@ -165,9 +165,10 @@ void Server::deliverEngineEvents(const std::vector<engine::Event> &events, quint
             if (Connection *c = m_agentConnection.value(k->agent); c && c != skip) {
                 const auto cause =
                     proto::fromString<proto::EndCause>(engine::endCauseName(k->cause));
-                sendEvent(c, proto::CallConsultEndedEvent{0, toProto(k->call),
-                                                          cause.value_or(proto::EndCause::AgentHangup)}
-                                 .toJson());
+                sendEvent(c,
+                          proto::CallConsultEndedEvent{0, toProto(k->call),
+                                                       cause.value_or(proto::EndCause::AgentHangup)}
+                              .toJson());
             }
         } else if (const auto *q = std::get_if<engine::QueueChanged>(&e)) {
             scheduleStats(q->queue);

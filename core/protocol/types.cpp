@@ -586,7 +586,8 @@ Call readCall(Reader &r)
         info.state = k.identifier(QLatin1String("state"));
         if (!k.failed() && info.state != QLatin1String("ringing") &&
             info.state != QLatin1String("talking") && info.state != QLatin1String("conference"))
-            k.fail(QLatin1String("state"), QStringLiteral("must be ringing, talking or conference"));
+            k.fail(QLatin1String("state"),
+                   QStringLiteral("must be ringing, talking or conference"));
         info.to = readTransferTarget(k);
         info.agent = k.identifier(QLatin1String("agent"), Presence::Optional);
         info.by = k.identifier(QLatin1String("by"));

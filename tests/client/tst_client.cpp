@@ -349,8 +349,9 @@ private Q_SLOTS:
         QVERIFY(ben->activeCall().isEmpty()); // held for Anna, an offer for Ben
         QCOMPARE(consultOf(ben->offer()).value(QStringLiteral("by")).toString(),
                  QStringLiteral("a1"));
-        QCOMPARE(ben->offer().value(QStringLiteral("caller")).toMap().value(QStringLiteral("number")),
-                 QVariant(QStringLiteral("+4930999")));
+        QCOMPARE(
+            ben->offer().value(QStringLiteral("caller")).toMap().value(QStringLiteral("number")),
+            QVariant(QStringLiteral("+4930999")));
         QTRY_COMPARE(consultOf(anna->activeCall()).value(QStringLiteral("state")).toString(),
                      QStringLiteral("ringing"));
         QCOMPARE(anna->activeCall().value(QStringLiteral("state")).toString(),
@@ -374,7 +375,7 @@ private Q_SLOTS:
         QTRY_COMPARE(ben->activeCall().value(QStringLiteral("state")).toString(),
                      QStringLiteral("connected"));
         QCOMPARE(consultOf(ben->activeCall()).value(QStringLiteral("state")).toString(),
-                     QStringLiteral("conference"));
+                 QStringLiteral("conference"));
         anna->completeTransfer();
         QTRY_VERIFY(anna->activeCall().isEmpty());
         QTRY_VERIFY(consultOf(ben->activeCall()).isEmpty());

@@ -741,8 +741,8 @@ private Q_SLOTS:
         Client *gw = gateway();
         Client *a1 = agent(QStringLiteral("a1"), true, QStringLiteral("201"));
         QCOMPARE(gw->code(gwArrive(QStringLiteral("k1"), QStringLiteral("support"),
-                                   P({{QStringLiteral("data"),
-                                       P({{QStringLiteral("customer"), QStringLiteral("K-9")}})}}))),
+                                   P({{QStringLiteral("data"), P({{QStringLiteral("customer"),
+                                                                   QStringLiteral("K-9")}})}}))),
                  QStringLiteral("ok"));
         QCOMPARE(a1->code(callReq(QStringLiteral("call.accept"), QStringLiteral("k1"))),
                  QStringLiteral("ok"));
@@ -751,8 +751,8 @@ private Q_SLOTS:
             P({{QStringLiteral("to"), P({{QStringLiteral("agent"), QStringLiteral("a2")}})}});
         // mistakes first: a bad target, nothing to complete, not a2's call
         QCOMPARE(a1->code(callReq(QStringLiteral("call.consult"), QStringLiteral("k1"),
-                                  P({{QStringLiteral("to"), P({{QStringLiteral("desk"),
-                                                                QStringLiteral("a2")}})}}))),
+                                  P({{QStringLiteral("to"),
+                                      P({{QStringLiteral("desk"), QStringLiteral("a2")}})}}))),
                  QStringLiteral("bad_request"));
         QCOMPARE(a1->code(callReq(QStringLiteral("call.completeTransfer"), QStringLiteral("k1"))),
                  QStringLiteral("invalid_state"));
