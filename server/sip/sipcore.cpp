@@ -73,6 +73,8 @@ struct Leg
     Role role = Role::Caller;
     QString agent;           // agent legs; empty for a transfer target
     bool autoAnswer = false; // rung for an app accept or a dial: bridges without phoneAnswered
+    bool consulted = false;  // the consulted party of a consultation (an agent or a number)
+    QVector<qint16> inbox;   // conference: decoded audio not mixed yet
     bool cancelled = false;  // ended by us: no report
     bool established = false;
     sipsess *sess = nullptr;
@@ -110,14 +112,17 @@ struct Leg
 /** @brief A call as the gateway holds it: the caller and the agent phones rung for it. */
 struct Call
 {
-    enum class Mode { Asking, Waiting, Bridged, Held, Refusing, Outbound };
+    // Held with a consult leg: the caller hears music, the agent and the consulted party
+    // each other. Conference: the three hear the other two, mixed on the 20 ms tick.
+    enum class Mode { Asking, Waiting, Bridged, Held, Refusing, Outbound, Conference };
     QString id;
     QString queue;
     Mode mode = Mode::Asking;
     std::unique_ptr<Leg> caller;
     std::vector<std::unique_ptr<Leg>> agents;
-    Leg *active = nullptr; // the connected agent (or transfer target) leg
-    bool known = false;    // the server queued it (or made it): keepOnly may end it
+    Leg *active = nullptr;  // the connected agent (or transfer target) leg
+    Leg *consult = nullptr; // the consulted party's leg (ringing or answered)
+    bool known = false;     // the server queued it (or made it): keepOnly may end it
     bool muted = false;
     QString callerNumber;
     QString callerName;
@@ -697,6 +702,11 @@ struct SipCore::Impl
             call.caller->marker = true; // a new source: tell the receiver's jitter buffer
         if (call.active)
             call.active->marker = true;
+        if (call.consult)
+            call.consult->marker = true;
+        for (Leg *leg : {call.caller.get(), call.active, call.consult})
+            if (leg)
+                leg->inbox.clear();
     }
 
     void play(Call &call, const Prompt &prompt, bool loop)
@@ -835,9 +845,15 @@ struct SipCore::Impl
         if (!call || !call->caller)
             return;
         auto leg = newLeg(*call, Leg::Role::Agent, agent);
+        // Rung while an agent talks on the call: a consultation (the caller keeps music).
+        leg->consulted = call->active && call->active->established && call->active->agent != agent;
+        if (leg->consulted)
+            call->consult = leg.get();
         const bool sent = invite(*leg, uri, call->callerNumber, call->callerName, autoAnswer);
         if (!sent) {
             const QString callId = call->id;
+            if (call->consult == leg.get())
+                call->consult = nullptr;
             report([=](CoreListener *l) {
                 autoAnswer ? l->phoneGone(callId, agent)
                            : l->ringFailed(callId, agent, QStringLiteral("unreachable"));
@@ -845,6 +861,71 @@ struct SipCore::Impl
             return;
         }
         call->agents.push_back(std::move(leg));
+    }
+
+    // gw.consult: the consulted agent's phone (answered, or rung to answer by itself) or
+    // the number (called now) talks with the call's agent; the caller keeps music.
+    void consult(const QString &id, const QString &agent, const QString &agentUri,
+                 const QString &numberUri)
+    {
+        Call *call = find(id);
+        if (!call || !call->caller)
+            return;
+        if (call->consult && call->consult->established)
+            return; // the phone answered already: it talks with the agent
+        if (!agent.isEmpty()) {
+            if (call->consult) // rung by gw.ring, accepted in the app: ring it to answer
+                removeLeg(*call, *call->consult);
+            if (!agentUri.isEmpty())
+                ring(id, agent, agentUri, true);
+            return;
+        }
+        auto leg = newLeg(*call, Leg::Role::Agent, {});
+        leg->consulted = true;
+        const QString from = call->active ? call->active->agent : QString();
+        if (!invite(*leg, numberUri, from, {}, false)) {
+            report([=](CoreListener *l) { l->consultGone(id); });
+            return;
+        }
+        call->consult = leg.get();
+        call->agents.push_back(std::move(leg));
+    }
+
+    // gw.complete: the caller talks with the consulted party; the agent's phone hangs up.
+    void complete(const QString &id, bool forgotten)
+    {
+        Call *call = find(id);
+        if (!call || !call->consult)
+            return;
+        Leg *target = call->consult;
+        if (call->active)
+            removeLeg(*call, *call->active);
+        call->consult = nullptr;
+        target->consulted = false;
+        call->active = target;
+        call->muted = false;
+        if (forgotten)
+            call->known = false; // a number: the server forgot the call, the phones end it
+        setMode(*call, Call::Mode::Bridged);
+    }
+
+    // gw.consultEnd: the consulted party's leg ends, ringing or answered.
+    void consultEnd(const QString &id)
+    {
+        Call *call = find(id);
+        if (!call || !call->consult)
+            return;
+        removeLeg(*call, *call->consult);
+        if (call->mode == Call::Mode::Conference)
+            setMode(*call, Call::Mode::Bridged);
+    }
+
+    // gw.conference: mixing starts with the next tick.
+    void conference(const QString &id)
+    {
+        Call *call = find(id);
+        if (call && call->consult && call->active)
+            setMode(*call, Call::Mode::Conference);
     }
 
     void cancel(const QString &id)
@@ -880,6 +961,20 @@ struct SipCore::Impl
     void agentAnswered(Leg &leg)
     {
         Call &call = *leg.call;
+        if (leg.consulted || (call.active && call.active != &leg && call.active->established &&
+                              !leg.agent.isEmpty())) {
+            // The consulted party answered (a colleague's phone rung while an agent talks,
+            // or the number): the agent and it hear each other, the caller keeps music.
+            leg.consulted = true;
+            call.consult = &leg;
+            setMode(call, call.mode);
+            if (!leg.autoAnswer && !leg.agent.isEmpty()) {
+                const QString callId = call.id;
+                const QString agent = leg.agent;
+                report([=](CoreListener *l) { l->phoneAnswered(callId, agent); });
+            }
+            return;
+        }
         // The first phone to answer wins; the others stop ringing.
         auto &legs = call.agents;
         legs.erase(std::remove_if(legs.begin(), legs.end(),
@@ -928,6 +1023,14 @@ struct SipCore::Impl
             return;
         }
         const QString agent = leg.agent;
+        if (leg.consulted || (&leg == call.consult)) {
+            // The consulted party hung up (or a number could not be reached).
+            removeLeg(call, leg);
+            if (call.mode == Call::Mode::Conference)
+                setMode(call, Call::Mode::Bridged);
+            report([=](CoreListener *l) { l->consultGone(callId); });
+            return;
+        }
         if (!leg.established) {
             const uint16_t code = msg && !msg->req ? msg->scode : 0;
             const bool busy = code == 486 || code == 600 || code == 603 || code == 480;
@@ -962,6 +1065,8 @@ struct SipCore::Impl
     {
         if (call.active == &leg)
             call.active = nullptr;
+        if (call.consult == &leg)
+            call.consult = nullptr;
         auto &legs = call.agents;
         legs.erase(std::remove_if(legs.begin(), legs.end(),
                                   [&](const std::unique_ptr<Leg> &l) { return l.get() == &leg; }),
@@ -1110,10 +1215,28 @@ struct SipCore::Impl
         }
         updateStats(leg, hdr);
         Call &call = *leg.call;
-        Leg *other = leg.role == Leg::Role::Caller ? call.active : call.caller.get();
-        const bool bridged =
-            call.mode == Call::Mode::Bridged && other && other->haveRemote && other->codecKnown;
         const size_t n = mbuf_get_left(mb);
+        if (call.mode == Call::Mode::Conference) {
+            if (leg.telPt >= 0 && hdr.pt == leg.telPt && n >= 4)
+                telephoneEvent(leg, hdr, mbuf_buf(mb), n, nullptr); // the caller's keys
+            else if ((hdr.pt == Pcmu || hdr.pt == Pcma) && n > 0 && n <= 1500)
+                collect(leg, PayloadType(hdr.pt), mbuf_buf(mb), n);
+            return;
+        }
+        // Bridged: caller and agent. Held with an answered consultation: the agent and the
+        // consulted party (the caller hears music).
+        const bool consulting = call.mode == Call::Mode::Held && call.consult &&
+                                call.consult->established && call.active;
+        Leg *other = nullptr;
+        if (consulting && &leg == call.active)
+            other = call.consult;
+        else if (consulting && &leg == call.consult)
+            other = call.active;
+        else if (call.mode == Call::Mode::Bridged)
+            other = leg.role == Leg::Role::Caller ? call.active : call.caller.get();
+        if (&leg != call.active && leg.role == Leg::Role::Agent && &leg != call.consult)
+            other = nullptr; // a phone still ringing for the call, or one being hung up
+        const bool bridged = other && other->haveRemote && other->codecKnown;
         if (leg.telPt >= 0 && hdr.pt == leg.telPt) {
             if (n >= 4)
                 telephoneEvent(leg, hdr, mbuf_buf(mb), n, bridged ? other : nullptr);
@@ -1124,7 +1247,7 @@ struct SipCore::Impl
         // In place: the received buffer still holds its RTP header in front of the
         // payload, room enough for ours, so relaying costs no allocation and no copy.
         uint8_t *payload = mbuf_buf(mb);
-        if (leg.role == Leg::Role::Agent && call.muted)
+        if (&leg == call.active && call.muted)
             memset(payload, silence(PayloadType(hdr.pt)), n);
         transcode(payload, n, PayloadType(hdr.pt), other->pt);
         rtp_send(other->rtp, &other->remote, false, other->marker, other->pt, other->ts, mb);
@@ -1204,6 +1327,10 @@ struct SipCore::Impl
             return false;
         if (!call.dtmfQueue.isEmpty() && caller->telPt >= 0)
             sendDigitStep(call, *caller);
+        if (call.mode == Call::Mode::Conference) {
+            mix(call);
+            return false;
+        }
         const bool playing = call.mode == Call::Mode::Waiting || call.mode == Call::Mode::Held ||
                              call.mode == Call::Mode::Refusing;
         if (!playing || !call.prompt)
@@ -1226,6 +1353,45 @@ struct SipCore::Impl
                 play(call, musicOf(call), true); // the announcement is over: music
         }
         return false;
+    }
+
+    // Conference: a leg's decoded audio waits for the tick; a little more than two frames
+    // are kept (jitter), older audio is dropped so the delay cannot grow.
+    void collect(Leg &leg, PayloadType pt, const uint8_t *payload, size_t n)
+    {
+        const bool silent = &leg == leg.call->active && leg.call->muted;
+        for (size_t i = 0; i < n; ++i)
+            leg.inbox.append(silent ? 0 : decodeSample(payload[i], pt));
+        const qsizetype keep = 3 * FrameSamples;
+        if (leg.inbox.size() > keep)
+            leg.inbox.remove(0, leg.inbox.size() - keep);
+    }
+
+    // One 20 ms frame for each of the three: the sum of the other two, clipped.
+    void mix(Call &call)
+    {
+        Leg *legs[3] = {call.caller.get(), call.active, call.consult};
+        qint32 in[3][FrameSamples] = {};
+        for (int k = 0; k < 3; ++k) {
+            Leg *leg = legs[k];
+            if (!leg)
+                continue;
+            const qsizetype take = std::min<qsizetype>(FrameSamples, leg->inbox.size());
+            for (qsizetype i = 0; i < take; ++i)
+                in[k][i] = leg->inbox[i];
+            leg->inbox.remove(0, take);
+        }
+        for (int k = 0; k < 3; ++k) {
+            Leg *leg = legs[k];
+            if (!leg || !leg->haveRemote || !leg->codecKnown || !leg->established)
+                continue;
+            uint8_t frame[FrameSamples];
+            for (int i = 0; i < FrameSamples; ++i) {
+                const qint32 sum = in[(k + 1) % 3][i] + in[(k + 2) % 3][i];
+                frame[i] = encodeSample(qint16(std::clamp(sum, -32768, 32767)), leg->pt);
+            }
+            send(*leg, leg->pt, frame, FrameSamples, FrameSamples);
+        }
     }
 
     // RFC 4733: each digit 100 ms (five packets of one event), three end packets, 60 ms gap.
@@ -1301,7 +1467,7 @@ struct SipCore::Impl
         for (auto &entry : calls) {
             const Call &call = *entry.second;
             waiting += call.mode == Call::Mode::Waiting;
-            bridged += call.mode == Call::Mode::Bridged;
+            bridged += call.mode == Call::Mode::Bridged || call.mode == Call::Mode::Conference;
             held += call.mode == Call::Mode::Held;
             for (const auto &leg : call.agents) {
                 ringing += !leg->established;
@@ -1462,6 +1628,23 @@ void SipCore::dial(const QString &call, const QString &agent, const QString &age
                    const QString &uri)
 {
     post([=](Impl &i) { i.dial(call, agent, agentUri, uri); });
+}
+void SipCore::consult(const QString &call, const QString &agent, const QString &agentUri,
+                      const QString &numberUri)
+{
+    post([=](Impl &i) { i.consult(call, agent, agentUri, numberUri); });
+}
+void SipCore::complete(const QString &call, bool forgotten)
+{
+    post([=](Impl &i) { i.complete(call, forgotten); });
+}
+void SipCore::consultEnd(const QString &call)
+{
+    post([=](Impl &i) { i.consultEnd(call); });
+}
+void SipCore::conference(const QString &call)
+{
+    post([=](Impl &i) { i.conference(call); });
 }
 void SipCore::keepOnly(const QStringList &live)
 {

@@ -57,6 +57,8 @@ public:
     virtual void ringFailed(const QString &call, const QString &agent, const QString &cause) = 0;
     /** @brief The caller pressed keys (RFC 4733 telephone-event). */
     virtual void digits(const QString &call, const QString &digits) = 0;
+    /** @brief The consulted party's leg ended (hung up, or the number was not reached). */
+    virtual void consultGone(const QString &call) = 0;
 };
 
 /** @brief Counters for /metrics, updated by the core's thread. */
@@ -141,6 +143,20 @@ public:
     /** @brief Outbound: rings the agent (auto-answer), then calls @p uri and bridges. */
     void dial(const QString &call, const QString &agent, const QString &agentUri,
               const QString &uri);
+    /**
+     * @brief A consultation: @p agent's phone (answered after ring(), else rung to answer by
+     * itself at @p agentUri) or the number at @p numberUri talks with the call's agent; the
+     * caller keeps the music of hold.
+     */
+    void consult(const QString &call, const QString &agent, const QString &agentUri,
+                 const QString &numberUri);
+    /** @brief The caller talks with the consulted party; the agent's phone hangs up. With
+     * @p forgotten (a number) only the phones end the call from now on. */
+    void complete(const QString &call, bool forgotten);
+    /** @brief Ends the consulted party's leg, ringing or answered. */
+    void consultEnd(const QString &call);
+    /** @brief The caller, the agent and the consulted party hear each other (mixed). */
+    void conference(const QString &call);
     /** @brief Ends every call whose id is not in @p live (after a resync with the server). */
     void keepOnly(const QStringList &live);
 

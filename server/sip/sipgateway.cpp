@@ -147,7 +147,6 @@ void SipGateway::callerGone(const QString &call)
         m_asking[call] = true;
         return;
     }
-    m_talking.remove(call);
     if (!m_known.remove(call))
         return;
     send(proto::GwHangupRequest{call, proto::HangupSide::Caller}.toJson());
@@ -156,7 +155,6 @@ void SipGateway::callerGone(const QString &call)
 void SipGateway::phoneAnswered(const QString &call, const QString &agent)
 {
     Q_UNUSED(agent)
-    m_talking.insert(call);
     send(proto::GwAnsweredRequest{call}.toJson());
 }
 
@@ -166,6 +164,12 @@ void SipGateway::phoneGone(const QString &call, const QString &agent)
     if (!m_known.contains(call))
         return;
     send(proto::GwHangupRequest{call, proto::HangupSide::Agent}.toJson());
+}
+
+void SipGateway::consultGone(const QString &call)
+{
+    if (m_known.contains(call))
+        send(proto::GwHangupRequest{call, proto::HangupSide::Consult}.toJson());
 }
 
 void SipGateway::ringFailed(const QString &call, const QString &agent, const QString &cause)
@@ -201,14 +205,6 @@ void SipGateway::onEvent(const proto::ServerMessage &event)
         m_core.keepOnly(live);
         Q_EMIT online();
     } else if (const auto *ring = std::get_if<proto::GwRingEvent>(&event)) {
-        if (m_talking.contains(ring->call)) {
-            // A ring for a call an agent talks on is a consultation, which this gateway
-            // does not carry yet (docs/telephony.md): end it at once, the caller stays held.
-            qCWarning(lcSip) << "consultation of" << ring->agent << "on" << ring->call
-                             << "refused: the SIP gateway does not carry consultations";
-            send(proto::GwHangupRequest{ring->call, proto::HangupSide::Consult}.toJson());
-            return;
-        }
         bool appAnswer = false;
         const QString uri = stationUri(ring->station, &appAnswer);
         if (!uri.isEmpty() && !appAnswer)
@@ -216,20 +212,32 @@ void SipGateway::onEvent(const proto::ServerMessage &event)
     } else if (const auto *cancel = std::get_if<proto::GwCancelEvent>(&event)) {
         m_core.cancel(cancel->call);
     } else if (const auto *consult = std::get_if<proto::GwConsultEvent>(&event)) {
-        if (!consult->number.isEmpty()) { // an agent's consultation was refused at its ring
-            qCWarning(lcSip) << "consultation of" << consult->number << "on" << consult->call
-                             << "refused: the SIP gateway does not carry consultations";
-            send(proto::GwHangupRequest{consult->call, proto::HangupSide::Consult}.toJson());
+        if (consult->agent.isEmpty()) {
+            const QString uri = numberUri(consult->number);
+            if (uri.isEmpty()) {
+                qCWarning(lcSip) << "cannot consult" << consult->number << "(no trunk)";
+                send(proto::GwHangupRequest{consult->call, proto::HangupSide::Consult}.toJson());
+                return;
+            }
+            m_core.consult(consult->call, {}, {}, uri);
+        } else {
+            m_core.consult(consult->call, consult->agent, stationUri(consult->station), {});
         }
+    } else if (const auto *complete = std::get_if<proto::GwCompleteEvent>(&event)) {
+        const bool number = complete->agent.isEmpty();
+        if (number)
+            m_known.remove(complete->call); // the server forgets it; the phones end it
+        m_core.complete(complete->call, number);
+    } else if (const auto *end = std::get_if<proto::GwConsultEndEvent>(&event)) {
+        m_core.consultEnd(end->call);
+    } else if (const auto *conference = std::get_if<proto::GwConferenceEvent>(&event)) {
+        m_core.conference(conference->call);
     } else if (const auto *bridge = std::get_if<proto::GwBridgeEvent>(&event)) {
-        m_talking.insert(bridge->call);
         m_core.bridge(bridge->call, bridge->agent, stationUri(bridge->station));
     } else if (const auto *release = std::get_if<proto::GwReleaseEvent>(&event)) {
-        m_talking.remove(release->call);
         m_core.release(release->call, release->agent);
     } else if (const auto *drop = std::get_if<proto::GwDropEvent>(&event)) {
         m_known.remove(drop->call);
-        m_talking.remove(drop->call);
         m_core.drop(drop->call);
     } else if (const auto *hold = std::get_if<proto::GwHoldEvent>(&event)) {
         m_core.hold(hold->call, true);
@@ -243,7 +251,6 @@ void SipGateway::onEvent(const proto::ServerMessage &event)
         m_core.dtmf(dtmf->call, dtmf->digits);
     } else if (const auto *transfer = std::get_if<proto::GwTransferEvent>(&event)) {
         m_known.remove(transfer->call); // the server forgets it; the phones end it
-        m_talking.remove(transfer->call);
         const QString uri = numberUri(transfer->number);
         if (uri.isEmpty())
             m_core.drop(transfer->call);
@@ -276,7 +283,6 @@ void SipGateway::onEvent(const proto::ServerMessage &event)
             return;
         }
         m_known.insert(dial->call);
-        m_talking.insert(dial->call);
         m_core.dial(dial->call, dial->agent, agentUri, uri);
     }
 }

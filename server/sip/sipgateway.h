@@ -63,6 +63,7 @@ private:
     void phoneGone(const QString &call, const QString &agent) override;
     void ringFailed(const QString &call, const QString &agent, const QString &cause) override;
     void digits(const QString &call, const QString &digits) override;
+    void consultGone(const QString &call) override;
 
     void onEvent(const proto::ServerMessage &event);
     void send(QJsonObject request);
@@ -84,7 +85,6 @@ private:
     client::ClientConnection *m_connection = nullptr;
     QHash<QString, bool> m_asking;        // gw.arrive in flight -> caller already gone
     QSet<QString> m_known;                // calls the server holds for this gateway
-    QSet<QString> m_talking;              // calls an agent's phone is connected to
     QHash<QString, Prompt> m_prompts;     // loaded spoken prompts by name
     QHash<QString, qint64> m_announceDue; // waiting caller -> next place announcement (ms)
     QTimer m_announceTimer;

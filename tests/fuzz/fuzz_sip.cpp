@@ -45,6 +45,7 @@ struct Listener : acdesk::sip::CoreListener
     void phoneGone(const QString &, const QString &) override {}
     void ringFailed(const QString &, const QString &, const QString &) override {}
     void digits(const QString &, const QString &) override {}
+    void consultGone(const QString &) override {}
 };
 
 SipCore *g_core = nullptr;

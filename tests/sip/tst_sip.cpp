@@ -191,6 +191,58 @@ private:
         return o;
     }
 
+    // The next call.update whose consultation is in @p state.
+    static QJsonObject consultUpdate(Client &c, const QString &state)
+    {
+        return c.take(
+            [&](const QJsonObject &o) {
+                return typeOf(o) == QLatin1String("call.update") &&
+                       o.value(QStringLiteral("call"))
+                               .toObject()
+                               .value(QStringLiteral("consult"))
+                               .toObject()
+                               .value(QStringLiteral("state")) == state;
+            },
+            10000);
+    }
+
+    // Where three phones' recordings are now (100 ms windows), to look at what comes after.
+    struct Marks
+    {
+        Marks(Phone &a, Phone &b, Phone &c)
+            : phones{&a, &b, &c}
+        {
+            for (int i = 0; i < 3; ++i)
+                at[i] = int(phones[i]->heardSeconds() * 10);
+        }
+        // Each has recorded @p seconds more.
+        bool waitAll(double seconds)
+        {
+            return waitFor(
+                [&] {
+                    for (int i = 0; i < 3; ++i)
+                        if (phones[i]->heardSeconds() < at[i] / 10.0 + seconds)
+                            return false;
+                    return true;
+                },
+                15000);
+        }
+        QVector<qint16> heard(int i) const { return readWav(phones[i]->heardFile()); }
+        Phone *phones[3];
+        int at[3] = {};
+    };
+
+    // A 100 ms window from @p from on where both tones are loud (a mix of two voices).
+    static bool bothTones(const QVector<qint16> &s, double f1, double f2, int from)
+    {
+        constexpr int W = 800;
+        for (int i = from; (i + 1) * W <= s.size(); ++i)
+            if (toneRatio(s.constData() + i * W, W, f1) > 0.25 &&
+                toneRatio(s.constData() + i * W, W, f2) > 0.25)
+                return true;
+        return false;
+    }
+
     // The usual start: the office's server (@p config), Anna (1001) logged in with her
     // phone and ready, a caller's phone. Fails the test (check QTest::currentTestFailed())
     // when anything is not up.
@@ -888,10 +940,11 @@ private Q_SLOTS:
         QVERIFY(firstToneWindow(readWav(phoneB.heardFile()), CallerTone, 0.8) >= 0);
     }
 
-    // The SIP gateway does not carry consultations yet (docs/telephony.md): it ends one at
-    // once instead of ringing the colleague's phone, the agent hears why, and the caller,
-    // on hold meanwhile, is back with the agent after resume.
-    void consultationIsRefusedAndTheCallerStaysWithTheAgent()
+    // Consultation over SIP: the colleague's phone rings with the caller's number and talks
+    // with the agent while the caller hears music; in the conference each of the three
+    // hears the other two (mixed by the gateway); completing hands the caller to the
+    // colleague and hangs up the agent's phone.
+    void consultConferenceAndCompleteWithAudio()
     {
         Desk d;
         Phone phoneB;
@@ -907,17 +960,92 @@ private Q_SLOTS:
                                P({{QStringLiteral("to"), QJsonObject{{QStringLiteral("agent"),
                                                                       QStringLiteral("1002")}}}}))),
             QStringLiteral("ok"));
-        const QJsonObject gone = anna->take(QStringLiteral("call.consultEnded"), 10000);
-        QCOMPARE(gone.value(QStringLiteral("cause")).toString(), QStringLiteral("agent_hangup"));
-        QCOMPARE(ben->take(QStringLiteral("call.ended"), 10000)
+        QVERIFY(phoneB.waitLog("Call established")); // Ben's phone answers the ring
+        QVERIFY(phoneB.log.contains("sip:caller@")); // showing the caller's number
+        QVERIFY(!consultUpdate(*ben, QStringLiteral("talking")).isEmpty());
+
+        // Anna and Ben hear each other; the caller hears music and not Anna.
+        Marks m{phoneA, phoneB, caller};
+        QVERIFY(m.waitAll(1.5));
+        QVERIFY(firstToneWindow(m.heard(0), SecondAgentTone, 0.8, m.at[0]) >= 0);
+        QVERIFY(firstToneWindow(m.heard(1), AgentTone, 0.8, m.at[1]) >= 0);
+        QVERIFY(firstToneWindow(m.heard(2), 261.63, 0.3, m.at[2]) >= 0);
+        QCOMPARE(firstToneWindow(m.heard(2), AgentTone, 0.5, m.at[2] + 3), -1);
+
+        // Conference: everyone hears the other two at once.
+        QCOMPARE(anna->code(callReq(QStringLiteral("call.conference"), id)), QStringLiteral("ok"));
+        QVERIFY(!consultUpdate(*ben, QStringLiteral("conference")).isEmpty());
+        Marks c{phoneA, phoneB, caller};
+        QVERIFY(c.waitAll(2.0));
+        QVERIFY2(bothTones(c.heard(0), CallerTone, SecondAgentTone, c.at[0] + 3), "Anna");
+        QVERIFY2(bothTones(c.heard(1), CallerTone, AgentTone, c.at[1] + 3), "Ben");
+        QVERIFY2(bothTones(c.heard(2), AgentTone, SecondAgentTone, c.at[2] + 3), "the caller");
+
+        // Complete: Anna's phone hangs up, the caller talks with Ben alone.
+        QCOMPARE(anna->code(callReq(QStringLiteral("call.completeTransfer"), id)),
+                 QStringLiteral("ok"));
+        QVERIFY(phoneA.waitEnded());
+        QVERIFY(!ben->take(
+                        [](const QJsonObject &o) {
+                            const QJsonObject call = o.value(QStringLiteral("call")).toObject();
+                            return typeOf(o) == QLatin1String("call.update") &&
+                                   !call.contains(QStringLiteral("consult"));
+                        },
+                        10000)
+                     .isEmpty());
+        const int done = int(caller.heardSeconds() * 10);
+        QVERIFY(waitFor([&] { return caller.heardSeconds() > done / 10.0 + 1.5; }, 15000));
+        QVERIFY(firstToneWindow(readWav(caller.heardFile()), SecondAgentTone, 0.8, done) >= 0);
+        QCOMPARE(firstToneWindow(readWav(caller.heardFile()), AgentTone, 0.5, done + 3), -1);
+    }
+
+    // A number through the trunk: it rings with the agent's id, talks with the agent, and
+    // "Back to caller" hangs it up and gives the caller the agent again.
+    void consultANumberThenBackToTheCaller()
+    {
+        Phone trunk;
+        QVERIFY(trunk.start(QStringLiteral("0301234"), TrunkTone, true));
+        Desk d;
+        openDesk(
+            d, true,
+            officeConfig(QStringLiteral(", \"trunk\": \"sip:127.0.0.1:%1\"").arg(trunk.sipPort)));
+        if (QTest::currentTestFailed())
+            return;
+        QString id;
+        connectCall(d.server, d.phone, *d.anna, d.caller, &id);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(d.anna->code(callReq(
+                     QStringLiteral("call.consult"), id,
+                     P({{QStringLiteral("to"),
+                         QJsonObject{{QStringLiteral("number"), QStringLiteral("0301234")}}}}))),
+                 QStringLiteral("ok"));
+        QVERIFY(trunk.waitLog("Call established"));
+        Marks m{d.phone, trunk, d.caller};
+        QVERIFY(m.waitAll(1.5));
+        QVERIFY(firstToneWindow(m.heard(0), TrunkTone, 0.8, m.at[0]) >= 0);
+        QVERIFY(firstToneWindow(m.heard(1), AgentTone, 0.8, m.at[1]) >= 0);
+        QCOMPARE(firstToneWindow(m.heard(2), TrunkTone, 0.5, m.at[2]), -1);
+
+        QCOMPARE(d.anna->code(callReq(QStringLiteral("call.cancelConsult"), id)),
+                 QStringLiteral("ok"));
+        QVERIFY(trunk.waitEnded());
+        const int back = int(d.caller.heardSeconds() * 10);
+        QVERIFY(waitFor([&] { return d.caller.heardSeconds() > back / 10.0 + 1.5; }, 15000));
+        QVERIFY(firstToneWindow(readWav(d.caller.heardFile()), AgentTone, 0.8, back) >= 0);
+
+        // The number hanging up by itself: the agent hears of it, the caller stays held.
+        QCOMPARE(d.anna->code(callReq(
+                     QStringLiteral("call.consult"), id,
+                     P({{QStringLiteral("to"),
+                         QJsonObject{{QStringLiteral("number"), QStringLiteral("0301234")}}}}))),
+                 QStringLiteral("ok"));
+        QVERIFY(trunk.waitLog("Call established", 10000, 2));
+        QVERIFY(trunk.command(QStringLiteral("hangup")));
+        QCOMPARE(d.anna->take(QStringLiteral("call.consultEnded"), 10000)
                      .value(QStringLiteral("cause"))
                      .toString(),
                  QStringLiteral("agent_hangup"));
-        const int resumed = int(caller.heardSeconds() * 10);
-        QCOMPARE(anna->code(callReq(QStringLiteral("call.resume"), id)), QStringLiteral("ok"));
-        QVERIFY(waitFor([&] { return caller.heardSeconds() > resumed / 10.0 + 1.5; }, 15000));
-        QVERIFY(firstToneWindow(readWav(caller.heardFile()), AgentTone, 0.8, resumed) >= resumed);
-        QVERIFY(!phoneB.log.contains("Incoming call"));
     }
 
     // Blind transfer to a number: the gateway calls it through the trunk and connects the
