@@ -3,6 +3,7 @@
 #include "servermain.h"
 
 #include "agentsession.h"
+#include "look.h"
 #include "server.h"
 #include "supervisorsession.h"
 #include "wallboardfeed.h"
@@ -116,6 +117,7 @@ public:
 int run(QGuiApplication &app, const QString &mode)
 {
     installTranslations(app);
+    views::applyLook();
     QCommandLineParser parser;
     parser.addHelpOption();
     parser.addVersionOption();

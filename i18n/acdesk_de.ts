@@ -4,7 +4,7 @@
 <context>
     <name>AgentCard</name>
     <message numerus="yes">
-        <location filename="../qml/AgentCard.qml" line="30"/>
+        <location filename="../qml/AgentCard.qml" line="36"/>
         <source>%n call(s)</source>
         <translation>
             <numerusform>%n Anruf</numerusform>
@@ -52,7 +52,7 @@
     </message>
     <message>
         <location filename="../qml/AgentDesk.qml" line="33"/>
-        <location filename="../qml/AgentDesk.qml" line="214"/>
+        <location filename="../qml/AgentDesk.qml" line="238"/>
         <source>Transfer or consult…</source>
         <translation>Weiterleiten oder Rückfrage…</translation>
     </message>
@@ -97,169 +97,179 @@
         <translation>Diese Tasten zeigen oder ausblenden</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="113"/>
+        <location filename="../qml/AgentDesk.qml" line="114"/>
         <source>Not ready</source>
         <translation>Nicht bereit</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="119"/>
+        <location filename="../qml/AgentDesk.qml" line="121"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="123"/>
+        <location filename="../qml/AgentDesk.qml" line="125"/>
         <source>Sign out</source>
         <translation>Abmelden</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="151"/>
+        <location filename="../qml/AgentDesk.qml" line="169"/>
         <source>%1 asks you about this caller (consultation)</source>
         <translation>%1 hat eine Rückfrage zu diesem Anrufer</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="152"/>
+        <location filename="../qml/AgentDesk.qml" line="170"/>
         <source>Call back %1 – the caller asked to be called back</source>
         <translation>Rückruf an %1 – der Anrufer hat um Rückruf gebeten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="153"/>
+        <location filename="../qml/AgentDesk.qml" line="171"/>
         <source>Incoming call on %1</source>
         <translation>Anruf auf %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="154"/>
+        <location filename="../qml/AgentDesk.qml" line="172"/>
         <source>Incoming call – %1</source>
         <translation>Anruf – %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="158"/>
+        <location filename="../qml/AgentDesk.qml" line="176"/>
         <source>waited %1</source>
         <translation>wartete %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="162"/>
+        <location filename="../qml/AgentDesk.qml" line="180"/>
         <source>Accept (Ctrl+Enter)</source>
         <translation>Annehmen (Strg+Enter)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="163"/>
+        <location filename="../qml/AgentDesk.qml" line="181"/>
         <source>Reject</source>
         <translation>Ablehnen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="165"/>
-        <location filename="../qml/AgentDesk.qml" line="217"/>
+        <location filename="../qml/AgentDesk.qml" line="183"/>
+        <location filename="../qml/AgentDesk.qml" line="240"/>
         <source>Customer record (Ctrl+O)</source>
         <translation>Kundenakte (Strg+O)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="185"/>
+        <location filename="../qml/AgentDesk.qml" line="203"/>
         <source>On hold</source>
         <translation>Gehalten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="185"/>
+        <location filename="../qml/AgentDesk.qml" line="203"/>
         <source>Connected</source>
         <translation>Verbunden</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="187"/>
+        <location filename="../qml/AgentDesk.qml" line="205"/>
         <source>muted</source>
         <translation>stumm</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="193"/>
-        <location filename="../qml/AgentDesk.qml" line="197"/>
+        <location filename="../qml/AgentDesk.qml" line="211"/>
+        <location filename="../qml/AgentDesk.qml" line="215"/>
         <source>Conference with %1 and the caller</source>
         <translation>Konferenz mit %1 und dem Anrufer</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="194"/>
+        <location filename="../qml/AgentDesk.qml" line="212"/>
         <source>%1 consults you; the caller is on hold</source>
         <translation>Rückfrage von %1; der Anrufer wartet</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="195"/>
+        <location filename="../qml/AgentDesk.qml" line="213"/>
         <source>Calling %1… The caller is on hold.</source>
         <translation>%1 wird gerufen… Der Anrufer wartet.</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="196"/>
+        <location filename="../qml/AgentDesk.qml" line="214"/>
         <source>Talking with %1. The caller is on hold.</source>
         <translation>Gespräch mit %1. Der Anrufer wartet.</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="202"/>
+        <location filename="../qml/AgentDesk.qml" line="220"/>
         <source>Complete transfer (Ctrl+E)</source>
         <translation>Weiterleiten (Strg+E)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="204"/>
+        <location filename="../qml/AgentDesk.qml" line="222"/>
         <source>Conference (Ctrl+J)</source>
         <translation>Konferenz (Strg+J)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="206"/>
+        <location filename="../qml/AgentDesk.qml" line="224"/>
         <source>Back to caller (Ctrl+B)</source>
         <translation>Zurück zum Anrufer (Strg+B)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="210"/>
+        <location filename="../qml/AgentDesk.qml" line="229"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="210"/>
+        <location filename="../qml/AgentDesk.qml" line="229"/>
         <source>Hold</source>
         <translation>Halten</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="212"/>
+        <location filename="../qml/AgentDesk.qml" line="231"/>
         <source>Unmute</source>
         <translation>Stumm aus</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="212"/>
+        <location filename="../qml/AgentDesk.qml" line="231"/>
         <source>Mute</source>
         <translation>Stumm</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="213"/>
+        <location filename="../qml/AgentDesk.qml" line="232"/>
         <source>Keypad</source>
         <translation>Tastenfeld</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="321"/>
+        <location filename="../qml/AgentDesk.qml" line="305"/>
+        <source>No call right now. The next caller rings here.</source>
+        <translation>Gerade kein Anruf. Der nächste Anrufer klingelt hier.</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="306"/>
+        <source>No call. Choose Ready to take calls.</source>
+        <translation>Kein Anruf. Mit „Bereit“ nehmen Sie Anrufe an.</translation>
+    </message>
+    <message>
+        <location filename="../qml/AgentDesk.qml" line="391"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="332"/>
+        <location filename="../qml/AgentDesk.qml" line="402"/>
         <source>Ctrl</source>
         <translation>Strg</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="332"/>
+        <location filename="../qml/AgentDesk.qml" line="402"/>
         <source>Enter</source>
         <translation>Eingabe</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="338"/>
+        <location filename="../qml/AgentDesk.qml" line="408"/>
         <source>Esc closes this list.</source>
         <translation>Esc schließt diese Liste.</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="215"/>
+        <location filename="../qml/AgentDesk.qml" line="233"/>
         <source>Hang up (Ctrl+H)</source>
         <translation>Auflegen (Strg+H)</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="253"/>
+        <location filename="../qml/AgentDesk.qml" line="276"/>
         <source>Wrap-up – %1</source>
         <translation>Nachbearbeitung – %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="266"/>
+        <location filename="../qml/AgentDesk.qml" line="314"/>
         <source>Number</source>
         <translation>Nummer</translation>
     </message>
@@ -269,37 +279,37 @@
         <translation>Auflegen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="256"/>
+        <location filename="../qml/AgentDesk.qml" line="281"/>
         <source>Notes</source>
         <translation>Notizen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="257"/>
+        <location filename="../qml/AgentDesk.qml" line="282"/>
         <source>Done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="265"/>
+        <location filename="../qml/AgentDesk.qml" line="313"/>
         <source>Outbound call</source>
         <translation>Ausgehender Anruf</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="267"/>
+        <location filename="../qml/AgentDesk.qml" line="315"/>
         <source>Dial</source>
         <translation>Wählen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="279"/>
+        <location filename="../qml/AgentDesk.qml" line="332"/>
         <source>My queues</source>
         <translation>Meine Warteschlangen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="285"/>
+        <location filename="../qml/AgentDesk.qml" line="350"/>
         <source>%1 waiting, longest %2</source>
         <translation>%1 wartend, längste %2</translation>
     </message>
     <message>
-        <location filename="../qml/AgentDesk.qml" line="292"/>
+        <location filename="../qml/AgentDesk.qml" line="354"/>
         <source>Today&apos;s calls</source>
         <translation>Heutige Anrufe</translation>
     </message>
@@ -408,57 +418,57 @@
 <context>
     <name>AgentWindow</name>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="14"/>
+        <location filename="../qml/AgentWindow.qml" line="17"/>
         <source>Acdesk agent – %1</source>
         <translation>Acdesk Agent – %1</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="14"/>
+        <location filename="../qml/AgentWindow.qml" line="17"/>
         <source>Acdesk agent</source>
         <translation>Acdesk Agent</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="54"/>
+        <location filename="../qml/AgentWindow.qml" line="57"/>
         <source>Do not disturb is on: no desktop notifications</source>
         <translation>„Bitte nicht stören“ ist an: keine Desktop-Benachrichtigungen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="59"/>
+        <location filename="../qml/AgentWindow.qml" line="62"/>
         <source>Sound and notifications…</source>
         <translation>Ton und Benachrichtigungen…</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="75"/>
+        <location filename="../qml/AgentWindow.qml" line="78"/>
         <source>Ring tone</source>
         <translation>Klingelton</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="85"/>
+        <location filename="../qml/AgentWindow.qml" line="88"/>
         <source>Volume</source>
         <translation>Lautstärke</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="93"/>
+        <location filename="../qml/AgentWindow.qml" line="96"/>
         <source>Output</source>
         <translation>Ausgabe</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="103"/>
+        <location filename="../qml/AgentWindow.qml" line="106"/>
         <source>Notifications</source>
         <translation>Benachrichtigungen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="106"/>
+        <location filename="../qml/AgentWindow.qml" line="109"/>
         <source>Desktop notifications while the window is in the background</source>
         <translation>Desktop-Benachrichtigungen, während das Fenster im Hintergrund ist</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="110"/>
+        <location filename="../qml/AgentWindow.qml" line="113"/>
         <source>Test</source>
         <translation>Testen</translation>
     </message>
     <message>
-        <location filename="../qml/AgentWindow.qml" line="111"/>
+        <location filename="../qml/AgentWindow.qml" line="114"/>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
@@ -936,87 +946,87 @@
 <context>
     <name>QueueTile</name>
     <message>
-        <location filename="../qml/QueueTile.qml" line="99"/>
+        <location filename="../qml/QueueTile.qml" line="100"/>
         <source>waiting</source>
         <translation>wartend</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="100"/>
+        <location filename="../qml/QueueTile.qml" line="101"/>
         <source>longest wait</source>
         <translation>längste Wartezeit</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="76"/>
+        <location filename="../qml/QueueTile.qml" line="77"/>
         <source>no agents logged in</source>
         <translation>keine Agenten angemeldet</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="85"/>
+        <location filename="../qml/QueueTile.qml" line="86"/>
         <source>closed</source>
         <translation>geschlossen</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="89"/>
+        <location filename="../qml/QueueTile.qml" line="90"/>
         <source>offered %1</source>
         <translation>angeboten %1</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="101"/>
+        <location filename="../qml/QueueTile.qml" line="102"/>
         <source>service level %1 s</source>
         <translation>Servicelevel %1 s</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="103"/>
+        <location filename="../qml/QueueTile.qml" line="105"/>
         <source>abandon rate</source>
         <translation>Abbruchquote</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="104"/>
+        <location filename="../qml/QueueTile.qml" line="106"/>
         <source>ready</source>
         <translation>bereit</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="105"/>
+        <location filename="../qml/QueueTile.qml" line="107"/>
         <source>on call</source>
         <translation>im Gespräch</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="106"/>
+        <location filename="../qml/QueueTile.qml" line="108"/>
         <source>wrap-up</source>
         <translation>Nachbearbeitung</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="107"/>
+        <location filename="../qml/QueueTile.qml" line="109"/>
         <source>not ready</source>
         <translation>nicht bereit</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="108"/>
+        <location filename="../qml/QueueTile.qml" line="110"/>
         <source>answered</source>
         <translation>angenommen</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="109"/>
+        <location filename="../qml/QueueTile.qml" line="111"/>
         <source>abandoned</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="110"/>
+        <location filename="../qml/QueueTile.qml" line="112"/>
         <source>ASA</source>
         <translation>ASA</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="111"/>
+        <location filename="../qml/QueueTile.qml" line="113"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="112"/>
+        <location filename="../qml/QueueTile.qml" line="114"/>
         <source>estimated wait</source>
         <translation>geschätzte Wartezeit</translation>
     </message>
     <message>
-        <location filename="../qml/QueueTile.qml" line="116"/>
+        <location filename="../qml/QueueTile.qml" line="118"/>
         <source>agents needed</source>
         <translation>Agenten benötigt</translation>
     </message>
@@ -1688,107 +1698,107 @@
 <context>
     <name>SupervisorView</name>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="41"/>
+        <location filename="../qml/SupervisorView.qml" line="42"/>
         <source>live</source>
         <translation>live</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="42"/>
+        <location filename="../qml/SupervisorView.qml" line="43"/>
         <source>reconnecting</source>
         <translation>verbinde neu</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="43"/>
+        <location filename="../qml/SupervisorView.qml" line="44"/>
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="44"/>
+        <location filename="../qml/SupervisorView.qml" line="45"/>
         <source>connecting</source>
         <translation>verbinde</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="57"/>
+        <location filename="../qml/SupervisorView.qml" line="58"/>
         <source>Supervisor sign in</source>
         <translation>Supervisor-Anmeldung</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="58"/>
+        <location filename="../qml/SupervisorView.qml" line="59"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="61"/>
+        <location filename="../qml/SupervisorView.qml" line="62"/>
         <source>Supervisor ID</source>
         <translation>Supervisor-ID</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="64"/>
+        <location filename="../qml/SupervisorView.qml" line="65"/>
         <source>Password</source>
         <translation>Passwort</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="71"/>
+        <location filename="../qml/SupervisorView.qml" line="72"/>
         <source>Sign in</source>
         <translation>Anmelden</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="71"/>
+        <location filename="../qml/SupervisorView.qml" line="72"/>
         <source>Signing in…</source>
         <translation>Melde an…</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="90"/>
+        <location filename="../qml/SupervisorView.qml" line="91"/>
         <source>Acdesk supervisor</source>
         <translation>Acdesk Supervisor</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="109"/>
+        <location filename="../qml/SupervisorView.qml" line="110"/>
         <source>Sign out</source>
         <translation>Abmelden</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="127"/>
+        <location filename="../qml/SupervisorView.qml" line="128"/>
         <source>Broadcast from %1: %2</source>
         <translation>Rundruf von %1: %2</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="137"/>
+        <location filename="../qml/SupervisorView.qml" line="138"/>
         <source>Floor</source>
         <translation>Übersicht</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="138"/>
+        <location filename="../qml/SupervisorView.qml" line="139"/>
         <source>Waiting calls (%1)</source>
         <translation>Wartende Anrufe (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="139"/>
+        <location filename="../qml/SupervisorView.qml" line="140"/>
         <source>Broadcast</source>
         <translation>Rundruf</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="142"/>
+        <location filename="../qml/SupervisorView.qml" line="143"/>
         <source>Abandoned callers (%1)</source>
         <translation>Abgebrochene Anrufer (%1)</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="144"/>
+        <location filename="../qml/SupervisorView.qml" line="145"/>
         <source>Reports</source>
         <translation>Berichte</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="145"/>
+        <location filename="../qml/SupervisorView.qml" line="146"/>
         <source>Audit log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="146"/>
+        <location filename="../qml/SupervisorView.qml" line="147"/>
         <source>Administration</source>
         <translation>Verwaltung</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorView.qml" line="169"/>
+        <location filename="../qml/SupervisorView.qml" line="170"/>
         <source>Only administrators (supervisors with &quot;admin&quot;: true in the config) change the configuration here.</source>
         <translation>Nur Administratoren (Supervisoren mit &quot;admin&quot;: true in der Konfiguration) ändern hier die Konfiguration.</translation>
     </message>
@@ -1864,12 +1874,12 @@
 <context>
     <name>SupervisorWindow</name>
     <message>
-        <location filename="../qml/SupervisorWindow.qml" line="13"/>
+        <location filename="../qml/SupervisorWindow.qml" line="14"/>
         <source>Acdesk supervisor – %1</source>
         <translation>Acdesk Supervisor – %1</translation>
     </message>
     <message>
-        <location filename="../qml/SupervisorWindow.qml" line="13"/>
+        <location filename="../qml/SupervisorWindow.qml" line="14"/>
         <source>Acdesk supervisor</source>
         <translation>Acdesk Supervisor</translation>
     </message>
@@ -1955,32 +1965,67 @@
 <context>
     <name>Theme</name>
     <message>
-        <location filename="../qml/Theme.qml" line="27"/>
+        <location filename="../qml/Theme.qml" line="72"/>
+        <source>hung up</source>
+        <translation>aufgelegt</translation>
+    </message>
+    <message>
+        <location filename="../qml/Theme.qml" line="73"/>
+        <source>caller hung up</source>
+        <translation>Anrufer hat aufgelegt</translation>
+    </message>
+    <message>
+        <location filename="../qml/Theme.qml" line="74"/>
+        <source>transferred</source>
+        <translation>weitergeleitet</translation>
+    </message>
+    <message>
+        <location filename="../qml/Theme.qml" line="75"/>
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <location filename="../qml/Theme.qml" line="76"/>
+        <source>not answered</source>
+        <translation>nicht angenommen</translation>
+    </message>
+    <message>
+        <location filename="../qml/Theme.qml" line="77"/>
+        <source>withdrawn</source>
+        <translation>zurückgezogen</translation>
+    </message>
+    <message>
+        <location filename="../qml/Theme.qml" line="78"/>
+        <source>connection lost</source>
+        <translation>Verbindung verloren</translation>
+    </message>
+    <message>
+        <location filename="../qml/Theme.qml" line="84"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../qml/Theme.qml" line="28"/>
+        <location filename="../qml/Theme.qml" line="85"/>
         <source>Ringing</source>
         <translation>Klingelt</translation>
     </message>
     <message>
-        <location filename="../qml/Theme.qml" line="29"/>
+        <location filename="../qml/Theme.qml" line="86"/>
         <source>On call</source>
         <translation>Im Gespräch</translation>
     </message>
     <message>
-        <location filename="../qml/Theme.qml" line="30"/>
+        <location filename="../qml/Theme.qml" line="87"/>
         <source>Wrap-up</source>
         <translation>Nachbearbeitung</translation>
     </message>
     <message>
-        <location filename="../qml/Theme.qml" line="31"/>
+        <location filename="../qml/Theme.qml" line="88"/>
         <source>Not ready</source>
         <translation>Nicht bereit</translation>
     </message>
     <message>
-        <location filename="../qml/Theme.qml" line="32"/>
+        <location filename="../qml/Theme.qml" line="89"/>
         <source>Logged out</source>
         <translation>Abgemeldet</translation>
     </message>
@@ -1988,67 +2033,67 @@
 <context>
     <name>WallboardWindow</name>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="21"/>
+        <location filename="../qml/WallboardWindow.qml" line="22"/>
         <source>Acdesk wallboard</source>
         <translation>Acdesk Wallboard</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="79"/>
+        <location filename="../qml/WallboardWindow.qml" line="104"/>
         <source>live</source>
         <translation>live</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="80"/>
+        <location filename="../qml/WallboardWindow.qml" line="105"/>
         <source>reconnecting</source>
         <translation>verbinde neu</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="81"/>
+        <location filename="../qml/WallboardWindow.qml" line="106"/>
         <source>connecting</source>
         <translation>verbinde</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="82"/>
+        <location filename="../qml/WallboardWindow.qml" line="107"/>
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="136"/>
+        <location filename="../qml/WallboardWindow.qml" line="162"/>
         <source>page %1 of %2</source>
         <translation>Seite %1 von %2</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="211"/>
+        <location filename="../qml/WallboardWindow.qml" line="237"/>
         <source>Waiting for statistics…</source>
         <translation>Warte auf Statistiken…</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="211"/>
+        <location filename="../qml/WallboardWindow.qml" line="237"/>
         <source>No queues to show</source>
         <translation>Keine Warteschlangen anzuzeigen</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="254"/>
+        <location filename="../qml/WallboardWindow.qml" line="280"/>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="255"/>
+        <location filename="../qml/WallboardWindow.qml" line="281"/>
         <source>Connecting to the server…</source>
         <translation>Verbinde mit dem Server…</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="256"/>
+        <location filename="../qml/WallboardWindow.qml" line="282"/>
         <source>Connection to the server lost – reconnecting…</source>
         <translation>Verbindung zum Server verloren – verbinde neu…</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="264"/>
+        <location filename="../qml/WallboardWindow.qml" line="290"/>
         <source>Testing…</source>
         <translation>Teste…</translation>
     </message>
     <message>
-        <location filename="../qml/WallboardWindow.qml" line="264"/>
+        <location filename="../qml/WallboardWindow.qml" line="290"/>
         <source>Test connection</source>
         <translation>Verbindung testen</translation>
     </message>
@@ -2056,62 +2101,62 @@
 <context>
     <name>acdesk::client::AgentAlerts</name>
     <message>
-        <location filename="../core/agentalerts.cpp" line="67"/>
+        <location filename="../core/agentalerts.cpp" line="68"/>
         <source>%1 asks you about this caller</source>
         <translation>%1 hat eine Rückfrage zu diesem Anrufer</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="69"/>
+        <location filename="../core/agentalerts.cpp" line="70"/>
         <source>The caller asked to be called back</source>
         <translation>Der Anrufer möchte zurückgerufen werden</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="71"/>
+        <location filename="../core/agentalerts.cpp" line="72"/>
         <source>on %1</source>
         <translation>auf %1</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="73"/>
+        <location filename="../core/agentalerts.cpp" line="74"/>
         <source>in queue %1</source>
         <translation>in Warteschlange %1</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="75"/>
+        <location filename="../core/agentalerts.cpp" line="76"/>
         <source>Incoming call: %1</source>
         <translation>Eingehender Anruf: %1</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="77"/>
+        <location filename="../core/agentalerts.cpp" line="78"/>
         <source>Accept</source>
         <translation>Annehmen</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="78"/>
+        <location filename="../core/agentalerts.cpp" line="79"/>
         <source>Reject</source>
         <translation>Ablehnen</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="114"/>
+        <location filename="../core/agentalerts.cpp" line="115"/>
         <source>Desk phone</source>
         <translation>Tischtelefon</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="116"/>
+        <location filename="../core/agentalerts.cpp" line="117"/>
         <source>Chime</source>
         <translation>Gong</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="118"/>
+        <location filename="../core/agentalerts.cpp" line="119"/>
         <source>No sound</source>
         <translation>Kein Ton</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="124"/>
+        <location filename="../core/agentalerts.cpp" line="125"/>
         <source>System default</source>
         <translation>Systemstandard</translation>
     </message>
     <message>
-        <location filename="../core/agentalerts.cpp" line="186"/>
+        <location filename="../core/agentalerts.cpp" line="187"/>
         <source>Message from %1</source>
         <translation>Nachricht von %1</translation>
     </message>
@@ -2442,7 +2487,7 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/guimain.cpp" line="122"/>
+        <location filename="../app/guimain.cpp" line="124"/>
         <location filename="../app/replaymain.cpp" line="25"/>
         <location filename="../app/reportmain.cpp" line="42"/>
         <location filename="../app/servermain.cpp" line="80"/>
@@ -2451,97 +2496,97 @@
         <translation>Modus</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="125"/>
+        <location filename="../app/guimain.cpp" line="127"/>
         <source>Server URL (ws:// or wss://).</source>
         <translation>Server-URL (ws:// oder wss://).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="128"/>
+        <location filename="../app/guimain.cpp" line="130"/>
         <source>Fullscreen kiosk mode.</source>
         <translation>Vollbild-Kioskmodus.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="130"/>
+        <location filename="../app/guimain.cpp" line="132"/>
         <source>Wallboard id.</source>
         <translation>Wallboard-ID.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="133"/>
+        <location filename="../app/guimain.cpp" line="135"/>
         <source>Wallboard secret.</source>
         <translation>Wallboard-Geheimnis.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="137"/>
+        <location filename="../app/guimain.cpp" line="139"/>
         <source>Session token of an earlier wallboard login (instead of --user/--secret).</source>
         <translation>Sitzungstoken einer früheren Wallboard-Anmeldung (statt --user/--secret).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="143"/>
+        <location filename="../app/guimain.cpp" line="145"/>
         <source>Queues to show (comma-separated).</source>
         <translation>Anzuzeigende Warteschlangen (durch Kommas getrennt).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="146"/>
+        <location filename="../app/guimain.cpp" line="148"/>
         <source>Extra CA certificates (PEM).</source>
         <translation>Zusätzliche CA-Zertifikate (PEM).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="150"/>
+        <location filename="../app/guimain.cpp" line="152"/>
         <source>Key sequence that quits the wallboard (kiosk: the only way).</source>
         <translation>Tastenkombination, die das Wallboard beendet (im Kioskmodus der einzige Weg).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="155"/>
+        <location filename="../app/guimain.cpp" line="157"/>
         <source>Seconds per page when the queues do not fit.</source>
         <translation>Sekunden pro Seite, wenn nicht alle Warteschlangen auf den Bildschirm passen.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="159"/>
+        <location filename="../app/guimain.cpp" line="161"/>
         <source>A short sound when a queue turns red: on or off (default off).</source>
         <translation>Ein kurzer Ton, wenn eine Warteschlange rot wird: on oder off (Vorgabe off).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="164"/>
+        <location filename="../app/guimain.cpp" line="166"/>
         <source>No alert sound during these hours, e.g. 18:00-08:00 (local time).</source>
         <translation>Kein Warnton in diesen Stunden, z. B. 18:00-08:00 (Ortszeit).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="172"/>
+        <location filename="../app/guimain.cpp" line="174"/>
         <source>Draw without the GPU: less memory, more CPU while something moves.</source>
         <translation>Ohne Grafikprozessor zeichnen: weniger Speicher, mehr CPU, solange sich etwas bewegt.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="176"/>
+        <location filename="../app/guimain.cpp" line="178"/>
         <source>Agent id to sign in with.</source>
         <translation>Agenten-ID für die automatische Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="179"/>
+        <location filename="../app/guimain.cpp" line="181"/>
         <source>Agent password.</source>
         <translation>Passwort des Agenten.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="183"/>
+        <location filename="../app/guimain.cpp" line="185"/>
         <source>Station (phone extension).</source>
         <translation>Station (Nebenstelle).</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="189"/>
+        <location filename="../app/guimain.cpp" line="191"/>
         <source>Supervisor id to sign in with.</source>
         <translation>Supervisor-ID für die Anmeldung.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="192"/>
+        <location filename="../app/guimain.cpp" line="194"/>
         <source>Supervisor password.</source>
         <translation>Supervisor-Passwort.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="196"/>
+        <location filename="../app/guimain.cpp" line="198"/>
         <source>Tab to show first: floor, calls, broadcast, worklist, reports, audit, admin.</source>
         <translation>Zuerst gezeigter Reiter: floor, calls, broadcast, worklist, reports, audit, admin.</translation>
     </message>
     <message>
-        <location filename="../app/guimain.cpp" line="201"/>
+        <location filename="../app/guimain.cpp" line="203"/>
         <source>HTTP proxy (http://HOST:PORT); default: the system&apos;s, &quot;none&quot; for a direct connection.</source>
         <translation>HTTP-Proxy (http://HOST:PORT); Standard: der des Systems, &quot;none&quot; für eine direkte Verbindung.</translation>
     </message>

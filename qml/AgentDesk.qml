@@ -67,7 +67,7 @@ Rectangle {
             Layout.fillWidth: true
             visible: session.status !== "online"
             height: 32
-            color: Theme.red
+            color: Theme.redFill
             radius: 4
             Label { anchors.centerIn: parent; color: "white"
                 text: qsTr("Connection lost – reconnecting…") }
@@ -106,6 +106,7 @@ Rectangle {
             Button { objectName: "readyButton"; text: qsTr("Ready"); onClicked: session.setReady() }
             ComboBox {
                 id: reasonBox
+                implicitContentWidthPolicy: ComboBox.WidestTextWhenCompleted
                 model: session.reasons
                 textRole: "label"
                 valueRole: "code"
@@ -115,6 +116,7 @@ Rectangle {
             ComboBox {
                 id: languageBox
                 objectName: "languageBox"
+                implicitContentWidthPolicy: ComboBox.WidestTextWhenCompleted
                 // "" follows the system language
                 model: [qsTr("System language"), "English", "Deutsch"]
                 currentIndex: ["", "en", "de"].indexOf(root.language)
@@ -123,186 +125,254 @@ Rectangle {
             Button { objectName: "signOutButton"; text: qsTr("Sign out"); onClicked: root.signOut() }
         }
 
-        // incoming call
-        Rectangle {
-            objectName: "offerPanel"
-            Layout.fillWidth: true
-            visible: root.offer.id !== undefined
-            implicitHeight: offerCol.implicitHeight + 24
-            radius: 8
-            color: Theme.tile
-            border.color: Theme.blue
-            border.width: 3
-            // The ring: a flashing panel (no audio stack is assumed on agent desks; the
-            // window also raises itself and asks the desktop for attention).
-            SequentialAnimation on color {
-                running: root.offer.id !== undefined
-                loops: Animation.Infinite
-                ColorAnimation { to: Theme.blue; duration: 400 }
-                ColorAnimation { to: Theme.tile; duration: 400 }
-                onStopped: offerPanel.color = Theme.tile
-            }
-            id: offerPanel
-            ColumnLayout {
-                id: offerCol
-                anchors.fill: parent
-                anchors.margins: 12
-                Label { color: Theme.blue; font.pixelSize: 16
-                    text: root.offer.consult ? qsTr("%1 asks you about this caller (consultation)").arg(root.offer.consult.by)
-                        : root.offer.callback ? qsTr("Call back %1 – the caller asked to be called back").arg(root.offer.callback.number)
-                        : root.offer.hotline ? qsTr("Incoming call on %1").arg(root.offer.hotline.name)
-                                             : qsTr("Incoming call – %1").arg(root.offer.queue || "") }
-                Label { color: Theme.text; font.pixelSize: 28
-                    text: (root.offer.caller ? (root.offer.caller.name || root.offer.caller.number) : "") }
-                Label { color: Theme.dim
-                    text: root.offer.caller ? root.offer.caller.number + " · " + qsTr("waited %1").arg(Theme.duration(root.offer.waitedMs)) : "" }
-                Label { color: Theme.dim; visible: text !== ""
-                    text: root.offer.data ? Object.keys(root.offer.data).map(k => k + ": " + root.offer.data[k]).join("   ") : "" }
-                RowLayout {
-                    Button { objectName: "acceptButton"; text: qsTr("Accept (Ctrl+Enter)"); onClicked: session.accept() }
-                    Button { objectName: "rejectButton"; text: qsTr("Reject"); onClicked: session.reject() }
-                    Button { objectName: "offerRecordButton"; visible: root.offer.screenPop !== undefined
-                        text: qsTr("Customer record (Ctrl+O)"); onClicked: session.openScreenPop() }
-                }
-            }
-        }
-
-        // active call
-        Rectangle {
-            objectName: "callPanel"
-            Layout.fillWidth: true
-            visible: root.call.id !== undefined
-            implicitHeight: callCol.implicitHeight + 24
-            radius: 8
-            color: Theme.tile
-            ColumnLayout {
-                id: callCol
-                anchors.fill: parent
-                anchors.margins: 12
-                Label { color: Theme.text; font.pixelSize: 24
-                    text: root.call.caller ? (root.call.caller.name || root.call.caller.number) + "  " + root.call.caller.number : "" }
-                Label { color: Theme.dim
-                    text: (root.call.state === "held" ? qsTr("On hold") : qsTr("Connected"))
-                          + " · " + Theme.duration(root.now - Date.parse(root.call.answeredAt || root.call.arrivedAt))
-                          + (root.call.muted ? " · " + qsTr("muted") : "") }
-                // The consultation, as each side sees it.
-                Label { objectName: "consultStatus"; color: Theme.blue; font.pixelSize: 16
-                    Layout.fillWidth: true; wrapMode: Text.Wrap
-                    visible: root.call.consult !== undefined
-                    text: root.consulted
-                          ? (root.consult.state === "conference" ? qsTr("Conference with %1 and the caller").arg(root.consult.by)
-                                                                 : qsTr("%1 consults you; the caller is on hold").arg(root.consult.by))
-                          : root.consult.state === "ringing" ? qsTr("Calling %1… The caller is on hold.").arg(root.consultParty)
-                          : root.consult.state === "talking" ? qsTr("Talking with %1. The caller is on hold.").arg(root.consultParty)
-                          : qsTr("Conference with %1 and the caller").arg(root.consultParty) }
-                Label { objectName: "consultNote"; color: Theme.amber; Layout.fillWidth: true; wrapMode: Text.Wrap
-                    visible: text !== "" && root.call.consult === undefined; text: session.consultNote }
-                RowLayout {
-                    visible: root.consulting
-                    Button { objectName: "completeTransferButton"; text: qsTr("Complete transfer (Ctrl+E)")
-                        enabled: root.consult.state !== "ringing"; onClicked: session.completeTransfer() }
-                    Button { objectName: "conferenceButton"; text: qsTr("Conference (Ctrl+J)")
-                        enabled: root.consult.state === "talking"; onClicked: session.conference() }
-                    Button { objectName: "cancelConsultButton"; text: qsTr("Back to caller (Ctrl+B)"); onClicked: session.cancelConsult() }
-                }
-                RowLayout {
-                    Button { objectName: "holdButton"; visible: !root.call.consult
-                        text: root.call.state === "held" ? qsTr("Resume") : qsTr("Hold"); onClicked: session.toggleHold() }
-                    Button { objectName: "muteButton"; visible: !root.consulted
-                        text: root.call.muted ? qsTr("Unmute") : qsTr("Mute"); onClicked: session.toggleMute() }
-                    Button { objectName: "keypadButton"; visible: !root.call.consult; text: qsTr("Keypad"); checkable: true; id: keypadToggle }
-                    Button { objectName: "transferButton"; visible: !root.call.consult; text: qsTr("Transfer or consult…"); onClicked: transferDialog.open() }
-                    Button { objectName: "hangupButton"; text: qsTr("Hang up (Ctrl+H)"); onClicked: session.hangup() }
-                    Button { objectName: "recordButton"; visible: root.call.screenPop !== undefined
-                        text: qsTr("Customer record (Ctrl+O)"); onClicked: session.openScreenPop() }
-                }
-                // DTMF keypad: each key is sent at once, as on a phone
-                Grid {
-                    objectName: "dtmfKeypad"
-                    visible: keypadToggle.checked
-                    columns: 3
-                    spacing: 4
-                    Repeater {
-                        model: ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"]
-                        Button {
-                            required property string modelData
-                            objectName: "dtmf_" + modelData
-                            text: modelData
-                            width: 48
-                            onClicked: session.dtmf(modelData)
-                        }
-                    }
-                }
-            }
-        }
-
-        // wrap-up
-        Rectangle {
-            objectName: "wrapUpPanel"
-            Layout.fillWidth: true
-            visible: session.state === "wrap_up"
-            implicitHeight: wrapCol.implicitHeight + 24
-            radius: 8
-            color: Theme.tile
-            border.color: Theme.purple
-            ColumnLayout {
-                id: wrapCol
-                anchors.fill: parent
-                anchors.margins: 12
-                Label { objectName: "wrapUpTime"; color: Theme.text
-                    text: qsTr("Wrap-up – %1").arg(Theme.duration(root.now - session.since)) }
-                RowLayout {
-                    ComboBox { id: disposition; model: session.dispositions; textRole: "label"; valueRole: "code" }
-                    TextField { id: notes; Layout.fillWidth: true; placeholderText: qsTr("Notes") }
-                    Button { objectName: "endWrapUpButton"; text: qsTr("Done")
-                        onClicked: { session.endWrapUp(disposition.currentValue, notes.text); notes.text = "" } }
-                }
-            }
-        }
-
-        // dial pad
-        RowLayout {
-            Label { color: Theme.dim; text: qsTr("Outbound call") }
-            TextField { id: number; placeholderText: qsTr("Number") }
-            Button { text: qsTr("Dial"); enabled: number.text !== ""; onClicked: session.dial(number.text) }
-        }
-
-        // my queues + history
         RowLayout {
             Layout.fillWidth: true
             Layout.fillHeight: true
             spacing: 12
-            ListView {
+
+            // The call: offer, call, wrap-up, outbound dialling.
+            Item {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
-                model: session.queues
-                header: Label { color: Theme.dim; text: qsTr("My queues") }
-                delegate: Label {
-                    required property string name
-                    required property int waiting
-                    required property double longestWaitMs
-                    color: Theme.text
-                    text: name + ": " + qsTr("%1 waiting, longest %2").arg(waiting).arg(Theme.duration(longestWaitMs))
+                // A Column, not a layout: its panels come and go, and Qt 6.4's nested
+                // layouts missed those changes (a panel stayed 0 wide).
+                Column {
+                    objectName: "workArea"
+                    width: parent.width
+                    spacing: 10
+
+            // incoming call
+            Rectangle {
+                objectName: "offerPanel"
+                width: parent.width
+                visible: root.offer.id !== undefined
+                implicitHeight: offerCol.implicitHeight + 24
+                radius: 8
+                color: Theme.tile
+                border.color: Theme.blue
+                border.width: 3
+                // The ring: a flashing border (the ground stays, so the text keeps its contrast;
+                // the window also raises itself, rings and asks the desktop for attention).
+                SequentialAnimation on border.color {
+                    running: root.offer.id !== undefined
+                    loops: Animation.Infinite
+                    ColorAnimation { to: Theme.text; duration: 400 }
+                    ColorAnimation { to: Theme.blue; duration: 400 }
+                    onStopped: offerPanel.border.color = Theme.blue
+                }
+                id: offerPanel
+                ColumnLayout {
+                    id: offerCol
+                    anchors.fill: parent
+                    anchors.margins: 12
+                    Label { color: Theme.blue; font.pixelSize: 16
+                        text: root.offer.consult ? qsTr("%1 asks you about this caller (consultation)").arg(root.offer.consult.by)
+                            : root.offer.callback ? qsTr("Call back %1 – the caller asked to be called back").arg(root.offer.callback.number)
+                            : root.offer.hotline ? qsTr("Incoming call on %1").arg(root.offer.hotline.name)
+                                                 : qsTr("Incoming call – %1").arg(root.offer.queue || "") }
+                    Label { color: Theme.text; font.pixelSize: 28
+                        text: (root.offer.caller ? (root.offer.caller.name || root.offer.caller.number) : "") }
+                    Label { color: Theme.dim
+                        text: root.offer.caller ? root.offer.caller.number + " · " + qsTr("waited %1").arg(Theme.duration(root.offer.waitedMs)) : "" }
+                    Label { color: Theme.dim; visible: text !== ""
+                        text: root.offer.data ? Object.keys(root.offer.data).map(k => k + ": " + root.offer.data[k]).join("   ") : "" }
+                    RowLayout {
+                        Button { objectName: "acceptButton"; text: qsTr("Accept (Ctrl+Enter)"); onClicked: session.accept() }
+                        Button { objectName: "rejectButton"; text: qsTr("Reject"); onClicked: session.reject() }
+                        Button { objectName: "offerRecordButton"; visible: root.offer.screenPop !== undefined
+                            text: qsTr("Customer record (Ctrl+O)"); onClicked: session.openScreenPop() }
+                    }
                 }
             }
-            ListView {
-                Layout.fillWidth: true
+
+            // active call
+            Rectangle {
+                objectName: "callPanel"
+                width: parent.width
+                visible: root.call.id !== undefined
+                implicitHeight: callCol.implicitHeight + 24
+                radius: 8
+                color: Theme.tile
+                ColumnLayout {
+                    id: callCol
+                    anchors.fill: parent
+                    anchors.margins: 12
+                    Label { color: Theme.text; font.pixelSize: 24
+                        text: root.call.caller ? (root.call.caller.name || root.call.caller.number) + "  " + root.call.caller.number : "" }
+                    Label { color: Theme.dim
+                        text: (root.call.state === "held" ? qsTr("On hold") : qsTr("Connected"))
+                              + " · " + Theme.duration(root.now - Date.parse(root.call.answeredAt || root.call.arrivedAt))
+                              + (root.call.muted ? " · " + qsTr("muted") : "") }
+                    // The consultation, as each side sees it.
+                    Label { objectName: "consultStatus"; color: Theme.blue; font.pixelSize: 16
+                        Layout.fillWidth: true; wrapMode: Text.Wrap
+                        visible: root.call.consult !== undefined
+                        text: root.consulted
+                              ? (root.consult.state === "conference" ? qsTr("Conference with %1 and the caller").arg(root.consult.by)
+                                                                     : qsTr("%1 consults you; the caller is on hold").arg(root.consult.by))
+                              : root.consult.state === "ringing" ? qsTr("Calling %1… The caller is on hold.").arg(root.consultParty)
+                              : root.consult.state === "talking" ? qsTr("Talking with %1. The caller is on hold.").arg(root.consultParty)
+                              : qsTr("Conference with %1 and the caller").arg(root.consultParty) }
+                    Label { objectName: "consultNote"; color: Theme.amber; Layout.fillWidth: true; wrapMode: Text.Wrap
+                        visible: text !== "" && root.call.consult === undefined; text: session.consultNote }
+                    RowLayout {
+                        visible: root.consulting
+                        Button { objectName: "completeTransferButton"; text: qsTr("Complete transfer (Ctrl+E)")
+                            enabled: root.consult.state !== "ringing"; onClicked: session.completeTransfer() }
+                        Button { objectName: "conferenceButton"; text: qsTr("Conference (Ctrl+J)")
+                            enabled: root.consult.state === "talking"; onClicked: session.conference() }
+                        Button { objectName: "cancelConsultButton"; text: qsTr("Back to caller (Ctrl+B)"); onClicked: session.cancelConsult() }
+                    }
+                    // Two rows, so that the longer German labels fit beside the queues.
+                    RowLayout {
+                        Button { objectName: "holdButton"; visible: !root.call.consult
+                            text: root.call.state === "held" ? qsTr("Resume") : qsTr("Hold"); onClicked: session.toggleHold() }
+                        Button { objectName: "muteButton"; visible: !root.consulted
+                            text: root.call.muted ? qsTr("Unmute") : qsTr("Mute"); onClicked: session.toggleMute() }
+                        Button { objectName: "keypadButton"; visible: !root.call.consult; text: qsTr("Keypad"); checkable: true; id: keypadToggle }
+                        Button { objectName: "hangupButton"; text: qsTr("Hang up (Ctrl+H)"); onClicked: session.hangup() }
+                    }
+                    RowLayout {
+                        visible: !root.call.consult || root.call.screenPop !== undefined
+                        Button { id: transferButton; objectName: "transferButton"; visible: !root.call.consult
+                            text: qsTr("Transfer or consult…"); onClicked: transferDialog.open() }
+                        Button { id: recordButton; objectName: "recordButton"; visible: root.call.screenPop !== undefined
+                            text: qsTr("Customer record (Ctrl+O)"); onClicked: session.openScreenPop() }
+                    }
+                    // DTMF keypad: each key is sent at once, as on a phone
+                    Grid {
+                        objectName: "dtmfKeypad"
+                        visible: keypadToggle.checked
+                        columns: 3
+                        spacing: 4
+                        Repeater {
+                            model: ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"]
+                            Button {
+                                required property string modelData
+                                objectName: "dtmf_" + modelData
+                                text: modelData
+                                width: 48
+                                onClicked: session.dtmf(modelData)
+                            }
+                        }
+                    }
+                }
+            }
+
+            // wrap-up
+            Rectangle {
+                objectName: "wrapUpPanel"
+                width: parent.width
+                visible: session.state === "wrap_up"
+                implicitHeight: wrapCol.implicitHeight + 24
+                radius: 8
+                color: Theme.tile
+                border.color: Theme.purple
+                ColumnLayout {
+                    id: wrapCol
+                    anchors.fill: parent
+                    anchors.margins: 12
+                    Label { objectName: "wrapUpTime"; color: Theme.text
+                        text: qsTr("Wrap-up – %1").arg(Theme.duration(root.now - session.since)) }
+                    RowLayout {
+                        Layout.fillWidth: true
+                        ComboBox { id: disposition; model: session.dispositions; textRole: "label"; valueRole: "code"
+                            implicitContentWidthPolicy: ComboBox.WidestTextWhenCompleted }
+                        TextField { id: notes; Layout.fillWidth: true; Layout.minimumWidth: 160; placeholderText: qsTr("Notes") }
+                        Button { objectName: "endWrapUpButton"; text: qsTr("Done")
+                            onClicked: { session.endWrapUp(disposition.currentValue, notes.text); notes.text = "" } }
+                    }
+                }
+            }
+
+                // no call: what the agent is waiting for
+                Rectangle {
+                    objectName: "idlePanel"
+                    width: parent.width
+                    visible: root.offer.id === undefined && root.call.id === undefined && session.state !== "wrap_up"
+                    implicitHeight: idleText.implicitHeight + 32
+                    radius: 8
+                    color: Theme.tile
+                    Label {
+                        id: idleText
+                        anchors.left: parent.left
+                        anchors.right: parent.right
+                        anchors.verticalCenter: parent.verticalCenter
+                        anchors.margins: 16
+                        wrapMode: Text.Wrap
+                        color: Theme.dim
+                        font.pixelSize: 18
+                        text: session.state === "ready" ? qsTr("No call right now. The next caller rings here.")
+                                                        : qsTr("No call. Choose Ready to take calls.")
+                    }
+                }
+
+                // dial pad
+                RowLayout {
+                    width: parent.width
+                    Label { color: Theme.dim; text: qsTr("Outbound call") }
+                    TextField { id: number; Layout.fillWidth: true; Layout.maximumWidth: 260; placeholderText: qsTr("Number") }
+                    Button { text: qsTr("Dial"); enabled: number.text !== ""; onClicked: session.dial(number.text) }
+                }
+                Label { objectName: "deskError"; color: Theme.red; text: session.lastError; visible: text !== ""
+                    width: parent.width; wrapMode: Text.Wrap }
+                Label { color: Theme.amber; visible: session.message.text !== undefined; text: session.message.text || ""
+                    width: parent.width; wrapMode: Text.Wrap }
+                }
+            }
+
+            // My queues and today's calls, beside the call.
+            ColumnLayout {
+                objectName: "sideArea"
                 Layout.fillHeight: true
-                model: session.history
-                header: Label { color: Theme.dim; text: qsTr("Today's calls") }
-                delegate: Label {
-                    required property string endedAt
-                    required property var caller
-                    required property var queue
-                    required property string cause
-                    color: Theme.text
-                    text: new Date(endedAt).toLocaleTimeString(Qt.locale(), "HH:mm") + "  "
-                          + (caller.name || caller.number) + " · " + (queue || "") + " · " + cause
+                Layout.fillWidth: false // its rows fill it; it does not grow
+                // about a third of the window, the call gets the rest
+                Layout.preferredWidth: Math.min(480, Math.max(300, root.width * 0.36))
+                spacing: 8
+                Label { color: Theme.dim; font.pixelSize: 16; text: qsTr("My queues") }
+                Repeater {
+                    model: session.queues
+                    Rectangle {
+                        required property string name
+                        required property int waiting
+                        required property double longestWaitMs
+                        Layout.fillWidth: true
+                        implicitHeight: queueRow.implicitHeight + 16
+                        radius: 6
+                        color: Theme.tile
+                        RowLayout {
+                            id: queueRow
+                            anchors.fill: parent
+                            anchors.margins: 8
+                            Label { text: name; color: Theme.text; font.bold: true; Layout.fillWidth: true
+                                elide: Text.ElideRight }
+                            Label { color: waiting > 0 ? Theme.amber : Theme.dim
+                                text: qsTr("%1 waiting, longest %2").arg(waiting).arg(Theme.duration(longestWaitMs)) }
+                        }
+                    }
+                }
+                Label { color: Theme.dim; font.pixelSize: 16; text: qsTr("Today's calls"); Layout.topMargin: 8 }
+                ListView {
+                    objectName: "historyList"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    clip: true
+                    spacing: 4
+                    model: session.history
+                    delegate: Label {
+                        required property string endedAt
+                        required property var caller
+                        required property var queue
+                        required property string cause
+                        width: ListView.view.width
+                        wrapMode: Text.Wrap
+                        color: Theme.text
+                        text: new Date(endedAt).toLocaleTimeString(Qt.locale(), "HH:mm") + "  "
+                              + (caller.name || caller.number) + " · " + (queue || "") + " · " + Theme.causeLabel(cause)
+                    }
                 }
             }
         }
-        Label { objectName: "deskError"; color: Theme.red; text: session.lastError; visible: text !== "" }
-        Label { color: Theme.amber; visible: session.message.text !== undefined; text: session.message.text || "" }
     }
 
     AgentTransferDialog { id: transferDialog; session: root.session }

@@ -16,7 +16,7 @@ Rectangle {
     radius: 6
     visible: false
     z: 100
-    color: Theme.blue
+    color: Theme.blueFill
     Column {
         id: col
         anchors.fill: parent

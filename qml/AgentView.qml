@@ -40,6 +40,7 @@ Item {
     }
 
     Component.onCompleted: {
+        Theme.paint(palette)
         if (agentSettings.language !== "")
             agentSession.setLanguage(agentSettings.language)
         if (agentSettings.stayLoggedIn && agentSettings.token !== "")

@@ -7,8 +7,11 @@ import Acdesk.Core
 
 ApplicationWindow {
     id: window
-    width: 1000
-    height: 700
+    Component.onCompleted: Theme.paint(palette)
+    width: 1100
+    height: 720
+    minimumWidth: Theme.agentMinWidth
+    minimumHeight: Theme.agentMinHeight
     visible: true
     color: Theme.background
     title: view.session.agentName ? qsTr("Acdesk agent – %1").arg(view.session.agentName) : qsTr("Acdesk agent")

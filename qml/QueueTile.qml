@@ -3,7 +3,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 
 // One queue: its figures, coloured by the thresholds the server passes on (the rule is
-// Theme.levelName, shared with the browser wallboard). Sizes follow `unit` (1 at 1080 p).
+// Theme.levelName, shared with the browser wallboard). Sizes follow `unit` (1 at 1080 p;
+// the wallboard raises it while there is room). At unit 1 the smallest text is 22 px.
 Rectangle {
     id: tile
     property var queue: ({})
@@ -29,7 +30,7 @@ Rectangle {
     radius: 12 * unit
     border.width: 6 * unit
     border.color: Theme.levelColor(level)
-    implicitHeight: column.implicitHeight + 24 * unit
+    implicitHeight: column.implicitHeight + 28 * unit
 
     // The pulse: while a queue is red its border glows on and off, visible from across
     // the room (opacity only: the offscreen software renderer has no shader effects).
@@ -54,25 +55,25 @@ Rectangle {
 
     ColumnLayout {
         id: column
-        anchors { left: parent.left; right: parent.right; top: parent.top; margins: 16 * tile.unit }
-        spacing: 6 * tile.unit
+        anchors { left: parent.left; right: parent.right; top: parent.top; margins: 14 * tile.unit }
+        spacing: 4 * tile.unit
         RowLayout {
             Layout.fillWidth: true
             spacing: 12 * tile.unit
             Label {
                 objectName: "title"
                 text: tile.queue.name || tile.queue.id || ""
-                color: Theme.text; font.pixelSize: 32 * tile.unit; font.bold: true
+                color: Theme.text; font.pixelSize: 34 * tile.unit; font.bold: true
                 elide: Text.ElideRight
                 Layout.fillWidth: true
             }
             Rectangle {
                 objectName: "unreachable"
                 visible: tile.unreachable
-                color: Theme.red; radius: 6 * tile.unit
+                color: Theme.redFill; radius: 6 * tile.unit
                 implicitWidth: noAgents.implicitWidth + 16 * tile.unit
                 implicitHeight: noAgents.implicitHeight + 6 * tile.unit
-                Label { id: noAgents; anchors.centerIn: parent; color: "white"; font.pixelSize: 18 * tile.unit
+                Label { id: noAgents; anchors.centerIn: parent; color: "white"; font.pixelSize: 22 * tile.unit
                     font.bold: true; text: qsTr("no agents logged in") }
             }
             Rectangle {
@@ -82,10 +83,10 @@ Rectangle {
                 implicitWidth: closedLabel.implicitWidth + 16 * tile.unit
                 implicitHeight: closedLabel.implicitHeight + 6 * tile.unit
                 Label { id: closedLabel; anchors.centerIn: parent; color: Theme.background
-                    font.pixelSize: 18 * tile.unit; font.bold: true; text: qsTr("closed") }
+                    font.pixelSize: 22 * tile.unit; font.bold: true; text: qsTr("closed") }
             }
             Label {
-                color: Theme.dim; font.pixelSize: 18 * tile.unit
+                color: Theme.dim; font.pixelSize: 22 * tile.unit
                 text: qsTr("offered %1").arg(tile.count(tile.today.offered))
             }
         }
@@ -93,12 +94,13 @@ Rectangle {
             Layout.fillWidth: true
             columns: 4
             columnSpacing: 12 * tile.unit
-            rowSpacing: 4 * tile.unit
+            rowSpacing: 2 * tile.unit
             Repeater {
                 model: [
                     { stat: "waiting", label: qsTr("waiting"), value: tile.count(tile.queue.waiting), level: tile.waitingLevel },
                     { stat: "longestWaitMs", label: qsTr("longest wait"), value: tile.longestWaitText, level: tile.longestWaitLevel },
-                    { stat: "serviceLevel", label: qsTr("service level %1 s").arg(tile.queue.slSeconds !== undefined ? tile.queue.slSeconds : "–"),
+                    { stat: "serviceLevel", label: qsTr("service level %1 s").arg(tile.queue.slSeconds !== undefined ? tile.queue.slSeconds : "–")
+                             .replace(/ s$/, "\u00a0s"), // "20 s" stays on one line
                       value: Theme.percent(tile.today.serviceLevel), level: tile.serviceLevelLevel },
                     { stat: "abandonRate", label: qsTr("abandon rate"), value: Theme.percent(tile.today.abandonRate), level: "" },
                     { stat: "ready", label: qsTr("ready"), value: tile.count(tile.agentCounts.ready), level: "" },
@@ -128,12 +130,14 @@ Rectangle {
                     spacing: 0
                     Label {
                         text: modelData.value
-                        font.pixelSize: 44 * tile.unit; font.bold: true
+                        font.pixelSize: 52 * tile.unit; font.bold: true
                         // Green figures stay white: colour only draws the eye to trouble.
                         color: modelData.level === "red" || modelData.level === "amber" ? Theme.levelColor(modelData.level) : Theme.text
                     }
-                    Label { text: modelData.label; color: Theme.dim; font.pixelSize: 17 * tile.unit
-                        elide: Text.ElideRight; Layout.fillWidth: true }
+                    // A long label (German) takes a second line rather than being cut.
+                    Label { text: modelData.label; color: Theme.dim; font.pixelSize: 22 * tile.unit
+                        wrapMode: Text.WordWrap; maximumLineCount: 2; elide: Text.ElideRight
+                        Layout.fillWidth: true }
                 }
             }
         }

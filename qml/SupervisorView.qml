@@ -10,6 +10,7 @@ import Acdesk.Core
 // configuration. The session (C++) holds every figure.
 Item {
     id: root
+    Component.onCompleted: Theme.paint(palette)
     property alias session: supervisorSession
     property string defaultUrl: "ws://127.0.0.1:8080/ws"
     /** @brief The tab shown: floor, calls, broadcast, worklist, reports, audit or admin. */
@@ -92,7 +93,7 @@ Item {
             Rectangle {
                 objectName: "connectionState"
                 radius: 4
-                color: supervisorSession.live ? Theme.green : supervisorSession.status === "offline" ? Theme.red : Theme.amber
+                color: supervisorSession.live ? Theme.greenFill : supervisorSession.status === "offline" ? Theme.redFill : Theme.amberFill
                 implicitWidth: connLabel.implicitWidth + 16
                 implicitHeight: connLabel.implicitHeight + 6
                 Label { id: connLabel; anchors.centerIn: parent; color: "white"; text: root.statusText(supervisorSession.status) }
@@ -117,7 +118,7 @@ Item {
             Layout.fillWidth: true
             implicitHeight: messageText.implicitHeight + 12
             radius: 4
-            color: severity === "alert" ? Theme.red : severity === "warning" ? Theme.amber : Theme.tile
+            color: severity === "alert" ? Theme.redFill : severity === "warning" ? Theme.amberFill : Theme.tile
             Label {
                 id: messageText
                 anchors.verticalCenter: parent.verticalCenter

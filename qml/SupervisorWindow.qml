@@ -6,6 +6,7 @@ import Acdesk.Core
 // The supervisor console window (`acdesk supervisor`): everything is in SupervisorView.
 ApplicationWindow {
     id: window
+    Component.onCompleted: Theme.paint(palette)
     width: 1400
     height: 900
     visible: true

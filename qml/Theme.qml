@@ -7,11 +7,55 @@ QtObject {
     readonly property color tile: "#1b232c"
     readonly property color text: "#e8edf2"
     readonly property color dim: "#8a99a8"
+    // Signal colours: borders, dots, figures and text on the dark grounds (each passes
+    // WCAG AA as text on background and tile, tests/qml: contrast audit).
     readonly property color green: "#2e9d5b"
     readonly property color amber: "#d99a1e"
-    readonly property color red: "#d6453d"
-    readonly property color blue: "#3b82f6"
-    readonly property color purple: "#a855f7"
+    readonly property color red: "#f87171"
+    readonly property color blue: "#60a5fa"
+    readonly property color purple: "#c084fc"
+    // The agent window's smallest size: nothing may be cut off there, in any language
+    // (tests/qml/agent: test_5_nothingCutOff).
+    readonly property int agentMinWidth: 960
+    readonly property int agentMinHeight: 640
+
+    // A wallboard agent card at 1080 p (the grid is laid out with it).
+    readonly property int agentCardWidth: 400
+    readonly property int agentCardHeight: 110
+
+    // Grounds for white text (chips, banners, the ticker): white on each passes AA.
+    readonly property color greenFill: "#15803d"
+    readonly property color amberFill: "#8a5a00"
+    readonly property color redFill: "#b91c1c"
+    readonly property color blueFill: "#1d4ed8"
+
+    // The controls' palette (Fusion style, qml/look.cpp): every view root and window calls
+    // paint(palette), and controls inherit it. Text on each ground passes WCAG AA.
+    function paint(p) {
+        p.window = background
+        p.windowText = text
+        p.base = "#141b22"
+        p.alternateBase = tile
+        p.text = text
+        p.placeholderText = dim
+        p.button = "#26323f"
+        p.buttonText = text
+        p.brightText = "#ffffff"
+        p.highlight = "#2563eb"
+        p.highlightedText = "#ffffff"
+        p.link = "#60a5fa"
+        p.toolTipBase = tile
+        p.toolTipText = text
+        p.light = "#3a4756"
+        p.midlight = "#303c4a"
+        p.mid = "#2a3542"
+        p.dark = "#0b0f13"
+        p.shadow = "#000000"
+        p.disabled.windowText = "#6b7785"
+        p.disabled.text = "#6b7785"
+        p.disabled.buttonText = "#6b7785"
+        p.disabled.button = "#1d2630"
+    }
 
     function stateColor(state) {
         switch (state) {
@@ -20,6 +64,19 @@ QtObject {
         case "wrap_up": return purple
         case "not_ready": return amber
         default: return "#555"
+        }
+    }
+    // How a call ended, for today's calls.
+    function causeLabel(cause) {
+        switch (cause) {
+        case "agent_hangup": return qsTr("hung up")
+        case "caller_hangup": return qsTr("caller hung up")
+        case "transferred": return qsTr("transferred")
+        case "rejected": return qsTr("rejected")
+        case "no_answer": return qsTr("not answered")
+        case "withdrawn": return qsTr("withdrawn")
+        case "agent_lost": return qsTr("connection lost")
+        default: return cause || ""
         }
     }
     function stateLabel(state) {

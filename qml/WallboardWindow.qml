@@ -14,6 +14,7 @@ import Acdesk.Core
 // without mouse movement, and the window closes only through `quitKeys`.
 ApplicationWindow {
     id: window
+    Component.onCompleted: Theme.paint(palette)
     width: 1920
     height: 1080
     visible: true
@@ -29,15 +30,31 @@ ApplicationWindow {
     property int rowsPerPage: 2
 
     readonly property real unit: Math.max(0.4, height / 1080)
-    readonly property int columns: Math.max(1, Math.min(Math.floor(width / (560 * unit)),
+    // Two columns from 720 p to 4K: a tile's four figure columns keep their 22 px labels whole.
+    readonly property int columns: Math.max(1, Math.min(Math.floor(width / (880 * unit)),
                                                         Math.max(1, feed.queues.count)))
     readonly property int tilesPerPage: columns * rowsPerPage
     readonly property int pageCount: Math.max(1, Math.ceil(feed.queues.count / tilesPerPage))
     // `pageTick` counts page turns; queue and agent pages each take it modulo their count.
     property int pageTick: 0
     readonly property int page: pageTick % pageCount
-    readonly property int agentColumns: Math.max(1, Math.floor((agentArea.width + 8 * unit) / (308 * unit)))
-    readonly property int agentRows: Math.max(1, Math.floor((agentArea.height + 8 * unit) / (76 * unit)))
+    // Agent cards grow (up to twice) while all agents still fit the area the tiles leave.
+    readonly property real agentUnit: cardUnit(feed.agents.count, agentArea.width, agentArea.height)
+    readonly property int agentColumns: Math.max(1, Math.floor((agentArea.width + 8 * agentUnit) / ((Theme.agentCardWidth + 8) * agentUnit)))
+    readonly property int agentRows: Math.max(1, Math.floor((agentArea.height + 8 * agentUnit) / ((Theme.agentCardHeight + 8) * agentUnit)))
+    // The queue tiles grow into the height the agent grid does not need (up to three rows
+    // of agents), so few queues get big figures, readable from across the room; never
+    // smaller than `unit`, never wider than their column allows.
+    readonly property int tileRowsShown: Math.max(1, Math.ceil(Math.min(feed.queues.count - page * tilesPerPage, tilesPerPage) / columns))
+    readonly property int agentRowsWanted: feed.agents.count === 0 ? 0
+        : Math.min(3, Math.ceil(feed.agents.count / Math.max(1, Math.floor((width - 24 * unit) / ((Theme.agentCardWidth + 8) * unit)))))
+    readonly property real tileSpace: height - 32 * unit - header.height - 12 * unit
+        - (tickerBar.visible ? tickerBar.height + 12 * unit : 0)
+        - agentRowsWanted * (Theme.agentCardHeight + 8) * unit - (agentRowsWanted > 0 ? 12 * unit : 0)
+    readonly property real tileUnit: probeTile.implicitHeight <= 0 ? unit
+        : Math.max(unit, Math.min(3 * unit,
+              (tileSpace - (tileRowsShown - 1) * 12 * unit) / tileRowsShown / probeTile.implicitHeight,
+              ((width - 32 * unit - (columns - 1) * 12 * unit) / columns) / 760))
     readonly property int agentsPerPage: agentColumns * agentRows
     readonly property int agentPageCount: Math.max(1, Math.ceil(feed.agents.count / agentsPerPage))
     readonly property int agentPage: pageTick % agentPageCount
@@ -73,6 +90,14 @@ ApplicationWindow {
             }
         }
         redQueues = next
+    }
+    function cardUnit(count, w, h) {
+        for (var s = 2 * unit; s > unit; s -= 0.05 * unit) {
+            var perRow = Math.max(1, Math.floor((w + 8 * s) / ((Theme.agentCardWidth + 8) * s)))
+            if (Math.ceil(count / perRow) * (Theme.agentCardHeight + 8) * s - 8 * s <= h)
+                return s
+        }
+        return unit
     }
     function statusText(s) {
         switch (s) {
@@ -117,22 +142,23 @@ ApplicationWindow {
         opacity: feed.live || feed.receivedAtMs === 0 ? 1 : 0.45
 
         RowLayout {
+            id: header
             Layout.fillWidth: true
             spacing: 16 * window.unit
             Label { text: "Acdesk"; color: Theme.text; font.pixelSize: 34 * window.unit; font.bold: true }
             Rectangle {
                 objectName: "connectionState"
                 radius: 6 * window.unit
-                color: feed.live ? Theme.green : feed.status === "offline" ? Theme.red : Theme.amber
+                color: feed.live ? Theme.greenFill : feed.status === "offline" ? Theme.redFill : Theme.amberFill
                 implicitWidth: connLabel.implicitWidth + 20 * window.unit
                 implicitHeight: connLabel.implicitHeight + 8 * window.unit
-                Label { id: connLabel; anchors.centerIn: parent; color: "white"; font.pixelSize: 22 * window.unit
+                Label { id: connLabel; anchors.centerIn: parent; color: "white"; font.pixelSize: 24 * window.unit
                     text: window.statusText(feed.status) }
             }
             Label {
                 objectName: "pageLabel"
                 visible: window.pageCount > 1
-                color: Theme.dim; font.pixelSize: 22 * window.unit
+                color: Theme.dim; font.pixelSize: 24 * window.unit
                 text: qsTr("page %1 of %2").arg(window.page + 1).arg(window.pageCount)
             }
             Item { Layout.fillWidth: true }
@@ -153,7 +179,7 @@ ApplicationWindow {
             visible: text !== "" && window.now < window.tickerUntil
             radius: 6 * window.unit
             clip: true
-            color: severity === "alert" ? Theme.red : severity === "warning" ? Theme.amber : Theme.tile
+            color: severity === "alert" ? Theme.redFill : severity === "warning" ? Theme.amberFill : Theme.tile
             Label {
                 id: tickerText
                 objectName: "tickerText"
@@ -196,7 +222,7 @@ ApplicationWindow {
                     Layout.fillWidth: true
                     Layout.preferredWidth: 1
                     Layout.alignment: Qt.AlignTop
-                    unit: window.unit
+                    unit: window.tileUnit
                     queue: model
                     elapsedMs: window.elapsedMs
                 }
@@ -230,7 +256,7 @@ ApplicationWindow {
                                  && index < (window.agentPage + 1) * window.agentsPerPage
                         agent: model
                         now: window.now
-                        unit: window.unit
+                        unit: window.agentUnit
                     }
                 }
             }
@@ -242,7 +268,7 @@ ApplicationWindow {
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
         height: overlayColumn.implicitHeight + 24 * window.unit
         visible: !feed.live
-        color: feed.status === "offline" && feed.receivedAtMs === 0 ? Theme.tile : Theme.red
+        color: feed.status === "offline" && feed.receivedAtMs === 0 ? Theme.tile : Theme.redFill
         Column {
             id: overlayColumn
             anchors.centerIn: parent
@@ -271,7 +297,7 @@ ApplicationWindow {
                     width: overlayColumn.width
                     wrapMode: Text.WordWrap
                     horizontalAlignment: Text.AlignHCenter
-                    color: "white"; font.pixelSize: 20 * window.unit
+                    color: "white"; font.pixelSize: 24 * window.unit
                     text: (modelData.ok ? "✓ " : "✗ ") + modelData.title + ": " + modelData.detail
                           + (!modelData.ok && modelData.fix ? " – " + modelData.fix : "")
                 }
@@ -297,4 +323,7 @@ ApplicationWindow {
         running: window.kiosk
         onTriggered: window.cursorHidden = true
     }
+
+    // The measuring stick of tileUnit: a tile's natural height at unit 1.
+    QueueTile { id: probeTile; visible: false; unit: 1; queue: ({ name: "Queue" }) }
 }

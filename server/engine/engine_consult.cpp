@@ -149,7 +149,8 @@ Result Engine::Impl::cancelConsultImpl(const QString &agentId, const QString &ca
     if (!c->snap.consult)
         return fail(ErrorKind::InvalidState, QStringLiteral("no consultation in progress"));
     const bool ringing = c->snap.consult->state == Consult::State::Ringing;
-    finishConsult(*c, ringing ? EndCause::Withdrawn : EndCause::AgentHangup);
+    // The colleague hears that the other agent hung up; the agent that it withdrew.
+    finishConsult(*c, ringing ? EndCause::Withdrawn : EndCause::AgentHangup, EndCause::Withdrawn);
     if (c->snap.state == CallState::Held) {
         c->snap.state = CallState::Connected;
         c->holdMs += now - c->holdStartMs;
@@ -177,7 +178,7 @@ Result Engine::Impl::conferenceImpl(const QString &agentId, const QString &callI
     return {};
 }
 
-AgentRt *Engine::Impl::endConsult(CallRt &c, EndCause cause)
+AgentRt *Engine::Impl::endConsult(CallRt &c, EndCause cause, EndCause told)
 {
     AgentRt *b = c.consultAgent >= 0 ? &agents[std::size_t(c.consultAgent)] : nullptr;
     if (b) {
@@ -194,14 +195,15 @@ AgentRt *Engine::Impl::endConsult(CallRt &c, EndCause cause)
     c.snap.consult.reset();
     c.consultAgent = -1;
     if (c.agent >= 0)
-        events.emplace_back(ConsultEnded{agents[std::size_t(c.agent)].cfg.id, snapshot(c), cause});
+        events.emplace_back(ConsultEnded{agents[std::size_t(c.agent)].cfg.id, snapshot(c),
+                                         told == EndCause::None ? cause : told});
     return b;
 }
 
-void Engine::Impl::finishConsult(CallRt &c, EndCause cause)
+void Engine::Impl::finishConsult(CallRt &c, EndCause cause, EndCause told)
 {
     const bool ringing = c.snap.consult->state == Consult::State::Ringing;
-    if (AgentRt *b = endConsult(c, cause))
+    if (AgentRt *b = endConsult(c, cause, told))
         endCallWork(*b, ringing);
 }
 

@@ -413,9 +413,10 @@ struct Engine::Impl
     void completeConsult(CallRt &c);
     // Ends the consulted party's part (offer or talk): it gets call.ended, the consulting
     // agent call.consultEnded. Returns the consulted agent, whose next state the caller sets.
-    AgentRt *endConsult(CallRt &c, EndCause cause);
+    // @p told is the cause the consulting agent hears (None: the same).
+    AgentRt *endConsult(CallRt &c, EndCause cause, EndCause told = EndCause::None);
     // endConsult, and the consulted agent goes on as after any call work.
-    void finishConsult(CallRt &c, EndCause cause);
+    void finishConsult(CallRt &c, EndCause cause, EndCause told = EndCause::None);
     // call.update to the call's agent and, while it talks, the consulted agent.
     void consultUpdated(const CallRt &c);
 

@@ -203,7 +203,8 @@ void TstEngineConsult::cancelRingingAndAnswered()
     ev = f.r.pull();
     ended = eventsOf<CallEnded>(ev);
     QCOMPARE(ended.size(), std::size_t(1));
-    QCOMPARE(ended[0].cause, EndCause::AgentHangup);
+    QCOMPARE(ended[0].cause, EndCause::AgentHangup); // for a2: the other agent hung up
+    QCOMPARE(eventsOf<ConsultEnded>(ev).at(0).cause, EndCause::Withdrawn); // a1 cancelled
     QCOMPARE(f.r.state(A2), AgentState::Ready);
     QCOMPARE(f.r.state(A1), AgentState::OnCall);
     QCOMPARE(f.snap().state, CallState::Connected);

@@ -1029,6 +1029,10 @@ private Q_SLOTS:
 
         QCOMPARE(d.anna->code(callReq(QStringLiteral("call.cancelConsult"), id)),
                  QStringLiteral("ok"));
+        QCOMPARE(d.anna->take(QStringLiteral("call.consultEnded"), 10000)
+                     .value(QStringLiteral("cause"))
+                     .toString(),
+                 QStringLiteral("withdrawn"));
         QVERIFY(trunk.waitEnded());
         const int back = int(d.caller.heardSeconds() * 10);
         QVERIFY(waitFor([&] { return d.caller.heardSeconds() > back / 10.0 + 1.5; }, 15000));

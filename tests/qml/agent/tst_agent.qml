@@ -3,6 +3,7 @@ import QtQuick.Controls
 import QtTest
 import Acdesk.Views
 import AcdeskTest
+import "../audit.js" as Audit
 
 // The agent views with the real client core and a real server (TestServer, set up in C++).
 Item {
@@ -13,6 +14,10 @@ Item {
     Component {
         id: viewComponent
         AgentView { anchors.fill: parent; defaultUrl: TestServer.url }
+    }
+    Component {
+        id: smallestViewComponent
+        AgentView { width: Theme.agentMinWidth; height: Theme.agentMinHeight; defaultUrl: TestServer.url }
     }
     Component {
         id: spyComponent
@@ -309,6 +314,64 @@ Item {
             compare(byName(v, "readyButton").text, "Bereit")
             verify(v.session.setLanguage("en"))
             tryCompare(byName(v, "readyButton"), "text", "Ready")
+        }
+
+        // Fails with the cut-off texts of @p root and those below WCAG AA contrast; saves a
+        // screenshot for people to look at.
+        function checkNothingCutOff(root, name) {
+            waitForRendering(root)
+            var image = grabImage(root)
+            image.save(TestServer.shotPath(name + ".png"))
+            var found = Audit.cutOff(root, [])
+            verify(found.length === 0, name + ": " + found.join("; "))
+            var faint = Audit.lowContrast(root, Theme.background, [])
+            verify(faint.length === 0, name + " below WCAG AA: " + faint.join("; "))
+        }
+
+        function test_5_nothingCutOff_data() {
+            return [{ tag: "English", lang: "en" }, { tag: "German", lang: "de" }]
+        }
+        // At the window's smallest size, in both languages, through every screen of a call:
+        // no text is elided or runs out of its box (screenshots in the test's directory).
+        function test_5_nothingCutOff(data) {
+            var v = createTemporaryObject(smallestViewComponent, top)
+            verify(v)
+            verify(v.session.setLanguage(data.lang))
+            checkNothingCutOff(v, "agent-" + data.lang + "-login")
+            signIn(v, "a2", "pw2")
+            tryVerify(function() { return findChild(v, "stateLabel") !== null }, 5000)
+            checkNothingCutOff(v, "agent-" + data.lang + "-not-ready")
+            click(v, "readyButton")
+            tryCompare(v.session, "state", "ready", 5000)
+            checkNothingCutOff(v, "agent-" + data.lang + "-ready")
+            verify(TestServer.arrive("cut-" + data.lang, "support", "Erika Mustermann-Schulze"))
+            tryVerify(function() { return byName(v, "offerPanel").visible }, 5000)
+            checkNothingCutOff(v, "agent-" + data.lang + "-offer")
+            click(v, "acceptButton")
+            tryCompare(v.session, "state", "on_call", 5000)
+            checkNothingCutOff(v, "agent-" + data.lang + "-call")
+            click(v, "keypadButton")
+            checkNothingCutOff(v, "agent-" + data.lang + "-keypad")
+            click(v, "transferButton")
+            var dialog = byName(v, "transferDialog")
+            tryCompare(dialog, "opened", true, 5000)
+            checkNothingCutOff(dialog.contentItem, "agent-" + data.lang + "-transfer")
+            dialog.kind = 2
+            byName(v, "transferTarget").text = "+49301234599"
+            click(v, "consultConfirm")
+            tryVerify(function() { return byName(v, "cancelConsultButton").visible }, 5000)
+            checkNothingCutOff(v, "agent-" + data.lang + "-consult")
+            click(v, "cancelConsultButton")
+            tryVerify(function() { return callState(v) === "connected" }, 5000)
+            keyClick(Qt.Key_F1)
+            var help = byName(v, "keyHelp")
+            tryCompare(help, "opened", true, 5000)
+            checkNothingCutOff(help.contentItem, "agent-" + data.lang + "-keys")
+            keyClick(Qt.Key_Escape)
+            click(v, "hangupButton")
+            tryCompare(v.session, "state", "wrap_up", 5000)
+            checkNothingCutOff(v, "agent-" + data.lang + "-wrap-up")
+            verify(v.session.setLanguage("en"))
         }
     }
 }

@@ -4,8 +4,10 @@
 #include "browserstandin.h"
 #include "engine/engine.h"
 #include "inprocessserver.h"
+#include "look.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QQmlEngine>
 #include <QStandardPaths>
 #include <QtQuickTest>
@@ -68,6 +70,12 @@ public:
         m_server->pump();
         return ok;
     }
+    /** @brief Where a screenshot named @p name goes: shots/ below the test's directory. */
+    Q_INVOKABLE QString shotPath(const QString &name) const
+    {
+        QDir().mkpath(QStringLiteral("shots"));
+        return QDir(QStringLiteral("shots")).absoluteFilePath(name);
+    }
     /** @brief The engine's state name of @p agent ("ready", "on_call", ...). */
     Q_INVOKABLE QString agentState(const QString &agent) const
     {
@@ -102,6 +110,7 @@ class Setup : public QObject
 public Q_SLOTS:
     void applicationAvailable()
     {
+        views::applyLook(); // the application's style and palette
         // Qt.labs.settings writes below a test location, never into the user's config.
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("acdesk-test"));

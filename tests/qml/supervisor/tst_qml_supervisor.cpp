@@ -5,6 +5,7 @@
 #include "browserstandin.h"
 #include "engine/engine.h"
 #include "inprocessserver.h"
+#include "look.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -141,6 +142,7 @@ class Setup : public QObject
 public Q_SLOTS:
     void applicationAvailable()
     {
+        views::applyLook(); // the application's style and palette
         // Qt.labs.settings writes below a test location, never into the user's config.
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("acdesk-test"));

@@ -4,6 +4,7 @@
 
 #include "engine/engine.h"
 #include "inprocessserver.h"
+#include "look.h"
 #include "wallboardfeed.h"
 
 #include <QFile>
@@ -75,6 +76,7 @@ class Setup : public QObject
 {
     Q_OBJECT
 public Q_SLOTS:
+    void applicationAvailable() { views::applyLook(); } // the application's style and palette
     void qmlEngineAvailable(QQmlEngine *engine)
     {
         engine->addImportPath(QStringLiteral("qrc:/qt/qml"));

@@ -26,7 +26,7 @@ TestCase {
         tryCompare(win.feed, "live", true, 10000)
         tryVerify(() => win.feed.queues.count === 2, 5000)
         verify(!overlay.visible)
-        compare(findChild(win.contentItem, "connectionState").color, Theme.green)
+        compare(findChild(win.contentItem, "connectionState").color, Theme.greenFill)
         var support = findChild(win.contentItem, "tile_support")
         verify(support)
         compare(findChild(support, "title").text, "Support")

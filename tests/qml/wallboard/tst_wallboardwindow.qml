@@ -1,5 +1,6 @@
 import QtQuick
 import QtTest
+import "../audit.js" as Audit
 import Acdesk.Views
 
 // The wallboard window fed with stats objects (no server): page rotation, layouts from
@@ -57,13 +58,13 @@ TestCase {
     function test_page_rotation() {
         var win = board({ width: 1920, height: 1080, pageSeconds: 1 })
         feed(win, makeQueues(7))
-        compare(win.columns, 3)
-        compare(win.tilesPerPage, 6)
+        compare(win.columns, 2)
+        compare(win.tilesPerPage, 4)
         compare(win.pageCount, 2)
         compare(win.page, 0)
         verify(findChild(win.contentItem, "pageTimer").running)
-        tryVerify(() => tile(win, "q1") !== null && tile(win, "q6") !== null)
-        compare(tile(win, "q7"), null)
+        tryVerify(() => tile(win, "q1") !== null && tile(win, "q4") !== null)
+        compare(tile(win, "q5"), null)
         compare(findChild(win.contentItem, "pageLabel").text, "page 1 of 2")
         tryCompare(win, "page", 1, 3000)
         tryVerify(() => tile(win, "q7") !== null)
@@ -85,28 +86,56 @@ TestCase {
                 rows.push({ tag: size[0] + "x" + size[1] + " " + n + " queue(s)", w: size[0], h: size[1], n: n })
         return rows
     }
+    // Every visible text under @p item: [text item, ...].
+    function texts(item, out) {
+        if (!item || !item.visible)
+            return out
+        if (typeof item.text === "string" && item.text !== "" && item.font !== undefined
+                && item.contentWidth !== undefined)
+            out.push(item)
+        for (var i = 0; i < item.children.length; ++i)
+            texts(item.children[i], out)
+        return out
+    }
     function test_layouts(data) {
         var win = board({ width: data.w, height: data.h })
         compare(win.width, data.w)
         feed(win, makeQueues(data.n), makeAgents(12, 1000))
         compare(win.unit, data.h / 1080)
-        compare(win.columns, Math.min(3, data.n))
-        compare(win.pageCount, Math.ceil(data.n / 6))
-        var shown = Math.min(data.n, 6)
+        compare(win.columns, Math.min(2, data.n))
+        compare(win.pageCount, Math.ceil(data.n / 4))
+        var shown = Math.min(data.n, 4)
         tryVerify(() => tile(win, "q" + shown) !== null)
         waitForRendering(win.contentItem)
-        // Every shown tile is inside the window, and fonts grow with the screen.
+        // Every shown tile is inside the window, at least as large as the screen's unit.
         for (var i = 1; i <= shown; ++i) {
             var t = tile(win, "q" + i)
             var p = t.mapToItem(win.contentItem, 0, 0)
             verify(p.x >= 0 && p.x + t.width <= data.w + 0.5, "tile " + i + " horizontally inside")
-            verify(p.y >= 0 && p.y + t.height <= data.h * 0.8, "tile " + i + " leaves room below: " + (p.y + t.height))
-            compare(t.unit, win.unit)
+            verify(p.y >= 0 && p.y + t.height <= data.h + 0.5, "tile " + i + " vertically inside: " + (p.y + t.height))
+            verify(t.unit >= win.unit - 1e-9)
         }
         var title = findChild(tile(win, "q1"), "title")
-        fuzzyCompare(title.font.pixelSize, 32 * data.h / 1080, 1)
-        // With few queues the tiles share the full width.
-        verify(tile(win, "q1").width > data.w / Math.min(3, data.n) - 60 * win.unit)
+        fuzzyCompare(title.font.pixelSize, 34 * tile(win, "q1").unit, 1)
+        // One queue and a dozen agents: the tile grows into the room the agents leave.
+        if (data.n === 1)
+            verify(tile(win, "q1").unit > 1.3 * win.unit, "tile unit " + tile(win, "q1").unit)
+        // The agent grid keeps at least a row of cards, inside the window.
+        var card = findChild(win.contentItem, "stateLine")
+        verify(card && card.visible)
+        var c = card.mapToItem(win.contentItem, 0, 0)
+        verify(c.y + card.height <= data.h + 0.5, "agents inside: " + (c.y + card.height))
+        // Legible from across the room: no text below 22 px at 1080 p (scaled), none cut.
+        var all = texts(win.contentItem, [])
+        verify(all.length > 50)
+        for (var k = 0; k < all.length; ++k) {
+            var x = all[k]
+            verify(x.font.pixelSize >= 22 * win.unit - 0.5, "\"" + x.text + "\" is " + x.font.pixelSize + " px")
+            verify(!x.truncated && x.contentWidth <= x.width + 1,
+                   "\"" + x.text + "\" cut: " + x.contentWidth + " > " + x.width)
+        }
+        var faint = Audit.lowContrast(win.contentItem, Theme.background, [])
+        verify(faint.length === 0, "below WCAG AA: " + faint.join("; "))
     }
 
     function test_ticking_timers() {
@@ -183,7 +212,7 @@ TestCase {
         verify(!findChild(win.contentItem, "tickerText").scrolls)
         win.feed.applyMessage({ type: "message", time: new Date().toISOString(), severity: "alert",
                                 text: "Network outage at the Berlin site: callers may hear silence. ".repeat(4) })
-        compare(ticker.color, Theme.red)
+        compare(ticker.color, Theme.redFill)
         verify(findChild(win.contentItem, "tickerText").scrolls)
         var tt = findChild(win.contentItem, "tickerText")
         var x0 = tt.x
