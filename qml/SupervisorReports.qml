@@ -156,10 +156,10 @@ Item {
                     { title: qsTr("Logged in"), width: 90, text: r => Theme.duration(r.loggedInMs) },
                     { title: qsTr("Ready"), width: 80, text: r => Theme.duration(r.readyMs) },
                     { title: qsTr("Talk"), width: 80, text: r => Theme.duration(r.talkMs) },
-                    { title: qsTr("Wrap-up"), width: 80, text: r => Theme.duration(r.wrapUpMs) },
+                    { title: qsTr("Wrap-up"), width: 130, text: r => Theme.duration(r.wrapUpMs) },
                     { title: qsTr("Not ready"), width: 90, text: r => Theme.duration(r.notReadyMs) },
                     { title: qsTr("Not ready by reason"), width: 260, text: r => page.byReason(r.notReadyByReasonMs) },
-                    { title: qsTr("Calls handled"), width: 110, text: r => page.count(r.callsHandled) }
+                    { title: qsTr("Calls handled"), width: 150, text: r => page.count(r.callsHandled) }
                 ]
             }
         }

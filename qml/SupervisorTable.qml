@@ -21,12 +21,17 @@ Column {
     property string linkText: ""
     property var linkUrl: row => ""
 
+    // A column is as wide as asked, or as its title (German titles are longer).
+    FontMetrics { id: headerMetrics; font.bold: true }
+    readonly property var widths: columns.map(c => Math.max(c.width, Math.ceil(headerMetrics.advanceWidth(c.title)) + 12))
+
     Row {
         Repeater {
             model: table.columns
             Label {
                 required property var modelData
-                width: modelData.width
+                required property int index
+                width: table.widths[index]
                 text: modelData.title
                 color: Theme.dim
                 font.bold: true
@@ -52,7 +57,7 @@ Column {
                     model: table.columns.length
                     Label {
                         required property int index
-                        width: table.columns[index].width
+                        width: table.widths[index]
                         height: table.rowHeight
                         verticalAlignment: Text.AlignVCenter
                         text: rowItem.cells[index] === undefined || rowItem.cells[index] === null ? "" : rowItem.cells[index]

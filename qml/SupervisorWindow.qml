@@ -9,6 +9,8 @@ ApplicationWindow {
     Component.onCompleted: Theme.paint(palette)
     width: 1400
     height: 900
+    minimumWidth: Theme.supervisorMinWidth
+    minimumHeight: Theme.supervisorMinHeight
     visible: true
     color: Theme.background
     title: view.session.userName ? qsTr("Acdesk supervisor – %1").arg(view.session.userName) : qsTr("Acdesk supervisor")

@@ -44,7 +44,7 @@ Item {
             visible: page.shownCount > 0
             Repeater {
                 model: [[qsTr("Number"), 160], [qsTr("Name"), 180], [qsTr("Queue"), 130], [qsTr("Waited"), 80],
-                    [qsTr("Hung up"), 90], [qsTr("Short"), 70], [qsTr("Called back by"), 220], ["", 180]]
+                    [qsTr("Hung up"), 110], [qsTr("Short"), 70], [qsTr("Called back by"), 220], ["", 180]]
                 Label { required property var modelData; width: modelData[1]; text: modelData[0]; color: Theme.dim
                     font.bold: true; padding: 4 }
             }
@@ -75,7 +75,7 @@ Item {
                     Label { width: 180; padding: 4; color: Theme.text; elide: Text.ElideRight; text: entryRow.modelData.caller.name || "" }
                     Label { width: 130; padding: 4; color: Theme.text; elide: Text.ElideRight; text: page.session.queueName(entryRow.modelData.queue) }
                     Label { width: 80; padding: 4; color: Theme.text; text: Theme.duration(entryRow.modelData.waitedMs) }
-                    Label { width: 90; padding: 4; color: Theme.text; text: page.timeText(entryRow.modelData.abandonedAt) }
+                    Label { width: 110; padding: 4; color: Theme.text; text: page.timeText(entryRow.modelData.abandonedAt) }
                     Label { objectName: "short"; width: 70; padding: 4; color: Theme.amber
                         text: entryRow.modelData.short ? qsTr("short") : "" }
                     Label {

@@ -18,6 +18,9 @@ QtObject {
     // (tests/qml/agent: test_5_nothingCutOff).
     readonly property int agentMinWidth: 960
     readonly property int agentMinHeight: 640
+    // The supervisor console's smallest size (tests/qml/supervisor: test_8_everyTabReadable).
+    readonly property int supervisorMinWidth: 1280
+    readonly property int supervisorMinHeight: 800
 
     // A wallboard agent card at 1080 p (the grid is laid out with it).
     readonly property int agentCardWidth: 400

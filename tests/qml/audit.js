@@ -29,16 +29,23 @@ function contrast(a, b) {
     return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05)
 }
 
+// A rectangle's colour, or the first stop of its gradient (Fusion's tabs and buttons).
+function fill(rect) {
+    if (rect.gradient && rect.gradient.stops && rect.gradient.stops.length > 0)
+        return rect.gradient.stops[0].color
+    return rect.color
+}
+
 // The opaque colour a text is drawn on: the nearest Rectangle (or a control's background)
 // among the item and its parents; @p fallback (the window) when there is none.
 function groundOf(item, fallback) {
     for (var a = item; a; a = a.parent) {
         if (a !== item && a.color !== undefined && a.radius !== undefined && a.border !== undefined
-                && a.visible && a.color.a === 1)
-            return a.color
+                && a.visible && (a.gradient || a.color.a === 1))
+            return fill(a)
         var bg = a.background
-        if (bg && bg.visible && bg.color !== undefined && bg.color.a === 1)
-            return bg.color
+        if (bg && bg.visible && bg.color !== undefined && (bg.gradient || bg.color.a === 1))
+            return fill(bg)
     }
     return fallback
 }

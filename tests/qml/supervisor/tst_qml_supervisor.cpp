@@ -7,6 +7,7 @@
 #include "inprocessserver.h"
 #include "look.h"
 
+#include <QDir>
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonArray>
@@ -68,6 +69,12 @@ public:
 
 public:
     /** @brief A call arrives in @p queue (softphone mode: no gateway). */
+    /** @brief Where a screenshot named @p name goes: shots/ below the test's directory. */
+    Q_INVOKABLE QString shotPath(const QString &name) const
+    {
+        QDir().mkpath(QStringLiteral("shots"));
+        return QDir(QStringLiteral("shots")).absoluteFilePath(name);
+    }
     Q_INVOKABLE bool arrive(const QString &id, const QString &queue, const QString &number,
                             const QString &callerName, int priority)
     {

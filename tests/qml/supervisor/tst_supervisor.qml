@@ -3,6 +3,8 @@ import QtQuick.Controls
 import QtTest
 import Acdesk.Views
 import AcdeskTest
+import Acdesk.Core
+import "../audit.js" as Audit
 
 // The supervisor console with the real client core and a real server (TestServer, set up
 // in C++ from tests/data/server/api.json: supervisor boss/pwboss, agents a1..a3).
@@ -11,6 +13,12 @@ Item {
     width: 1400
     height: 900
 
+    Component {
+        id: smallestViewComponent
+        SupervisorView { width: Theme.supervisorMinWidth; height: Theme.supervisorMinHeight; defaultUrl: TestServer.url }
+    }
+    // Switches the application's language (the agent session's translator is the app's).
+    AgentSession { id: language }
     Component {
         id: viewComponent
         SupervisorView { anchors.fill: parent; defaultUrl: TestServer.url }
@@ -299,6 +307,35 @@ Item {
             showTab(v, "audit")
             tryVerify(function() { return rowsOf(v.session.audit).some(e => e.action === "config.change") }, 5000, "not in the audit log")
             verify(byName(v, "auditList").count > 0)
+        }
+
+        function test_8_everyTabReadable_data() {
+            return [{ tag: "English", lang: "en" }, { tag: "German", lang: "de" }]
+        }
+        // Every tab at the console's smallest size, in both languages: no text cut off,
+        // every text at WCAG AA contrast.
+        function test_8_everyTabReadable(data) {
+            verify(language.setLanguage(data.lang))
+            var v = createTemporaryObject(smallestViewComponent, top)
+            verify(v)
+            signIn(v, "boss", "pwboss")
+            tryCompare(v.session, "status", "online", 5000)
+            tryVerify(function() { return v.session.agents.count === 3 }, 5000, "no agents")
+            var problems = []
+            for (var tab of ["floor", "calls", "broadcast", "worklist", "reports", "audit", "admin"]) {
+                v.currentTab = tab
+                wait(50)
+                waitForRendering(v)
+                grabImage(v).save(TestServer.shotPath("supervisor-" + data.lang + "-" + tab + ".png"))
+                for (var p of Audit.cutOff(v, []))
+                    problems.push(tab + ": " + p)
+                for (var q of Audit.lowContrast(v, Theme.background, []))
+                    problems.push(tab + " (contrast): " + q)
+            }
+            verify(language.setLanguage("en"))
+            for (var line of problems)
+                console.log(line)
+            verify(problems.length === 0, problems.length + " problems (listed above)")
         }
     }
 }
