@@ -1023,7 +1023,7 @@
     <message>
         <location filename="../qml/QueueTile.qml" line="114"/>
         <source>estimated wait</source>
-        <translation>geschätzte Wartezeit</translation>
+        <translation>erw. Wartezeit</translation>
     </message>
     <message>
         <location filename="../qml/QueueTile.qml" line="118"/>

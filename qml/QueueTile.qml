@@ -30,7 +30,10 @@ Rectangle {
     radius: 12 * unit
     border.width: 6 * unit
     border.color: Theme.levelColor(level)
-    implicitHeight: column.implicitHeight + 28 * unit
+    // A fixed height per unit (Theme.queueTileHeight): the title line and four rows of
+    // figures, each line of a set height. Measured heights went stale in Qt 6.4's nested
+    // layouts when the wallboard changed the unit live; a computed one cannot.
+    implicitHeight: Theme.queueTileHeight * unit
 
     // The pulse: while a queue is red its border glows on and off, visible from across
     // the room (opacity only: the offscreen software renderer has no shader effects).
@@ -55,7 +58,7 @@ Rectangle {
 
     ColumnLayout {
         id: column
-        anchors { left: parent.left; right: parent.right; top: parent.top; margins: 14 * tile.unit }
+        anchors { left: parent.left; right: parent.right; top: parent.top; margins: 12 * tile.unit }
         spacing: 4 * tile.unit
         RowLayout {
             Layout.fillWidth: true
@@ -66,6 +69,7 @@ Rectangle {
                 color: Theme.text; font.pixelSize: 34 * tile.unit; font.bold: true
                 elide: Text.ElideRight
                 Layout.fillWidth: true
+                Layout.preferredHeight: 40 * tile.unit
             }
             Rectangle {
                 objectName: "unreachable"
@@ -120,24 +124,27 @@ Rectangle {
                       level: tile.forecast && tile.forecast.agentsNeeded !== null
                              && tile.agentCounts.loggedIn - tile.agentCounts.notReady < tile.forecast.agentsNeeded ? "amber" : "" }
                 ]
-                ColumnLayout {
+                // A Column, not a layout: Qt 6.4's nested layouts kept a stale, larger
+                // height after the fonts shrank (the wallboard resizes tiles live).
+                Column {
                     required property var modelData
                     objectName: "stat_" + modelData.stat
                     readonly property string text: modelData.value
                     readonly property string level: modelData.level
                     Layout.fillWidth: true
                     Layout.preferredWidth: 1
-                    spacing: 0
+                    Layout.preferredHeight: (57 + 26) * tile.unit
                     Label {
                         text: modelData.value
-                        font.pixelSize: 52 * tile.unit; font.bold: true
+                        height: 57 * tile.unit
+                        font.pixelSize: 48 * tile.unit; font.bold: true
                         // Green figures stay white: colour only draws the eye to trouble.
                         color: modelData.level === "red" || modelData.level === "amber" ? Theme.levelColor(modelData.level) : Theme.text
                     }
-                    // A long label (German) takes a second line rather than being cut.
+                    // One line, elided only if the wallboard had no room (its tiles are kept
+                    // wide enough for both languages' labels: tests/qml/wallboard).
                     Label { text: modelData.label; color: Theme.dim; font.pixelSize: 22 * tile.unit
-                        wrapMode: Text.WordWrap; maximumLineCount: 2; elide: Text.ElideRight
-                        Layout.fillWidth: true }
+                        height: 26 * tile.unit; elide: Text.ElideRight; width: parent.width }
                 }
             }
         }

@@ -22,6 +22,11 @@ QtObject {
     readonly property int supervisorMinWidth: 1280
     readonly property int supervisorMinHeight: 800
 
+    // A wallboard queue tile at unit 1: margins 12+12, title 40, spacing 4, four rows of
+    // figures (57 + 26) with 2 between, and the border's room (QueueTile). Two rows of
+    // tiles and a row of agents fit 1080 p.
+    readonly property int queueTileHeight: 24 + 40 + 4 + 4 * (57 + 26) + 3 * 2 + 8
+
     // A wallboard agent card at 1080 p (the grid is laid out with it).
     readonly property int agentCardWidth: 400
     readonly property int agentCardHeight: 110

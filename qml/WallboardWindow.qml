@@ -27,13 +27,22 @@ ApplicationWindow {
     property int cursorHideMs: 5000
     property int pageSeconds: 10
     property int tickerSeconds: 600
+    /** At most this many rows of queue tiles per page; fewer when they would leave no room
+     *  for a row of agents (long German labels take two lines on a small screen). */
     property int rowsPerPage: 2
 
     readonly property real unit: Math.max(0.4, height / 1080)
     // Two columns from 720 p to 4K: a tile's four figure columns keep their 22 px labels whole.
     readonly property int columns: Math.max(1, Math.min(Math.floor(width / (880 * unit)),
                                                         Math.max(1, feed.queues.count)))
-    readonly property int tilesPerPage: columns * rowsPerPage
+    readonly property real tileWidth: (width - 32 * unit - (columns - 1) * 12 * unit) / columns
+    // The room for tiles when the agent grid keeps one row.
+    readonly property real tileSpaceMin: height - 32 * unit - header.height - 12 * unit
+        - (tickerBar.visible ? tickerBar.height + 12 * unit : 0)
+        - (feed.agents.count > 0 ? (Theme.agentCardHeight + 8 + 12) * unit : 0)
+    readonly property int tileRows: Math.max(1, Math.min(rowsPerPage,
+        Math.floor((tileSpaceMin + 12 * unit) / (Theme.queueTileHeight * unit + 12 * unit))))
+    readonly property int tilesPerPage: columns * tileRows
     readonly property int pageCount: Math.max(1, Math.ceil(feed.queues.count / tilesPerPage))
     // `pageTick` counts page turns; queue and agent pages each take it modulo their count.
     property int pageTick: 0
@@ -51,10 +60,9 @@ ApplicationWindow {
     readonly property real tileSpace: height - 32 * unit - header.height - 12 * unit
         - (tickerBar.visible ? tickerBar.height + 12 * unit : 0)
         - agentRowsWanted * (Theme.agentCardHeight + 8) * unit - (agentRowsWanted > 0 ? 12 * unit : 0)
-    readonly property real tileUnit: probeTile.implicitHeight <= 0 ? unit
-        : Math.max(unit, Math.min(3 * unit,
-              (tileSpace - (tileRowsShown - 1) * 12 * unit) / tileRowsShown / probeTile.implicitHeight,
-              ((width - 32 * unit - (columns - 1) * 12 * unit) / columns) / 760))
+    readonly property real tileUnit: Math.max(unit, Math.min(3 * unit,
+              (tileSpace - (tileRowsShown - 1) * 12 * unit) / tileRowsShown / Theme.queueTileHeight,
+              tileWidth / 900))
     readonly property int agentsPerPage: agentColumns * agentRows
     readonly property int agentPageCount: Math.max(1, Math.ceil(feed.agents.count / agentsPerPage))
     readonly property int agentPage: pageTick % agentPageCount
@@ -324,6 +332,5 @@ ApplicationWindow {
         onTriggered: window.cursorHidden = true
     }
 
-    // The measuring stick of tileUnit: a tile's natural height at unit 1.
-    QueueTile { id: probeTile; visible: false; unit: 1; queue: ({ name: "Queue" }) }
+
 }

@@ -37,8 +37,10 @@ shot() { # NAME TAB DELAY_MS
   XDG_CONFIG_HOME="$TMP/config" \
     xvfb-run -a -s "-screen 0 1600x1000x24" "$BIN" supervisor --server "ws://127.0.0.1:$PORT/ws" \
       --user boss --password demoboss --tab "$tab" >/dev/null
-  cp "$TMP/$name-1.png" "$OUT/$name.png"
-  echo "wrote $OUT/$name.png"
+  local suffix=""
+  [[ "${ACDESK_LANG:-en}" == en ]] || suffix="-$ACDESK_LANG"
+  cp "$TMP/$name-1.png" "$OUT/$name$suffix.png"
+  echo "wrote $OUT/$name$suffix.png"
 }
 shot supervisor floor 5000
 shot report reports 5000

@@ -38,13 +38,16 @@ echo "server on $addr; $WARMUP s of simulated traffic first"
 sleep "$WARMUP"
 
 # Desktop: a real window on a virtual X screen; the app's screenshot hook grabs it and quits.
-XDG_CONFIG_HOME="$tmp/config" ACDESK_LANG=en ACDESK_SCREENSHOT="$tmp/desktop" ACDESK_SCREENSHOT_DELAY=8000 \
+LANG_CODE=${ACDESK_LANG:-en}
+SUFFIX=""
+[[ "$LANG_CODE" == en ]] || SUFFIX="-$LANG_CODE"
+XDG_CONFIG_HOME="$tmp/config" ACDESK_LANG=$LANG_CODE ACDESK_SCREENSHOT="$tmp/desktop" ACDESK_SCREENSHOT_DELAY=8000 \
   xvfb-run -a -s "-screen 0 ${SIZE}x24" \
   "$BIN" wallboard --kiosk --server "ws://$addr/ws" --user tv1 --secret demotv1
-mv "$tmp/desktop-1.png" "$OUT/wallboard-desktop.png"
-echo "wrote $OUT/wallboard-desktop.png"
+mv "$tmp/desktop-1.png" "$OUT/wallboard-desktop$SUFFIX.png"
+echo "wrote $OUT/wallboard-desktop$SUFFIX.png"
 
 # Browser: the page the server serves, in Debian's chromium.
 bash -c "cd tests/web && [[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund --loglevel=error"
-node tests/web/screenshot.js "http://$addr/wallboard?user=tv1&secret=demotv1" "$OUT/wallboard-browser.png" "$SIZE" 4000
-echo "wrote $OUT/wallboard-browser.png"
+node tests/web/screenshot.js "http://$addr/wallboard?lang=$LANG_CODE&user=tv1&secret=demotv1" "$OUT/wallboard-browser$SUFFIX.png" "$SIZE" 4000
+echo "wrote $OUT/wallboard-browser$SUFFIX.png"

@@ -87,6 +87,16 @@ Result Engine::Impl::consultImpl(const QString &agentId, const QString &callId,
     return {};
 }
 
+Result Engine::Impl::consultingCall(const QString &agentId, const QString &callId, AgentRt *&a,
+                                    CallRt *&c)
+{
+    if (Result r = connectedCall(agentId, callId, a, c); !r.ok())
+        return r;
+    if (!c->snap.consult)
+        return fail(ErrorKind::InvalidState, QStringLiteral("no consultation in progress"));
+    return {};
+}
+
 void Engine::Impl::connectConsult(CallRt &c, AgentRt &b)
 {
     cancelTimer(b.offerTimer);
@@ -102,10 +112,8 @@ Result Engine::Impl::completeImpl(const QString &agentId, const QString &callId)
 {
     AgentRt *a = nullptr;
     CallRt *c = nullptr;
-    if (Result r = connectedCall(agentId, callId, a, c); !r.ok())
+    if (Result r = consultingCall(agentId, callId, a, c); !r.ok())
         return r;
-    if (!c->snap.consult)
-        return fail(ErrorKind::InvalidState, QStringLiteral("no consultation in progress"));
     if (c->snap.consult->state == Consult::State::Ringing)
         return fail(ErrorKind::InvalidState,
                     QStringLiteral("the consulted party has not answered"));
@@ -144,10 +152,8 @@ Result Engine::Impl::cancelConsultImpl(const QString &agentId, const QString &ca
 {
     AgentRt *a = nullptr;
     CallRt *c = nullptr;
-    if (Result r = connectedCall(agentId, callId, a, c); !r.ok())
+    if (Result r = consultingCall(agentId, callId, a, c); !r.ok())
         return r;
-    if (!c->snap.consult)
-        return fail(ErrorKind::InvalidState, QStringLiteral("no consultation in progress"));
     const bool ringing = c->snap.consult->state == Consult::State::Ringing;
     // The colleague hears that the other agent hung up; the agent that it withdrew.
     finishConsult(*c, ringing ? EndCause::Withdrawn : EndCause::AgentHangup, EndCause::Withdrawn);
@@ -164,9 +170,9 @@ Result Engine::Impl::conferenceImpl(const QString &agentId, const QString &callI
 {
     AgentRt *a = nullptr;
     CallRt *c = nullptr;
-    if (Result r = connectedCall(agentId, callId, a, c); !r.ok())
+    if (Result r = consultingCall(agentId, callId, a, c); !r.ok())
         return r;
-    if (!c->snap.consult || c->snap.consult->state != Consult::State::Talking)
+    if (c->snap.consult->state != Consult::State::Talking)
         return fail(ErrorKind::InvalidState, QStringLiteral("no answered consultation"));
     c->snap.consult->state = Consult::State::Conference;
     if (c->snap.state == CallState::Held) {

@@ -406,6 +406,8 @@ struct Engine::Impl
     Result completeImpl(const QString &agentId, const QString &callId);
     Result cancelConsultImpl(const QString &agentId, const QString &callId);
     Result conferenceImpl(const QString &agentId, const QString &callId);
+    // The agent's connected call with a consultation (InvalidState without one).
+    Result consultingCall(const QString &agentId, const QString &callId, AgentRt *&a, CallRt *&c);
     // The consulted agent took the offer.
     void connectConsult(CallRt &c, AgentRt &b);
     // The consulted party takes over the call (an agent: a direct leg; a number: the call

@@ -215,7 +215,12 @@ Item {
             ben.visible = false
             anna.visible = true
             tryCompare(byName(anna, "consultStatus"), "text", "Talking with a3. The caller is on hold.", 5000)
-            click(anna, "completeTransferButton")
+            // The keys: Ctrl+J brings the caller in, Ctrl+E hands the caller over.
+            keyClick(Qt.Key_J, Qt.ControlModifier)
+            tryCompare(byName(anna, "consultStatus"), "text", "Conference with a3 and the caller", 5000)
+            compare(anna.session.activeCall.state, "connected")
+            verify(!byName(anna, "conferenceButton").enabled)
+            keyClick(Qt.Key_E, Qt.ControlModifier)
             tryCompare(anna.session, "state", "wrap_up", 5000)
             compare(anna.session.history.get(0).cause, "transferred")
             tryVerify(function() { return ben.session.activeCall.consult === undefined }, 5000)
@@ -361,8 +366,9 @@ Item {
             click(v, "consultConfirm")
             tryVerify(function() { return byName(v, "cancelConsultButton").visible }, 5000)
             checkNothingCutOff(v, "agent-" + data.lang + "-consult")
-            click(v, "cancelConsultButton")
+            keyClick(Qt.Key_B, Qt.ControlModifier) // back to the caller
             tryVerify(function() { return callState(v) === "connected" }, 5000)
+            verify(!byName(v, "cancelConsultButton").visible)
             keyClick(Qt.Key_F1)
             var help = byName(v, "keyHelp")
             tryCompare(help, "opened", true, 5000)

@@ -7,8 +7,8 @@
 #include "inprocessserver.h"
 #include "look.h"
 
-#include <QDir>
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,7 @@
 import QtQuick
 import QtTest
 import "../audit.js" as Audit
+import Acdesk.Core
 import Acdesk.Views
 
 // The wallboard window fed with stats objects (no server): page rotation, layouts from
@@ -12,6 +13,8 @@ TestCase {
     when: windowShown
 
     Component { id: windowComponent; WallboardWindow { } }
+    // Switches the application's language (the agent session's translator is the app's).
+    AgentSession { id: language }
     SignalSpy { id: redSpy; signalName: "queueWentRed" }
 
     function makeQueue(i, extra) {
@@ -81,9 +84,11 @@ TestCase {
 
     function test_layouts_data() {
         var rows = []
-        for (var size of [[1280, 720], [1920, 1080], [3840, 2160]])
-            for (var n of [1, 4, 6, 20])
-                rows.push({ tag: size[0] + "x" + size[1] + " " + n + " queue(s)", w: size[0], h: size[1], n: n })
+        for (var lang of ["en", "de"])
+            for (var size of [[1280, 720], [1920, 1080], [3840, 2160]])
+                for (var n of [1, 4, 6, 20])
+                    rows.push({ tag: lang + " " + size[0] + "x" + size[1] + " " + n + " queue(s)",
+                                w: size[0], h: size[1], n: n, lang: lang })
         return rows
     }
     // Every visible text under @p item: [text item, ...].
@@ -98,13 +103,18 @@ TestCase {
         return out
     }
     function test_layouts(data) {
+        verify(language.setLanguage(data.lang))
         var win = board({ width: data.w, height: data.h })
         compare(win.width, data.w)
         feed(win, makeQueues(data.n), makeAgents(12, 1000))
         compare(win.unit, data.h / 1080)
         compare(win.columns, Math.min(2, data.n))
-        compare(win.pageCount, Math.ceil(data.n / 4))
-        var shown = Math.min(data.n, 4)
+        // Two rows of tiles where they leave room for a row of agents, else one.
+        verify(win.tilesPerPage === 2 * win.columns || win.tilesPerPage === win.columns)
+        if (data.h >= 1080)
+            compare(win.tilesPerPage, 2 * win.columns)
+        compare(win.pageCount, Math.ceil(data.n / win.tilesPerPage))
+        var shown = Math.min(data.n, win.tilesPerPage)
         tryVerify(() => tile(win, "q" + shown) !== null)
         waitForRendering(win.contentItem)
         // Every shown tile is inside the window, at least as large as the screen's unit.
@@ -136,6 +146,7 @@ TestCase {
         }
         var faint = Audit.lowContrast(win.contentItem, Theme.background, [])
         verify(faint.length === 0, "below WCAG AA: " + faint.join("; "))
+        verify(language.setLanguage("en"))
     }
 
     function test_ticking_timers() {
